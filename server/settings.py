@@ -1,0 +1,69 @@
+"""One table of settings (name, default, help), each overridable by a ``REGIOGRAAF_*`` variable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+#: The project root: the folder that holds ontology/, data/, shapes/ and queries/.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting as documented to users: its name, default value and a line of help."""
+
+    name: str
+    default: str | int | float
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("root", str(PROJECT_ROOT), "Folder with ontology/, data/, shapes/ and queries/"),
+    Setting("store", str(PROJECT_ROOT / "var" / "store"), "Folder of the on-disk store"),
+    Setting("host", "127.0.0.1", "Address the server binds to"),
+    Setting("port", 8000, "Port the server listens on"),
+    Setting("workers", 0, "Gunicorn workers (0: two per core, plus one)"),
+    Setting("base_iri", "https://w3id.org/regiograaf/", "Base of all Regiograaf IRIs"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build with :func:`load_settings`."""
+
+    root: Path
+    store: Path
+    host: str
+    port: int
+    workers: int
+    base_iri: str
+
+    @property
+    def effective_workers(self) -> int:
+        """The worker count to start: the setting, or 2 × cores + 1 when it is 0."""
+        return self.workers or 2 * (os.cpu_count() or 1) + 1
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Resolve every setting: explicit ``overrides`` beat ``REGIOGRAAF_<NAME>``, which beats the
+    default. ``None`` in ``overrides`` means "not given"."""
+    values: dict[str, object] = {}
+    types = {f.name: f.type for f in fields(Settings)}
+    for setting in SETTINGS:
+        raw = overrides.get(setting.name)
+        if raw is None:
+            raw = os.environ.get(f"REGIOGRAAF_{setting.name.upper()}", setting.default)
+        values[setting.name] = _coerce(raw, types[setting.name])
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _coerce(value: object, type_name: str) -> object:
+    if type_name == "Path":
+        return Path(str(value)).resolve()
+    if type_name == "int":
+        return int(str(value))
+    if type_name == "float":
+        return float(str(value))
+    return str(value)
