@@ -12,7 +12,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["REGIOGRAAF"] = settings
-    from server.web import pages
+    from server.web import pages, sparql
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(sparql.blueprint)
     return app

@@ -26,6 +26,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the server listens on"),
     Setting("workers", 0, "Gunicorn workers (0: two per core, plus one)"),
     Setting("base_iri", "https://w3id.org/regiograaf/", "Base of all Regiograaf IRIs"),
+    Setting(
+        "query_timeout",
+        30.0,
+        "Seconds a SPARQL query may run before /sparql answers 503 (0: no limit)",
+    ),
+    Setting(
+        "max_rows",
+        10000,
+        "Most solutions /sparql returns per SELECT, CONSTRUCT or DESCRIBE (0: no cap)",
+    ),
 )
 
 
@@ -39,6 +49,8 @@ class Settings:
     port: int
     workers: int
     base_iri: str
+    query_timeout: float
+    max_rows: int
 
     @property
     def effective_workers(self) -> int:

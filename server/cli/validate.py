@@ -1,0 +1,67 @@
+"""``regiograaf validate FILE... [--format F] [--lang L] [--output FILE]``.
+
+Exit codes (as pySHACL's CLI): 0 every file conforms (warnings allowed), 1 some file does not
+conform (syntax errors included), 2 usage or internal error (e.g. a file that does not exist).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from server.reports import FORMATS, render
+from server.settings import load_settings
+from server.turtle import TurtleSyntaxError
+from server.validation import validate_files
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``validate`` subcommand to ``subparsers``."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="validate Turtle files (syntax, SHACL shapes, vocabulary)",
+        description=(
+            "Validate Turtle files against the Regiograaf shapes and ontology. Exit 0: all "
+            "conform (warnings allowed); 1: a file does not conform; 2: usage or internal error."
+        ),
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Turtle file(s)")
+    parser.add_argument(
+        "--format", "-f", choices=tuple(FORMATS), default="text", help="report format"
+    )
+    parser.add_argument("--lang", choices=("nl", "en"), default="nl", help="message language")
+    parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+    parser.add_argument(
+        "--root", type=Path, default=None, help="project root with ontology/, shapes/, data/"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate ``args.files``, write the report, and return the exit code (0, 1 or 2)."""
+    missing = [str(path) for path in args.files if not Path(path).is_file()]
+    if missing:
+        print(f"regiograaf validate: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        root = load_settings(root=args.root).root
+        report = validate_files(args.files, root=root)
+        output = render(report, args.format, args.lang)
+    except TurtleSyntaxError as exc:
+        print(f"regiograaf validate: broken project file: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # exit code 2 for any internal error, as documented
+        print(f"regiograaf validate: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    if args.output is not None:
+        try:
+            Path(args.output).write_text(output, encoding="utf-8")
+        except OSError as exc:
+            print(f"regiograaf validate: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(output)
+    return 0 if report.conforms else 1

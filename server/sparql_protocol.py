@@ -1,0 +1,372 @@
+"""The SPARQL 1.1 Protocol's query operation as pure functions (no web framework, no engine).
+
+* :func:`parse_request` turns the parts of an HTTP request into a :class:`ProtocolRequest`
+  (SPARQL 1.1 Protocol §2.1: query via GET, via POST with URL-encoded parameters, via POST
+  directly) or raises :class:`ProtocolError` with the status code to send.
+* :func:`inspect_query` scans the query text with a small SPARQL tokenizer that skips strings,
+  IRIs and comments. It refuses updates (this endpoint is read-only) and ``SERVICE`` (the engine
+  would fetch any URL the client names: server-side request forgery), and reports the query form.
+* :func:`cap_rows` bounds the number of solutions by giving the outermost query a ``LIMIT``, so
+  the engine itself stops after the cap and no Python runs per row.
+
+Syntax errors are not detected here: the engine's parser reports them, with their position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urljoin
+
+#: Media type of a query sent directly in a POST body (SPARQL 1.1 Protocol §2.1.3).
+QUERY_MEDIA_TYPE = "application/sparql-query"
+#: Media type of URL-encoded parameters in a POST body (§2.1.2).
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+#: Media type of an update sent directly (SPARQL 1.1 Protocol §2.2.2), refused here.
+UPDATE_MEDIA_TYPE = "application/sparql-update"
+
+#: Keywords that begin (or only occur in) SPARQL 1.1 Update operations (SPARQL 1.1 Update §3).
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
+)
+#: The four query forms (SPARQL 1.1 Query §16).
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+
+READ_ONLY_MESSAGE = (
+    "This SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, "
+    "CREATE, ADD, MOVE, COPY) is not accepted."
+)
+SERVICE_MESSAGE = (
+    "SERVICE (federated query) is not allowed on this endpoint: it would make the server fetch "
+    "other URLs on the client's behalf (server-side request forgery)."
+)
+
+
+class ProtocolError(Exception):
+    """A request the endpoint refuses: ``status`` is the HTTP status code to send."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """A parsed query request.
+
+    ``query`` is ``None`` when a GET carries no query: the client asks for the service
+    description. ``formats`` are the values of the ``format=`` parameter (a convenience for
+    browsers; content negotiation decides what they mean).
+    """
+
+    query: str | None
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+
+
+def parse_request(
+    method: str, content_type: str | None, query_string: bytes, body: bytes
+) -> ProtocolRequest:
+    """Parse a SPARQL 1.1 Protocol query request (§2.1).
+
+    ``query_string`` is the raw URL query string and ``body`` the raw request body; both must be
+    UTF-8 (§2.1.2, §2.1.3). Raises :class:`ProtocolError`: 400 for a malformed request, 403 for
+    an update in any form, 405 for a method other than GET or POST.
+    """
+    url_params = parse_params(query_string, "URL query string")
+    method = method.upper()
+    if method in ("GET", "HEAD"):
+        return _from_params(url_params, allow_description=True)
+    if method != "POST":
+        raise ProtocolError(405, f"Method {method} is not allowed: use GET or POST.")
+    media_type, charset = _media_type(content_type)
+    if media_type == FORM_MEDIA_TYPE:
+        _check_charset(charset)
+        body_params = parse_params(body, "request body")
+        return _from_params(url_params + body_params, allow_description=False)
+    if media_type == QUERY_MEDIA_TYPE:
+        _check_charset(charset)
+        if _values(url_params, "update"):
+            raise ProtocolError(403, READ_ONLY_MESSAGE)
+        if _values(url_params, "query"):
+            raise ProtocolError(
+                400, "The query is given twice: in the body and as the 'query' URL parameter."
+            )
+        query = _decode(body, "request body")
+        if not query.strip():
+            raise ProtocolError(400, "The request body is empty: it should hold the query.")
+        return ProtocolRequest(
+            query=query,
+            default_graph_uris=tuple(_values(url_params, "default-graph-uri")),
+            named_graph_uris=tuple(_values(url_params, "named-graph-uri")),
+            formats=tuple(_values(url_params, "format")),
+        )
+    if media_type == UPDATE_MEDIA_TYPE:
+        raise ProtocolError(403, READ_ONLY_MESSAGE)
+    if not media_type:
+        raise ProtocolError(
+            400,
+            f"A POST needs a Content-Type: {FORM_MEDIA_TYPE} or {QUERY_MEDIA_TYPE}.",
+        )
+    raise ProtocolError(
+        400,
+        f"Unsupported Content-Type {media_type!r}: use {FORM_MEDIA_TYPE} or {QUERY_MEDIA_TYPE}.",
+    )
+
+
+def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """Decode ``application/x-www-form-urlencoded`` parameters, strictly as UTF-8."""
+    text = _decode(raw, where)
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"The {where} is not valid UTF-8 once decoded.") from error
+    except ValueError as error:
+        raise ProtocolError(400, f"The {where} is malformed: {error}") from error
+
+
+def _decode(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"The {where} is not valid UTF-8 (byte {error.start}).") from error
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    """The lower-case media type of a ``Content-Type`` value and its charset, if any."""
+    if not content_type:
+        return "", None
+    media, *params = (part.strip() for part in content_type.split(";"))
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
+
+
+def _check_charset(charset: str | None) -> None:
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(400, f"Unsupported charset {charset!r}: requests must be UTF-8.")
+
+
+def _values(params: Sequence[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in params if key == name]
+
+
+def _from_params(params: Sequence[tuple[str, str]], *, allow_description: bool) -> ProtocolRequest:
+    """A request whose parameters are URL-encoded (§2.1.1 GET, §2.1.2 POST form)."""
+    if _values(params, "update"):
+        raise ProtocolError(403, READ_ONLY_MESSAGE)
+    queries = _values(params, "query")
+    defaults = tuple(_values(params, "default-graph-uri"))
+    named = tuple(_values(params, "named-graph-uri"))
+    formats = tuple(_values(params, "format"))
+    if len(queries) > 1:
+        raise ProtocolError(400, "The 'query' parameter is given more than once.")
+    if not queries:
+        if allow_description and not defaults and not named:
+            return ProtocolRequest(query=None, formats=formats)
+        raise ProtocolError(400, "The 'query' parameter is missing.")
+    if not queries[0].strip():
+        raise ProtocolError(400, "The 'query' parameter is empty.")
+    return ProtocolRequest(queries[0], defaults, named, formats)
+
+
+# --- A SPARQL tokenizer, just enough to tell keywords from strings, IRIs and comments --------
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\U000effff"
+)
+_TOKEN = re.compile(
+    rf"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>
+        \"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"
+      | '''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+      | "(?:[^"\\\r\n]|\\.)*"
+      | '(?:[^'\\\r\n]|\\.)*'
+    )
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][0-9_{_PN_CHARS_BASE}][0-9_\u00b7\u0300-\u036f\u203f-\u2040{_PN_CHARS_BASE}]*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<pname>(?:[_{_PN_CHARS_BASE}][-.\w\u00b7]*)?:(?:[-.:\w\u00b7%]|\\[^\s])*)
+  | (?P<word>[A-Za-z][A-Za-z0-9_]*)
+  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a SPARQL text: its kind (a group name of the scanner), text, span and the
+    curly-brace depth it occurs at (0 = outside every group graph pattern and template)."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    depth: int
+
+    def is_word(self, *words: str) -> bool:
+        """Whether this token is a bare keyword equal (case-insensitively) to one of ``words``."""
+        return self.kind == "word" and self.text.upper() in words
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of ``text`` (no white space, no comments), with brace depth."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind in ("space", "comment"):
+            continue
+        value = match.group()
+        if value == "}":
+            depth -= 1
+        yield Token(kind, value, match.start(), match.end(), depth)
+        if value == "{":
+            depth += 1
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What :func:`inspect_query` learnt: the query form (``SELECT``, ``CONSTRUCT``,
+    ``DESCRIBE``, ``ASK``, or ``None`` when the text is not recognisably a query)."""
+
+    form: str | None
+
+
+def inspect_query(query: str) -> QueryShape:
+    """Refuse what this endpoint never runs, and report the query form.
+
+    Raises :class:`ProtocolError` 403 for an update (any update keyword outside strings, IRIs
+    and comments: none of them is valid in a query) and 400 for ``SERVICE`` (SPARQL 1.1
+    Federated Query). Anything else, including syntax errors, is left to the engine.
+    """
+    form: str | None = None
+    for token in tokens(query):
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        if word in UPDATE_KEYWORDS:
+            raise ProtocolError(403, READ_ONLY_MESSAGE)
+        if word == "SERVICE":
+            raise ProtocolError(400, SERVICE_MESSAGE)
+        if form is None and word in QUERY_FORMS:
+            form = word
+    return QueryShape(form)
+
+
+def cap_rows(query: str, max_rows: int) -> tuple[str, bool]:
+    """Bound the solutions of the outermost SELECT, CONSTRUCT or DESCRIBE to ``max_rows``.
+
+    Returns the query to run and whether it was changed. A ``LIMIT`` above the cap is lowered;
+    a query without one gets ``LIMIT max_rows`` (before a trailing ``VALUES`` block, SPARQL 1.1
+    Query §16: the values clause follows the solution modifiers). The engine then stops by
+    itself. ASK queries, ``max_rows`` 0 and texts with unbalanced braces (which the engine will
+    refuse with a syntax error at the right place) are returned unchanged.
+    """
+    if max_rows <= 0:
+        return query, False
+    toks = list(tokens(query))
+    if (
+        not toks
+        or toks[-1].depth != 0
+        or sum(t.text == "{" for t in toks) != sum(t.text == "}" for t in toks)
+    ):
+        return query, False
+    top = [t for t in toks if t.depth == 0]
+    form = next((t.text.upper() for t in top if t.is_word(*QUERY_FORMS)), None)
+    if form in (None, "ASK"):
+        return query, False
+    for index, token in enumerate(top):
+        if token.is_word("LIMIT") and index + 1 < len(top) and top[index + 1].kind == "number":
+            number = top[index + 1]
+            if int(float(number.text)) <= max_rows:
+                return query, False
+            return query[: number.start] + str(max_rows) + query[number.end :], True
+    values = next((t for t in top if t.is_word("VALUES")), None)
+    if values is not None:
+        return f"{query[: values.start]}LIMIT {max_rows}\n{query[values.start :]}", True
+    return f"{query}\nLIMIT {max_rows}\n", True
+
+
+#: A graph IRI that names no graph in any store. The store interface treats an empty list of
+#: graphs as "not given", so an empty default graph or an empty set of named graphs is asked
+#: for with this IRI instead (see :func:`dataset_override`).
+EMPTY_GRAPH = "urn:x-regiograaf:no-graph"
+
+
+def query_dataset(query: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The RDF dataset the query itself names with FROM and FROM NAMED (SPARQL 1.1 Query
+    §13.2), as (default graph IRIs, named graph IRIs), or ``None`` when it names none.
+
+    Prefixed names are expanded with the query's PREFIX declarations and relative IRIs resolved
+    against its BASE; a graph that cannot be resolved makes the result ``None`` (the engine then
+    decides).
+    """
+    prefixes: dict[str, str] = {}
+    base = ""
+    defaults: list[str] = []
+    named: list[str] = []
+    toks = [t for t in tokens(query) if t.depth == 0]
+    for index, token in enumerate(toks):
+        if token.text == "{":
+            break
+        following = toks[index + 1 : index + 3]
+        if token.is_word("BASE") and following and following[0].kind == "iri":
+            base = urljoin(base, following[0].text[1:-1])
+        elif token.is_word("PREFIX") and len(following) == 2 and following[1].kind == "iri":
+            prefixes[following[0].text[:-1]] = urljoin(base, following[1].text[1:-1])
+        elif token.is_word("FROM") and following:
+            is_named = following[0].is_word("NAMED")
+            target = following[1] if is_named and len(following) > 1 else following[0]
+            iri = _resolve(target, prefixes, base)
+            if iri is None:
+                return None
+            (named if is_named else defaults).append(iri)
+    if not defaults and not named:
+        return None
+    return tuple(defaults), tuple(named)
+
+
+def _resolve(token: Token, prefixes: Mapping[str, str], base: str) -> str | None:
+    if token.kind == "iri":
+        iri = urljoin(base, token.text[1:-1]) if base else token.text[1:-1]
+        return iri if ":" in iri else None
+    if token.kind == "pname":
+        prefix, _, local = token.text.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None
+
+
+def dataset_override(request: ProtocolRequest, query: str) -> dict[str, tuple[str, ...] | None]:
+    """Keyword arguments for the store's ``query``: the RDF dataset to query.
+
+    SPARQL 1.1 Protocol §2.1.4: ``default-graph-uri`` and ``named-graph-uri`` together replace
+    the dataset, including the query's own FROM and FROM NAMED; a list the request leaves out is
+    then empty. Without them the query's FROM and FROM NAMED apply (SPARQL 1.1 Query §13.2:
+    FROM NAMED alone leaves the default graph empty), and without those the default graph is
+    the union of all graphs and every named graph is available (the store's default).
+
+    The store is given both lists explicitly, because it queries the union default graph
+    whenever no default graph is named, even when the query has FROM clauses.
+    """
+    if request.default_graph_uris or request.named_graph_uris:
+        defaults, named = request.default_graph_uris, request.named_graph_uris
+    else:
+        dataset = query_dataset(query)
+        if dataset is None:
+            return {"default_graph_uris": None, "named_graph_uris": None}
+        defaults, named = dataset
+    return {
+        "default_graph_uris": defaults or (EMPTY_GRAPH,),
+        "named_graph_uris": named or (EMPTY_GRAPH,),
+    }

@@ -1,0 +1,229 @@
+"""Content negotiation, decided in one place.
+
+Every route that can answer in more than one format asks this module which media type to send.
+The decision follows RFC 9110 §12.5.1 (``Accept`` with quality values): for each media type the
+server can produce, the *most specific* matching media range of the client sets its quality;
+the highest quality above zero wins; ties go to the more specific range, then to the range the
+client listed first, then to the server's order of preference. Browsers, which cannot set
+``Accept`` from a link, may name a format with the ``format=`` parameter instead; it overrides
+``Accept``.
+
+An :class:`Offer` lists what one kind of response can be: the media types (server preference
+first), aliases that some clients send instead of the registered type, and the short format
+names accepted by ``format=``. The offers used by the SPARQL endpoint are defined here too, so
+the same decision renders errors as HTML, JSON or plain text (:data:`ERRORS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+# Registered media types (IANA) used by the offers below.
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+TURTLE = "text/turtle"
+N_TRIPLES = "application/n-triples"
+JSON_LD = "application/ld+json"
+RDF_XML = "application/rdf+xml"
+HTML = "text/html"
+JSON = "application/json"
+TEXT = "text/plain"
+
+
+class UnknownFormat(ValueError):
+    """A ``format=`` value that names no format this server knows for any kind of response."""
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    """One element of an ``Accept`` header: ``type/subtype`` (possibly ``*``) and its quality."""
+
+    type: str
+    subtype: str
+    q: float
+    position: int
+
+    @property
+    def specificity(self) -> int:
+        """2 for ``type/subtype``, 1 for ``type/*``, 0 for ``*/*``."""
+        if self.type == "*":
+            return 0
+        return 1 if self.subtype == "*" else 2
+
+    def matches(self, media_type: str) -> bool:
+        """Whether this range covers ``media_type`` (a concrete ``type/subtype``)."""
+        main, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return True
+        return self.type == main and self.subtype in ("*", sub)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What one kind of response can be.
+
+    ``media_types`` in the server's order of preference (the first is sent to ``*/*``);
+    ``aliases`` maps unregistered or legacy media types to one of ``media_types`` (they count
+    only when the client names them exactly); ``formats`` maps ``format=`` names to media types.
+    """
+
+    media_types: tuple[str, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    formats: Mapping[str, str] = field(default_factory=dict)
+
+
+#: SELECT and ASK results (SPARQL 1.1 Query Results JSON, XML, CSV and TSV).
+RESULTS = Offer(
+    media_types=(SPARQL_JSON, SPARQL_XML, CSV, TSV),
+    aliases={
+        JSON: SPARQL_JSON,
+        "text/javascript": SPARQL_JSON,
+        "application/javascript": SPARQL_JSON,
+    },
+    formats={"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV},
+)
+
+#: CONSTRUCT and DESCRIBE results: RDF graphs.
+GRAPH = Offer(
+    media_types=(TURTLE, N_TRIPLES, JSON_LD, RDF_XML),
+    aliases={
+        "application/x-turtle": TURTLE,
+        "application/turtle": TURTLE,
+        "application/x-json+ld": JSON_LD,
+        JSON: JSON_LD,
+    },
+    formats={
+        "turtle": TURTLE,
+        "ttl": TURTLE,
+        # Turtle is N3 too; SPARQLWrapper sends format=n3 for its N3 return format.
+        "n3": TURTLE,
+        "ntriples": N_TRIPLES,
+        "nt": N_TRIPLES,
+        "jsonld": JSON_LD,
+        "json-ld": JSON_LD,
+        "json": JSON_LD,
+        "rdfxml": RDF_XML,
+        "rdf+xml": RDF_XML,
+        "xml": RDF_XML,
+    },
+)
+
+#: The SPARQL service description: an RDF graph, or an HTML page for browsers.
+DESCRIPTION = Offer(
+    media_types=(TURTLE, HTML, N_TRIPLES, JSON_LD, RDF_XML),
+    aliases=GRAPH.aliases,
+    formats={**GRAPH.formats, "html": HTML},
+)
+
+#: Error bodies: plain text unless the client prefers HTML or JSON.
+ERRORS = Offer(media_types=(TEXT, HTML, JSON))
+
+#: Every ``format=`` name any offer knows; a name outside this set is a client error.
+KNOWN_FORMATS: frozenset[str] = frozenset(
+    name for offer in (RESULTS, GRAPH, DESCRIPTION) for name in offer.formats
+)
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an ``Accept`` header (RFC 9110 §12.5.1), in the client's order.
+
+    A missing or empty header means ``*/*``. Malformed elements and quality values are
+    skipped rather than refused, as RFC 9110 allows.
+    """
+    if not header or not header.strip():
+        return [MediaRange("*", "*", 1.0, 0)]
+    ranges: list[MediaRange] = []
+    for position, element in enumerate(header.split(",")):
+        media, *params = (part.strip() for part in element.split(";"))
+        main, slash, sub = media.lower().partition("/")
+        if not slash or not main or not sub or (main == "*" and sub != "*"):
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = -1.0
+        if 0.0 <= q <= 1.0:
+            ranges.append(MediaRange(main, sub, q, position))
+    return ranges
+
+
+def negotiate(offer: Offer, accept: str | None, formats: Iterable[str] = ()) -> str | None:
+    """The media type to send for ``offer``, or ``None`` when nothing fits (406).
+
+    ``formats`` are the values of the ``format=`` parameter: the first that names a format of
+    this offer (by short name, or by media type or alias) decides and ``Accept`` is ignored.
+    Raises :class:`UnknownFormat` when ``format=`` is given but names nothing any offer knows.
+    """
+    given = [value.strip().lower() for value in formats if value.strip()]
+    if given:
+        for value in given:
+            chosen = _format_value(offer, value)
+            if chosen:
+                return chosen
+        if not any(value in KNOWN_FORMATS or "/" in value for value in given):
+            raise UnknownFormat(", ".join(given))
+        return None
+    ranges = parse_accept(accept)
+    best: tuple[float, int, int, int] | None = None
+    chosen_type: str | None = None
+    for preference, media_type in enumerate(offer.media_types):
+        names = [media_type, *(a for a, target in offer.aliases.items() if target == media_type)]
+        score = _score(ranges, names)
+        if score is None or score[0] <= 0:
+            continue
+        q, specificity, position = score
+        key = (q, specificity, -position, -preference)
+        if best is None or key > best:
+            best, chosen_type = key, media_type
+    return chosen_type
+
+
+def _format_value(offer: Offer, value: str) -> str | None:
+    """The media type of ``offer`` named by one ``format=`` value, if any."""
+    if value in offer.formats:
+        return offer.formats[value]
+    media = value.split(";")[0].strip()
+    if media in offer.media_types:
+        return media
+    return offer.aliases.get(media)
+
+
+def _score(ranges: list[MediaRange], names: list[str]) -> tuple[float, int, int] | None:
+    """(quality, specificity, client position) of the most specific range matching any of
+    ``names`` (the media type first, then its aliases, which only count as exact matches)."""
+    best: MediaRange | None = None
+    for media_range in ranges:
+        hit = media_range.matches(names[0]) or (
+            media_range.specificity == 2
+            and f"{media_range.type}/{media_range.subtype}" in names[1:]
+        )
+        if not hit:
+            continue
+        if (
+            best is None
+            or media_range.specificity > best.specificity
+            or (media_range.specificity == best.specificity and media_range.q > best.q)
+        ):
+            best = media_range
+    if best is None:
+        return None
+    return best.q, best.specificity, best.position
+
+
+def content_type(media_type: str) -> str:
+    """The ``Content-Type`` value for ``media_type``: textual types say they are UTF-8."""
+    if media_type.startswith("text/") or media_type.endswith("+xml"):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+def error_media_type(accept: str | None) -> str:
+    """How to render an error for a client sending ``accept``: HTML, JSON or plain text."""
+    return negotiate(ERRORS, accept) or TEXT

@@ -1,0 +1,508 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, read-only, and its service description.
+
+Thin routes; the protocol rules live in :mod:`server.sparql_protocol`, the choice of format in
+:mod:`server.web.negotiation`, and the engine behind :class:`server.store.Store` does the work:
+it evaluates the query and serialises the result itself, and this module only moves the
+engine's bytes to the client (no Python per row).
+
+Time limit (setting ``query_timeout``). pyoxigraph cannot interrupt a query, so each query runs
+in its own thread (pyoxigraph releases the GIL while it evaluates and serialises) while the
+request thread waits for the first bytes of output. When the limit passes first, the client
+gets 503 and the query is cancelled at its next write: the writer the engine serialises into
+raises, which stops the engine. A query that computes for long without writing (a large
+aggregate) keeps one core busy until it finishes, but the request thread is free and other
+requests are answered. After the first bytes the response streams; a query that passes the
+limit while streaming is cut off and the connection closed without the final chunk, so the
+client sees an incomplete response rather than a silently truncated one. Gunicorn should run
+the ``gthread`` worker class with several threads, so one slow query holds one thread, not a
+whole worker.
+
+Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
+of at most ``max_rows`` (:func:`server.sparql_protocol.cap_rows`), so the engine stops by
+itself; a capped response says so in the ``Regiograaf-Max-Rows`` header. For CONSTRUCT and
+DESCRIBE the cap counts solutions of the WHERE clause, not triples.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from typing import Final
+
+from flask import Blueprint, Response, current_app, render_template_string, request, url_for
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, VOID, XSD
+
+from server import sparql_protocol as protocol
+from server.settings import Settings
+from server.store import (
+    QueryResult,
+    QuerySyntaxError,
+    Store,
+    StoreError,
+    StoreMissing,
+    open_store,
+)
+from server.web import negotiation
+
+blueprint = Blueprint("sparql", __name__)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+#: Seconds a client or cache may reuse a response without asking again; the ETag (the data
+#: version) makes asking again cheap (304), and the data only changes with a rebuild.
+MAX_AGE: Final = 300
+#: Header telling the client that the row cap applied to its query.
+MAX_ROWS_HEADER: Final = "Regiograaf-Max-Rows"
+ALLOWED_METHODS: Final = "GET, HEAD, POST, OPTIONS"
+
+#: The W3C format IRIs (http://www.w3.org/ns/formats/) of what the endpoint can return.
+RESULT_FORMAT_IRIS: Final = (
+    FORMATS.SPARQL_Results_JSON,
+    FORMATS.SPARQL_Results_XML,
+    FORMATS.SPARQL_Results_CSV,
+    FORMATS.SPARQL_Results_TSV,
+    FORMATS.Turtle,
+    FORMATS["N-Triples"],
+    FORMATS["JSON-LD"],
+    FORMATS.RDF_XML,
+)
+
+#: rdflib serialiser names for the service description's media types.
+_RDFLIB_FORMATS: Final = {
+    negotiation.TURTLE: "turtle",
+    negotiation.N_TRIPLES: "nt",
+    negotiation.JSON_LD: "json-ld",
+    negotiation.RDF_XML: "xml",
+}
+
+_END: Final = object()
+
+
+class QueryTimeout(Exception):
+    """The query passed the time limit (before or while streaming)."""
+
+
+class QueryAborted(RuntimeError):
+    """The query failed or was cancelled after its response had started."""
+
+
+class QueryRun:
+    """One query evaluated and serialised by the engine in a thread of its own.
+
+    The engine writes its serialisation into this object (a binary file-like object); the
+    chunks go through a queue to the request thread. :meth:`cancel`, or passing the
+    ``deadline`` (``time.monotonic()`` value, or ``None``), makes the next write raise, which
+    stops the engine.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        query: str,
+        dataset: dict[str, tuple[str, ...] | None],
+        offer: negotiation.Offer | None,
+        accept: str | None,
+        formats: tuple[str, ...],
+        deadline: float | None,
+    ) -> None:
+        self._store = store
+        self._query = query
+        self._dataset = dataset
+        self._offer = offer
+        self._accept = accept
+        self._formats = formats
+        self.deadline = deadline
+        self.media_type: str | None = None
+        self.error: BaseException | None = None
+        self._chunks: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sparql-query", daemon=True)
+
+    def start(self) -> QueryRun:
+        """Start evaluating; returns ``self``."""
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Stop the engine at its next write."""
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the run was cancelled or passed its deadline."""
+        return self._cancelled.is_set() or (
+            self.deadline is not None and time.monotonic() > self.deadline
+        )
+
+    # The file-like side, called by the engine in the query thread.
+
+    def write(self, data: bytes) -> int:
+        """Take a chunk of serialised output (raises :class:`QueryTimeout` when cancelled)."""
+        if self.cancelled:
+            raise QueryTimeout("query cancelled")
+        self._chunks.put(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: every chunk is handed on as it comes."""
+
+    def _run(self) -> None:
+        try:
+            self._evaluate()
+        except BaseException as error:  # handed to the request thread, which re-raises
+            # pyoxigraph's results must be released by the thread that made them: drop the
+            # frame locals that still refer to one before another thread holds the error.
+            seen: set[int] = set()
+            current: BaseException | None = error
+            while current is not None and id(current) not in seen:
+                seen.add(id(current))
+                traceback.clear_frames(current.__traceback__)
+                current = current.__cause__ or current.__context__
+            self.error = error
+        finally:
+            self._chunks.put(_END)
+
+    def _evaluate(self) -> None:
+        result = self._store.query(self._query, **self._dataset)
+        try:
+            self.media_type = self._choose(result)
+            if self.media_type is not None:
+                result.write(self.media_type, self)
+        finally:
+            del result
+
+    def _choose(self, result: QueryResult) -> str | None:
+        offer = self._offer or (
+            negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
+        )
+        if (offer is negotiation.GRAPH) != (result.kind == "graph"):
+            offer = negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
+        return negotiation.negotiate(offer, self._accept, self._formats)
+
+    # The request side.
+
+    def _remaining(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def next_chunk(self) -> object:
+        """The next chunk of output, or :data:`_END`; raises :class:`QueryTimeout` (and
+        cancels) when the deadline passes first."""
+        try:
+            return self._chunks.get(timeout=self._remaining())
+        except queue.Empty:
+            self.cancel()
+            raise QueryTimeout("query timed out") from None
+
+    def stream(self, first: object) -> Iterator[bytes]:
+        """The response body from ``first`` on; cancels the query when the client goes away."""
+        try:
+            chunk = first
+            while chunk is not _END:
+                assert isinstance(chunk, bytes)
+                yield chunk
+                try:
+                    chunk = self.next_chunk()
+                except QueryTimeout as error:
+                    raise QueryAborted("query passed the time limit while streaming") from error
+            if self.error is not None:
+                raise QueryAborted(f"query stopped while streaming: {self.error}")
+        finally:
+            self.cancel()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _settings() -> Settings:
+    return current_app.config["REGIOGRAAF"]
+
+
+def _store() -> Store:
+    return open_store(_settings().store)
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error as plain text, HTML or JSON, as the client's ``Accept`` prefers."""
+    media_type = negotiation.error_media_type(request.headers.get("Accept"))
+    if media_type == negotiation.JSON:
+        body = json.dumps({"error": {"status": status, "message": message}})
+    elif media_type == negotiation.HTML:
+        body = render_template_string(
+            _ERROR_PAGE, status=status, message=message, endpoint=url_for("sparql.endpoint")
+        )
+    else:
+        body = message + "\n"
+    response = Response(body, status, content_type=negotiation.content_type(media_type))
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _cacheable(response: Response, version: str) -> Response:
+    response.set_etag(version)
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    return response
+
+
+def _not_modified(version: str) -> Response | None:
+    """304 when a GET or HEAD already has this version (RFC 9110 §13.1.2)."""
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(version):
+        return _cacheable(Response(status=304), version)
+    return None
+
+
+def _not_acceptable(offer: negotiation.Offer) -> Response:
+    return error_response(
+        406,
+        "None of the accepted media types can be produced here. Available: "
+        + ", ".join(offer.media_types)
+        + "; or use format="
+        + "|".join(sorted(offer.formats))
+        + ".",
+    )
+
+
+@blueprint.after_request
+def _cors_and_vary(response: Response) -> Response:
+    """CORS (any origin may query) and ``Vary: Accept`` on every ``/sparql`` response."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = f"ETag, {MAX_ROWS_HEADER}"
+    response.vary.add("Accept")
+    return response
+
+
+# --- the route ------------------------------------------------------------------------------
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """The SPARQL 1.1 Protocol query operation; the service description without a query."""
+    if request.method == "OPTIONS":
+        return _preflight()
+    try:
+        parsed = protocol.parse_request(
+            request.method,
+            request.headers.get("Content-Type"),
+            request.query_string,
+            request.get_data(cache=False) if request.method == "POST" else b"",
+        )
+    except protocol.ProtocolError as error:
+        headers = {"Allow": ALLOWED_METHODS} if error.status == 405 else None
+        return error_response(error.status, error.message, headers)
+    store = _store()
+    try:
+        version = store.data_version()
+    except StoreError as error:
+        return error_response(503, f"The store cannot be read: {error}")
+    if version is None:
+        return error_response(503, "No data has been built yet (run `regiograaf build`).")
+    if (cached := _not_modified(version)) is not None:
+        return cached
+    if parsed.query is None:
+        return _description(store, version, parsed.formats)
+    return _answer(store, version, parsed)
+
+
+def _preflight() -> Response:
+    """Answer a CORS preflight (and a plain OPTIONS) request."""
+    response = Response(status=204)
+    response.headers["Allow"] = ALLOWED_METHODS
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        "Access-Control-Request-Headers", "Accept, Content-Type, If-None-Match"
+    )
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _answer(store: Store, version: str, parsed: protocol.ProtocolRequest) -> Response:
+    """Run the query and stream the engine's serialisation of the result."""
+    assert parsed.query is not None
+    settings = _settings()
+    try:
+        shape = protocol.inspect_query(parsed.query)
+    except protocol.ProtocolError as error:
+        return error_response(error.status, error.message)
+    offer = None
+    if shape.form in ("CONSTRUCT", "DESCRIBE"):
+        offer = negotiation.GRAPH
+    elif shape.form is not None:
+        offer = negotiation.RESULTS
+    accept = request.headers.get("Accept")
+    try:
+        if offer is not None and negotiation.negotiate(offer, accept, parsed.formats) is None:
+            return _not_acceptable(offer)
+    except negotiation.UnknownFormat as error:
+        return error_response(400, f"Unknown format={error}.")
+    query, capped = protocol.cap_rows(parsed.query, settings.max_rows)
+    timeout = settings.query_timeout
+    run = QueryRun(
+        store,
+        query,
+        protocol.dataset_override(parsed, query),
+        offer,
+        accept,
+        parsed.formats,
+        time.monotonic() + timeout if timeout > 0 else None,
+    ).start()
+    try:
+        first = run.next_chunk()
+    except QueryTimeout:
+        return error_response(
+            503,
+            f"The query did not finish within {timeout:g} seconds and was stopped. "
+            "Make it more selective (add a LIMIT, narrow the patterns) and try again.",
+            {"Retry-After": "10"},
+        )
+    if first is _END and run.error is not None:
+        return _failure(run.error)
+    if run.media_type is None:
+        return _not_acceptable(offer or negotiation.RESULTS)
+    response = Response(
+        run.stream(first),
+        200,
+        content_type=negotiation.content_type(run.media_type),
+        direct_passthrough=True,
+    )
+    if capped:
+        response.headers[MAX_ROWS_HEADER] = str(settings.max_rows)
+    return _cacheable(response, version)
+
+
+def _failure(error: BaseException) -> Response:
+    """The response for a query that failed before its first byte."""
+    if isinstance(error, QuerySyntaxError):
+        return error_response(400, f"SPARQL syntax error: {error}")
+    if isinstance(error, StoreMissing):
+        return error_response(503, str(error))
+    if isinstance(error, QueryTimeout):
+        return error_response(503, "The query was stopped.")
+    if isinstance(error, StoreError):
+        return error_response(500, f"The query failed in the store: {error}")
+    raise error
+
+
+# --- service description --------------------------------------------------------------------
+
+#: Serialised service descriptions: (data version, endpoint IRI, media type) → bytes.
+_descriptions: dict[tuple[str, str, str], bytes] = {}
+
+
+def service_description(store: Store, endpoint_iri: str) -> Graph:
+    """The SPARQL 1.1 Service Description of this endpoint (SPARQL 1.1 Service Description §3):
+    what it runs, what it returns, and its default dataset with every named graph and its
+    number of triples (VoID)."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("formats", FORMATS)
+    service = BNode("service")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint_iri)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    # The default graph is the union of all named graphs (§3.3 sd:UnionDefaultGraph).
+    # SERVICE is refused, so sd:BasicFederatedQuery is deliberately not listed.
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for iri in RESULT_FORMAT_IRIS:
+        graph.add((service, SD.resultFormat, iri))
+    dataset = BNode("dataset")
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default = BNode("default-graph")
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
+    for index, name in enumerate(store.named_graphs()):
+        named, described = BNode(f"named-{index}"), BNode(f"graph-{index}")
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+        graph.add((named, SD.graph, described))
+        graph.add((described, RDF.type, SD.Graph))
+        graph.add((described, VOID.triples, Literal(store.count(name), datatype=XSD.integer)))
+    return graph
+
+
+def _description(store: Store, version: str, formats: tuple[str, ...]) -> Response:
+    """The service description in the negotiated format, or the query form for browsers."""
+    try:
+        media_type = negotiation.negotiate(
+            negotiation.DESCRIPTION, request.headers.get("Accept"), formats
+        )
+    except negotiation.UnknownFormat as error:
+        return error_response(400, f"Unknown format={error}.")
+    if media_type is None:
+        return _not_acceptable(negotiation.DESCRIPTION)
+    if media_type == negotiation.HTML:
+        html = render_template_string(_FORM_PAGE, endpoint=url_for("sparql.endpoint"))
+        response = Response(html, content_type=negotiation.content_type(media_type))
+        return _cacheable(response, version)
+    endpoint_iri = url_for("sparql.endpoint", _external=True)
+    key = (version, endpoint_iri, media_type)
+    body = _descriptions.get(key)
+    if body is None:
+        try:
+            graph = service_description(store, endpoint_iri)
+        except StoreError as error:
+            return error_response(503, f"The store cannot be read: {error}")
+        body = graph.serialize(format=_RDFLIB_FORMATS[media_type], encoding="utf-8")
+        if len(_descriptions) > 32:
+            _descriptions.clear()
+        _descriptions[key] = body
+    return _cacheable(Response(body, content_type=negotiation.content_type(media_type)), version)
+
+
+_FORM_PAGE = """\
+{% extends "base.html" %}
+{% block title %}SPARQL — Regiograaf{% endblock %}
+{% block content %}
+<h1>SPARQL</h1>
+<p>Stel een SPARQL 1.1-vraag aan de Regiograaf. De standaardgraaf is de vereniging van alle
+  graven. <span class="en" lang="en">Ask the Regiograaf a SPARQL 1.1 query. The default graph
+  is the union of all graphs.</span></p>
+<form method="get" action="{{ endpoint }}">
+  <p><label for="query">Vraag <span class="en" lang="en">(query)</span></label><br>
+  <textarea id="query" name="query" rows="14" cols="80" spellcheck="false">
+PREFIX rg: <https://w3id.org/regiograaf/def#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?project ?title WHERE {
+  ?project a rg:Project ; dct:title ?title .
+  FILTER(LANG(?title) = "nl")
+} ORDER BY ?title LIMIT 50</textarea></p>
+  <p><label for="format">Formaat <span class="en" lang="en">(format)</span></label>
+  <select id="format" name="format">
+    <option value="json">JSON (SELECT, ASK)</option>
+    <option value="xml">XML (SELECT, ASK)</option>
+    <option value="csv">CSV (SELECT)</option>
+    <option value="tsv">TSV (SELECT)</option>
+    <option value="turtle">Turtle (CONSTRUCT, DESCRIBE)</option>
+    <option value="ntriples">N-Triples (CONSTRUCT, DESCRIBE)</option>
+    <option value="jsonld">JSON-LD (CONSTRUCT, DESCRIBE)</option>
+    <option value="rdfxml">RDF/XML (CONSTRUCT, DESCRIBE)</option>
+  </select>
+  <button type="submit">Uitvoeren <span lang="en">(run)</span></button></p>
+</form>
+<p>De beschrijving van deze dienst is er ook als RDF:
+  <a href="{{ endpoint }}?format=turtle">Turtle</a>,
+  <a href="{{ endpoint }}?format=jsonld">JSON-LD</a>.
+  <span class="en" lang="en">This service's description is also available as RDF.</span></p>
+{% endblock %}
+"""
+
+_ERROR_PAGE = """\
+{% extends "base.html" %}
+{% block title %}Fout {{ status }} — SPARQL — Regiograaf{% endblock %}
+{% block content %}
+<h1>Fout <span class="en" lang="en">(error)</span> {{ status }}</h1>
+<pre>{{ message }}</pre>
+<p><a href="{{ endpoint }}">Terug naar het SPARQL-formulier
+  <span class="en" lang="en">(back to the SPARQL form)</span></a></p>
+{% endblock %}
+"""

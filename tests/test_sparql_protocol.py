@@ -1,0 +1,658 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation (server/web/sparql.py and
+server/sparql_protocol.py), with Flask's test client over a small store built with the store API.
+
+The store holds two named graphs with known content, so every count below is exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import threading
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDF, VOID
+
+from server import sparql_protocol as protocol
+from server.app import create_app
+from server.settings import Settings, load_settings
+from server.store.embedded import EmbeddedStore
+from server.web import sparql
+
+EX = "http://example.org/"
+G1 = "https://w3id.org/regiograaf/graph/test/een"
+G2 = "https://w3id.org/regiograaf/graph/test/twee"
+VERSION = "test-version-1"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+PREFIX = f"PREFIX ex: <{EX}>\n"
+
+GRAPH_1 = f"""@prefix ex: <{EX}> .
+ex:a ex:label "één"@nl , "one"@en ; ex:n 1 .
+ex:shared ex:p ex:x .
+"""
+GRAPH_2 = f"""@prefix ex: <{EX}> .
+ex:b ex:label "\u2019s-Gravenhage"@nl ; ex:n 2 .
+ex:shared ex:p ex:x .
+"""
+#: Triples per graph (the shared triple is in both).
+COUNT_1, COUNT_2 = 4, 3
+
+SELECT_ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+CONSTRUCT_LABELS = PREFIX + "CONSTRUCT { ?s ex:label ?l } WHERE { ?s ex:label ?l }"
+JSON = "application/sparql-results+json"
+
+
+def build_store(path: Path) -> Settings:
+    """Settings for a store at ``path`` holding :data:`GRAPH_1` and :data:`GRAPH_2`."""
+    settings = load_settings(store=path)
+    graphs = {
+        G1: Graph().parse(data=GRAPH_1, format="turtle"),
+        G2: Graph().parse(data=GRAPH_2, format="turtle"),
+    }
+    EmbeddedStore(settings.store, read_only=False).replace(graphs, VERSION)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return build_store(tmp_path_factory.mktemp("sparql-store"))
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> Flask:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def bindings(response) -> list[dict[str, str]]:
+    """SPARQL JSON results as rows of plain values."""
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == JSON
+    data = json.loads(response.data)
+    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+
+
+def store_state(settings: Settings) -> tuple[str | None, int, list[str]]:
+    store = EmbeddedStore(settings.store)
+    return store.data_version(), store.count(), store.named_graphs()
+
+
+# --- the three ways to send a query (SPARQL 1.1 Protocol §2.1) -----------------------------
+
+
+def test_get_post_form_and_post_direct_give_the_same_answer(client: FlaskClient) -> None:
+    by_get = bindings(client.get("/sparql", query_string={"query": SELECT_ALL}))
+    by_form = bindings(client.post("/sparql", data={"query": SELECT_ALL}))
+    by_body = bindings(
+        client.post(
+            "/sparql",
+            data=SELECT_ALL.encode(),
+            headers={"Content-Type": "application/sparql-query"},
+        )
+    )
+    assert by_get == by_form == by_body
+    # The union default graph: both graphs, the shared triple once per graph.
+    assert len(by_get) == COUNT_1 + COUNT_2
+    assert {"s": EX + "b", "p": EX + "label", "o": "\u2019s-Gravenhage"} in by_get
+
+
+def test_post_direct_with_utf8_charset(client: FlaskClient) -> None:
+    query = PREFIX + 'ASK { ?s ex:label "één"@nl }'
+    response = client.post(
+        "/sparql",
+        data=query.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query; charset=UTF-8"},
+    )
+    assert response.status_code == 200
+    assert json.loads(response.data)["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "fragment"),
+    [
+        ("get", {"query_string": "query=ASK%7B%7D&query=ASK%7B%7D"}, "more than once"),
+        ("get", {"query_string": {"query": "  "}}, "empty"),
+        ("get", {"query_string": {"default-graph-uri": G1}}, "missing"),
+        ("post", {"data": {"default-graph-uri": G1}}, "missing"),
+        ("post", {"data": {"query": "ASK {}"}, "query_string": {"query": "ASK {}"}}, "more than"),
+        (
+            "post",
+            {
+                "data": b"ASK {}",
+                "query_string": {"query": "ASK {}"},
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            "twice",
+        ),
+        ("post", {"data": b"", "headers": {"Content-Type": "application/sparql-query"}}, "empty"),
+        ("post", {"data": b"ASK {}"}, "Content-Type"),
+        ("post", {"data": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, "text/plain"),
+        (
+            "post",
+            {"data": b"ASK {}", "headers": {"Content-Type": "application/json"}},
+            "Unsupported",
+        ),
+        (
+            "post",
+            {
+                "data": b"ASK {}",
+                "headers": {"Content-Type": "application/sparql-query; charset=latin-1"},
+            },
+            "charset",
+        ),
+        (
+            "post",
+            {
+                "data": b"ASK { ?s ?p '\xe9' }",
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            "UTF-8",
+        ),
+        (
+            "post",
+            {
+                "data": b"query=ASK%20%7B%20%3Fs%20%3Fp%20%27%E9%27%20%7D",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            "UTF-8",
+        ),
+        ("get", {"query_string": "query=ASK%20%7B%20%3Fs%20%3Fp%20%27%E9%27%20%7D"}, "UTF-8"),
+    ],
+)
+def test_malformed_requests_are_400(
+    client: FlaskClient, method: str, kwargs: dict, fragment: str
+) -> None:
+    response = getattr(client, method)("/sparql", **kwargs)
+    assert response.status_code == 400
+    assert fragment in response.get_data(as_text=True)
+
+
+def test_syntax_error_is_400_with_the_parsers_message_and_position(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p \n"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert text.startswith("SPARQL syntax error: error at 3:")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_other_methods_are_405_with_allow(client: FlaskClient, method: str) -> None:
+    response = getattr(client, method)("/sparql", data=b"ASK {}")
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert {"GET", "POST", "OPTIONS"} <= allowed
+
+
+# --- read-only --------------------------------------------------------------------------------
+
+UPDATE = f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}new> <{EX}p> <{EX}o> }} }}"
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs"),
+    [
+        ("get", {"query_string": {"update": UPDATE}}),
+        ("post", {"data": {"update": UPDATE}}),
+        (
+            "post",
+            {"data": UPDATE.encode(), "headers": {"Content-Type": "application/sparql-update"}},
+        ),
+        ("get", {"query_string": {"query": UPDATE}}),
+        ("post", {"data": {"query": f"DELETE WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}"}}),
+        ("get", {"query_string": {"query": f"PREFIX ex: <{EX}>\nCLEAR ALL"}}),
+        ("get", {"query_string": {"query": f"DROP GRAPH <{G2}>"}}),
+        ("get", {"query_string": {"query": "LOAD <http://127.0.0.1:1/data.ttl>"}}),
+        ("get", {"query_string": {"query": f"CREATE GRAPH <{EX}g>"}}),
+    ],
+)
+def test_updates_are_refused_and_change_nothing(
+    client: FlaskClient, settings: Settings, method: str, kwargs: dict
+) -> None:
+    before = store_state(settings)
+    response = getattr(client, method)("/sparql", **kwargs)
+    assert response.status_code == 403
+    assert "read-only" in response.get_data(as_text=True)
+    assert store_state(settings) == before
+    ask = client.get("/sparql", query_string={"query": f"ASK {{ <{EX}new> ?p ?o }}"})
+    assert json.loads(ask.data)["boolean"] is False
+    assert bindings(client.get("/sparql", query_string={"query": SELECT_ALL}))
+
+
+def test_service_is_refused(client: FlaskClient) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400
+    assert "SERVICE" in response.get_data(as_text=True)
+    silent = "SELECT * WHERE { service silent <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    assert client.post("/sparql", data={"query": silent}).status_code == 400
+
+
+def test_keywords_in_strings_iris_and_comments_are_not_refused(client: FlaskClient) -> None:
+    query = (
+        "# SERVICE and INSERT in a comment\n"
+        'SELECT ?x WHERE { BIND("SERVICE <x> DELETE" AS ?x) '
+        "FILTER(?x != <http://example.org/LOAD#SERVICE>) }"
+    )
+    assert bindings(client.get("/sparql", query_string={"query": query})) == [
+        {"x": "SERVICE <x> DELETE"}
+    ]
+
+
+# --- content negotiation -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "mimetype"),
+    [
+        (None, JSON),
+        ("*/*", JSON),
+        ("application/sparql-results+json", JSON),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", JSON),
+    ],
+)
+def test_select_formats(client: FlaskClient, accept: str | None, mimetype: str) -> None:
+    headers = {"Accept": accept} if accept else {}
+    query = PREFIX + "SELECT ?s ?n WHERE { ?s ex:n ?n } ORDER BY ?n"
+    response = client.get("/sparql", query_string={"query": query}, headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert "Accept" in response.headers["Vary"]
+    body = response.get_data(as_text=True)
+    if mimetype == JSON:
+        assert [row["n"] for row in bindings(response)] == ["1", "2"]
+    elif mimetype == "text/csv":
+        assert list(csv.reader(io.StringIO(body))) == [
+            ["s", "n"],
+            [EX + "a", "1"],
+            [EX + "b", "2"],
+        ]
+    elif mimetype == "text/tab-separated-values":
+        assert body.splitlines() == ["?s\t?n", f"<{EX}a>\t1", f"<{EX}b>\t2"]
+    else:
+        ns = "{http://www.w3.org/2005/sparql-results#}"
+        root = ET.fromstring(response.data)
+        assert [v.attrib["name"] for v in root.iter(ns + "variable")] == ["s", "n"]
+        assert len(list(root.iter(ns + "result"))) == 2
+
+
+def test_ask_in_json_and_xml(client: FlaskClient) -> None:
+    query = {"query": PREFIX + "ASK { ex:a ex:n 1 }"}
+    assert json.loads(client.get("/sparql", query_string=query).data) == {
+        "head": {},
+        "boolean": True,
+    }
+    response = client.get("/sparql", query_string={**query, "format": "xml"})
+    assert response.mimetype == "application/sparql-results+xml"
+    assert b"<boolean>true</boolean>" in response.data
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "mimetype", "rdflib_format"),
+    [
+        (None, None, "text/turtle", "turtle"),
+        ("*/*", None, "text/turtle", "turtle"),
+        ("text/turtle", None, "text/turtle", "turtle"),
+        ("application/n-triples", None, "application/n-triples", "nt"),
+        ("application/ld+json", None, "application/ld+json", "json-ld"),
+        ("application/rdf+xml", None, "application/rdf+xml", "xml"),
+        ("application/rdf+xml;q=0.5, application/n-triples", None, "application/n-triples", "nt"),
+        (None, "turtle", "text/turtle", "turtle"),
+        ("text/turtle", "ntriples", "application/n-triples", "nt"),
+        (None, "jsonld", "application/ld+json", "json-ld"),
+        (None, "rdfxml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_construct_formats(
+    client: FlaskClient, accept: str | None, fmt: str | None, mimetype: str, rdflib_format: str
+) -> None:
+    params = {"query": CONSTRUCT_LABELS, **({"format": fmt} if fmt else {})}
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string=params, headers=headers)
+    assert response.status_code == 200, response.data
+    assert response.mimetype == mimetype
+    graph = Graph().parse(data=response.data, format=rdflib_format)
+    labels = {str(o) for o in graph.objects(None, URIRef(EX + "label"))}
+    assert labels == {"één", "one", "\u2019s-Gravenhage"}
+
+
+def test_describe_is_a_graph(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": f"DESCRIBE <{EX}a>"})
+    assert response.mimetype == "text/turtle"
+    graph = Graph().parse(data=response.data, format="turtle")
+    assert (URIRef(EX + "a"), URIRef(EX + "n"), None) in graph
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "headers"),
+    [
+        (SELECT_ALL, {}, {"Accept": "text/turtle"}),
+        (SELECT_ALL, {}, {"Accept": "text/html"}),
+        (SELECT_ALL, {}, {"Accept": f"{JSON};q=0, text/*;q=0"}),
+        (CONSTRUCT_LABELS, {}, {"Accept": "application/sparql-results+json"}),
+        (SELECT_ALL, {"format": "turtle"}, {}),
+        (CONSTRUCT_LABELS, {"format": "csv"}, {}),
+    ],
+)
+def test_nothing_acceptable_is_406(
+    client: FlaskClient, query: str, params: dict, headers: dict
+) -> None:
+    response = client.get("/sparql", query_string={"query": query, **params}, headers=headers)
+    assert response.status_code == 406
+    assert "Available" in response.get_data(as_text=True)
+
+
+def test_format_parameter_beats_accept_and_unknown_format_is_400(client: FlaskClient) -> None:
+    response = client.get(
+        "/sparql", query_string={"query": SELECT_ALL, "format": "csv"}, headers={"Accept": JSON}
+    )
+    assert response.mimetype == "text/csv"
+    response = client.get("/sparql", query_string={"query": SELECT_ALL, "format": "excel"})
+    assert response.status_code == 400
+
+
+def test_errors_follow_the_clients_preference(client: FlaskClient) -> None:
+    query = {"query": "SELECT * {"}
+    as_json = client.get("/sparql", query_string=query, headers={"Accept": "application/json"})
+    assert as_json.status_code == 400
+    assert json.loads(as_json.data)["error"]["status"] == 400
+    as_html = client.get("/sparql", query_string=query, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert as_html.mimetype == "text/html"
+    assert b"syntax error" in as_html.data
+    plain = client.get("/sparql", query_string=query)
+    assert plain.mimetype == "text/plain"
+
+
+# --- service description -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "rdflib_format"),
+    [
+        ("text/turtle", None, "turtle"),
+        (None, None, "turtle"),
+        ("application/rdf+xml", None, "xml"),
+        ("application/ld+json", None, "json-ld"),
+        ("application/n-triples", None, "nt"),
+        ("text/html", "jsonld", "json-ld"),
+    ],
+)
+def test_service_description(
+    client: FlaskClient, accept: str | None, fmt: str | None, rdflib_format: str
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string={"format": fmt} if fmt else {}, headers=headers)
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.data, format=rdflib_format)
+    service = graph.value(None, RDF.type, SD.Service)
+    assert service is not None
+    assert graph.value(service, SD.endpoint) == URIRef("http://localhost/sparql")
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (service, SD.feature, SD.UnionDefaultGraph) in graph
+    assert (service, SD.feature, SD.BasicFederatedQuery) not in graph
+    formats = set(graph.objects(service, SD.resultFormat))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats
+    assert URIRef("http://www.w3.org/ns/formats/Turtle") in formats
+    dataset = graph.value(service, SD.defaultDataset)
+    counts = {
+        str(graph.value(named, SD.name)): int(
+            graph.value(graph.value(named, SD.graph), VOID.triples)
+        )
+        for named in graph.objects(dataset, SD.namedGraph)
+    }
+    assert counts == {G1: COUNT_1, G2: COUNT_2}
+    default = graph.value(dataset, SD.defaultGraph)
+    assert int(graph.value(default, VOID.triples)) == COUNT_1 + COUNT_2
+
+
+def test_browsers_get_a_query_form(client: FlaskClient) -> None:
+    response = client.get(
+        "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert b'<form method="get" action="/sparql">' in response.data
+    assert b'name="query"' in response.data
+
+
+# --- dataset (SPARQL 1.1 Protocol §2.1.4) ------------------------------------------------------
+
+COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def count_of(response) -> int:
+    return int(bindings(response)[0]["n"])
+
+
+def test_default_graph_uri_restricts_the_default_graph(client: FlaskClient) -> None:
+    assert count_of(client.get("/sparql", query_string={"query": COUNT_QUERY})) == 7
+    one = client.get("/sparql", query_string={"query": COUNT_QUERY, "default-graph-uri": G1})
+    assert count_of(one) == COUNT_1
+    both = client.post("/sparql", data={"query": COUNT_QUERY, "default-graph-uri": [G1, G2]})
+    assert count_of(both) == COUNT_1 + COUNT_2
+    # Only a default graph given: no named graphs in the dataset.
+    named = client.get("/sparql", query_string={"query": GRAPHS_QUERY, "default-graph-uri": G1})
+    assert bindings(named) == []
+
+
+def test_named_graph_uri_restricts_graph_patterns(client: FlaskClient) -> None:
+    response = client.post(
+        f"/sparql?named-graph-uri={G2}",
+        data=GRAPHS_QUERY.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert bindings(response) == [{"g": G2}]
+    # Only named graphs given: the default graph is empty.
+    empty = client.get("/sparql", query_string={"query": COUNT_QUERY, "named-graph-uri": G1})
+    assert count_of(empty) == 0
+
+
+def test_from_and_from_named_in_the_query(client: FlaskClient) -> None:
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{G2}> WHERE {{ ?s ?p ?o }}"
+    assert count_of(client.get("/sparql", query_string={"query": query})) == COUNT_2
+    query = f"SELECT DISTINCT ?g FROM NAMED <{G1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert bindings(client.get("/sparql", query_string={"query": query})) == [{"g": G1}]
+
+
+def test_protocol_dataset_overrides_from(client: FlaskClient) -> None:
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{G2}> WHERE {{ ?s ?p ?o }}"
+    response = client.get("/sparql", query_string={"query": query, "default-graph-uri": G1})
+    assert count_of(response) == COUNT_1
+    query = f"SELECT DISTINCT ?g FROM NAMED <{G1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    response = client.get("/sparql", query_string={"query": query, "named-graph-uri": G2})
+    assert bindings(response) == [{"g": G2}]
+
+
+# --- caching and CORS ------------------------------------------------------------------------
+
+
+def test_etag_and_304(client: FlaskClient) -> None:
+    query = {"query": SELECT_ALL}
+    response = client.get("/sparql", query_string=query)
+    assert response.headers["ETag"] == f'"{VERSION}"'
+    assert response.headers["Cache-Control"] == f"public, max-age={sparql.MAX_AGE}"
+    again = client.get("/sparql", query_string=query, headers={"If-None-Match": f'"{VERSION}"'})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == f'"{VERSION}"'
+    other = client.get("/sparql", query_string=query, headers={"If-None-Match": '"old"'})
+    assert other.status_code == 200
+    description = client.get("/sparql", headers={"If-None-Match": f'"{VERSION}"'})
+    assert description.status_code == 304
+
+
+def test_cors(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": SELECT_ALL})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.net",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Headers"] == "content-type"
+
+
+# --- limits -----------------------------------------------------------------------------------
+
+
+def limited_app(settings: Settings, **changes: object) -> Flask:
+    return create_app(dataclasses.replace(settings, **changes))
+
+
+def test_row_cap(settings: Settings) -> None:
+    client = limited_app(settings, max_rows=3).test_client()
+    capped = client.get("/sparql", query_string={"query": SELECT_ALL})
+    assert len(bindings(capped)) == 3
+    assert capped.headers[sparql.MAX_ROWS_HEADER] == "3"
+    lowered = client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 5"})
+    assert len(bindings(lowered)) == 3
+    small = client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 2"})
+    assert len(bindings(small)) == 2
+    assert sparql.MAX_ROWS_HEADER not in small.headers
+    uncapped = limited_app(settings, max_rows=0).test_client()
+    assert len(bindings(uncapped.get("/sparql", query_string={"query": SELECT_ALL}))) == 7
+
+
+def _values(name: str, count: int) -> str:
+    return f"VALUES ?{name} {{ {' '.join(str(i) for i in range(count))} }}"
+
+
+#: About 40 million solutions counted by the engine: seconds of work, no output until done.
+SLOW_COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(
+        _values(name, size) for name, size in (("a", 100), ("b", 100), ("c", 100), ("d", 40))
+    )
+    + " }"
+)
+#: Five million solutions streamed: output starts at once and takes seconds to finish.
+SLOW_STREAM = (
+    "SELECT * WHERE { "
+    + " ".join(_values(name, size) for name, size in (("a", 100), ("b", 100), ("c", 100), ("d", 5)))
+    + " }"
+)
+
+
+def join_query_threads() -> None:
+    """Wait for queries abandoned after a timeout to finish (they cannot be interrupted)."""
+    for thread in threading.enumerate():
+        if thread.name == "sparql-query":
+            thread.join(timeout=60)
+
+
+def test_timeout_is_503_while_other_requests_are_answered(settings: Settings) -> None:
+    app = limited_app(settings, query_timeout=0.5)
+    outcome: dict[str, object] = {}
+
+    def slow() -> None:
+        started = time.monotonic()
+        response = app.test_client().get("/sparql", query_string={"query": SLOW_COUNT})
+        outcome["slow"] = (response.status_code, response.get_data(as_text=True))
+        outcome["slow_seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.1)
+    fast = app.test_client().get("/sparql", query_string={"query": PREFIX + "ASK { ex:a ex:n 1 }"})
+    fast_done_while_slow_runs = thread.is_alive()
+    thread.join(timeout=30)
+    assert fast.status_code == 200
+    assert json.loads(fast.data)["boolean"] is True
+    assert fast_done_while_slow_runs
+    status, text = outcome["slow"]  # type: ignore[misc]
+    assert status == 503
+    assert "0.5 seconds" in text
+    assert 0.4 < outcome["slow_seconds"] < 5  # type: ignore[operator]
+    join_query_threads()
+
+
+def test_timeout_while_streaming_cuts_the_response_off(settings: Settings) -> None:
+    app = limited_app(settings, query_timeout=0.3, max_rows=0)
+    response = app.test_client().get(
+        "/sparql", query_string={"query": SLOW_STREAM, "format": "tsv"}, buffered=False
+    )
+    assert response.status_code == 200
+    with pytest.raises(sparql.QueryAborted):
+        for _ in response.response:
+            pass
+    response.close()
+    join_query_threads()
+
+
+def test_missing_store_is_503(tmp_path: Path) -> None:
+    client = create_app(load_settings(store=tmp_path / "nothing")).test_client()
+    response = client.get("/sparql", query_string={"query": SELECT_ALL})
+    assert response.status_code == 503
+    assert client.get("/sparql").status_code == 503
+
+
+# --- the pure protocol functions -------------------------------------------------------------
+
+
+def test_tokens_skip_strings_iris_and_comments() -> None:
+    text = (
+        "PREFIX load: <http://x/SERVICE#a>\n"
+        "SELECT ?insert WHERE { ?s load:drop '''it's \"\"SERVICE\"\"'''@en . } # DELETE\n"
+    )
+    words = [t.text for t in protocol.tokens(text) if t.kind == "word"]
+    assert words == ["PREFIX", "SELECT", "WHERE"]
+    assert protocol.inspect_query(text).form == "SELECT"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "changed"),
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT * { ?s ?p ?o }\nLIMIT 10\n", True),
+        ("SELECT * { ?s ?p ?o } LIMIT 50 # note", "SELECT * { ?s ?p ?o } LIMIT 10 # note", True),
+        ("SELECT * { ?s ?p ?o } OFFSET 5 LIMIT 5", "SELECT * { ?s ?p ?o } OFFSET 5 LIMIT 5", False),
+        (
+            "SELECT * { ?s ?p ?o } VALUES ?s { <a> }",
+            "SELECT * { ?s ?p ?o } LIMIT 10\nVALUES ?s { <a> }",
+            True,
+        ),
+        (
+            "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } }",
+            "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } }\nLIMIT 10\n",
+            True,
+        ),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }\nLIMIT 10\n", True),
+        ("ASK { ?s ?p ?o }", "ASK { ?s ?p ?o }", False),
+        ("SELECT * { ?s ?p ?o ", "SELECT * { ?s ?p ?o ", False),
+    ],
+)
+def test_cap_rows(query: str, expected: str, changed: bool) -> None:
+    assert protocol.cap_rows(query, 10) == (expected, changed)
+    assert protocol.cap_rows(query, 0) == (query, False)
+
+
+def test_query_dataset_resolves_prefixes_and_base() -> None:
+    query = (
+        "BASE <http://b/> PREFIX e: <http://e/> "
+        "SELECT * FROM e:g1 FROM <x> FROM NAMED <http://n/> WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    assert protocol.query_dataset(query) == (("http://e/g1", "http://b/x"), ("http://n/",))
+    assert protocol.query_dataset("SELECT * WHERE { ?s ?p ?o }") is None
+    assert protocol.query_dataset("SELECT * FROM unknown:g WHERE { ?s ?p ?o }") is None
