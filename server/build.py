@@ -1,0 +1,197 @@
+"""Build the store: discover → parse → validate → infer → load (DESIGN.md, "Data flow").
+
+:func:`build` is what ``regiograaf build`` and ``regiograaf serve`` (when the store is missing
+or stale) run. It returns a :class:`BuildResult`; a Turtle syntax error or a SHACL violation
+stops it before anything is written, so the served store never changes because of a bad file.
+
+What is loaded (docs/model.md):
+
+- one named graph per source file (:func:`server.sources.graph_iri`), shapes included;
+- the useful OWL RL entailments in ``.../graph/inferred`` (:mod:`server.inference`);
+- build metadata in ``.../graph/meta``: per source an ``rg:SourceDocument`` (a
+  ``prov:Entity``) named by its graph IRI, with ``dct:source`` (its relative path) and
+  ``rg:sha256``; files under ``data/contributions/<cbs>/`` are also ``rg:Contribution`` with
+  ``rg:forMunicipality``; plus the dataset node :data:`DATASET_IRI` with the data version
+  (``dct:hasVersion``), ``prov:generatedAtTime`` and ``dct:hasPart`` for every graph.
+
+The data version is a SHA-256 over the sorted relative paths and file hashes of the sources and
+the code version (:func:`code_version`): a build of unchanged sources with unchanged code does
+no work, and any added, removed or changed file rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
+
+from server.inference import INFERRED_GRAPH, infer_with_messages, union
+from server.settings import Settings
+from server.sources import GRAPH_BASE, Source, discover, inference_sources
+from server.store.embedded import EmbeddedStore
+from server.turtle import TurtleSyntaxError, parse_turtle
+
+if TYPE_CHECKING:
+    from server.validation import ValidationReport
+
+RG = Namespace("https://w3id.org/regiograaf/def#")
+#: The named graph with build metadata.
+META_GRAPH = GRAPH_BASE + "meta"
+#: The node in the meta graph that describes the loaded dataset as a whole.
+DATASET_IRI = "https://w3id.org/regiograaf/id/dataset/regiograaf"
+
+#: Modules whose code decides what ends up in the store: a change rebuilds.
+_PIPELINE_MODULES = ("build.py", "sources.py", "inference.py", "turtle.py", "store/embedded.py")
+
+Status = Literal["built", "up-to-date", "syntax-error", "invalid"]
+
+
+@dataclass
+class BuildResult:
+    """What a build did: ``status`` and, for a build, the counts; for a failure, the reason."""
+
+    status: Status
+    data_version: str
+    sources: list[Source] = field(default_factory=list)
+    graphs: dict[str, int] = field(default_factory=dict)
+    triples: int = 0
+    inferred: int = 0
+    syntax_error: TurtleSyntaxError | None = None
+    report: ValidationReport | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the store holds the current sources (built now or already up to date)."""
+        return self.status in ("built", "up-to-date")
+
+
+def code_version() -> str:
+    """The package version plus a short hash of the pipeline modules' code."""
+    try:
+        version = importlib.metadata.version("regiograaf")
+    except importlib.metadata.PackageNotFoundError:
+        version = "0"
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for name in _PIPELINE_MODULES:
+        path = package / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return f"{version}+{digest.hexdigest()[:12]}"
+
+
+def data_version(sources: list[Source], code: str | None = None) -> str:
+    """SHA-256 over the sorted (relative path, file hash) pairs and the code version."""
+    digest = hashlib.sha256()
+    for source in sorted(sources, key=lambda item: item.relpath):
+        digest.update(f"{source.relpath}\t{source.sha256}\n".encode())
+    digest.update(f"code\t{code or code_version()}\n".encode())
+    return digest.hexdigest()
+
+
+def is_stale(settings: Settings) -> bool:
+    """Whether the store is missing or was built from other sources or code (no parsing)."""
+    version = data_version(discover(settings.root))
+    return EmbeddedStore(settings.store).data_version() != version
+
+
+def meta_graph(sources: list[Source], version: str, graphs: list[str], when: datetime) -> Graph:
+    """The build metadata graph (see the module docstring)."""
+    meta = Graph()
+    meta.bind("rg", RG)
+    meta.bind("dct", DCTERMS)
+    meta.bind("prov", PROV)
+    dataset = URIRef(DATASET_IRI)
+    meta.add((dataset, RDF.type, PROV.Entity))
+    meta.add((dataset, RDF.type, VOID.Dataset))
+    meta.add((dataset, DCTERMS.hasVersion, RDFLiteral(version)))
+    meta.add((dataset, PROV.generatedAtTime, RDFLiteral(when.isoformat(), datatype=XSD.dateTime)))
+    for graph in graphs:
+        meta.add((dataset, DCTERMS.hasPart, URIRef(graph)))
+    for source in sources:
+        node = URIRef(source.graph)
+        meta.add((node, RDF.type, RG.SourceDocument))
+        meta.add((node, RDF.type, PROV.Entity))
+        meta.add((node, DCTERMS.source, RDFLiteral(source.relpath)))
+        meta.add((node, RG.sha256, RDFLiteral(source.sha256)))
+        municipality = source.municipality
+        if municipality is not None:
+            meta.add((node, RDF.type, RG.Contribution))
+            meta.add((node, RG.forMunicipality, URIRef(municipality)))
+    return meta
+
+
+def build(settings: Settings, *, force: bool = False) -> BuildResult:
+    """Parse, validate, infer and load the sources under ``settings.root`` into
+    ``settings.store``; do nothing when the store already holds this data version."""
+    sources = discover(settings.root)
+    version = data_version(sources)
+    store = EmbeddedStore(settings.store, read_only=False)
+    if not force and store.data_version() == version:
+        stamp = store.stamp() or {}
+        return BuildResult(
+            status="up-to-date",
+            data_version=version,
+            sources=sources,
+            graphs=dict(stamp.get("graphs") or {}),
+            triples=int(stamp.get("triples") or 0),
+            inferred=int((stamp.get("graphs") or {}).get(INFERRED_GRAPH, 0)),
+        )
+
+    # 1. parse: a syntax error stops the build.
+    parsed: dict[str, Graph] = {}
+    for source in sources:
+        try:
+            parsed[source.graph] = parse_turtle(source.path).graph
+        except TurtleSyntaxError as error:
+            return BuildResult(
+                status="syntax-error", data_version=version, sources=sources, syntax_error=error
+            )
+
+    # 2. validate the data with the shapes: a violation stops the build.
+    from server.validation import validate_files
+
+    data_paths = [source.path for source in sources if source.is_data]
+    report = validate_files(data_paths, settings.root)
+    if not report.conforms:
+        return BuildResult(status="invalid", data_version=version, sources=sources, report=report)
+
+    # 3. infer over ontology + data (not the shapes).
+    inferred, messages = infer_with_messages(
+        union(parsed[source.graph] for source in inference_sources(sources))
+    )
+
+    # 4. load: one graph per source, the inferred graph, the meta graph; swap atomically.
+    graphs: dict[str, Graph] = dict(parsed)
+    graphs[INFERRED_GRAPH] = inferred
+    when = datetime.now(UTC).replace(microsecond=0)
+    graphs[META_GRAPH] = meta_graph(sources, version, [*parsed, INFERRED_GRAPH], when)
+    metadata: dict[str, Any] = {
+        "code_version": code_version(),
+        "generated_at": when.isoformat(),
+        "root": str(settings.root),
+        "sources": [
+            {"path": s.relpath, "graph": s.graph, "kind": s.kind, "sha256": s.sha256}
+            for s in sources
+        ],
+        "warnings": messages,
+    }
+    store.replace(graphs, version, metadata)
+    counts = {iri: len(graph) for iri, graph in graphs.items()}
+    return BuildResult(
+        status="built",
+        data_version=version,
+        sources=sources,
+        graphs=counts,
+        triples=sum(counts.values()),
+        inferred=len(inferred),
+        warnings=messages,
+    )

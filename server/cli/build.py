@@ -1,0 +1,73 @@
+"""``regiograaf build [--store PATH] [--force]``: parse, validate, infer and load the store.
+
+Exit codes: 0 built or already up to date; 1 a syntax error or SHACL violations (the report is
+printed); 2 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from server.build import BuildResult, build
+from server.settings import load_settings
+from server.store import StoreError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``build`` subcommand."""
+    parser = subparsers.add_parser(
+        "build",
+        help="parse, validate, infer and load the store",
+        description="Parse, validate, infer and load all sources into the store.",
+    )
+    parser.add_argument("--store", metavar="PATH", help="folder of the store (REGIOGRAAF_STORE)")
+    parser.add_argument(
+        "--force", action="store_true", help="build even when the store is up to date"
+    )
+    parser.set_defaults(handler=run)
+
+
+def print_result(result: BuildResult, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print what a build did (to ``out``/``err``, default stdout/stderr) and return the exit
+    code for it."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if result.status == "syntax-error":
+        print(f"build stopped: syntax error\n{result.syntax_error}", file=err)
+        return 1
+    if result.status == "invalid":
+        print(_render(result.report), file=err)
+        print("build stopped: the data does not conform to the shapes", file=err)
+        return 1
+    if result.status == "up-to-date":
+        print(f"up to date: data version {result.data_version[:16]}", file=out)
+        print(f"  {len(result.graphs)} graphs, {result.triples} triples", file=out)
+        return 0
+    print(f"built data version {result.data_version[:16]}", file=out)
+    print(f"  {len(result.sources)} sources, {len(result.graphs)} graphs", file=out)
+    print(f"  {result.triples} triples, of which {result.inferred} inferred", file=out)
+    for warning in result.warnings:
+        print(f"  warning: {warning}", file=err)
+    return 0
+
+
+def _render(report: object) -> str:
+    """The validation report as text (server.reports), in Dutch."""
+    try:
+        from server.reports import render
+    except ImportError:  # pragma: no cover - only while server.reports is being written
+        return repr(report)
+    return render(report, fmt="text", lang="nl")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the build named by ``args``; see the module docstring for exit codes."""
+    settings = load_settings(store=args.store)
+    try:
+        result = build(settings, force=args.force)
+    except (StoreError, OSError) as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 2
+    return print_result(result)

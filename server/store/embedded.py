@@ -1,0 +1,431 @@
+"""The embedded store: pyoxigraph (RocksDB) on disk.
+
+Layout of the store folder (``settings.store``)::
+
+    <store>/current -> versions/<name>     symlink, swapped atomically by a build
+    <store>/versions/<name>/oxigraph/      the pyoxigraph database of one build
+    <store>/versions/<name>/stamp.json     data version, counts and build metadata
+    <store>/.lock                          held while a build writes
+
+A build (:meth:`EmbeddedStore.replace`) writes a new version folder, closes it, and then points
+``current`` at it with an atomic rename, so a server reading the old version is never left
+with a half-built store. Every version is immutable once ``current`` points at it, which is
+what makes :meth:`pyoxigraph.Store.read_only` safe for any number of gunicorn workers. The
+previous version is kept (a worker may still be reading it); older ones are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from server.store import (
+    GRAPH_MEDIA_TYPES,
+    RESULTS_MEDIA_TYPES,
+    QueryKind,
+    QuerySyntaxError,
+    StoreError,
+    StoreMissing,
+    UnsupportedMediaType,
+)
+
+CURRENT = "current"
+VERSIONS = "versions"
+STAMP = "stamp.json"
+DATABASE = "oxigraph"
+#: How many versions stay on disk (the current one and the one before).
+KEEP_VERSIONS = 2
+
+_RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+# --- term conversion (rdflib ⇄ pyoxigraph) -------------------------------------------------
+
+
+class _ToOx:
+    """Converts rdflib terms to pyoxigraph terms, keeping blank node labels stable within one
+    conversion (so a blank node shared by two graphs stays one node)."""
+
+    def __init__(self) -> None:
+        self._bnodes: dict[str, ox.BlankNode] = {}
+
+    def term(self, node: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, URIRef):
+            return ox.NamedNode(str(node))
+        if isinstance(node, BNode):
+            label = str(node)
+            blank = self._bnodes.get(label)
+            if blank is None:
+                try:
+                    blank = ox.BlankNode(label)
+                except ValueError:
+                    blank = ox.BlankNode()
+                self._bnodes[label] = blank
+            return blank
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            if node.datatype is not None:
+                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+            return ox.Literal(str(node))
+        raise TypeError(f"cannot store {node!r}")
+
+    def quads(self, graph: Graph, graph_iri: str) -> Iterator[ox.Quad]:
+        name = ox.NamedNode(graph_iri)
+        for subject, predicate, obj in graph:
+            yield ox.Quad(self.term(subject), self.term(predicate), self.term(obj), name)
+
+
+def to_rdflib(term: Any) -> Identifier:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+class EmbeddedResult:
+    """A pyoxigraph query result (single-use): see :class:`server.store.QueryResult`."""
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+        self.kind: QueryKind
+        if isinstance(result, ox.QuerySolutions):
+            self.kind = "select"
+        elif isinstance(result, ox.QueryBoolean):
+            self.kind = "ask"
+        else:
+            self.kind = "graph"
+
+    @property
+    def variables(self) -> list[str]:
+        if self.kind != "select":
+            return []
+        return [variable.value for variable in self._result.variables]
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return GRAPH_MEDIA_TYPES if self.kind == "graph" else RESULTS_MEDIA_TYPES
+
+    def _format(self, media_type: str) -> Any:
+        bare = media_type.split(";", 1)[0].strip().lower()
+        formats = _GRAPH_FORMATS if self.kind == "graph" else _RESULT_FORMATS
+        try:
+            return formats[bare]
+        except KeyError:
+            raise UnsupportedMediaType(f"{self.kind} results cannot be {media_type}") from None
+
+    def serialize(self, media_type: str) -> bytes:
+        fmt = self._format(media_type)
+        try:
+            return self._result.serialize(format=fmt)
+        except ValueError as error:
+            raise UnsupportedMediaType(str(error)) from error
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def write(self, media_type: str, output: IO[bytes]) -> None:
+        fmt = self._format(media_type)
+        try:
+            self._result.serialize(output, format=fmt)
+        except ValueError as error:
+            raise UnsupportedMediaType(str(error)) from error
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def boolean(self) -> bool:
+        if self.kind != "ask":
+            raise TypeError("not an ASK result")
+        return bool(self._result)
+
+    def rows(self) -> list[dict[str, Identifier]]:
+        try:
+            if self.kind == "ask":
+                return [{"boolean": Literal(bool(self._result))}]
+            if self.kind == "graph":
+                return [
+                    {
+                        "subject": to_rdflib(triple.subject),
+                        "predicate": to_rdflib(triple.predicate),
+                        "object": to_rdflib(triple.object),
+                    }
+                    for triple in self._result
+                ]
+            names = self.variables
+            rows = []
+            for solution in self._result:
+                row = {}
+                for name in names:
+                    value = solution[name]
+                    if value is not None:
+                        row[name] = to_rdflib(value)
+                rows.append(row)
+            return rows
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def graph(self) -> Graph:
+        if self.kind != "graph":
+            raise TypeError("not a CONSTRUCT or DESCRIBE result")
+        graph = Graph()
+        for row in self.rows():
+            graph.add((row["subject"], row["predicate"], row["object"]))
+        return graph
+
+
+# --- the store -----------------------------------------------------------------------------
+
+
+class EmbeddedStore:
+    """A Regiograaf store in a folder on disk (see the module docstring for its layout).
+
+    ``read_only=True`` (serving) opens the current version with
+    :meth:`pyoxigraph.Store.read_only`, lazily, and reopens it when a build swapped in a new
+    version. :meth:`replace` works on any instance: it writes a new version folder.
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = True) -> None:
+        self.path = Path(path).resolve()
+        self.read_only = read_only
+        self._db: ox.Store | None = None
+        self._db_target: str | None = None
+        self._db_pid: int | None = None
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path)!r})"
+
+    # paths
+
+    def _current_target(self) -> Path | None:
+        link = self.path / CURRENT
+        try:
+            target = os.readlink(link)
+        except (FileNotFoundError, OSError):
+            return None
+        resolved = (self.path / target).resolve()
+        return resolved if (resolved / STAMP).is_file() else None
+
+    def stamp(self) -> dict[str, Any] | None:
+        """The stamp of the current version (cheap: no database is opened)."""
+        target = self._current_target()
+        if target is None:
+            return None
+        try:
+            return json.loads((target / STAMP).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def exists(self) -> bool:
+        return self._current_target() is not None
+
+    def data_version(self) -> str | None:
+        stamp = self.stamp()
+        return None if stamp is None else stamp.get("data_version")
+
+    def metadata(self) -> dict[str, Any]:
+        stamp = self.stamp() or {}
+        return dict(stamp.get("metadata") or {})
+
+    # reading
+
+    def _database(self) -> ox.Store:
+        target = self._current_target()
+        if target is None:
+            raise StoreMissing(f"no store at {self.path}; run `regiograaf build`")
+        pid = os.getpid()
+        if self._db is None or self._db_target != str(target) or self._db_pid != pid:
+            self._db = None
+            try:
+                if self.read_only:
+                    self._db = ox.Store.read_only(str(target / DATABASE))
+                else:
+                    self._db = ox.Store(str(target / DATABASE))
+            except OSError as error:
+                raise StoreError(f"cannot open {target}: {error}") from error
+            self._db_target, self._db_pid = str(target), pid
+        return self._db
+
+    def close(self) -> None:
+        """Drop the open database handle (it is reopened on the next use)."""
+        self._db = None
+        gc.collect()
+
+    def named_graphs(self) -> list[str]:
+        try:
+            return sorted(
+                graph.value
+                for graph in self._database().named_graphs()
+                if isinstance(graph, ox.NamedNode)
+            )
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def count(self, graph: str | None = None) -> int:
+        sparql = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        options: dict[str, Any] = {"use_default_graph_as_union": True}
+        if graph is not None:
+            options = {"default_graph": [ox.NamedNode(graph)]}
+        try:
+            solutions = self._database().query(sparql, **options)
+            return int(next(iter(solutions))["n"].value)
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+        bindings: Mapping[str, Identifier] | None = None,
+        base_iri: str | None = None,
+        timeout: float | None = None,
+    ) -> EmbeddedResult:
+        """Evaluate ``sparql``. ``timeout`` is accepted for the interface but pyoxigraph
+        cannot interrupt a query; the web server's worker timeout bounds a runaway query."""
+        del timeout
+        options: dict[str, Any] = {}
+        if default_graph_uris:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graph_uris:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
+        if bindings:
+            convert = _ToOx()
+            options["substitutions"] = {
+                ox.Variable(name): convert.term(value) for name, value in bindings.items()
+            }
+        if base_iri:
+            options["base_iri"] = base_iri
+        try:
+            return EmbeddedResult(self._database().query(sparql, **options))
+        except (SyntaxError, RuntimeError) as error:
+            # pyoxigraph raises RuntimeError for a substitution of an unprojected variable.
+            raise QuerySyntaxError(str(error)) from error
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    # writing
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with (self.path / ".lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def replace(
+        self,
+        graphs: Mapping[str, Graph],
+        data_version: str,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write ``graphs`` into a new version folder and make it current, atomically."""
+        with self._lock():
+            versions = self.path / VERSIONS
+            versions.mkdir(parents=True, exist_ok=True)
+            name = f"{time.strftime('%Y%m%dT%H%M%S')}-{data_version[:12]}-{uuid.uuid4().hex[:6]}"
+            folder = versions / name
+            folder.mkdir()
+            try:
+                counts = self._write(folder / DATABASE, graphs)
+                stamp = {
+                    "data_version": data_version,
+                    "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "graphs": counts,
+                    "triples": sum(counts.values()),
+                    "metadata": dict(metadata or {}),
+                }
+                (folder / STAMP).write_text(
+                    json.dumps(stamp, indent=2, sort_keys=True), encoding="utf-8"
+                )
+                self._swap(name)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            self._prune(keep=name)
+
+    @staticmethod
+    def _write(database: Path, graphs: Mapping[str, Graph]) -> dict[str, int]:
+        convert = _ToOx()
+        counts: dict[str, int] = {}
+        try:
+            db = ox.Store(str(database))
+            for iri, graph in graphs.items():
+                db.bulk_extend(convert.quads(graph, iri))
+                counts[iri] = len(graph)
+            db.flush()
+            db.optimize()
+        except (OSError, ValueError) as error:
+            # ValueError: pyoxigraph rejects a term (an invalid IRI, language tag, ...).
+            raise StoreError(f"cannot write {database}: {error}") from error
+        finally:
+            # Close RocksDB before anyone opens the folder read-only.
+            db = None
+            gc.collect()
+        return counts
+
+    def _swap(self, name: str) -> None:
+        temporary = self.path / f".{CURRENT}-{uuid.uuid4().hex}"
+        os.symlink(f"{VERSIONS}/{name}", temporary)
+        os.replace(temporary, self.path / CURRENT)
+        self.close()
+
+    def _prune(self, keep: str) -> None:
+        versions = sorted(
+            (path for path in (self.path / VERSIONS).iterdir() if path.is_dir()),
+            key=lambda path: path.stat().st_mtime,
+            reverse=True,
+        )
+        kept = [path for path in versions if path.name == keep]
+        kept += [path for path in versions if path.name != keep][: KEEP_VERSIONS - 1]
+        for path in versions:
+            if path not in kept:
+                shutil.rmtree(path, ignore_errors=True)

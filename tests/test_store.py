@@ -1,0 +1,222 @@
+"""The embedded store (server.store, server.store.embedded) on a temporary path."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+from server.store import (
+    QueryResult,
+    QuerySyntaxError,
+    Store,
+    StoreError,
+    StoreMissing,
+    UnsupportedMediaType,
+    open_store,
+)
+from server.store.embedded import CURRENT, VERSIONS, EmbeddedStore
+
+EX = "http://example.org/"
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+G1, G2 = "https://w3id.org/regiograaf/graph/data/one", "https://w3id.org/regiograaf/graph/data/two"
+
+
+def graphs() -> dict[str, Graph]:
+    one, two = Graph(), Graph()
+    shared = BNode("shared")
+    one.add((URIRef(EX + "a"), URIRef(EX + "name"), Literal("Aa", lang="nl")))
+    one.add((URIRef(EX + "a"), URIRef(EX + "count"), Literal("3", datatype=XSD_INTEGER)))
+    one.add((URIRef(EX + "a"), URIRef(EX + "geo"), shared))
+    two.add((URIRef(EX + "b"), URIRef(EX + "name"), Literal("Bee")))
+    two.add((shared, URIRef(EX + "wkt"), Literal("POINT(4 52)")))
+    return {G1: one, G2: two}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EmbeddedStore:
+    writer = EmbeddedStore(tmp_path / "store", read_only=False)
+    writer.replace(graphs(), "v1", {"note": "first"})
+    return EmbeddedStore(tmp_path / "store")
+
+
+def test_implements_the_interface(store: EmbeddedStore) -> None:
+    assert isinstance(store, Store)
+    assert isinstance(store.query("ASK {}"), QueryResult)
+
+
+def test_version_graphs_counts_and_metadata(store: EmbeddedStore) -> None:
+    assert store.exists()
+    assert store.data_version() == "v1"
+    assert store.metadata() == {"note": "first"}
+    assert store.named_graphs() == [G1, G2]
+    assert store.count() == 5
+    assert store.count(G1) == 3
+    assert store.count(G2) == 2
+    assert store.count("http://example.org/none") == 0
+
+
+def test_default_graph_is_the_union(store: EmbeddedStore) -> None:
+    rows = store.query(f"SELECT ?s WHERE {{ ?s <{EX}name> ?n }} ORDER BY ?s").rows()
+    assert [row["s"] for row in rows] == [URIRef(EX + "a"), URIRef(EX + "b")]
+
+
+def test_blank_nodes_stay_shared_across_graphs(store: EmbeddedStore) -> None:
+    rows = store.query(f"SELECT ?wkt WHERE {{ <{EX}a> <{EX}geo>/<{EX}wkt> ?wkt }}").rows()
+    assert rows == [{"wkt": Literal("POINT(4 52)")}]
+
+
+def test_default_and_named_graph_uris(store: EmbeddedStore) -> None:
+    sparql = f"SELECT ?s WHERE {{ ?s <{EX}name> ?n }}"
+    rows = store.query(sparql, default_graph_uris=[G2]).rows()
+    assert rows == [{"s": URIRef(EX + "b")}]
+    sparql = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert store.query(sparql, named_graph_uris=[G1]).rows() == [{"g": URIRef(G1)}]
+
+
+def test_bindings_are_substituted_not_spliced(store: EmbeddedStore) -> None:
+    sparql = f"SELECT ?s ?n WHERE {{ ?s <{EX}name> ?n }}"
+    rows = store.query(sparql, bindings={"n": Literal("Bee")}).rows()
+    assert rows == [{"s": URIRef(EX + "b"), "n": Literal("Bee")}]
+
+
+def test_rows_keep_datatypes_and_languages(store: EmbeddedStore) -> None:
+    rows = store.query(f"SELECT ?n ?c WHERE {{ <{EX}a> <{EX}name> ?n ; <{EX}count> ?c }}").rows()
+    assert rows == [{"n": Literal("Aa", lang="nl"), "c": Literal("3", datatype=XSD_INTEGER)}]
+    assert int(rows[0]["c"]) == 3
+
+
+def test_unbound_variables_are_left_out(store: EmbeddedStore) -> None:
+    sparql = f"SELECT ?s ?c WHERE {{ ?s <{EX}name> ?n OPTIONAL {{ ?s <{EX}count> ?c }} }}"
+    rows = store.query(sparql + " ORDER BY ?s").rows()
+    assert rows[1] == {"s": URIRef(EX + "b")}
+
+
+@pytest.mark.parametrize(
+    ("media_type", "expected"),
+    [
+        ("application/sparql-results+json", b'"vars":["s"]'),
+        ("application/sparql-results+xml", b"<sparql"),
+        ("text/csv", b"s\r\n"),
+        ("text/tab-separated-values", b"?s\n"),
+    ],
+)
+def test_select_serialises_itself(store: EmbeddedStore, media_type: str, expected: bytes) -> None:
+    result = store.query(f"SELECT ?s WHERE {{ ?s <{EX}name> ?n }}")
+    assert result.kind == "select"
+    assert result.variables == ["s"]
+    assert media_type in result.media_types
+    assert expected in result.serialize(media_type)
+
+
+def test_select_json_is_standard(store: EmbeddedStore) -> None:
+    body = store.query(f"SELECT ?s WHERE {{ <{EX}b> <{EX}name> ?s }}").serialize(
+        "application/sparql-results+json; charset=utf-8"
+    )
+    assert json.loads(body)["results"]["bindings"] == [{"s": {"type": "literal", "value": "Bee"}}]
+
+
+def test_ask(store: EmbeddedStore) -> None:
+    result = store.query(f"ASK {{ <{EX}a> ?p ?o }}")
+    assert result.kind == "ask"
+    assert result.boolean() is True
+    assert json.loads(store.query("ASK { ?s ?p 42 }").serialize(result.media_types[0])) == {
+        "head": {},
+        "boolean": False,
+    }
+    assert store.query("ASK {}").rows() == [{"boolean": Literal(True)}]
+
+
+def test_construct(store: EmbeddedStore) -> None:
+    result = store.query(f"CONSTRUCT WHERE {{ ?s <{EX}name> ?n }}")
+    assert result.kind == "graph"
+    assert b"<http://example.org/b>" in result.serialize("text/turtle")
+    graph = store.query(f"CONSTRUCT WHERE {{ ?s <{EX}name> ?n }}").graph()
+    assert len(graph) == 2
+    with pytest.raises(UnsupportedMediaType):
+        store.query("CONSTRUCT WHERE { ?s ?p ?o }").serialize("text/csv")
+
+
+def test_write_to_a_file_object(store: EmbeddedStore, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    with target.open("wb") as handle:
+        store.query(f"SELECT ?s WHERE {{ <{EX}a> ?p ?s }} LIMIT 1").write("text/csv", handle)
+    assert target.read_bytes().startswith(b"s\r\n")
+
+
+def test_syntax_error(store: EmbeddedStore) -> None:
+    with pytest.raises(QuerySyntaxError):
+        store.query("SELEC ?s WHERE {")
+
+
+def test_missing_store(tmp_path: Path) -> None:
+    missing = EmbeddedStore(tmp_path / "nothing")
+    assert not missing.exists()
+    assert missing.data_version() is None
+    assert missing.metadata() == {}
+    with pytest.raises(StoreMissing):
+        missing.query("ASK {}")
+    with pytest.raises(StoreMissing):
+        missing.count()
+
+
+def test_replace_swaps_atomically_and_readers_follow(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    writer = EmbeddedStore(path, read_only=False)
+    writer.replace(graphs(), "v1")
+    reader = EmbeddedStore(path)
+    assert reader.count() == 5
+    first = os.readlink(path / CURRENT)
+    # A reader of the old version directly keeps a complete store while a new one is built.
+    old = EmbeddedStore(path)
+    old_result = old.query("SELECT ?s WHERE { ?s ?p ?o }")
+    writer.replace({G1: graphs()[G1]}, "v2")
+    assert len(old_result.rows()) == 5
+    assert os.readlink(path / CURRENT) != first
+    assert reader.data_version() == "v2"
+    assert reader.named_graphs() == [G1]
+    assert reader.count() == 3
+
+
+def test_old_versions_are_pruned(tmp_path: Path) -> None:
+    writer = EmbeddedStore(tmp_path / "store", read_only=False)
+    for version in ("v1", "v2", "v3", "v4"):
+        writer.replace(graphs(), version)
+    versions = sorted(p.name for p in (tmp_path / "store" / VERSIONS).iterdir())
+    assert len(versions) == 2
+    current = os.readlink(tmp_path / "store" / CURRENT)
+    assert Path(current).name in versions
+
+
+def test_failed_replace_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    writer = EmbeddedStore(tmp_path / "store", read_only=False)
+    writer.replace(graphs(), "v1")
+    bad = Graph()
+    bad.add((URIRef(EX + "x"), URIRef(EX + "p"), URIRef(EX + "y")))
+    with pytest.raises(StoreError):
+        writer.replace({G1: bad, "not an IRI with spaces": bad}, "v2")
+    reader = EmbeddedStore(tmp_path / "store")
+    assert reader.data_version() == "v1"
+    assert reader.count() == 5
+    assert len(list((tmp_path / "store" / VERSIONS).iterdir())) == 1
+
+
+def test_open_store_is_cached_per_process(store: EmbeddedStore) -> None:
+    assert open_store(store.path) is open_store(store.path)
+
+
+def _count_in_child(path: str) -> tuple[int, str | None]:
+    reader = open_store(path)
+    return reader.count(), reader.data_version()
+
+
+def test_many_processes_read_the_same_store(store: EmbeddedStore) -> None:
+    store.count()  # opened in the parent before forking, like a careless master would
+    context = multiprocessing.get_context("fork")
+    with context.Pool(4) as pool:
+        results = pool.map(_count_in_child, [str(store.path)] * 8)
+    assert results == [(5, "v1")] * 8
