@@ -22,6 +22,11 @@ class RegiograafApplication(BaseApplication):
         self.options = {
             "bind": f"{settings.host}:{settings.port}",
             "workers": settings.effective_workers,
+            # Threads, so one slow SPARQL query holds one thread rather than a whole worker.
+            "worker_class": "gthread",
+            "threads": settings.threads,
+            # Long GET queries: the largest request line gunicorn allows short of "unlimited".
+            "limit_request_line": 8190,
             "preload_app": False,
             "accesslog": "-",
             "errorlog": "-",

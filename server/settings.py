@@ -25,6 +25,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address the server binds to"),
     Setting("port", 8000, "Port the server listens on"),
     Setting("workers", 0, "Gunicorn workers (0: two per core, plus one)"),
+    Setting("threads", 4, "Threads per gunicorn worker (a slow query holds one thread)"),
     Setting("base_iri", "https://w3id.org/regiograaf/", "Base of all Regiograaf IRIs"),
     Setting(
         "query_timeout",
@@ -48,13 +49,14 @@ class Settings:
     host: str
     port: int
     workers: int
+    threads: int
     base_iri: str
     query_timeout: float
     max_rows: int
 
     @property
     def effective_workers(self) -> int:
-        """The worker count to start: the setting, or 2 × cores + 1 when it is 0."""
+        """The worker count to start: the setting, or 2 * cores + 1 when it is 0."""
         return self.workers or 2 * (os.cpu_count() or 1) + 1
 
 

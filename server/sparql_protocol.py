@@ -297,12 +297,6 @@ def cap_rows(query: str, max_rows: int) -> tuple[str, bool]:
     return f"{query}\nLIMIT {max_rows}\n", True
 
 
-#: A graph IRI that names no graph in any store. The store interface treats an empty list of
-#: graphs as "not given", so an empty default graph or an empty set of named graphs is asked
-#: for with this IRI instead (see :func:`dataset_override`).
-EMPTY_GRAPH = "urn:x-regiograaf:no-graph"
-
-
 def query_dataset(query: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The RDF dataset the query itself names with FROM and FROM NAMED (SPARQL 1.1 Query
     §13.2), as (default graph IRIs, named graph IRIs), or ``None`` when it names none.
@@ -356,8 +350,9 @@ def dataset_override(request: ProtocolRequest, query: str) -> dict[str, tuple[st
     FROM NAMED alone leaves the default graph empty), and without those the default graph is
     the union of all graphs and every named graph is available (the store's default).
 
-    The store is given both lists explicitly, because it queries the union default graph
-    whenever no default graph is named, even when the query has FROM clauses.
+    The store is given both lists explicitly (an empty one meaning "none"), because it queries
+    the union default graph whenever no default graph is named, even when the query has FROM
+    clauses.
     """
     if request.default_graph_uris or request.named_graph_uris:
         defaults, named = request.default_graph_uris, request.named_graph_uris
@@ -367,6 +362,6 @@ def dataset_override(request: ProtocolRequest, query: str) -> dict[str, tuple[st
             return {"default_graph_uris": None, "named_graph_uris": None}
         defaults, named = dataset
     return {
-        "default_graph_uris": defaults or (EMPTY_GRAPH,),
-        "named_graph_uris": named or (EMPTY_GRAPH,),
+        "default_graph_uris": tuple(defaults),
+        "named_graph_uris": tuple(named),
     }

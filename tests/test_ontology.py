@@ -326,6 +326,13 @@ QC_CASES = [
         "",
     ),
     (
+        "goal-alignment-level",
+        "doel:a a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 ; rg:alignsWith doel:b ."
+        " doel:b a rg:MunicipalGoal ; rg:setBy gemeente:gm0503 .",
+        "doel:a a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 ; rg:alignsWith doel:b ."
+        " doel:b a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 .",
+    ),
+    (
         "goal-level",
         "project:p rg:contributesTo doel:x . doel:y a rg:ProvincialGoal , rg:NationalGoal .",
         "project:p rg:contributesTo doel:x . doel:x a rg:MunicipalGoal .",

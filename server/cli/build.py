@@ -11,6 +11,7 @@ import sys
 from typing import TextIO
 
 from server.build import BuildResult, build
+from server.reports import render
 from server.settings import load_settings
 from server.store import StoreError
 
@@ -38,7 +39,7 @@ def print_result(result: BuildResult, out: TextIO | None = None, err: TextIO | N
         print(f"build stopped: syntax error\n{result.syntax_error}", file=err)
         return 1
     if result.status == "invalid":
-        print(_render(result.report), file=err)
+        print(render(result.report, fmt="text", lang="nl"), file=err)
         print("build stopped: the data does not conform to the shapes", file=err)
         return 1
     if result.status == "up-to-date":
@@ -51,15 +52,6 @@ def print_result(result: BuildResult, out: TextIO | None = None, err: TextIO | N
     for warning in result.warnings:
         print(f"  warning: {warning}", file=err)
     return 0
-
-
-def _render(report: object) -> str:
-    """The validation report as text (server.reports), in Dutch."""
-    try:
-        from server.reports import render
-    except ImportError:  # pragma: no cover - only while server.reports is being written
-        return repr(report)
-    return render(report, fmt="text", lang="nl")
 
 
 def run(args: argparse.Namespace) -> int:

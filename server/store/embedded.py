@@ -328,11 +328,13 @@ class EmbeddedStore:
         cannot interrupt a query; the web server's worker timeout bounds a runaway query."""
         del timeout
         options: dict[str, Any] = {}
-        if default_graph_uris:
+        # None means "not given": the union of all graphs is the default graph and every named
+        # graph is available; an empty sequence means an empty default graph / no named graphs.
+        if default_graph_uris is not None:
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
         else:
             options["use_default_graph_as_union"] = True
-        if named_graph_uris:
+        if named_graph_uris is not None:
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
         if bindings:
             convert = _ToOx()
