@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import BuiltStore, copy_project
 
 from server.build import DATASET_IRI, META_GRAPH, build
 from server.cli import main
@@ -15,6 +14,7 @@ from server.inference import INFERRED_GRAPH
 from server.settings import PROJECT_ROOT, load_settings
 from server.sources import discover
 from server.store.embedded import CURRENT, EmbeddedStore
+from tests.support import BuiltStore, copy_project
 
 PREFIXES = """\
 PREFIX rg: <https://w3id.org/regiograaf/def#>

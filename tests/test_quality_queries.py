@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BuiltStore
 
 from server.settings import load_settings
+from tests.support import BuiltStore
 
 QC_QUERIES = sorted((load_settings().root / "queries" / "qc").glob("*.rq"))
 

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import BuiltStore, RunningServer, get, start_server, stop_server
+
+from tests.support import BuiltStore, RunningServer, get, start_server, stop_server
 
 
 def test_health(live_server: RunningServer, built_store: BuiltStore) -> None:

@@ -23,6 +23,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
+from server.validation import validate_files
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "data" / "shapes"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -241,11 +243,10 @@ def fixture_groups() -> list[list[str]]:
     "names", fixture_groups(), ids=lambda names: names[0].rsplit("-", 1)[-1].removesuffix(".ttl")
 )
 def test_fixture_findings_and_lines_via_server_validation(names):
-    """Through server.validation (when present): the same results, no unknown terms, and every
+    """Through server.validation: the same results, no unknown terms, and every
     finding's line holds the offending property, or the focus subject when the property is
-    missing. server.validation names a SPARQL rule by its constraint (<shape>-sparql)."""
-    validation = pytest.importorskip("server.validation")
-    report = validation.validate_files([FIXTURES / name for name in names], ROOT)
+    missing."""
+    report = validate_files([FIXTURES / name for name in names], ROOT)
     assert [r.file.name for r in report.files] == names
     for result in report.files:
         assert result.syntax_error is None, result.syntax_error
@@ -256,7 +257,7 @@ def test_fixture_findings_and_lines_via_server_validation(names):
             found.add(
                 (
                     finding.focus,
-                    finding.shape.removesuffix("-sparql"),
+                    finding.shape,
                     finding.path,
                     finding.severity,
                 )

@@ -37,7 +37,7 @@ from SPARQLWrapper import (
 
 from server.settings import PROJECT_ROOT, load_settings
 from server.store.embedded import EmbeddedStore
-from tests.conftest import RunningServer, free_port, get, stop_server
+from tests.support import RunningServer, free_port, get, stop_server
 
 EX = "http://example.org/"
 G1 = "https://w3id.org/regiograaf/graph/test/een"

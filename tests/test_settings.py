@@ -1,0 +1,41 @@
+"""The settings table: environment overrides, explicit overrides, and the README documents it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server.settings import PROJECT_ROOT, SETTINGS, load_settings
+
+
+def test_defaults_bind_loopback():
+    settings = load_settings()
+    assert settings.host == "127.0.0.1"
+    assert settings.port == 8000
+
+
+def test_environment_overrides_default(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REGIOGRAAF_PORT", "8123")
+    monkeypatch.setenv("REGIOGRAAF_STORE", "/tmp/regiograaf-elsewhere")
+    settings = load_settings()
+    assert settings.port == 8123
+    assert settings.store == Path("/tmp/regiograaf-elsewhere")
+
+
+def test_explicit_override_beats_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REGIOGRAAF_PORT", "8123")
+    assert load_settings(port=9000).port == 9000
+    assert load_settings(port=None).port == 8123
+
+
+def test_bad_number_is_an_error(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REGIOGRAAF_PORT", "achtduizend")
+    with pytest.raises(ValueError):
+        load_settings()
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_readme_documents_every_setting(setting):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`REGIOGRAAF_{setting.name.upper()}`" in readme
