@@ -58,8 +58,8 @@ LANGUAGES = ("nl", "en")
 class Finding:
     """One validation result in one file.
 
-    ``shape`` is the IRI of the rule (``sh:sourceShape``, or the named constraint when the shape
-    is blank), ``component`` the constraint component IRI, ``severity`` one of ``Violation``,
+    ``shape`` is the IRI of the rule (a named SPARQL constraint, else ``sh:sourceShape``),
+    ``component`` the constraint component IRI, ``severity`` one of ``Violation``,
     ``Warning``, ``Info``; ``messages`` and ``hints`` map a language tag (``nl``, ``en``) to text.
     """
 
@@ -257,9 +257,9 @@ def _shacl_findings(data: Graph, shapes: Graph) -> list[tuple[Node, _Raw]]:
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
         severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
-        # The rule is named by its shape: every rule of ours, SPARQL ones included, is a named
-        # shape carrying its own severity, messages and hints (see shapes/common.ttl).
-        holders = [n for n in (source_shape, constraint) if n is not None]
+        # The rule is named by its most specific IRI: a named SPARQL constraint (the object of
+        # sh:sparql), else the shape.
+        holders = [n for n in (constraint, source_shape) if n is not None]
         shape_node = next((n for n in holders if isinstance(n, URIRef)), source_shape)
         messages = _texts(shapes, holders, SH.message)
         if not messages:
