@@ -12,8 +12,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["REGIOGRAAF"] = settings
-    from server.web import pages, sparql
+    from server.web import assets, pages, sparql
 
+    app.register_blueprint(assets.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
     return app

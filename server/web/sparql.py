@@ -25,19 +25,31 @@ DESCRIBE the cap counts solutions of the WHERE clause, not triples.
 
 from __future__ import annotations
 
+import functools
 import json
 import queue
 import threading
 import time
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Final
 
-from flask import Blueprint, Response, current_app, render_template_string, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    render_template_string,
+    request,
+    url_for,
+)
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from server import sparql_protocol as protocol
+from server.canned import CannedQuery, load_canned_queries
+from server.prefixes import query_prefixes
 from server.settings import Settings
 from server.store import (
     QueryResult,
@@ -389,6 +401,53 @@ def _failure(error: BaseException) -> Response:
     raise error
 
 
+# --- the query UI for browsers -------------------------------------------------------------
+
+#: The query a new YASGUI tab starts with (after the PREFIX lines).
+DEFAULT_QUERY: Final = """\
+SELECT ?project ?titel WHERE {
+  ?project a rg:Project ;
+           dct:title ?titel .
+  FILTER(LANG(?titel) = "nl")
+}
+ORDER BY ?titel
+LIMIT 50"""
+
+
+@functools.lru_cache(maxsize=4)
+def _canned(folder: Path) -> tuple[CannedQuery, ...]:
+    """The canned queries of ``folder``, parsed once per process."""
+    return load_canned_queries(folder)
+
+
+def query_page() -> str:
+    """The HTML query UI: YASGUI on this endpoint, the Regiograaf prefixes preloaded and the
+    canned queries (``queries/*.rq``) as one-click examples (``server/templates/sparql.html``)."""
+    settings = _settings()
+    examples = _canned(settings.root / "queries")
+    prefixes = query_prefixes(settings.base_iri)
+    endpoint = url_for("sparql.endpoint")
+    ui_config = {
+        "endpoint": endpoint,
+        "prefixes": prefixes,
+        "defaultQuery": DEFAULT_QUERY,
+        "tabName": "Vraag",
+        "examples": [
+            {"name": query.name, "title": query.title_in("nl"), "sparql": query.sparql}
+            for query in examples
+        ],
+    }
+    return render_template(
+        "sparql.html",
+        endpoint=endpoint,
+        endpoint_url=url_for("sparql.endpoint", _external=True),
+        examples=examples,
+        prefixes=prefixes,
+        default_query=DEFAULT_QUERY,
+        ui_config=ui_config,
+    )
+
+
 # --- service description --------------------------------------------------------------------
 
 #: Serialised service descriptions: (data version, endpoint IRI, media type) → bytes.
@@ -441,8 +500,7 @@ def _description(store: Store, version: str, formats: tuple[str, ...]) -> Respon
     if media_type is None:
         return _not_acceptable(negotiation.DESCRIPTION)
     if media_type == negotiation.HTML:
-        html = render_template_string(_FORM_PAGE, endpoint=url_for("sparql.endpoint"))
-        response = Response(html, content_type=negotiation.content_type(media_type))
+        response = Response(query_page(), content_type=negotiation.content_type(media_type))
         return _cacheable(response, version)
     endpoint_iri = url_for("sparql.endpoint", _external=True)
     key = (version, endpoint_iri, media_type)
@@ -458,43 +516,6 @@ def _description(store: Store, version: str, formats: tuple[str, ...]) -> Respon
         _descriptions[key] = body
     return _cacheable(Response(body, content_type=negotiation.content_type(media_type)), version)
 
-
-_FORM_PAGE = """\
-{% extends "base.html" %}
-{% block title %}SPARQL — Regiograaf{% endblock %}
-{% block content %}
-<h1>SPARQL</h1>
-<p>Stel een SPARQL 1.1-vraag aan de Regiograaf. De standaardgraaf is de vereniging van alle
-  graven. <span class="en" lang="en">Ask the Regiograaf a SPARQL 1.1 query. The default graph
-  is the union of all graphs.</span></p>
-<form method="get" action="{{ endpoint }}">
-  <p><label for="query">Vraag <span class="en" lang="en">(query)</span></label><br>
-  <textarea id="query" name="query" rows="14" cols="80" spellcheck="false">
-PREFIX rg: <https://w3id.org/regiograaf/def#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?project ?title WHERE {
-  ?project a rg:Project ; dct:title ?title .
-  FILTER(LANG(?title) = "nl")
-} ORDER BY ?title LIMIT 50</textarea></p>
-  <p><label for="format">Formaat <span class="en" lang="en">(format)</span></label>
-  <select id="format" name="format">
-    <option value="json">JSON (SELECT, ASK)</option>
-    <option value="xml">XML (SELECT, ASK)</option>
-    <option value="csv">CSV (SELECT)</option>
-    <option value="tsv">TSV (SELECT)</option>
-    <option value="turtle">Turtle (CONSTRUCT, DESCRIBE)</option>
-    <option value="ntriples">N-Triples (CONSTRUCT, DESCRIBE)</option>
-    <option value="jsonld">JSON-LD (CONSTRUCT, DESCRIBE)</option>
-    <option value="rdfxml">RDF/XML (CONSTRUCT, DESCRIBE)</option>
-  </select>
-  <button type="submit">Uitvoeren <span lang="en">(run)</span></button></p>
-</form>
-<p>De beschrijving van deze dienst is er ook als RDF:
-  <a href="{{ endpoint }}?format=turtle">Turtle</a>,
-  <a href="{{ endpoint }}?format=jsonld">JSON-LD</a>.
-  <span class="en" lang="en">This service's description is also available as RDF.</span></p>
-{% endblock %}
-"""
 
 _ERROR_PAGE = """\
 {% extends "base.html" %}

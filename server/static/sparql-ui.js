@@ -1,0 +1,113 @@
+/*
+ * The Regiograaf query UI: YASGUI on the local /sparql endpoint, with the Regiograaf prefixes
+ * preloaded and the canned example queries one click away.
+ *
+ * Nothing is fetched from another host (DESIGN.md: no third-party CDN):
+ *  - every tab queries this server's /sparql (requestConfig.endpoint, copyEndpointOnNewTab,
+ *    and a share link cannot point a tab elsewhere: populateFromUrl resets the endpoint);
+ *  - no CORS proxy, and the endpoint catalogue lists only this endpoint;
+ *  - autocompletion uses local lists only: the class and property completers (which ask
+ *    lov.linkeddata.es) are switched off, and prefixes come from the page, not prefix.cc;
+ *  - nothing is persisted in localStorage (persistenceId null), so an old remote endpoint or
+ *    prefix list can never come back.
+ * The page passes its configuration as JSON in <script id="sparql-ui-config">.
+ */
+(function () {
+  "use strict";
+
+  const configElement = document.getElementById("sparql-ui-config");
+  const root = document.getElementById("yasgui");
+  const fallback = document.getElementById("sparql-ui-unavailable");
+  if (!configElement || !root) {
+    return;
+  }
+  if (typeof window.Yasgui === "undefined") {
+    if (fallback) {
+      fallback.hidden = false;
+    }
+    return;
+  }
+  const config = JSON.parse(configElement.textContent);
+  const Yasgui = window.Yasgui;
+  const endpoint = new URL(config.endpoint, window.location.href).href;
+  const prefixes = config.prefixes;
+
+  function prefixBlock() {
+    return Object.entries(prefixes)
+      .map(([prefix, iri]) => `PREFIX ${prefix}: <${iri}>`)
+      .join("\n");
+  }
+
+  // Prefix completion from the page's list (never prefix.cc), not stored in the browser.
+  const prefixList = Object.entries(prefixes)
+    .map(([prefix, iri]) => `${prefix}: <${iri}>`)
+    .sort();
+  Yasgui.Yasqe.forkAutocompleter(
+    "prefixes",
+    {
+      name: "regiograaf-prefixes",
+      persistenceId: null,
+      get: () => Promise.resolve(prefixList),
+    },
+    false,
+  );
+  // Set before any editor exists: YASGUI merges its defaults into every tab.
+  Yasgui.Yasqe.defaults.autocompleters = ["variables", "regiograaf-prefixes"];
+  Yasgui.Yasqe.defaults.prefixCcApi = null;
+
+  const requestConfig = { endpoint: endpoint, method: "POST" };
+  const yasgui = new Yasgui(root, {
+    requestConfig: requestConfig,
+    copyEndpointOnNewTab: true,
+    corsProxy: undefined,
+    persistenceId: null,
+    autofocus: false,
+    tabName: config.tabName,
+    endpointCatalogueOptions: {
+      getData: () => [{ endpoint: endpoint }],
+      keys: [],
+    },
+    populateFromUrl: (fromUrl) => ({
+      ...fromUrl,
+      requestConfig: { ...(fromUrl.requestConfig || {}), endpoint: endpoint },
+    }),
+    yasqe: {
+      value: `${prefixBlock()}\n\n${config.defaultQuery}`,
+      autocompleters: ["variables", "regiograaf-prefixes"],
+      prefixCcApi: null,
+    },
+    yasr: {
+      prefixes: prefixes,
+      defaultPlugin: "table",
+      persistenceId: null,
+    },
+  });
+
+  /** Open a canned query in its own tab (or the tab it already has) and run it. */
+  function openExample(example) {
+    let tab = Object.values(yasgui._tabs).find((each) => each.getName() === example.title);
+    if (!tab) {
+      tab = yasgui.addTab(true, {
+        name: example.title,
+        yasqe: { value: example.sparql },
+        requestConfig: { ...requestConfig },
+      });
+    }
+    yasgui.selectTabId(tab.getId());
+    tab.setQuery(example.sparql);
+    tab.query().catch(() => {});
+    root.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  const byName = new Map(config.examples.map((example) => [example.name, example]));
+  document.querySelectorAll("[data-example]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const example = byName.get(button.getAttribute("data-example"));
+      if (example) {
+        openExample(example);
+      }
+    });
+    button.disabled = false;
+  });
+  window.regiograafYasgui = yasgui;
+})();
