@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Browser assets (YASGUI, NL Design System CSS) from package-lock.json, served under /assets.
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup build run test lint validate clean
+.PHONY: setup browser build run test lint validate clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -19,6 +19,16 @@ $(STAMP): pyproject.toml constraints.txt
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 	touch $(NPM_STAMP)
+
+# Debian's Chromium for the browser tests (playwright drives /usr/bin/chromium; no download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && apt-get install -y --no-install-recommends chromium; \
+		else \
+			echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; \
+		fi; \
+	fi
 
 build: setup
 	$(BIN)/regiograaf build
@@ -33,7 +43,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup lint
+test: setup browser lint
 	$(BIN)/pytest
 
 clean:

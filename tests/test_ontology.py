@@ -17,6 +17,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV
 from rdflib.plugins.sparql import prepareQuery
 
+from server.canned import parse_canned_query
+
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology" / "regiograaf.ttl"
 QC_DIR = ROOT / "queries" / "qc"
@@ -75,17 +77,6 @@ def ontology_graph() -> Graph:
 
 def qc_query(name: str) -> str:
     return (QC_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def header(text: str) -> dict[str, str]:
-    """The '#+ key: value' lines at the top of a query file."""
-    fields = {}
-    for line in text.splitlines():
-        match = re.match(r"#\+\s*([\w-]+)\s*:\s*(.*)$", line)
-        if not match:
-            break
-        fields[match.group(1)] = match.group(2).strip()
-    return fields
 
 
 @pytest.fixture(scope="module")
@@ -245,9 +236,9 @@ def test_there_are_qc_queries():
 @pytest.mark.parametrize("path", QC_FILES, ids=lambda path: path.stem)
 def test_qc_query_parses_and_has_header(path):
     text = path.read_text(encoding="utf-8")
-    fields = header(text)
-    assert fields.get("name") == path.stem
-    assert fields.get("description")
+    canned = parse_canned_query(path)
+    assert canned.name == path.stem
+    assert canned.description_in("en")
     query = prepareQuery(text)
     assert query.algebra.name == "SelectQuery"
     assert "GRAPH" not in re.sub(r"#.*", "", text).upper().split()
