@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
 
 from server.settings import Settings, load_settings
 
@@ -17,4 +18,22 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(assets.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        """404, 405 and friends, rendered as HTML, JSON or text like every other error."""
+        response = sparql.error_response(error.code or 500, error.description or error.name)
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> Response:
+        """Anything unexpected: logged with its traceback, answered with a generic 500."""
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.error("Unhandled error in %s", app.name, exc_info=error)
+        return sparql.error_response(500, "Internal server error; the details are in the log.")
+
     return app

@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from server.inference import INFERRED_GRAPH, infer_with_messages, union
 from server.settings import Settings
-from server.sources import GRAPH_BASE, Source, discover, inference_sources
+from server.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
 from server.store.embedded import EmbeddedStore
 from server.turtle import TurtleSyntaxError, parse_turtle
 
@@ -131,7 +131,11 @@ def meta_graph(sources: list[Source], version: str, graphs: list[str], when: dat
 
 def build(settings: Settings, *, force: bool = False) -> BuildResult:
     """Parse, validate, infer and load the sources under ``settings.root`` into
-    ``settings.store``; do nothing when the store already holds this data version."""
+    ``settings.store``; do nothing when the store already holds this data version.
+
+    Raises :class:`~server.sources.MissingSourcesError` (store untouched) when the root has no
+    ontology or shapes."""
+    check_root(settings.root)
     sources = discover(settings.root)
     version = data_version(sources)
     store = EmbeddedStore(settings.store, read_only=False)

@@ -33,6 +33,8 @@ class RegiograafApplication(BaseApplication):
             "timeout": 60,
             "graceful_timeout": 10,
             "proc_name": "regiograaf",
+            # No shared ~/.gunicorn/gunicorn.ctl: parallel servers would fight over it.
+            "control_socket_disable": True,
             **(options or {}),
         }
         super().__init__()

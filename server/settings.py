@@ -10,6 +10,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable and value."""
+
+
 @dataclass(frozen=True)
 class Setting:
     """A setting as documented to users: its name, default value and a line of help."""
@@ -69,7 +73,18 @@ def load_settings(**overrides: object) -> Settings:
         raw = overrides.get(setting.name)
         if raw is None:
             raw = os.environ.get(f"REGIOGRAAF_{setting.name.upper()}", setting.default)
-        values[setting.name] = _coerce(raw, types[setting.name])
+        variable = f"REGIOGRAAF_{setting.name.upper()}"
+        try:
+            values[setting.name] = _coerce(raw, types[setting.name])
+        except ValueError:
+            raise SettingsError(
+                f"{variable} (or --{setting.name.replace('_', '-')}) must be a "
+                f"{'whole number' if types[setting.name] == 'int' else 'number'}, "
+                f"not {str(raw)!r}"
+            ) from None
+    port = values["port"]
+    if not 1 <= port <= 65535:  # type: ignore[operator]
+        raise SettingsError(f"REGIOGRAAF_PORT (or --port) must be 1..65535, not {port!r}")
     return Settings(**values)  # type: ignore[arg-type]
 
 

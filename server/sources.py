@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +71,24 @@ def graph_iri(path: Path | str, root: Path | str) -> str:
     rel = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     if rel.endswith(".ttl"):
         rel = rel[: -len(".ttl")]
-    return GRAPH_BASE + rel
+    # Percent-encode spaces, '#', '?' and the like so the graph name is always a valid IRI.
+    return GRAPH_BASE + urllib.parse.quote(rel, safe="/")
+
+
+class MissingSourcesError(ValueError):
+    """The project root lacks the ontology or shapes (most likely a wrong root)."""
+
+
+def check_root(root: Path | str) -> None:
+    """Raise :class:`MissingSourcesError` unless ``root/ontology`` and ``root/shapes`` each
+    hold at least one ``.ttl`` file."""
+    root = Path(root)
+    for folder in ("ontology", "shapes"):
+        if not any((root / folder).glob("*.ttl")):
+            raise MissingSourcesError(
+                f"{root / folder} has no .ttl files; is {root} the Regiograaf project root? "
+                "(set --root or REGIOGRAAF_ROOT)"
+            )
 
 
 def file_sha256(path: Path) -> str:

@@ -288,7 +288,10 @@ def cap_rows(query: str, max_rows: int) -> tuple[str, bool]:
     for index, token in enumerate(top):
         if token.is_word("LIMIT") and index + 1 < len(top) and top[index + 1].kind == "number":
             number = top[index + 1]
-            if int(float(number.text)) <= max_rows:
+            if not number.text.isdigit():
+                # Not an integer (``1e400``, ``1.5``): the engine refuses it with its own error.
+                return query, False
+            if int(number.text) <= max_rows:
                 return query, False
             return query[: number.start] + str(max_rows) + query[number.end :], True
     values = next((t for t in top if t.is_word("VALUES")), None)

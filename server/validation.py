@@ -2,7 +2,8 @@
 
 :func:`validate_files` parses each file (:mod:`server.turtle`), runs pySHACL once over all
 given files together with their context, and reports per file the results whose focus node is a
-subject in that file. The context is the ontology (``ontology/*.ttl``) and the reference data
+subject in that file (else an object in that file; a focus no file nor the context mentions is
+reported in every file). The context is the ontology (``ontology/*.ttl``) and the reference data
 (``data/**/*.ttl``) except the files being validated, so a contribution may point at existing
 goals, municipalities and projects. Inference is off: the ontology is mixed into the data graph,
 so ``rdfs:subClassOf`` is visible to ``sh:class``. Validation returns a value; the CLI maps it to
@@ -144,10 +145,24 @@ def validate_files(paths: Sequence[Path], root: Path = settings.PROJECT_ROOT) ->
                 data += graph
         for item in parsed.values():
             data += item.graph
+        context_graphs = [context.ontology] + [
+            graph for path, graph in context.data.items() if path not in resolved
+        ]
         for focus, finding in _shacl_findings(data, context.shapes):
+            as_subject = [i for i, item in parsed.items() if (focus, None, None) in item.graph]
+            for index in as_subject:
+                findings[index].append(_locate(finding, focus, parsed[index]))
+            if as_subject:
+                continue
+            # A focus that is only an object here (e.g. the target of geo:hasGeometry).
+            as_object = [i for i, item in parsed.items() if (None, None, focus) in item.graph]
+            for index in as_object:
+                findings[index].append(_locate(finding, focus, parsed[index], as_object=True))
+            if as_object or any(_mentions(graph, focus) for graph in context_graphs):
+                continue
+            # Never drop a result about a node that none of the files mentions.
             for index, item in parsed.items():
-                if (focus, None, None) in item.graph:
-                    findings[index].append(_locate(finding, focus, item))
+                findings[index].append(_locate(finding, focus, item))
         for index, item in parsed.items():
             findings[index].extend(_vocabulary_findings(item, context))
 
@@ -380,9 +395,23 @@ def _show_path(path: Node | None, graph: Graph) -> str | None:
     return _show(path, graph)
 
 
-def _locate(raw: _Raw, focus: Node, parsed: ParsedTurtle) -> Finding:
+def _mentions(graph: Graph, node: Node) -> bool:
+    return (node, None, None) in graph or (None, None, node) in graph
+
+
+def _locate(raw: _Raw, focus: Node, parsed: ParsedTurtle, *, as_object: bool = False) -> Finding:
     line = None
-    if isinstance(raw.path, URIRef):
+    if as_object:
+        # The first triple (in file order) that has the focus as its object.
+        lines = []
+        for subject, predicate in parsed.graph.subject_predicates(focus):
+            found = parsed.lines.line_of_triple(subject, predicate)
+            if found is None:
+                found = parsed.lines.line_of(subject)
+            if found is not None:
+                lines.append(found)
+        line = min(lines) if lines else None
+    if line is None and isinstance(raw.path, URIRef):
         line = parsed.lines.line_of_triple(focus, raw.path)
     if line is None:
         line = parsed.lines.line_of(focus)

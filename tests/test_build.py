@@ -244,3 +244,14 @@ def test_syntax_error_stops_the_build(project: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert "kapot.ttl" in err
     assert not EmbeddedStore(load_settings().store).exists()
+
+
+def test_a_wrong_root_leaves_the_store_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REGIOGRAAF_ROOT", str(tmp_path / "nonexistent"))
+    monkeypatch.setenv("REGIOGRAAF_STORE", str(tmp_path / "store"))
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert "no .ttl files" in err and "nonexistent" in err
+    assert not (tmp_path / "store").exists()

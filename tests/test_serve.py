@@ -86,3 +86,13 @@ def test_no_store_is_503(tmp_path: Path, path: str) -> None:
 
     client = create_app(load_settings(store=tmp_path / "missing")).test_client()
     assert client.get(path).status_code == 503
+
+
+def test_gunicorn_control_socket_is_disabled(tmp_path: Path) -> None:
+    """Parallel servers must not share ~/.gunicorn/gunicorn.ctl."""
+    from server.gunicorn_app import RegiograafApplication
+    from server.settings import load_settings
+
+    application = RegiograafApplication(load_settings(store=tmp_path / "store"))
+    assert application.cfg is not None
+    assert application.cfg.control_socket_disable is True

@@ -39,3 +39,13 @@ def test_bad_number_is_an_error(monkeypatch: pytest.MonkeyPatch):
 def test_readme_documents_every_setting(setting):
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert f"`REGIOGRAAF_{setting.name.upper()}`" in readme
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "70000"])
+def test_bad_port_names_variable_and_value(monkeypatch: pytest.MonkeyPatch, value: str):
+    from server.settings import SettingsError
+
+    monkeypatch.setenv("REGIOGRAAF_PORT", value)
+    with pytest.raises(SettingsError, match="REGIOGRAAF_PORT") as info:
+        load_settings()
+    assert repr(value) in str(info.value) or value in str(info.value)

@@ -97,3 +97,18 @@ def test_data_and_inference_selections(root: Path) -> None:
 
 def test_discover_without_hashes(root: Path) -> None:
     assert all(source.sha256 == "" for source in discover(root, with_hashes=False))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("mijn project.ttl", "data/mijn%20project"), ("a#b.ttl", "data/a%23b")],
+)
+def test_graph_iri_is_percent_encoded(tmp_path: Path, name: str, expected: str) -> None:
+    import pyoxigraph
+
+    (tmp_path / "data").mkdir()
+    path = tmp_path / "data" / name
+    path.write_text("", encoding="utf-8")
+    iri = graph_iri(path, tmp_path)
+    assert iri == GRAPH_BASE + expected
+    pyoxigraph.NamedNode(iri)  # a valid IRI

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from server.store import (
+    InvalidRequest,
     QueryResult,
     QuerySyntaxError,
     Store,
@@ -220,3 +223,43 @@ def test_many_processes_read_the_same_store(store: EmbeddedStore) -> None:
     with context.Pool(4) as pool:
         results = pool.map(_count_in_child, [str(store.path)] * 8)
     assert results == [(5, "v1")] * 8
+
+
+def test_invalid_graph_iris_are_invalid_requests(store: EmbeddedStore) -> None:
+    with pytest.raises(InvalidRequest):
+        store.query("SELECT * WHERE { ?s ?p ?o }", default_graph_uris=["not an iri"])
+    with pytest.raises(InvalidRequest):
+        store.query("SELECT * WHERE { ?s ?p ?o }", named_graph_uris=["::"])
+
+
+def test_readers_in_threads_while_the_store_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    writer = EmbeddedStore(path, read_only=False)
+    writer.replace(graphs(), "v0")
+    reader = EmbeddedStore(path)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                assert reader.count() in (3, 5)
+                reader.query("SELECT ?s WHERE { ?s ?p ?o }").rows()
+            except BaseException as error:
+                errors.append(error)
+                return
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for version in range(1, 4):
+            time.sleep(0.05)
+            writer.replace(graphs() if version % 2 else {G1: graphs()[G1]}, f"v{version}")
+        time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    assert not errors, errors
+    assert reader.data_version() == "v3"

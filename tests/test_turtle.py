@@ -138,3 +138,17 @@ def test_project_files_parse_like_rdflib(path: Path) -> None:
     assert isomorphic(parsed.graph, Graph().parse(path, format="turtle"))
     for subject in parsed.graph.subjects(unique=True):
         assert parsed.lines.line_of(subject) is not None
+
+
+def test_urn_base_resolves_like_pyoxigraph(tmp_path: Path) -> None:
+    import pyoxigraph
+
+    text = "@base <urn:x:y> .\n<a> <p> <#frag> .\n"
+    path = tmp_path / "urn.ttl"
+    path.write_text(text, encoding="utf-8")
+    expected = {
+        (str(q.subject.value), str(q.predicate.value), str(q.object.value))
+        for q in pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    }
+    graph = parse_turtle(path).graph
+    assert {(str(s), str(p), str(o)) for s, p, o in graph} == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -142,3 +143,69 @@ def test_console_script_exit_codes(files: list[Path], expected: int) -> None:
         check=False,
     )
     assert done.returncode == expected, done.stderr
+
+
+def test_a_folder_stands_for_its_ttl_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.ttl").write_bytes(VALID.read_bytes())
+    (tmp_path / "notes.txt").write_text("not turtle", encoding="utf-8")
+    code, out, err = run(capsys, tmp_path)
+    assert code == 0, err
+    assert "a.ttl" in out
+    assert "no such file" not in err
+
+
+def test_an_empty_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, tmp_path)
+    assert code == 2
+    assert "folder without .ttl files" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs file permissions")
+def test_an_unreadable_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "secret.ttl"
+    path.write_bytes(VALID.read_bytes())
+    path.chmod(0)
+    try:
+        code, _out, err = run(capsys, path)
+    finally:
+        path.chmod(0o644)
+    assert code == 2
+    assert "cannot read" in err and "secret.ttl" in err
+    assert "internal error" not in err
+
+
+def test_a_wrong_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", "--root", str(tmp_path / "nonexistent"), str(VALID)])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert "no .ttl files" in err and "nonexistent" in err
+
+
+def test_a_bad_setting_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REGIOGRAAF_PORT", "abc")
+    code = main(["serve"])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert "REGIOGRAAF_PORT" in err and "'abc'" in err
+
+
+def test_a_read_error_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "secret.ttl")
+
+    monkeypatch.setattr("server.cli.validate.validate_files", refuse)
+    code, _out, err = run(capsys, VALID)
+    assert code == 2
+    assert "cannot read secret.ttl: Permission denied" in err
+    assert "internal error" not in err

@@ -146,3 +146,20 @@ def test_real_project_data_is_parsed_and_validated() -> None:
         for finding in r.findings:
             assert finding.line is not None
             assert finding.messages.get("nl") and finding.messages.get("en")
+
+
+def test_violation_on_a_focus_that_is_only_an_object_is_kept(tmp_path: Path) -> None:
+    # shapes/geometry.ttl targets the objects of geo:hasGeometry; the file has no triple
+    # about <g> itself, so the finding belongs to the line that mentions it.
+    path = tmp_path / "object-focus.ttl"
+    path.write_text(
+        "@prefix geo: <http://www.opengis.net/ont/geosparql#> .\n"
+        "\n"
+        "<http://example.org/x> geo:hasGeometry <http://example.org/g> .\n",
+        encoding="utf-8",
+    )
+    result = validate_files([path])
+    assert not result.conforms
+    findings = [f for f in result.files[0].findings if "example.org/g" in f.focus]
+    assert findings, result.files[0].findings
+    assert {f.line for f in findings} == {3}

@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from server.settings import SettingsError
+
 #: Subcommand modules under ``server.cli``, in the order ``--help`` lists them.
 COMMANDS = ("build", "serve", "validate")
 
@@ -29,7 +31,11 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (argparse's usage errors exit 2)."""
     args = make_parser().parse_args(argv)
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except SettingsError as exc:
+        print(f"regiograaf {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typing import TextIO
 from server.build import BuildResult, build
 from server.reports import render
 from server.settings import load_settings
+from server.sources import MissingSourcesError
 from server.store import StoreError
 
 
@@ -59,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(store=args.store)
     try:
         result = build(settings, force=args.force)
+    except MissingSourcesError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 2
     except (StoreError, OSError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ import sys
 from server.build import build
 from server.cli.build import print_result
 from server.settings import load_settings
+from server.sources import MissingSourcesError
 from server.store import StoreError
 
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(host=args.host, port=args.port, store=args.store, workers=args.workers)
     try:
         result = build(settings)
-    except (StoreError, OSError) as error:
+    except (StoreError, OSError, MissingSourcesError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 2
     code = print_result(result)

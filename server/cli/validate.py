@@ -1,7 +1,9 @@
 """``regiograaf validate FILE... [--format F] [--lang L] [--output FILE]``.
 
 Exit codes (as pySHACL's CLI): 0 every file conforms (warnings allowed), 1 some file does not
-conform (syntax errors included), 2 usage or internal error (e.g. a file that does not exist).
+conform (syntax errors included), 2 usage or internal error (e.g. a file that does not exist or
+cannot be read, or a root without ontology/ or shapes/). A folder argument stands for every
+``.ttl`` file under it, recursively.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import sys
 from pathlib import Path
 
 from server.reports import FORMATS, render
-from server.settings import load_settings
+from server.settings import SettingsError, load_settings
+from server.sources import MissingSourcesError, check_root
 from server.turtle import TurtleSyntaxError
 from server.validation import validate_files
 
-__all__ = ["register", "run"]
+__all__ = ["expand", "register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,7 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "conform (warnings allowed); 1: a file does not conform; 2: usage or internal error."
         ),
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Turtle file(s)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="Turtle file(s); a folder stands for all its .ttl files (recursively)",
+    )
     parser.add_argument(
         "--format", "-f", choices=tuple(FORMATS), default="text", help="report format"
     )
@@ -40,18 +49,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=run)
 
 
+def expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files to validate: each FILE as given, each folder as its ``*.ttl`` files (recursively,
+    sorted). Returns the files and the problems (missing paths, folders without ``.ttl`` files)."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.ttl") if p.is_file())
+            if not found:
+                problems.append(f"folder without .ttl files: {path}")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(f"no such file: {path}")
+    return files, problems
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.files``, write the report, and return the exit code (0, 1 or 2)."""
-    missing = [str(path) for path in args.files if not Path(path).is_file()]
-    if missing:
-        print(f"regiograaf validate: no such file: {', '.join(missing)}", file=sys.stderr)
+    files, problems = expand(args.files)
+    if problems:
+        for problem in problems:
+            print(f"regiograaf validate: {problem}", file=sys.stderr)
         return 2
     try:
         root = load_settings(root=args.root).root
-        report = validate_files(args.files, root=root)
+        check_root(root)
+        report = validate_files(files, root=root)
         output = render(report, args.format, args.lang)
+    except (MissingSourcesError, SettingsError) as exc:
+        print(f"regiograaf validate: {exc}", file=sys.stderr)
+        return 2
     except TurtleSyntaxError as exc:
         print(f"regiograaf validate: broken project file: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        name = exc.filename if exc.filename is not None else "a file"
+        reason = exc.strerror or str(exc)
+        print(f"regiograaf validate: cannot read {name}: {reason}", file=sys.stderr)
         return 2
     except Exception as exc:  # exit code 2 for any internal error, as documented
         print(f"regiograaf validate: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -55,6 +55,10 @@ class QuerySyntaxError(ValueError):
     """The SPARQL text does not parse."""
 
 
+class InvalidRequest(ValueError):
+    """A request parameter is not valid, for example a graph name that is not an IRI."""
+
+
 class UnsupportedMediaType(ValueError):
     """The result cannot be serialised in the requested media type."""
 
@@ -173,6 +177,7 @@ def iter_media_types(kind: QueryKind) -> Iterator[str]:
 __all__ = [
     "GRAPH_MEDIA_TYPES",
     "RESULTS_MEDIA_TYPES",
+    "InvalidRequest",
     "QueryKind",
     "QueryResult",
     "QuerySyntaxError",

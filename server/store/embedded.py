@@ -22,6 +22,7 @@ import gc
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -35,6 +36,7 @@ from rdflib.term import Identifier
 from server.store import (
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
+    InvalidRequest,
     QueryKind,
     QuerySyntaxError,
     StoreError,
@@ -106,6 +108,14 @@ class _ToOx:
         name = ox.NamedNode(graph_iri)
         for subject, predicate, obj in graph:
             yield ox.Quad(self.term(subject), self.term(predicate), self.term(obj), name)
+
+
+def _graph_name(iri: str) -> ox.NamedNode:
+    """The graph named ``iri``; :class:`InvalidRequest` when ``iri`` is not a valid IRI."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise InvalidRequest(f"Not a valid graph IRI: <{iri}> ({error})") from error
 
 
 def to_rdflib(term: Any) -> Identifier:
@@ -233,6 +243,7 @@ class EmbeddedStore:
         self._db: ox.Store | None = None
         self._db_target: str | None = None
         self._db_pid: int | None = None
+        self._db_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r})"
@@ -276,21 +287,25 @@ class EmbeddedStore:
         if target is None:
             raise StoreMissing(f"no store at {self.path}; run `regiograaf build`")
         pid = os.getpid()
-        if self._db is None or self._db_target != str(target) or self._db_pid != pid:
-            self._db = None
-            try:
-                if self.read_only:
-                    self._db = ox.Store.read_only(str(target / DATABASE))
-                else:
-                    self._db = ox.Store(str(target / DATABASE))
-            except OSError as error:
-                raise StoreError(f"cannot open {target}: {error}") from error
-            self._db_target, self._db_pid = str(target), pid
-        return self._db
+        # Several request threads share this instance: read the handle once, and check and
+        # swap it under the lock, so no thread ever sees it half replaced (or ``None``).
+        with self._db_lock:
+            db = self._db
+            if db is None or self._db_target != str(target) or self._db_pid != pid:
+                try:
+                    if self.read_only:
+                        db = ox.Store.read_only(str(target / DATABASE))
+                    else:
+                        db = ox.Store(str(target / DATABASE))
+                except OSError as error:
+                    raise StoreError(f"cannot open {target}: {error}") from error
+                self._db, self._db_target, self._db_pid = db, str(target), pid
+            return db
 
     def close(self) -> None:
         """Drop the open database handle (it is reopened on the next use)."""
-        self._db = None
+        with self._db_lock:
+            self._db = None
         gc.collect()
 
     def named_graphs(self) -> list[str]:
@@ -331,11 +346,11 @@ class EmbeddedStore:
         # None means "not given": the union of all graphs is the default graph and every named
         # graph is available; an empty sequence means an empty default graph / no named graphs.
         if default_graph_uris is not None:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
+            options["default_graph"] = [_graph_name(iri) for iri in default_graph_uris]
         else:
             options["use_default_graph_as_union"] = True
         if named_graph_uris is not None:
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
+            options["named_graphs"] = [_graph_name(iri) for iri in named_graph_uris]
         if bindings:
             convert = _ToOx()
             options["substitutions"] = {

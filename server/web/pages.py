@@ -121,6 +121,11 @@ def home() -> Response:
     except StoreMissing:
         html = render_template("unavailable.html")
         return make_response(html, 503)
+    except StoreError as error:
+        # The details may name paths on the server: they go to the log only.
+        current_app.logger.error("The store cannot be read: %s", error)
+        html = render_template("unavailable.html", unreadable=True)
+        return make_response(html, 503)
     metadata = current.metadata()
     html = render_template(
         "home.html",

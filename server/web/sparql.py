@@ -52,6 +52,7 @@ from server.canned import CannedQuery, load_canned_queries
 from server.prefixes import query_prefixes
 from server.settings import Settings
 from server.store import (
+    InvalidRequest,
     QueryResult,
     QuerySyntaxError,
     Store,
@@ -257,6 +258,15 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return response
 
 
+def store_unavailable(error: StoreError) -> Response:
+    """503 for a store that is missing or cannot be read. The details (which may name paths
+    on the server) go to the log, not to the client."""
+    if isinstance(error, StoreMissing):
+        return error_response(503, "No data has been built yet (run `regiograaf build`).")
+    current_app.logger.error("The store cannot be read: %s", error)
+    return error_response(503, "The store cannot be read right now; try again later.")
+
+
 def _cacheable(response: Response, version: str) -> Response:
     response.set_etag(version)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
@@ -312,9 +322,9 @@ def endpoint() -> Response:
     try:
         version = store.data_version()
     except StoreError as error:
-        return error_response(503, f"The store cannot be read: {error}")
+        return store_unavailable(error)
     if version is None:
-        return error_response(503, "No data has been built yet (run `regiograaf build`).")
+        return store_unavailable(StoreMissing("no data version"))
     if (cached := _not_modified(version)) is not None:
         return cached
     if parsed.query is None:
@@ -392,12 +402,12 @@ def _failure(error: BaseException) -> Response:
     """The response for a query that failed before its first byte."""
     if isinstance(error, QuerySyntaxError):
         return error_response(400, f"SPARQL syntax error: {error}")
-    if isinstance(error, StoreMissing):
-        return error_response(503, str(error))
+    if isinstance(error, InvalidRequest):
+        return error_response(400, str(error))
     if isinstance(error, QueryTimeout):
         return error_response(503, "The query was stopped.")
     if isinstance(error, StoreError):
-        return error_response(500, f"The query failed in the store: {error}")
+        return store_unavailable(error)
     raise error
 
 
@@ -509,7 +519,7 @@ def _description(store: Store, version: str, formats: tuple[str, ...]) -> Respon
         try:
             graph = service_description(store, endpoint_iri)
         except StoreError as error:
-            return error_response(503, f"The store cannot be read: {error}")
+            return store_unavailable(error)
         body = graph.serialize(format=_RDFLIB_FORMATS[media_type], encoding="utf-8")
         if len(_descriptions) > 32:
             _descriptions.clear()
