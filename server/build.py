@@ -32,6 +32,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
+from server import vocabulary
 from server.inference import INFERRED_GRAPH, infer_with_messages, union
 from server.settings import Settings
 from server.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
@@ -41,7 +42,7 @@ from server.turtle import TurtleSyntaxError, parse_turtle
 if TYPE_CHECKING:
     from server.validation import ValidationReport
 
-RG = Namespace("https://w3id.org/regiograaf/def#")
+RG = Namespace(vocabulary.RG)
 #: The named graph with build metadata.
 META_GRAPH = GRAPH_BASE + "meta"
 #: The node in the meta graph that describes the loaded dataset as a whole.
@@ -95,12 +96,6 @@ def data_version(sources: list[Source], code: str | None = None) -> str:
         digest.update(f"{source.relpath}\t{source.sha256}\n".encode())
     digest.update(f"code\t{code or code_version()}\n".encode())
     return digest.hexdigest()
-
-
-def is_stale(settings: Settings) -> bool:
-    """Whether the store is missing or was built from other sources or code (no parsing)."""
-    version = data_version(discover(settings.root))
-    return EmbeddedStore(settings.store).data_version() != version
 
 
 def meta_graph(sources: list[Source], version: str, graphs: list[str], when: datetime) -> Graph:

@@ -1,8 +1,9 @@
 """The prefixes offered to people writing SPARQL (the query UI preloads them).
 
-One place: the reused vocabularies are a fixed table (the same as the ``@prefix`` lines of
-``ontology/regiograaf.ttl``); ``rg:`` and the instance prefixes (one per type segment of
-``id/<type>/<ref>``, docs/model.md) follow the ``base_iri`` setting.
+One place: the reused vocabularies are a fixed table (the ``@prefix`` lines of
+``ontology/regiograaf.ttl`` and the vocabularies the data uses); ``rg:`` and the instance
+prefixes (one per type segment of ``id/<type>/<ref>``, docs/model.md) follow the ``base_iri``
+setting.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ VOCABULARIES: Final[dict[str, str]] = {
     "org": "http://www.w3.org/ns/org#",
     "prov": "http://www.w3.org/ns/prov#",
     "geo": "http://www.opengis.net/ont/geosparql#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
 }
+
+#: The base of the IRIs in the source files (the ``base_iri`` setting's default).
+DATA_BASE: Final = "https://w3id.org/regiograaf/"
 
 #: The type segments of instance IRIs (``id/<type>/<ref>``); each is also a prefix.
 ID_TYPES: Final[tuple[str, ...]] = (

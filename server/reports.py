@@ -25,6 +25,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
+from server.prefixes import DATA_BASE, query_prefixes
 from server.turtle import TurtleSyntaxError
 from server.validation import FileResult, Finding, ValidationReport
 from server.vocabulary import RGSH
@@ -34,23 +35,13 @@ __all__ = ["FORMATS", "SYNTAX_RULE", "render"]
 #: The rule (shape) IRI under which syntax errors are reported.
 SYNTAX_RULE = RGSH + "TurtleSyntax"
 
-#: Prefixes used to shorten IRIs in human-readable output.
+#: Prefixes used to shorten IRIs in human-readable output: the query prefixes of the data's
+#: base, plus the shapes' namespaces.
 PREFIXES = {
-    "rg": "https://w3id.org/regiograaf/def#",
+    **query_prefixes(DATA_BASE),
     "rgsh": RGSH,
-    "id": "https://w3id.org/regiograaf/id/",
     "sh": "http://www.w3.org/ns/shacl#",
-    "dct": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
     "schema": "https://schema.org/",
-    "owl": "http://www.w3.org/2002/07/owl#",
 }
 
 _WORDS = {

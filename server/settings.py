@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from server.prefixes import DATA_BASE
+
 #: The project root: the folder that holds ontology/, data/, shapes/ and queries/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the server listens on"),
     Setting("workers", 0, "Gunicorn workers (0: two per core, plus one)"),
     Setting("threads", 4, "Threads per gunicorn worker (a slow query holds one thread)"),
-    Setting("base_iri", "https://w3id.org/regiograaf/", "Base of all Regiograaf IRIs"),
+    Setting("base_iri", DATA_BASE, "Base of all Regiograaf IRIs"),
     Setting(
         "query_timeout",
         30.0,

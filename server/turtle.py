@@ -88,7 +88,12 @@ def parse_turtle(path: Path) -> ParsedTurtle:
     Ill-typed literals such as ``"abc"^^xsd:date`` are not syntax errors (SHACL reports them).
     """
     path = Path(path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        # A failed read (not open) leaves the file name out; name it for the reader.
+        exc.filename = exc.filename or str(path)
+        raise
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

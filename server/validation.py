@@ -16,7 +16,7 @@ import functools
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from server import settings
+from server.inference import union
 from server.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle
 from server.vocabulary import RGSH, UNKNOWN_TERM, declared_terms, find_unknown_terms
 
@@ -204,8 +205,8 @@ def _load_context(root: Path) -> _Context:
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    shapes = _union(parse_turtle(p).graph for p in shape_files)
-    ontology = _union(parse_turtle(p).graph for p in ontology_files)
+    shapes = union(parse_turtle(p).graph for p in shape_files)
+    ontology = union(parse_turtle(p).graph for p in ontology_files)
     data: dict[Path, Graph] = {}
     for path in data_files:
         try:
@@ -222,15 +223,6 @@ def _load_context(root: Path) -> _Context:
 def _stamp(path: Path) -> tuple[str, int, int]:
     stat = path.stat()
     return (str(path), stat.st_mtime_ns, stat.st_size)
-
-
-def _union(graphs: Iterable[Graph]) -> Graph:
-    union = Graph()
-    for graph in graphs:
-        union += graph
-        for prefix, namespace in graph.namespaces():
-            union.bind(prefix, namespace, override=False)
-    return union
 
 
 # --------------------------------------------------------------------------- SHACL

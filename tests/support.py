@@ -74,9 +74,21 @@ class RunningServer:
 
 
 def start_server(
-    store: Path, log: Path, *, workers: int = 2, timeout: float = 120
+    store: Path, log: Path, *, workers: int = 2, timeout: float = 120, attempts: int = 3
 ) -> RunningServer:
-    """Start ``regiograaf serve`` on a free port of 127.0.0.1 and wait until /health is ok."""
+    """Start ``regiograaf serve`` on a free port of 127.0.0.1 and wait until /health is ok.
+
+    A port found free can be taken by another process before gunicorn binds it (tests run in
+    parallel): the server counts as started only when its own log says it listens on that port,
+    and a server that could not bind is started again on another port."""
+    for _ in range(attempts):
+        server = _start_once(store, log, workers, timeout)
+        if server is not None:
+            return server
+    raise RuntimeError(f"regiograaf serve found no free port:\n{log.read_text(errors='replace')}")
+
+
+def _start_once(store: Path, log: Path, workers: int, timeout: float) -> RunningServer | None:
     port = free_port()
     command = [
         *regiograaf_command(),
@@ -96,15 +108,20 @@ def start_server(
             command, stdout=handle, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
     server = RunningServer(f"http://127.0.0.1:{port}", process, log)
+    listening = f"Listening at: {server.url}".encode()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        output = log.read_bytes()
+        if b"Connection in use" in output:
+            stop_server(server)
+            return None
         if process.poll() is not None:
             raise RuntimeError(f"regiograaf serve exited:\n{log.read_text(errors='replace')}")
         try:
             status, _, body = get(server.url + "/health", timeout=2)
         except OSError:
             status, body = 0, b""
-        if status == 200 and json.loads(body)["status"] == "ok":
+        if listening in output and status == 200 and json.loads(body)["status"] == "ok":
             return server
         time.sleep(0.3)
     stop_server(server)

@@ -16,7 +16,7 @@ changes on disk).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol, runtime_checkable
 
@@ -169,11 +169,6 @@ def open_store(path: Path | str) -> Store:
     return store
 
 
-def iter_media_types(kind: QueryKind) -> Iterator[str]:
-    """The media types a result of ``kind`` can be serialised in, preferred first."""
-    yield from GRAPH_MEDIA_TYPES if kind == "graph" else RESULTS_MEDIA_TYPES
-
-
 __all__ = [
     "GRAPH_MEDIA_TYPES",
     "RESULTS_MEDIA_TYPES",
@@ -185,6 +180,5 @@ __all__ = [
     "StoreError",
     "StoreMissing",
     "UnsupportedMediaType",
-    "iter_media_types",
     "open_store",
 ]
