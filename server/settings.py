@@ -43,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
         10000,
         "Most solutions /sparql returns per SELECT, CONSTRUCT or DESCRIBE (0: no cap)",
     ),
+    Setting(
+        "publisher",
+        "",
+        "TOOI IRI of the organisation that publishes the DCAT catalog (empty: the project)",
+    ),
+    Setting("contact_email", "", "E-mail address of the catalog's contact point (optional)"),
+    Setting("contact_url", "", "Web page of the catalog's contact point (empty: the home page)"),
 )
 
 
@@ -59,6 +66,9 @@ class Settings:
     base_iri: str
     query_timeout: float
     max_rows: int
+    publisher: str
+    contact_email: str
+    contact_url: str
 
     @property
     def effective_workers(self) -> int:

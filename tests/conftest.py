@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 
 from server.build import build
 from server.settings import load_settings
@@ -34,3 +35,11 @@ def live_server(
         yield server
     finally:
         stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def site_app(built_store: BuiltStore) -> Flask:
+    """The Flask app (test client via ``site_app.test_client()``) on the built store."""
+    from server.app import create_app
+
+    return create_app(built_store.settings)

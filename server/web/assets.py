@@ -51,6 +51,10 @@ ASSETS: Final[dict[str, Asset]] = {
     "utrecht/index.css": Asset(
         NODE_MODULES / "@utrecht/component-library-css/dist/index.css", "text/css"
     ),
+    "leaflet/leaflet.js": Asset(NODE_MODULES / "leaflet/dist/leaflet.js", "text/javascript"),
+    "leaflet/leaflet.css": Asset(NODE_MODULES / "leaflet/dist/leaflet.css", "text/css"),
+    "regiograaf/resource.js": Asset(STATIC / "resource.js", "text/javascript"),
+    "regiograaf/resource.css": Asset(STATIC / "resource.css", "text/css"),
     "regiograaf/sparql-ui.js": Asset(STATIC / "sparql-ui.js", "text/javascript"),
     "regiograaf/sparql-ui.css": Asset(STATIC / "sparql-ui.css", "text/css"),
 }

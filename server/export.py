@@ -1,0 +1,206 @@
+"""Static export: the whole site as files for any static web host (``regiograaf export DIR``).
+
+The exporter is a crawler over the app (Flask's test client, no server needed). It starts from
+:data:`SEEDS` and the sitemap (which lists every resource), and follows every internal link:
+``href``, ``src`` and ``data-href`` attributes, ``<link rel="alternate">`` included, so pages
+added by other modules (maps, canned queries) are exported as soon as something links to them.
+
+Where a response goes:
+
+- HTML: ``/a/b`` → ``a/b.html``, ``/a/`` → ``a/index.html`` (static hosts such as GitHub Pages
+  serve ``/a/b`` from ``a/b.html``);
+- anything else: the path as it is (``/dumps/regiograaf.ttl``, ``/.well-known/void``);
+- a redirect (``/def`` → ``/def/``): a small HTML page that links (and refreshes) to the target.
+
+Internal links in the HTML files are rewritten to relative links to those files, so the site
+works under any path and even from ``file://``. Links to what only a live server can do
+(:data:`DYNAMIC`: the SPARQL endpoint) point to ``service_url`` instead. URLs inside the data
+(catalog download URLs, VoID) use ``site_url``: where the files will be published.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import shutil
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+#: Where the crawl starts (the sitemap adds every resource).
+SEEDS: tuple[str, ...] = ("/", "/catalog", "/def/", "/shapes/", "/sitemap.xml", "/.well-known/void")
+#: Paths only a live server can answer (queries); links to them go to ``service_url``.
+DYNAMIC: tuple[str, ...] = ("/sparql", "/health")
+#: What the crawler asks for: HTML first, like a browser.
+ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+#: The app's own URL inside the test client.
+LOCAL = "http://localhost"
+
+_ATTRIBUTE = re.compile(r'(\s(?:href|src|data-href)=")([^"]*)(")')
+_LOC = re.compile(r"<loc>([^<]+)</loc>")
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote and what it could not."""
+
+    files: dict[str, str] = field(default_factory=dict)  # path → file (relative to the target)
+    broken: dict[str, tuple[int, str]] = field(default_factory=dict)  # path → (status, from)
+    #: Linked paths that no route of the app serves (a page not built yet): path → from.
+    unrouted: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every internal link the app can answer was exported."""
+        return not self.broken
+
+
+def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportResult:
+    """Write the static site of ``app`` into ``target`` (emptied first)."""
+    site = site_url if site_url.endswith("/") else site_url + "/"
+    app.config["SITE_URL"] = site
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    client = app.test_client()
+    result = ExportResult()
+    html_pages: dict[str, bytes] = {}
+    queue: deque[tuple[str, str]] = deque((seed, "seed") for seed in SEEDS)
+    seen = {seed for seed in SEEDS}
+
+    def enqueue(path: str, origin: str) -> None:
+        if path not in seen:
+            seen.add(path)
+            queue.append((path, origin))
+
+    while queue:
+        path, origin = queue.popleft()
+        response = client.get(path, headers={"Accept": ACCEPT})
+        if response.status_code in (301, 302, 303, 307, 308):
+            location = internal_path(response.headers["Location"], path, site)
+            if location is None:
+                result.broken[path] = (response.status_code, origin)
+                continue
+            enqueue(location, path)
+            file = file_for(path, is_html=True)
+            stub = redirect_page(location)
+            html_pages[path] = stub.encode()
+            result.files[path] = file
+            continue
+        if response.status_code == 404 and not routable(app, path):
+            result.unrouted[path] = origin
+            continue
+        if response.status_code != 200:
+            result.broken[path] = (response.status_code, origin)
+            continue
+        body = response.get_data()
+        is_html = response.mimetype == "text/html"
+        result.files[path] = file_for(path, is_html=is_html)
+        if is_html:
+            html_pages[path] = body
+            for link in links(body.decode("utf-8")):
+                found = internal_path(link, path, site)
+                if found is not None and not is_dynamic(found):
+                    enqueue(found, path)
+        else:
+            write(target / result.files[path], body)
+            if path == "/sitemap.xml":
+                for loc in _LOC.findall(body.decode("utf-8")):
+                    found = internal_path(html.unescape(loc), path, site)
+                    if found is not None and not is_dynamic(found):
+                        enqueue(found, path)
+    for path, body in html_pages.items():
+        page = rewrite(body.decode("utf-8"), path, result.files, site, service_url)
+        write(target / result.files[path], page.encode("utf-8"))
+    return result
+
+
+def routable(app: Flask, path: str) -> bool:
+    """Whether some route of ``app`` answers GET ``path`` (else a 404 means "not built")."""
+    try:
+        app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return False
+    return True
+
+
+def file_for(path: str, *, is_html: bool) -> str:
+    """The file (relative to the export folder) that holds the response for ``path``."""
+    clean = path.lstrip("/")
+    if path.endswith("/"):
+        return clean + "index.html" if is_html else clean + "index"
+    if is_html:
+        return clean + ".html"
+    return clean
+
+
+def internal_path(link: str, current: str, site: str) -> str | None:
+    """The path (without query and fragment) of ``link`` when it is on this site, else None."""
+    link = html.unescape(link.strip())
+    if not link or link.startswith(("#", "mailto:", "javascript:", "data:")):
+        return None
+    for prefix in (site, LOCAL + "/"):
+        if link.startswith(prefix):
+            link = "/" + link[len(prefix) :]
+            break
+    absolute = urljoin(LOCAL + current, link)
+    parts = urlsplit(absolute)
+    if f"{parts.scheme}://{parts.netloc}" != LOCAL:
+        return None
+    return parts.path or "/"
+
+
+def is_dynamic(path: str) -> bool:
+    """Whether ``path`` needs a live server (see :data:`DYNAMIC`)."""
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in DYNAMIC)
+
+
+def links(page: str) -> list[str]:
+    """Every ``href``, ``src`` and ``data-href`` value of an HTML page."""
+    return [match.group(2) for match in _ATTRIBUTE.finditer(page)]
+
+
+def rewrite(page: str, path: str, files: dict[str, str], site: str, service_url: str) -> str:
+    """``page`` (served at ``path``) with internal links made relative to its file."""
+    here = posixpath.dirname(files[path])
+
+    def replace(match: re.Match[str]) -> str:
+        raw = html.unescape(match.group(2))
+        found = internal_path(raw, path, site)
+        if found is None:
+            return match.group(0)
+        fragment = raw.split("#", 1)[1] if "#" in raw else None
+        if is_dynamic(found):
+            new = service_url.rstrip("/") + found
+        elif found in files:
+            new = posixpath.relpath(files[found], here or ".")
+        else:
+            return match.group(0)
+        if fragment is not None:
+            new += "#" + fragment
+        return match.group(1) + html.escape(new, quote=True) + match.group(3)
+
+    return _ATTRIBUTE.sub(replace, page)
+
+
+def redirect_page(location: str) -> str:
+    """A static stand-in for a redirect: a link to the target and a refresh."""
+    target = html.escape(location, quote=True)
+    return (
+        '<!doctype html>\n<html lang="nl"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={target}">'
+        f"<title>Doorverwijzing (redirect)</title></head>"
+        f'<body><p>Zie <span lang="en">(see)</span> <a href="{target}">{target}</a></p>'
+        "</body></html>\n"
+    )
+
+
+def write(file: Path, body: bytes) -> None:
+    """Write ``body`` to ``file``, creating folders."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(body)
