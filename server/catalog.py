@@ -90,10 +90,17 @@ class Site:
     url: str
     layers: Sequence[Layer] = ()
     query_api: bool = False
+    #: The live server for what a static copy cannot answer (SPARQL, the query API);
+    #: ``None``: the site itself.
+    service_url: str | None = None
 
     def link(self, path: str) -> URIRef:
         """The absolute URL of ``path`` on the site."""
         return URIRef(self.url.rstrip("/") + path)
+
+    def service(self, path: str) -> URIRef:
+        """The absolute URL of ``path`` on the live server."""
+        return URIRef((self.service_url or self.url).rstrip("/") + path)
 
 
 def catalog_iri(iri_map: IriMap) -> URIRef:
@@ -251,8 +258,8 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
             "SPARQL 1.1 Protocol (read-only) over the whole graph; the default graph is the "
             "union of all named graphs.",
         ),
-        site.link("/sparql"),
-        site.link("/sparql"),
+        site.service("/sparql"),
+        site.service("/sparql"),
         SPARQL_PROTOCOL,
     )
     if site.query_api:
@@ -268,8 +275,8 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
                 "Vaste vragen over de graaf met parameters, als JSON, CSV of GeoJSON.",
                 "Canned questions about the graph with parameters, as JSON, CSV or GeoJSON.",
             ),
-            site.link("/queries"),
-            site.link("/openapi.json"),
+            site.service("/queries"),
+            site.service("/openapi.json"),
             OPENAPI,
         )
     return graph
@@ -359,6 +366,7 @@ def _service(
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
     graph.add((node, DCAT.endpointURL, endpoint))
     graph.add((node, DCAT.endpointDescription, description))
+    graph.add((description, RDF.type, RDFS.Resource))
     graph.add((node, DCAT.servesDataset, dataset))
     graph.add((node, DCTERMS.conformsTo, _standard(graph, standard)))
     graph.add((node, DCTERMS.license, LICENSE))
@@ -396,9 +404,10 @@ def _publisher(graph: Graph, store: Store, settings: Settings, project: URIRef) 
                 graph.add((node, DCTERMS.source, row["source"]))
         for prefix, kind in PUBLISHER_TYPES.items():
             if settings.publisher.startswith(prefix):
-                graph.add(
-                    (node, DCTERMS.type, URIRef(f"http://purl.org/adms/publishertype/{kind}"))
-                )
+                publisher_type = URIRef(f"http://purl.org/adms/publishertype/{kind}")
+                graph.add((node, DCTERMS.type, publisher_type))
+                graph.add((publisher_type, RDF.type, SKOS.Concept))
+                graph.add((publisher_type, SKOS.prefLabel, Literal(kind, lang="en")))
         return node
     graph.add((project, RDF.type, FOAF.Agent))
     graph.add((project, FOAF.name, Literal("Regiograaf (open-sourceproject)", lang="nl")))

@@ -64,6 +64,7 @@ def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportR
     """Write the static site of ``app`` into ``target`` (emptied first)."""
     site = site_url if site_url.endswith("/") else site_url + "/"
     app.config["SITE_URL"] = site
+    app.config["SERVICE_URL"] = service_url
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)

@@ -59,7 +59,7 @@ def void_graph(store: Store, iri_map: IriMap, site: Site) -> Graph:
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, DCTERMS.title, Literal("Regiograaf", lang="nl")))
     graph.add((dataset, DCTERMS.license, LICENSE))
-    graph.add((dataset, VOID.sparqlEndpoint, site.link("/sparql")))
+    graph.add((dataset, VOID.sparqlEndpoint, site.service("/sparql")))
     graph.add((dataset, VOID.uriSpace, Literal(iri_map.base + "id/")))
     graph.add((dataset, VOID.rootResource, URIRef(iri_map.base + "def")))
     graph.add((dataset, RDFS.seeAlso, catalog_iri(iri_map)))

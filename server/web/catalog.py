@@ -66,7 +66,7 @@ def site() -> Site:
     """The site as seen by this request: its URL, the map layers served, the query API."""
     layers = [Layer(*entry) for entry in LAYERS if routable(entry[0])]
     query_api = routable("/queries") and routable("/openapi.json")
-    return Site(site_url(), layers, query_api)
+    return Site(site_url(), layers, query_api, current_app.config.get("SERVICE_URL"))
 
 
 def dump_sizes(version: str) -> dict[str, int]:
