@@ -10,7 +10,8 @@ Where a response goes:
 - HTML: ``/a/b`` → ``a/b.html``, ``/a/`` → ``a/index.html`` (static hosts such as GitHub Pages
   serve ``/a/b`` from ``a/b.html``);
 - anything else: the path as it is (``/dumps/regiograaf.ttl``, ``/.well-known/void``);
-- a redirect (``/def`` → ``/def/``): a small HTML page that links (and refreshes) to the target.
+- a redirect (``/def`` → ``/def/``): a small HTML page that links (and refreshes) to the target;
+  likewise ``id/<type>/<ref>.html`` for every resource page (the 303 of its IRI).
 
 Internal links in the HTML files are rewritten to relative links to those files, so the site
 works under any path and even from ``file://``. Links to what only a live server can do
@@ -118,7 +119,24 @@ def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportR
     for path, body in html_pages.items():
         page = rewrite(body.decode("utf-8"), path, result.files, site, service_url)
         write(target / result.files[path], page.encode("utf-8"))
+    write_identifiers(target, result)
     return result
+
+
+def write_identifiers(target: Path, result: ExportResult) -> None:
+    """For every exported ``/doc/...`` page, the static stand-in for the 303 of its IRI:
+    ``id/<type>/<ref>.html`` (and ``graph/<path>.html``) linking to the page."""
+    for path, file in list(result.files.items()):
+        if not path.startswith("/doc/") or not file.endswith(".html"):
+            continue
+        rest = path[len("/doc/") :]
+        identifier = "/" + rest if rest.startswith("graph/") else "/id/" + rest
+        if identifier in result.files:
+            continue
+        stub = file_for(identifier, is_html=True)
+        relative = posixpath.relpath(file, posixpath.dirname(stub) or ".")
+        write(target / stub, redirect_page(relative).encode("utf-8"))
+        result.files[identifier] = stub
 
 
 def routable(app: Flask, path: str) -> bool:

@@ -152,6 +152,14 @@ def test_every_resource_has_a_page(exported: Exported, built_store: BuiltStore) 
             assert (exported.folder / (path.lstrip("/") + ".ttl")).is_file(), path
 
 
+def test_identifiers_lead_to_their_pages(exported: Exported) -> None:
+    status, _, body = get(exported.url + "id/gemeente/gm0599.html")
+    assert status == 200
+    assert 'href="../../doc/gemeente/gm0599.html"' in body.decode("utf-8")
+    status, _, body = get(exported.url + "graph/data/gemeenten.html")
+    assert 'href="../../doc/graph/data/gemeenten.html"' in body.decode("utf-8")
+
+
 def test_links_are_relative_and_dynamic_ones_go_to_the_service(exported: Exported) -> None:
     page = (exported.folder / "doc" / "gemeente" / "gm0599.html").read_text(encoding="utf-8")
     assert 'href="../../def/index.html"' in page

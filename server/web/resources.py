@@ -23,6 +23,8 @@ from flask import (
 )
 
 from server import ontology_docs
+from server.export import routable
+from server.layers import LAYERS
 from server.resources import (
     RDF_FORMATS,
     Description,
@@ -50,6 +52,8 @@ RESOURCE = negotiation.Offer(
 )
 #: The document a hash namespace (``def``, ``shapes``) dereferences to, by source folder.
 NAMESPACE_SOURCES = {"def": "ontology", "shapes": "shapes"}
+#: The layer of municipality areas (registered by the maps in :mod:`server.layers`).
+MUNICIPALITIES_LAYER = "/kaart/gemeenten.geojson"
 
 
 def settings() -> Settings:
@@ -153,6 +157,7 @@ def render_page(description: Description, path: str, **extra: object) -> str:
     return render_template(
         "resource.html",
         d=description,
+        context_layer=context_layer() if description.points else None,
         path=path,
         alternates=alternates(path),
         schema_json=json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
@@ -161,6 +166,15 @@ def render_page(description: Description, path: str, **extra: object) -> str:
         points_json=json.dumps(description.points),
         **extra,
     )
+
+
+def context_layer() -> str | None:
+    """The municipalities' map layer, drawn under the point on a resource's small map, when
+    the app serves it (:mod:`server.layers`)."""
+    for path, _, _ in LAYERS:
+        if path == MUNICIPALITIES_LAYER and routable(current_app, path):
+            return path
+    return None
 
 
 # --- /id and /graph: 303 to the page ------------------------------------------------------
