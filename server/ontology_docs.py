@@ -260,7 +260,7 @@ def diagram(classes: list[TermDoc], properties: list[TermDoc]) -> str:
     height = 40 + rows * BOX_H + (rows - 1) * GAP_Y
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="diagram-title" class="diagram">',
+        f'role="figure" aria-labelledby="diagram-title" class="diagram">',
         '<title id="diagram-title">Klassendiagram van de Regiograaf-ontologie '
         "(class diagram of the Regiograaf ontology)</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '

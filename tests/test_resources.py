@@ -242,7 +242,7 @@ def test_ontology_documentation(site_app: Flask, built_store: BuiltStore) -> Non
     project = html.split('id="Project"', 1)[1].split("</article>", 1)[0]
     assert "rgsh:Project-leadMunicipality" in project
     assert "rg:leadMunicipality" in project
-    assert "<svg" in html and 'aria-labelledby="diagram-title"' in html
+    assert "<svg" in html and 'role="figure" aria-labelledby="diagram-title"' in html
     lead = html.split('id="leadMunicipality"', 1)[1].split("</article>", 1)[0]
     assert 'href="/def/Project"' in lead and 'href="/def/Municipality"' in lead
     for ext, (_, rdflib_format) in FORMATS.items():
