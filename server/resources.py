@@ -81,6 +81,7 @@ SELECT ?meta ?g ?path ?municipality WHERE {
     OPTIONAL { ?g a rg:Contribution ; rg:forMunicipality ?municipality } }
 }"""
 
+_INVALID_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _POINT = re.compile(
     r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)\s*$", re.I
 )
@@ -233,8 +234,15 @@ class Description:
         return self.labels.get(language) or next(iter(self.labels.values()), None)
 
 
+def valid_iri(iri: str) -> bool:
+    """Whether ``iri`` has none of the characters RFC 3987 forbids (spaces, ``<>"{}|\\^```)."""
+    return _INVALID_IRI.search(iri) is None
+
+
 def exists(store: Store, iri: str) -> bool:
-    """Whether ``iri`` is the subject of at least one statement."""
+    """Whether ``iri`` is a valid IRI and the subject of at least one statement."""
+    if not valid_iri(iri):
+        return False
     return store.query(EXISTS, bindings={"this": URIRef(iri)}).boolean()
 
 

@@ -116,6 +116,11 @@ def test_browsers_get_html_and_the_etag_is_the_data_version(
         "/def/Nothing",
         "/shapes/Nothing",
         "/graph/data/bestaat-niet",
+        "/doc/gemeente/a%3Cb",
+        "/id/x%20y",
+        "/def/a%22b",
+        "/shapes/%7Bx%7D",
+        "/doc/a%5Cb.ttl",
     ],
 )
 def test_unknown_iri_is_a_404_page(site_app: Flask, path: str) -> None:
