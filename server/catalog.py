@@ -365,6 +365,7 @@ def _service(
     _texts(graph, node, DCTERMS.description, *descriptions)
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
     graph.add((node, DCAT.endpointURL, endpoint))
+    graph.add((endpoint, RDF.type, RDFS.Resource))
     graph.add((node, DCAT.endpointDescription, description))
     graph.add((description, RDF.type, RDFS.Resource))
     graph.add((node, DCAT.servesDataset, dataset))
