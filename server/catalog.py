@@ -22,6 +22,7 @@ only when ``contact_email`` is set; no address of a real organisation is ever ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from server.dumps import DUMPS, IANA, Dump
-from server.resources import IriMap
+from server.resources import IriMap, valid_iri
 from server.settings import Settings
 from server.store import Store
 
@@ -72,6 +73,10 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?dataset ?version ?when WHERE {
   ?dataset dct:hasVersion ?version ; prov:generatedAtTime ?when .
 }"""
+
+
+class CatalogSettingError(ValueError):
+    """A catalog setting (publisher, contact point) cannot be used; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -388,6 +393,13 @@ def _publisher(graph: Graph, store: Store, settings: Settings, project: URIRef) 
     """The publisher (also the creator): the organisation of the ``publisher`` setting, or the
     Regiograaf project itself."""
     if settings.publisher:
+        if not settings.publisher.startswith(("https://", "http://")) or not valid_iri(
+            settings.publisher
+        ):
+            raise CatalogSettingError(
+                f"REGIOGRAAF_PUBLISHER must be an http(s) IRI (a TOOI IRI), "
+                f"not {settings.publisher!r}"
+            )
         rows = [
             row
             for row in store.query(PUBLISHER_BY_TOOI).rows()
@@ -443,6 +455,20 @@ def _contact(graph: Graph, settings: Settings, site: Site, node: URIRef) -> URIR
     graph.add((node, RDF.type, VCARD.Kind))
     graph.add((node, RDF.type, VCARD.Organization))
     graph.add((node, VCARD.fn, Literal("Regiograaf")))
+    url_ok = not settings.contact_url or (
+        settings.contact_url.startswith(("https://", "http://")) and valid_iri(settings.contact_url)
+    )
+    if not url_ok:
+        raise CatalogSettingError(
+            f"REGIOGRAAF_CONTACT_URL is not a web page: {settings.contact_url!r}"
+        )
+    email_ok = not settings.contact_email or re.fullmatch(
+        r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", settings.contact_email
+    )
+    if not email_ok:
+        raise CatalogSettingError(
+            f"REGIOGRAAF_CONTACT_EMAIL is not an e-mail address: {settings.contact_email!r}"
+        )
     url = URIRef(settings.contact_url) if settings.contact_url else site.link("/")
     graph.add((node, VCARD.hasURL, url))
     if settings.contact_email:
@@ -450,4 +476,12 @@ def _contact(graph: Graph, settings: Settings, site: Site, node: URIRef) -> URIR
     return node
 
 
-__all__ = ["Dump", "Layer", "Site", "catalog_graph", "catalog_iri", "dataset_iri"]
+__all__ = [
+    "CatalogSettingError",
+    "Dump",
+    "Layer",
+    "Site",
+    "catalog_graph",
+    "catalog_iri",
+    "dataset_iri",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -166,7 +167,9 @@ def _first(graph: Graph, node: Node, predicate: URIRef) -> str | None:
     return None if value is None else str(value)
 
 
-def _linker(ontology: Graph, iri_map: IriMap):
+def _linker(ontology: Graph, iri_map: IriMap) -> Callable[[Node], Link]:
+    """A function that makes the :class:`Link` of a term, labelled from the ontology."""
+
     def link(node: Node) -> Link:
         iri = str(node)
         return Link(iri, iri_map.href(iri), curie(iri) or iri, _texts(ontology, node, RDFS.label))
@@ -174,7 +177,7 @@ def _linker(ontology: Graph, iri_map: IriMap):
     return link
 
 
-def _property_notes(ontology: Graph, node: Node, link) -> list[str]:
+def _property_notes(ontology: Graph, node: Node, link: Callable[[Node], Link]) -> list[str]:
     notes: list[str] = []
     if (node, RDF.type, OWL.TransitiveProperty) in ontology:
         notes.append("transitief (transitive)")

@@ -251,3 +251,20 @@ def test_catalog_links_void_and_the_dataset_page(site_app: Flask) -> None:
 
 def test_unknown_catalog_extension_is_404(site_app: Flask) -> None:
     assert site_app.test_client().get("/catalog.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("publisher", "gemeente Rotterdam"),
+        ("contact_email", "geen adres"),
+        ("contact_url", "javascript:alert(1)"),
+    ],
+)
+def test_unusable_catalog_settings_are_a_clear_503(
+    built_store: BuiltStore, setting: str, value: str
+) -> None:
+    settings = dataclasses.replace(built_store.settings, **{setting: value})
+    response = create_app(settings).test_client().get("/catalog.ttl")
+    assert response.status_code == 503
+    assert f"REGIOGRAAF_{setting.upper()}" in response.get_data(as_text=True)

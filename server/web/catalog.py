@@ -15,7 +15,15 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from server import dumps
-from server.catalog import VCARD, Layer, Site, catalog_graph, catalog_iri, dataset_iri
+from server.catalog import (
+    VCARD,
+    CatalogSettingError,
+    Layer,
+    Site,
+    catalog_graph,
+    catalog_iri,
+    dataset_iri,
+)
 from server.export import routable as export_routable
 from server.layers import LAYERS
 from server.resources import RDF_FORMATS, bind_prefixes, serialize_graph, split_extension
@@ -94,6 +102,9 @@ def catalog(ext: str | None = None) -> Response:
         graph = catalog_graph(current, settings(), site(), dump_sizes(version))
     except StoreError as error:
         return store_unavailable(error)
+    except CatalogSettingError as error:
+        current_app.logger.error("The catalog cannot be made: %s", error)
+        return error_response(503, f"The catalog is not configured correctly: {error}")
     bind_prefixes(graph, iri_map().base)
     if media_type != negotiation.HTML:
         response = Response(
