@@ -39,6 +39,16 @@ LABEL_PREDICATES: tuple[str, ...] = (
     "http://www.w3.org/ns/shacl#name",
     "http://xmlns.com/foaf/0.1/name",
 )
+#: Prefixes for display besides server/prefixes.py (vocabularies the shapes and catalog use).
+EXTRA_PREFIXES: dict[str, str] = {
+    "rgsh": "https://w3id.org/regiograaf/shapes#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "schema": "https://schema.org/",
+}
 RDF_TYPE = str(RDF.type)
 IS_EXAMPLE = "https://w3id.org/regiograaf/def#isExample"
 GEO = "http://www.opengis.net/ont/geosparql#"
@@ -351,8 +361,8 @@ def curie(iri: str) -> str | None:
     """``prefix:local`` for an IRI in a well-known or Regiograaf namespace."""
     namespaces = {
         **VOCABULARIES,
+        **EXTRA_PREFIXES,
         **query_prefixes("https://w3id.org/regiograaf/"),
-        "rgsh": "https://w3id.org/regiograaf/shapes#",
     }
     best: tuple[str, str] | None = None
     for prefix, namespace in namespaces.items():

@@ -284,3 +284,23 @@ def test_live_server_answers_303_then_turtle(live_server: RunningServer) -> None
     assert response.status == 200
     assert response.getheader("Content-Type") == "text/turtle; charset=utf-8"
     assert (URIRef(ROTTERDAM), None, None) in parse(body, "turtle")
+
+
+def test_shapes_index_lists_every_node_shape(site_app: Flask, built_store: BuiltStore) -> None:
+    client = site_app.test_client()
+    assert client.get("/shapes").headers["Location"] == "/shapes/"
+    html = client.get("/shapes/").get_data(as_text=True)
+    rows = built_store.store.query(
+        "SELECT DISTINCT ?s WHERE { ?s a <http://www.w3.org/ns/shacl#NodeShape> FILTER(isIRI(?s)) }"
+    ).rows()
+    assert len(rows) > 5
+    members = html.split('id="leden"', 1)[1].split("</section>", 1)[0]
+    for row in rows:
+        name = str(row["s"]).split("#", 1)[1]
+        assert f'<a href="/shapes/{name}"><code>rgsh:{name}</code></a>' in members
+    shapes = Graph().parse(data=client.get("/shapes/index.ttl").data, format="turtle")
+    assert len(shapes) == sum(
+        built_store.store.count(g)
+        for g in built_store.store.named_graphs()
+        if "/graph/shapes/" in g
+    )
