@@ -228,12 +228,33 @@ def _constraint(shapes: Graph, shape: Node, iri_map: IriMap) -> Constraint | Non
 
 
 def _class_constraints(shapes: Graph, node: Node, iri_map: IriMap) -> list[Constraint]:
+    """The property shapes of every node shape that targets the class, and the node shapes
+    with a SPARQL constraint (their rule is a query: shown by its message)."""
     found: list[Constraint] = []
     for node_shape in shapes.subjects(SH.targetClass, node):
         for shape in shapes.objects(node_shape, SH.property):
             constraint = _constraint(shapes, shape, iri_map)
             if constraint is not None:
                 found.append(constraint)
+        if (node_shape, SH.sparql, None) in shapes:
+            iri = str(node_shape)
+            severity = next(iter(shapes.objects(node_shape, SH.severity)), SH.Violation)
+            found.append(
+                Constraint(
+                    shape=Link(
+                        iri,
+                        iri_map.href(iri),
+                        curie(iri) or iri,
+                        _texts(shapes, node_shape, SH.name),
+                    ),
+                    path="(SPARQL)",
+                    min_count=None,
+                    max_count=None,
+                    value=None,
+                    severity=str(severity).rsplit("#", 1)[-1],
+                    messages=_texts(shapes, node_shape, SH.message),
+                )
+            )
     return sorted(found, key=lambda c: (c.path, c.shape.iri))
 
 

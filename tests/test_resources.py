@@ -246,6 +246,7 @@ def test_ontology_documentation(site_app: Flask, built_store: BuiltStore) -> Non
     assert f'<dd class="count">{int(municipalities)}</dd>' in section
     project = html.split('id="Project"', 1)[1].split("</article>", 1)[0]
     assert "rgsh:Project-leadMunicipality" in project
+    assert "rgsh:EndDateNotBeforeStartDate" in project  # a SPARQL-based shape
     assert "rg:leadMunicipality" in project
     assert "<svg" in html and 'role="figure" aria-labelledby="diagram-title"' in html
     lead = html.split('id="leadMunicipality"', 1)[1].split("</article>", 1)[0]
