@@ -21,6 +21,7 @@ description, ``DESCRIBE``). Values are always bound, never spliced into the SPAR
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -144,10 +145,15 @@ class IriMap:
         return page if page in ("/def/", "/shapes/") else None
 
     def doc_iri(self, rest: str) -> str:
-        """The IRI described by ``/doc/<rest>``."""
+        """The IRI described by ``/doc/<rest>`` (``rest`` as decoded from the URL path)."""
         if rest.startswith("graph/"):
-            return self.base + rest
+            return self.graph_iri(rest[len("graph/") :])
         return self.base + "id/" + rest
+
+    def graph_iri(self, path: str) -> str:
+        """The named graph of the source file ``path`` (decoded), percent-encoded the way
+        :func:`server.sources.graph_iri` names it."""
+        return self.graph_base + urllib.parse.quote(path, safe="/")
 
     def term_iri(self, namespace: str, name: str) -> str:
         """The IRI of ``/<namespace>/<name>`` (``def`` or ``shapes``): a hash IRI."""

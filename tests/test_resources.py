@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,8 +14,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
+from server.app import create_app
+from server.build import build
 from server.resources import IriMap
-from tests.support import BuiltStore, RunningServer
+from server.settings import load_settings
+from tests.support import BuiltStore, RunningServer, copy_project
 
 BASE = "https://w3id.org/regiograaf/"
 ROTTERDAM = BASE + "id/gemeente/gm0599"
@@ -305,3 +309,20 @@ def test_shapes_index_lists_every_node_shape(site_app: Flask, built_store: Built
         for g in built_store.store.named_graphs()
         if "/graph/shapes/" in g
     )
+
+
+def test_a_source_file_with_a_space_in_its_name_dereferences(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    folder = root / "data" / "contributions" / "gm0599"
+    original = sorted(folder.glob("*.ttl"))[0]
+    original.rename(folder / ("met spatie " + original.name))
+    settings = load_settings(root=root, store=tmp_path / "store")
+    assert build(settings).ok
+    client = create_app(settings).test_client()
+    name = "met%20spatie%20" + original.name.removesuffix(".ttl")
+    redirect = client.get(f"/graph/data/contributions/gm0599/{name}")
+    assert redirect.status_code == 303
+    assert redirect.headers["Location"] == f"/doc/graph/data/contributions/gm0599/{name}"
+    page = client.get(redirect.headers["Location"])
+    assert page.status_code == 200
+    assert f"data/contributions/gm0599/met spatie {original.name}" in page.get_data(as_text=True)

@@ -189,7 +189,8 @@ def identifier(rest: str) -> Response:
 @blueprint.get("/graph/<path:rest>")
 def named_graph(rest: str) -> Response:
     """A named graph (source file) IRI → 303 → ``/doc/graph/<path>``."""
-    return _see_other(iri_map().base + "graph/" + rest, "/doc/graph/" + rest)
+    iri = iri_map().graph_iri(rest)
+    return _see_other(iri, "/doc/" + iri[len(iri_map().base) :])
 
 
 def _see_other(iri: str, target: str) -> Response:
