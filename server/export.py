@@ -34,7 +34,16 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 #: Where the crawl starts (the sitemap adds every resource).
-SEEDS: tuple[str, ...] = ("/", "/catalog", "/def/", "/shapes/", "/sitemap.xml", "/.well-known/void")
+SEEDS: tuple[str, ...] = (
+    "/",
+    "/catalog",
+    "/def/",
+    "/shapes/",
+    "/sitemap.xml",
+    "/.well-known/void",
+    # The same with an extension, for hosts that choose the media type by extension.
+    "/.well-known/void.ttl",
+)
 #: Paths only a live server can answer (queries); links to them go to ``service_url``.
 DYNAMIC: tuple[str, ...] = ("/sparql", "/health")
 #: What the crawler asks for: HTML first, like a browser.
@@ -120,6 +129,8 @@ def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportR
         page = rewrite(body.decode("utf-8"), path, result.files, site, service_url)
         write(target / result.files[path], page.encode("utf-8"))
     write_identifiers(target, result)
+    # GitHub Pages would otherwise run Jekyll, which leaves out .well-known/.
+    write(target / ".nojekyll", b"")
     return result
 
 

@@ -206,6 +206,8 @@ def test_catalog_and_dumps_in_the_export(site_app: Flask, exported: Exported) ->
         ), path
         assert get(url)[0] == 200
     void = Graph().parse(exported.folder / ".well-known" / "void", format="turtle")
+    assert isomorphic(void, Graph().parse(exported.folder / ".well-known" / "void.ttl"))
+    assert (exported.folder / ".nojekyll").is_file()
     dataset = URIRef("https://w3id.org/regiograaf/id/dataset/regiograaf")
     assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(SERVICE_URL + "sparql")
     sparql = URIRef("https://w3id.org/regiograaf/catalog#sparql")
