@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -268,3 +268,36 @@ def test_unusable_catalog_settings_are_a_clear_503(
     response = create_app(settings).test_client().get("/catalog.ttl")
     assert response.status_code == 503
     assert f"REGIOGRAAF_{setting.upper()}" in response.get_data(as_text=True)
+
+
+def test_a_registered_layer_becomes_a_geojson_distribution(
+    built_store: BuiltStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layer the app serves and registers in server/layers.py (as the maps do)."""
+    app = create_app(built_store.settings)
+    app.add_url_rule(
+        "/kaart/proef.geojson",
+        "proeflaag",
+        lambda: Response(
+            '{"type": "FeatureCollection", "features": []}', mimetype="application/geo+json"
+        ),
+    )
+    monkeypatch.setattr(
+        "server.web.catalog.LAYERS",
+        (("/kaart/proef.geojson", "Proeflaag", "Test layer"), ("/kaart/geen.geojson", "X", "X")),
+    )
+    graph = catalog_turtle(app)
+    layers = [
+        d
+        for d in graph.objects(DATASET, DCAT.distribution)
+        if str(graph.value(d, DCAT.mediaType)).endswith("/application/geo+json")
+    ]
+    assert len(layers) == 1
+    layer = layers[0]
+    assert graph.value(layer, DCAT.downloadURL) == URIRef("http://localhost/kaart/proef.geojson")
+    assert graph.value(layer, DCTERMS.format) == URIRef(
+        "http://publications.europa.eu/resource/authority/file-type/GEOJSON"
+    )
+    assert Literal("Test layer", lang="en") in set(graph.objects(layer, DCTERMS.title))
+    for files in SHAPE_SETS.values():
+        assert violations(graph, files) == []
