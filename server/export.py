@@ -48,6 +48,8 @@ SEEDS: tuple[str, ...] = (
 DYNAMIC: tuple[str, ...] = ("/sparql", "/health")
 #: What the crawler asks for: HTML first, like a browser.
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+#: The file that marks a folder as an export (which a next export may empty).
+MARKER = ".regiograaf-export"
 #: The app's own URL inside the test client.
 LOCAL = "http://localhost"
 
@@ -73,11 +75,9 @@ class ExportResult:
 def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportResult:
     """Write the static site of ``app`` into ``target`` (emptied first)."""
     site = site_url if site_url.endswith("/") else site_url + "/"
+    prepare(target)
     app.config["SITE_URL"] = site
     app.config["SERVICE_URL"] = service_url
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
     client = app.test_client()
     result = ExportResult()
     html_pages: dict[str, bytes] = {}
@@ -132,6 +132,26 @@ def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportR
     # GitHub Pages would otherwise run Jekyll, which leaves out .well-known/.
     write(target / ".nojekyll", b"")
     return result
+
+
+class ExportError(ValueError):
+    """The export cannot be written where it was asked to go."""
+
+
+def prepare(target: Path) -> None:
+    """Make ``target`` an empty folder. Only an empty folder or an earlier export (it holds
+    :data:`MARKER`) is emptied: ``regiograaf export .`` must never delete a project."""
+    if target.exists():
+        if not target.is_dir():
+            raise ExportError(f"{target} is not a folder")
+        if any(target.iterdir()) and not (target / MARKER).is_file():
+            raise ExportError(
+                f"{target} is not empty and holds no earlier export ({MARKER}); "
+                "choose an empty or new folder"
+            )
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    write(target / MARKER, b"Written by regiograaf export; the folder is emptied on the next.\n")
 
 
 def write_identifiers(target: Path, result: ExportResult) -> None:

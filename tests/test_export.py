@@ -23,6 +23,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, VOID
 from werkzeug.exceptions import HTTPException
 
+from server.export import MARKER, prepare
 from server.resources import IriMap
 from tests.support import BuiltStore, free_port, get, regiograaf_command
 
@@ -214,3 +215,33 @@ def test_catalog_and_dumps_in_the_export(site_app: Flask, exported: Exported) ->
     assert catalog.value(sparql, DCAT.endpointURL) == URIRef(SERVICE_URL + "sparql")
     assert URIRef(exported.url + "dumps/regiograaf.ttl") in set(void.objects())
     assert (exported.folder / "sitemap.xml").read_text(encoding="utf-8").count("<loc>") > 300
+
+
+def test_export_never_empties_a_folder_that_is_not_an_export(
+    built_store: BuiltStore, tmp_path: Path
+) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "README.md").write_text("belangrijk", encoding="utf-8")
+    env = {**os.environ, "REGIOGRAAF_ROOT": str(built_store.settings.root)}
+    run = subprocess.run(
+        [*regiograaf_command(), "export", str(folder), "--store", str(built_store.settings.store)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert "is not empty and holds no earlier export" in run.stderr
+    assert (folder / "README.md").read_text(encoding="utf-8") == "belangrijk"
+
+
+def test_an_earlier_export_is_emptied(exported: Exported, tmp_path: Path) -> None:
+    assert (exported.folder / MARKER).is_file()
+    earlier = tmp_path / "site"
+    (earlier / "doc").mkdir(parents=True)
+    (earlier / MARKER).write_text("", encoding="utf-8")
+    (earlier / "doc" / "weg.html").write_text("oud", encoding="utf-8")
+    prepare(earlier)
+    assert sorted(p.name for p in earlier.iterdir()) == [MARKER]

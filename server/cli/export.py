@@ -15,7 +15,7 @@ from pathlib import Path
 from server.app import create_app
 from server.build import build
 from server.cli.build import print_result
-from server.export import export
+from server.export import ExportError, export
 from server.settings import load_settings
 from server.sources import MissingSourcesError
 from server.store import StoreError
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     service_url = args.service_url or settings.base_iri
     try:
         result = export(create_app(settings), args.directory, site_url, service_url)
-    except OSError as error:
+    except (ExportError, OSError) as error:
         print(f"export failed: {error}", file=sys.stderr)
         return 2
     for path, origin in sorted(result.unrouted.items()):
