@@ -1,0 +1,119 @@
+// The project map: markers coloured by stage and shaped by status, clustered where several
+// share a place; the filter form filters the markers, the counts and the table alike.
+(function () {
+  "use strict";
+  var RG = window.RegiograafKaart;
+  var FILTERS = ["schakel", "opgave", "niveau", "status", "gemeente"];
+
+  function icon(p) {
+    var classes = ["rg-marker", "schakel-" + (p.schakel || "geen"), "status-" + (p.status || "geen")];
+    if (p.voorbeeld) { classes.push("voorbeeld"); }
+    return L.divIcon({
+      className: "rg-marker-houder",
+      html: '<span class="' + classes.join(" ") + '">' + (p.voorbeeld ? "V" : "") + "</span>",
+      iconSize: [22, 22],
+      iconAnchor: [11, 11],
+      popupAnchor: [0, -10]
+    });
+  }
+
+  function popup(p) {
+    var goals = (p.doelen || []).map(function (g) { return "<li>" + RG.esc(g.nl) + "</li>"; }).join("");
+    return '<div class="popup" lang="nl">' +
+      "<h3>" + RG.esc(p.titel) + "</h3>" +
+      (p.voorbeeld ? '<p class="voorbeeld-label">voorbeeld (verzonnen) <span lang="en">example</span></p>' : "") +
+      "<dl>" +
+      "<dt>Gemeente</dt><dd>" + RG.esc(p.gemeente_naam) +
+        (p.deelnemers.length ? " (met " + RG.esc(RG.names(p.deelnemers)) + ")" : "") + "</dd>" +
+      "<dt>Schakel</dt><dd>" + RG.esc(RG.names(p.schakels)) + "</dd>" +
+      "<dt>Opgave</dt><dd>" + RG.esc(RG.names(p.opgaven)) + "</dd>" +
+      "<dt>Status</dt><dd>" + RG.esc(p.status_naam) + "</dd>" +
+      "<dt>Doelen</dt><dd>" + (goals ? "<ul>" + goals + "</ul>" : "—") + "</dd>" +
+      "</dl>" +
+      '<p><a class="projectlink" href="' + RG.esc(p.pagina) + '">Naar het project <span lang="en">(project page)</span></a></p>' +
+      "</div>";
+  }
+
+  function matches(p, chosen) {
+    return (!chosen.schakel || p.schakels.some(function (s) { return s.ref === chosen.schakel; })) &&
+      (!chosen.opgave || p.opgaven.some(function (c) { return c.ref === chosen.opgave; })) &&
+      (!chosen.niveau || p.niveaus.indexOf(chosen.niveau) >= 0) &&
+      (!chosen.status || p.status === chosen.status) &&
+      (!chosen.gemeente || p.gemeente_ref === chosen.gemeente ||
+        p.deelnemers.some(function (m) { return m.ref === chosen.gemeente; }));
+  }
+
+  window.addEventListener("load", function () {
+    var element = document.getElementById("kaart");
+    var form = document.getElementById("filters");
+    if (!element || typeof L === "undefined") { return; }
+    var map = RG.createMap(element);
+    var cluster = L.markerClusterGroup({ maxClusterRadius: 35, showCoverageOnHover: false });
+    var markers = [];
+    window.regiograafProjectenKaart = { map: map, cluster: cluster, markers: markers };
+
+    function chosen() {
+      var values = {};
+      FILTERS.forEach(function (name) { values[name] = form.elements[name].value; });
+      return values;
+    }
+
+    function apply() {
+      var values = chosen();
+      var shown = 0;
+      cluster.clearLayers();
+      markers.forEach(function (m) {
+        var ok = matches(m.feature.properties, values);
+        if (ok) { cluster.addLayer(m); shown += 1; }
+      });
+      document.querySelectorAll("#projecten-tabel tbody tr").forEach(function (row) {
+        var m = markers.filter(function (x) { return x.feature.id === row.getAttribute("data-project"); })[0];
+        row.hidden = m ? !matches(m.feature.properties, values) : false;
+      });
+      document.getElementById("aantal-getoond").textContent = String(shown);
+      element.setAttribute("data-getoond", String(shown));
+    }
+
+    RG.fetchLayer("gemeenten").then(function (data) {
+      var layer = L.geoJSON(data, {
+        style: function () { return RG.municipalityStyle; },
+        pointToLayer: function (f, ll) {
+          return L.circleMarker(ll, { radius: 4, color: "#4d4d4d", weight: 1, fillOpacity: 0.4 });
+        },
+        interactive: false
+      }).addTo(map);
+      layer.bringToBack();
+      return RG.fetchLayer("projecten");
+    }).then(function (data) {
+      data.features.forEach(function (f) {
+        if (!f.geometry) { return; }
+        var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+        var marker = L.marker(ll, {
+          icon: icon(f.properties),
+          title: f.properties.titel + " (" + f.properties.gemeente_naam + ")",
+          alt: f.properties.titel,
+          keyboard: true
+        });
+        marker.feature = f;
+        marker.bindPopup(popup(f.properties), { maxWidth: 320 });
+        markers.push(marker);
+      });
+      map.addLayer(cluster);
+      apply();
+      element.setAttribute("data-geladen", "true");
+    }).catch(function (error) {
+      element.setAttribute("data-fout", String(error));
+      element.textContent = "De kaart kon niet laden; de tabel hieronder heeft dezelfde gegevens. (The map could not load; the table below has the same data.)";
+    });
+
+    form.addEventListener("change", function () {
+      apply();
+      var params = new URLSearchParams();
+      FILTERS.forEach(function (name) {
+        if (form.elements[name].value) { params.set(name, form.elements[name].value); }
+      });
+      var query = params.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    });
+  });
+}());
