@@ -173,6 +173,23 @@ def test_collaboration_map(tab: tuple[Page, PageWatch], maps_server: RunningServ
     popup.wait_for()
     assert "Delft en Rotterdam hebben allebei projecten in de schakel 'Data'" in popup.inner_text()
     screenshot(page, "kaart-samenwerking.png")
+    # The filters: the lines, the counts and the table rows follow.
+    page.keyboard.press("Escape")
+    page.select_option("#f-soort", "gezamenlijk")
+    assert page.get_attribute("#kaart", "data-kansen") == "0"
+    assert page.get_attribute("#kaart", "data-gezamenlijk") == "1"
+    assert lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))") == [
+        "gezamenlijk:gm0518-gm0603"
+    ]
+    assert page.locator("#kansen tbody tr:not([hidden])").count() == 0
+    assert page.locator("#gezamenlijk tbody tr:not([hidden])").count() == 1
+    page.select_option("#f-soort", "")
+    page.select_option("#f-schakel", "data")
+    assert lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))") == [
+        "kans:gm0503-gm0599"
+    ]
+    assert page.inner_text("#aantal-kansen") == "1"
+    assert page.inner_text("#aantal-gezamenlijk") == "0"
     assert watch.foreign == []
     assert watch.errors == [], f"browser errors: {watch.errors}"
 

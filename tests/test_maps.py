@@ -180,6 +180,8 @@ def test_collaboration_page_lists_every_line(client: FlaskClient) -> None:
     assert 'id="kans-gm0503-gm0599"' in html
     assert 'id="gezamenlijk-gm0518-gm0603"' in html
     assert html.count("<tr id=") == 2
+    assert 'data-lijn="kans:gm0503-gm0599"' in html
+    assert '<option value="1">1</option>' in html
     assert 'href="/kaart/samenwerking.geojson" data-layer="samenwerking"' in html
 
 

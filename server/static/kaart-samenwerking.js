@@ -29,8 +29,7 @@
     var element = document.getElementById("kaart");
     if (!element || typeof L === "undefined") { return; }
     var map = RG.createMap(element);
-    var drawn = { kans: 0, gezamenlijk: 0 };
-    window.regiograafSamenwerkingsKaart = { map: map, drawn: drawn };
+    window.regiograafSamenwerkingsKaart = { map: map };
     RG.fetchLayer("gemeenten").then(function (data) {
       L.geoJSON(data, { style: function () { return RG.municipalityStyle; }, interactive: false,
         pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 3 }); } }).addTo(map);
@@ -43,6 +42,34 @@
       });
       return RG.fetchLayer("samenwerking");
     }).then(function (data) {
+      var form = document.getElementById("filters");
+      var lines = [];
+      function keep(p) {
+        var soort = form.elements.soort.value;
+        var schakel = form.elements.schakel.value;
+        var minimum = Number(form.elements.minimum.value || 1);
+        if (soort && p.soort !== soort) { return false; }
+        if (p.soort === "gezamenlijk") { return !schakel && minimum <= 1; }
+        return p.sterkte >= minimum && (!schakel || p.redenen.some(function (r) {
+          return r.schakel.split("/").pop() === schakel;
+        }));
+      }
+      function apply() {
+        var count = { kans: 0, gezamenlijk: 0 };
+        lines.forEach(function (line) {
+          var p = line.feature.properties;
+          var ok = keep(p);
+          if (ok) { count[p.soort] += 1; if (!map.hasLayer(line)) { line.addTo(map); } }
+          else if (map.hasLayer(line)) { map.removeLayer(line); }
+          var row = document.querySelector('tr[data-lijn="' + line.feature.id + '"]');
+          if (row) { row.hidden = !ok; }
+        });
+        document.getElementById("aantal-kansen").textContent = String(count.kans);
+        document.getElementById("aantal-gezamenlijk").textContent = String(count.gezamenlijk);
+        element.setAttribute("data-kansen", String(count.kans));
+        element.setAttribute("data-gezamenlijk", String(count.gezamenlijk));
+      }
+      form.addEventListener("change", apply);
       var layer = L.geoJSON(data, {
         style: function (f) {
           var p = f.properties;
@@ -52,7 +79,7 @@
           return { color: COLOURS[p.schakel] || "#767676", weight: 1 + 2 * p.sterkte, opacity: 0.75 };
         },
         onEachFeature: function (f, line) {
-          drawn[f.properties.soort] += 1;
+          lines.push(line);
           line.bindPopup(why(f.properties), { maxWidth: 360 });
           line.on("add", function () {
             var path = line.getElement && line.getElement();
@@ -62,9 +89,8 @@
             }
           });
         }
-      }).addTo(map);
-      element.setAttribute("data-kansen", String(drawn.kans));
-      element.setAttribute("data-gezamenlijk", String(drawn.gezamenlijk));
+      });
+      apply();
       element.setAttribute("data-geladen", "true");
       return layer;
     }).catch(function (error) {

@@ -180,6 +180,7 @@ def collaboration_map() -> Response:
             joint=[link for link in links if link.kind == "gezamenlijk"],
             projects={p.iri: p for p in data.projects},
             stages=data.options("stage"),
+            max_strength=max((link.strength for link in links if link.kind == "kans"), default=1),
             pages=pages(),
             config=map_config(),
             layers={"samenwerking": COLLABORATION_LAYER, "gemeenten": MUNICIPALITIES_LAYER},
