@@ -238,3 +238,23 @@ def test_real_data_has_a_feature_per_project(built_store: BuiltStore, site_app: 
 def test_no_store_is_503(tmp_path: Path, path: str) -> None:
     app = create_app(load_settings(store=tmp_path / "nothing"))
     assert app.test_client().get(path).status_code == 503
+
+
+def test_static_export_has_the_views_and_layers(maps_store: BuiltStore, tmp_path: Path) -> None:
+    from server.export import export
+
+    app = create_app(maps_store.settings)
+    result = export(app, tmp_path / "site", "https://example.org/rg/", "https://example.org/rg/")
+    assert result.broken == {}
+    for path, file in [
+        ("/kaart/projecten", "kaart/projecten.html"),
+        ("/kaart/samenwerking", "kaart/samenwerking.html"),
+        ("/waardeketen", "waardeketen.html"),
+        ("/kaart/projecten.geojson", "kaart/projecten.geojson"),
+        ("/kaart/gemeenten.geojson", "kaart/gemeenten.geojson"),
+        ("/kaart/samenwerking.geojson", "kaart/samenwerking.geojson"),
+    ]:
+        assert result.files[path] == file
+        assert (tmp_path / "site" / file).is_file()
+    page = (tmp_path / "site" / "kaart" / "projecten.html").read_text()
+    assert 'type="application/geo+json" href="projecten.geojson"' in page

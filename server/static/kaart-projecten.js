@@ -76,7 +76,7 @@
 
     RG.fetchLayer("gemeenten").then(function (data) {
       var layer = L.geoJSON(data, {
-        style: function () { return RG.municipalityStyle; },
+        style: RG.municipalityStyle,
         pointToLayer: function (f, ll) {
           return L.circleMarker(ll, { radius: 4, color: "#4d4d4d", weight: 1, fillOpacity: 0.4 });
         },

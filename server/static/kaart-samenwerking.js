@@ -31,7 +31,7 @@
     var map = RG.createMap(element);
     window.regiograafSamenwerkingsKaart = { map: map };
     RG.fetchLayer("gemeenten").then(function (data) {
-      L.geoJSON(data, { style: function () { return RG.municipalityStyle; }, interactive: false,
+      L.geoJSON(data, { style: RG.municipalityStyle, interactive: false,
         pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 3 }); } }).addTo(map);
       data.features.forEach(function (f) {
         var p = f.properties;

@@ -33,7 +33,12 @@
     return map;
   };
 
-  RG.municipalityStyle = { color: "#4d4d4d", weight: 1.5, fillColor: "#d9d9d9", fillOpacity: 0.25 };
+  // Current MRDH members solid; former members (still named by projects) dashed.
+  RG.municipalityStyle = function (feature) {
+    var former = feature && feature.properties && feature.properties.lid === false;
+    return { color: "#4d4d4d", weight: 1.5, fillColor: "#d9d9d9", fillOpacity: former ? 0.1 : 0.25,
+      dashArray: former ? "4 4" : null };
+  };
 
   // Escape text for HTML built by hand (popups).
   RG.esc = function (text) {
