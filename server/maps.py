@@ -93,9 +93,11 @@ SELECT ?p ?kind ?v WHERE {
 CONCEPTS: Final = (
     _PREFIXES
     + """
-SELECT DISTINCT ?c ?nl ?en ?position ?enabler ?class ?example WHERE {
-  { ?c a rg:ValueChainConcept } UNION { ?c a rg:SocietalChallenge }
-  UNION { ?c a rg:ProjectStatus } UNION { ?c a rg:Goal }
+SELECT DISTINCT ?c ?kind ?nl ?en ?position ?enabler ?class ?example WHERE {
+  { ?c a rg:ValueChainConcept BIND("stage" AS ?kind) }
+  UNION { ?c a rg:SocietalChallenge BIND("challenge" AS ?kind) }
+  UNION { ?c a rg:ProjectStatus BIND("status" AS ?kind) }
+  UNION { ?c a rg:Goal BIND("goal" AS ?kind) }
   OPTIONAL { ?c skos:prefLabel|dct:title ?nl FILTER(LANG(?nl) = "nl") }
   OPTIONAL { ?c skos:prefLabel|dct:title ?en FILTER(LANG(?en) = "en") }
   OPTIONAL { ?c rg:position ?position }
@@ -132,6 +134,7 @@ class Concept:
     enabler: bool = False
     level: str | None = None
     example: bool = False
+    kind: str = ""
 
     @property
     def ref(self) -> str:
@@ -248,6 +251,7 @@ def load_map_data(store: Store) -> MapData:
             str(row.get("enabler")) == "true",
             level,
             str(row.get("example")) == "true",
+            str(row["kind"]),
         )
     municipalities: dict[str, Municipality] = {}
     for row in store.query(MUNICIPALITIES).rows():
@@ -351,9 +355,11 @@ def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
         if name == "gemeente":
             found = [m.iri for m in data.municipalities.values() if raw in (m.iri, m.ref)]
         else:
-            found = [c.iri for c in data.options(kinds[name]) if raw in (c.iri, c.ref)]
-            if not found:
-                found = [c.iri for c in data.concepts.values() if raw in (c.iri, c.ref)]
+            found = [
+                c.iri
+                for c in data.concepts.values()
+                if c.kind == kinds[name] and raw in (c.iri, c.ref)
+            ]
         if not found:
             raise FilterError(f"{name}: {raw!r} names nothing on this map")
         chosen[name] = found[0]

@@ -7,6 +7,7 @@ imported with ``regiograaf geo import``; ``built_store`` is the real project dat
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.app import create_app
+from server.export import export
 from server.layers import LAYERS
 from server.settings import load_settings
 from tests.conftest import BuiltStore
@@ -82,6 +84,8 @@ def test_project_layer_has_a_feature_per_project(client: FlaskClient) -> None:
         ("?schakel=data&niveau=regio", ["rotterdam-energie"]),
         (f"?gemeente={GEMEENTE}gm0503", ["delft-energie"]),
         ("?status=opgeschaald&gemeente=gm0503", []),
+        # A stage no project is in: a valid filter with no result.
+        ("?schakel=maatschappelijke-waarde", []),
     ],
 )
 def test_filters(client: FlaskClient, query: str, expected: list[str]) -> None:
@@ -94,6 +98,8 @@ def test_filters(client: FlaskClient, query: str, expected: list[str]) -> None:
         ("?schakel=geen-schakel", "schakel: 'geen-schakel' names nothing on this map"),
         ("?niveau=wereld", "niveau: 'wereld' is not one of gemeente, provincie, regio, rijk"),
         ("?gemeente=gm9999", "gemeente: 'gm9999' names nothing on this map"),
+        # A status is no challenge.
+        ("?opgave=pilot", "opgave: 'pilot' names nothing on this map"),
     ],
 )
 @pytest.mark.parametrize("path", ["/kaart/projecten", "/kaart/projecten.geojson"])
@@ -241,8 +247,6 @@ def test_no_store_is_503(tmp_path: Path, path: str) -> None:
 
 
 def test_static_export_has_the_views_and_layers(maps_store: BuiltStore, tmp_path: Path) -> None:
-    from server.export import export
-
     app = create_app(maps_store.settings)
     result = export(app, tmp_path / "site", "https://example.org/rg/", "https://example.org/rg/")
     assert result.broken == {}
@@ -258,3 +262,13 @@ def test_static_export_has_the_views_and_layers(maps_store: BuiltStore, tmp_path
         assert (tmp_path / "site" / file).is_file()
     page = (tmp_path / "site" / "kaart" / "projecten.html").read_text()
     assert 'type="application/geo+json" href="projecten.geojson"' in page
+
+
+def test_missing_canned_query_is_503(maps_store: BuiltStore, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(maps_store.settings.root, root)
+    (root / "queries" / "samenwerkingskansen.rq").unlink()
+    app = create_app(replace(maps_store.settings, root=root))
+    response = app.test_client().get("/kaart/samenwerking.geojson")
+    assert response.status_code == 503
+    assert "no canned query is called 'samenwerkingskansen'" in response.get_data(as_text=True)

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
 from server.alignment_layout import layout
+from server.canned_results import UnknownQuery
 from server.maps import (
     GOAL_LEVELS,
     MATRIX_COLUMNS,
@@ -69,6 +70,9 @@ def _guarded(view: Callable[[Store], Response]) -> Response:
     except StoreError as error:
         current_app.logger.error("The store cannot be read: %s", error)
         return make_response(render_template("unavailable.html", unreadable=True), 503)
+    except UnknownQuery as error:
+        current_app.logger.error("A map view needs a canned query: %s", error)
+        return error_response(503, f"Deze kaart is niet beschikbaar (unavailable): {error}")
     if version and response.status_code == 200:
         response.set_etag(version)
         response.make_conditional(request)
