@@ -317,34 +317,52 @@ def load_map_data(store: Store) -> MapData:
 # --- filters ------------------------------------------------------------------------------
 
 #: The filters of the project map: URL parameter → what it filters on.
-FILTERS: Final[tuple[str, ...]] = ("schakel", "opgave", "niveau", "status", "gemeente")
+FILTERS: Final[tuple[str, ...]] = (
+    "schakel",
+    "opgave",
+    "niveau",
+    "status",
+    "gemeente",
+    "trekker",
+)
+#: The ``schakel`` value that stands for every cross-cutting enabler.
+ENABLERS: Final = "randvoorwaarden"
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Chosen filter values (IRIs; ``niveau`` a level name); empty means no filter."""
+    """Chosen filter values (IRIs; ``niveau`` a level name, ``schakel`` may be
+    :data:`ENABLERS`); empty means no filter. ``stages`` are the stages ``schakel`` stands for."""
 
     schakel: str = ""
     opgave: str = ""
     niveau: str = ""
     status: str = ""
     gemeente: str = ""
+    trekker: str = ""
+    stages: frozenset[str] = frozenset()
 
     @property
     def active(self) -> bool:
         """Whether any filter is set."""
-        return any((self.schakel, self.opgave, self.niveau, self.status, self.gemeente))
+        return any(
+            (self.schakel, self.opgave, self.niveau, self.status, self.gemeente, self.trekker)
+        )
 
 
 def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
     """The filters in ``args`` (URL parameters), each by its last IRI segment or full IRI.
 
     Raises :class:`FilterError` for a value that names nothing the map can filter on."""
-    chosen: dict[str, str] = {}
+    chosen: dict[str, Any] = {}
     kinds = {"schakel": "stage", "opgave": "challenge", "status": "status"}
     for name in FILTERS:
         raw = (args.get(name) or "").strip()
         if not raw:
+            continue
+        if name == "schakel" and raw == ENABLERS:
+            chosen[name] = ENABLERS
+            chosen["stages"] = frozenset(c.iri for c in data.concepts.values() if c.enabler)
             continue
         if name == "niveau":
             levels = {value for _, value, _, _ in GOAL_LEVELS}
@@ -352,7 +370,7 @@ def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
                 raise FilterError(f"niveau: {raw!r} is not one of {', '.join(sorted(levels))}")
             chosen[name] = raw
             continue
-        if name == "gemeente":
+        if name in ("gemeente", "trekker"):
             found = [m.iri for m in data.municipalities.values() if raw in (m.iri, m.ref)]
         else:
             found = [
@@ -363,19 +381,23 @@ def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
         if not found:
             raise FilterError(f"{name}: {raw!r} names nothing on this map")
         chosen[name] = found[0]
+        if name == "schakel":
+            chosen["stages"] = frozenset(found[:1])
     return Filters(**chosen)
 
 
 def filter_projects(projects: Sequence[Project], filters: Filters) -> list[Project]:
-    """The projects that pass every chosen filter (a municipality matches lead or partner)."""
+    """The projects that pass every chosen filter (``gemeente`` matches lead or partner,
+    ``trekker`` the lead only)."""
     return [
         p
         for p in projects
-        if (not filters.schakel or filters.schakel in p.stages)
+        if (not filters.stages or not filters.stages.isdisjoint(p.stages))
         and (not filters.opgave or filters.opgave in p.challenges)
         and (not filters.niveau or filters.niveau in p.levels)
         and (not filters.status or filters.status == p.status)
         and (not filters.gemeente or filters.gemeente in (p.lead, *p.participants))
+        and (not filters.trekker or filters.trekker == p.lead)
     ]
 
 
@@ -411,7 +433,10 @@ def project_feature(data: MapData, project: Project, pages: IriMap) -> dict[str,
             "gemeente_ref": lead.ref,
             "gemeente_naam": lead.nl,
             "deelnemers": _names(data, project.participants),
-            "schakels": _names(data, project.stages),
+            "schakels": [
+                {**name, "randvoorwaarde": data.label(name["id"]).enabler}
+                for name in _names(data, project.stages)
+            ],
             "schakel": data.label(project.stages[0]).ref if project.stages else "",
             "opgaven": _names(data, project.challenges),
             "doelen": goals,
@@ -560,7 +585,7 @@ MATRIX_COLUMNS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("data", "data", "Data", "Data"),
     ("toepassingen", "toepassingen-en-diensten", "Toepassingen en diensten", "Applications"),
     ("waarde", "maatschappelijke-waarde", "Maatschappelijke waarde", "Societal value"),
-    ("randvoorwaarden", "", "Randvoorwaarden", "Enablers"),
+    ("randvoorwaarden", ENABLERS, "Randvoorwaarden", "Enablers"),
 )
 
 

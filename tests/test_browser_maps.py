@@ -202,7 +202,7 @@ def test_value_chain_page(tab: tuple[Page, PageWatch], maps_server: RunningServe
         == page.locator("#afstemming tbody tr").count()
     )
     screenshot(page, "waardeketen.png")
-    page.locator("#matrix a[href='/kaart/projecten?gemeente=gm0599&schakel=data']").click()
+    page.locator("#matrix a[href='/kaart/projecten?trekker=gm0599&schakel=data']").click()
     page.wait_for_selector("#kaart[data-geladen='true']")
     assert shown(page) == 1
     assert visible_rows(page) == ["rotterdam-energie"]

@@ -78,12 +78,15 @@ def test_project_layer_has_a_feature_per_project(client: FlaskClient) -> None:
         ("?status=afgerond", ["rijswijk-mobiliteit"]),
         # A partner counts as well as the lead.
         ("?gemeente=gm0603", ["denhaag-mobiliteit", "rijswijk-mobiliteit"]),
+        # ... and the lead only with trekker.
+        ("?trekker=gm0603", ["rijswijk-mobiliteit"]),
         # Goal levels through the (inferred) alignment of the goals.
         ("?niveau=regio", ["rotterdam-energie", "rotterdam-sensoren"]),
         ("?niveau=gemeente", ["delft-energie", "rotterdam-energie", "rotterdam-sensoren"]),
         ("?schakel=data&niveau=regio", ["rotterdam-energie"]),
         (f"?gemeente={GEMEENTE}gm0503", ["delft-energie"]),
         ("?status=opgeschaald&gemeente=gm0503", []),
+        ("?schakel=randvoorwaarden", []),
         # A stage no project is in: a valid filter with no result.
         ("?schakel=maatschappelijke-waarde", []),
     ],
@@ -193,8 +196,8 @@ def test_collaboration_page_lists_every_line(client: FlaskClient) -> None:
 
 def test_value_chain_page(client: FlaskClient) -> None:
     html = client.get("/waardeketen").get_data(as_text=True)
-    assert '<a href="/kaart/projecten?gemeente=gm0599&amp;schakel=data"' in html
-    assert '<a href="/kaart/projecten?gemeente=gm0599&amp;schakel=digitale-infrastructuur"' in html
+    assert '<a href="/kaart/projecten?trekker=gm0599&amp;schakel=data"' in html
+    assert '<a href="/kaart/projecten?trekker=gm0599&amp;schakel=digitale-infrastructuur"' in html
     # Rotterdam: one project in infrastructure, one in data; total 2.
     row = re.search(
         r'<th scope="row"><a href="/doc/gemeente/gm0599">Rotterdam</a></th>(.*?)</tr>', html, re.S
@@ -272,3 +275,13 @@ def test_missing_canned_query_is_503(maps_store: BuiltStore, tmp_path: Path) -> 
     response = app.test_client().get("/kaart/samenwerking.geojson")
     assert response.status_code == 503
     assert "no canned query is called 'samenwerkingskansen'" in response.get_data(as_text=True)
+
+
+def test_every_matrix_count_matches_the_projects_it_links_to(site_app: Flask) -> None:
+    client = site_app.test_client()
+    html = client.get("/waardeketen").get_data(as_text=True)
+    links = re.findall(r'<a href="/kaart/projecten\?([^"]+)"\s+aria-label="[^"]*">(\d+)</a>', html)
+    assert len(links) > 20
+    for query, count in links:
+        shown = client.get("/kaart/projecten.geojson?" + query.replace("&amp;", "&")).json
+        assert len(shown["features"]) == int(count), query

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var RG = window.RegiograafKaart;
-  var FILTERS = ["schakel", "opgave", "niveau", "status", "gemeente"];
+  var FILTERS = ["schakel", "opgave", "niveau", "status", "gemeente", "trekker"];
 
   function icon(p) {
     var classes = ["rg-marker", "schakel-" + (p.schakel || "geen"), "status-" + (p.status || "geen")];
@@ -35,12 +35,15 @@
   }
 
   function matches(p, chosen) {
-    return (!chosen.schakel || p.schakels.some(function (s) { return s.ref === chosen.schakel; })) &&
+    return (!chosen.schakel || p.schakels.some(function (s) {
+        return chosen.schakel === "randvoorwaarden" ? s.randvoorwaarde : s.ref === chosen.schakel;
+      })) &&
       (!chosen.opgave || p.opgaven.some(function (c) { return c.ref === chosen.opgave; })) &&
       (!chosen.niveau || p.niveaus.indexOf(chosen.niveau) >= 0) &&
       (!chosen.status || p.status === chosen.status) &&
       (!chosen.gemeente || p.gemeente_ref === chosen.gemeente ||
-        p.deelnemers.some(function (m) { return m.ref === chosen.gemeente; }));
+        p.deelnemers.some(function (m) { return m.ref === chosen.gemeente; })) &&
+      (!chosen.trekker || p.gemeente_ref === chosen.trekker);
   }
 
   window.addEventListener("load", function () {
@@ -54,7 +57,9 @@
 
     function chosen() {
       var values = {};
-      FILTERS.forEach(function (name) { values[name] = form.elements[name].value; });
+      FILTERS.forEach(function (name) {
+        values[name] = form.elements[name] ? form.elements[name].value : "";
+      });
       return values;
     }
 
@@ -110,7 +115,9 @@
       apply();
       var params = new URLSearchParams();
       FILTERS.forEach(function (name) {
-        if (form.elements[name].value) { params.set(name, form.elements[name].value); }
+        if (form.elements[name] && form.elements[name].value) {
+          params.set(name, form.elements[name].value);
+        }
       });
       var query = params.toString();
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
