@@ -27,7 +27,6 @@ from server.settings import Settings
 from server.store import Store
 
 RG: Final = "https://w3id.org/regiograaf/def#"
-ID: Final = "https://w3id.org/regiograaf/id/"
 
 _PREFIXES: Final = """\
 PREFIX rg: <https://w3id.org/regiograaf/def#>
@@ -341,13 +340,6 @@ class Filters:
     gemeente: str = ""
     trekker: str = ""
     stages: frozenset[str] = frozenset()
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter is set."""
-        return any(
-            (self.schakel, self.opgave, self.niveau, self.status, self.gemeente, self.trekker)
-        )
 
 
 def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
