@@ -10,6 +10,8 @@ another host. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import http.server
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import RunningServer
+from tests.conftest import BuiltStore, RunningServer
+from tests.support import start_server, stop_server
 from tests.test_browser_sparql_ui import ARTIFACTS, TIMEOUT_MS, PageWatch, browser  # noqa: F401
 
 if TYPE_CHECKING:
@@ -238,3 +241,63 @@ def test_no_serious_accessibility_violations(
     if path in ("/kaart/projecten", "/kaart/samenwerking", "/waardeketen"):
         assert found == [], "the map views have no WCAG 2.1 A/AA violation at all"
     assert watch.foreign == []
+
+
+class _TileHandler(http.server.BaseHTTPRequestHandler):
+    """Any path: the same small PNG (stands in for PDOK's tile service)."""
+
+    tile = Path(__file__).resolve().parent.parent / "node_modules/leaflet/dist/images/layers.png"
+
+    def do_GET(self) -> None:
+        body = self.tile.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def tiles_server(maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server on the map fixture, with a tile layer from a local tile server."""
+    tiles = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TileHandler)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    log = tmp_path_factory.mktemp("tiles-serve") / "serve.log"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGIOGRAAF_ROOT", str(maps_store.settings.root))
+        patch.setenv(
+            "REGIOGRAAF_MAP_TILES",
+            f"http://127.0.0.1:{tiles.server_address[1]}/tegel/{{z}}/{{x}}/{{y}}.png",
+        )
+        patch.setenv("REGIOGRAAF_MAP_TILES_ATTRIBUTION", "Testtegels &copy; Regiograaf")
+        server = start_server(maps_store.settings.store, log)
+    try:
+        yield server.url
+    finally:
+        stop_server(server)
+        tiles.shutdown()
+        tiles.server_close()
+
+
+def test_tile_layer_beneath_when_configured(
+    browser: Browser,  # noqa: F811
+    tiles_server: str,
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(tiles_server + "/kaart/projecten", wait_until="load")
+        page.wait_for_selector("#kaart[data-geladen='true']")
+        page.wait_for_selector("#kaart img.leaflet-tile-loaded")
+        sources = page.eval_on_selector_all("#kaart img.leaflet-tile", "ts => ts.map(t => t.src)")
+        assert sources and all("/tegel/" in src for src in sources)
+        # Beneath the markers, and with its attribution.
+        assert page.locator(".leaflet-tile-pane img").count() == len(sources)
+        assert "Testtegels © Regiograaf" in page.inner_text(".leaflet-control-attribution")
+        screenshot(page, "kaart-projecten-tegels.png")
+    finally:
+        context.close()
