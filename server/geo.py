@@ -214,10 +214,9 @@ def import_boundaries(
 
 def download(url: str, timeout: float = TIMEOUT) -> bytes:
     """The body at ``url``; :class:`GeoError` with the reason when it cannot be fetched."""
-    request = urllib.request.Request(
-        url, headers={"Accept": "application/geo+json, application/json;q=0.9"}
-    )
+    headers = {"Accept": "application/geo+json, application/json;q=0.9"}
     try:
+        request = urllib.request.Request(url, headers=headers)
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as error:

@@ -221,3 +221,8 @@ def test_multipolygon_wkt() -> None:
         "MULTIPOLYGON(((4 52, 4.1 52, 4.1 52.1, 4 52)), ((4.5 51.9, 4.6 51.9, 4.6 52, 4.5 51.9)))"
     )
     assert parse_wkt(wkt) == geometry
+
+
+def test_download_bad_url_is_clear(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["geo", "download", "--url", "geen-url", "--root", str(root)]) == 1
+    assert "regiograaf geo download: not a usable URL: geen-url" in capsys.readouterr().err
