@@ -13,13 +13,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["REGIOGRAAF"] = settings
-    from server.web import assets, catalog, pages, resources, sparql
+    from server.web import assets, catalog, maps, pages, queries, resources, sparql
 
     app.register_blueprint(assets.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(catalog.blueprint)
+    app.register_blueprint(queries.blueprint)
+    app.register_blueprint(maps.blueprint)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -10,4 +10,12 @@ from __future__ import annotations
 from typing import Final
 
 #: (url path, title nl, title en) of every GeoJSON map layer.
-LAYERS: Final[tuple[tuple[str, str, str], ...]] = ()
+LAYERS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("/kaart/projecten.geojson", "Projecten op de kaart", "Projects on the map"),
+    ("/kaart/gemeenten.geojson", "Gemeenten van de MRDH", "Municipalities of the MRDH"),
+    (
+        "/kaart/samenwerking.geojson",
+        "Samenwerkingskansen en gezamenlijke projecten",
+        "Collaboration opportunities and joint projects",
+    ),
+)

@@ -32,6 +32,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the server listens on"),
     Setting("workers", 0, "Gunicorn workers (0: two per core, plus one)"),
     Setting("threads", 4, "Threads per gunicorn worker (a slow query holds one thread)"),
+    Setting(
+        "memory_quads",
+        2_000_000,
+        "Largest store (in quads) that each server worker also copies into memory to query "
+        "there, several times faster (0: always query on disk)",
+    ),
+    Setting(
+        "access_log",
+        "",
+        "Where gunicorn logs each request: a file, '-' for standard output (empty: no log)",
+    ),
     Setting("base_iri", DATA_BASE, "Base of all Regiograaf IRIs"),
     Setting(
         "query_timeout",
@@ -50,6 +61,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("contact_email", "", "E-mail address of the catalog's contact point (optional)"),
     Setting("contact_url", "", "Web page of the catalog's contact point (empty: the home page)"),
+    Setting(
+        "map_tiles",
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+        "XYZ tile URL drawn beneath the maps (default PDOK BRT-Achtergrondkaart; empty: none)",
+    ),
+    Setting(
+        "map_tiles_attribution",
+        "Kaartgegevens &copy; Kadaster (BRT-Achtergrondkaart)",
+        "Attribution shown with the tile layer (HTML)",
+    ),
+    Setting(
+        "boundaries_url",
+        "https://service.pdok.nl/cbs/gebiedsindelingen/2025/wfs/v1_0?service=WFS&version=2.0.0"
+        "&request=GetFeature&typeNames=gebiedsindelingen:gemeente_gegeneraliseerd"
+        "&outputFormat=application/json&srsName=EPSG:4326&count=1000",
+        "GeoJSON of the CBS municipal boundaries that 'regiograaf geo download' fetches (PDOK)",
+    ),
 )
 
 
@@ -63,12 +91,17 @@ class Settings:
     port: int
     workers: int
     threads: int
+    memory_quads: int
+    access_log: str
     base_iri: str
     query_timeout: float
     max_rows: int
     publisher: str
     contact_email: str
     contact_url: str
+    map_tiles: str
+    map_tiles_attribution: str
+    boundaries_url: str
 
     @property
     def effective_workers(self) -> int:

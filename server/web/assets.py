@@ -53,8 +53,37 @@ ASSETS: Final[dict[str, Asset]] = {
     ),
     "leaflet/leaflet.js": Asset(NODE_MODULES / "leaflet/dist/leaflet.js", "text/javascript"),
     "leaflet/leaflet.css": Asset(NODE_MODULES / "leaflet/dist/leaflet.css", "text/css"),
+    **{
+        f"leaflet/images/{image}": Asset(NODE_MODULES / "leaflet/dist/images" / image, "image/png")
+        for image in (
+            "layers.png",
+            "layers-2x.png",
+            "marker-icon.png",
+            "marker-icon-2x.png",
+            "marker-shadow.png",
+        )
+    },
+    "markercluster/leaflet.markercluster.js": Asset(
+        NODE_MODULES / "leaflet.markercluster/dist/leaflet.markercluster.js", "text/javascript"
+    ),
+    "markercluster/MarkerCluster.css": Asset(
+        NODE_MODULES / "leaflet.markercluster/dist/MarkerCluster.css", "text/css"
+    ),
+    "regiograaf/kaart.js": Asset(STATIC / "kaart.js", "text/javascript"),
+    "regiograaf/kaart-projecten.js": Asset(STATIC / "kaart-projecten.js", "text/javascript"),
+    "regiograaf/kaart-samenwerking.js": Asset(STATIC / "kaart-samenwerking.js", "text/javascript"),
+    "regiograaf/kaart.css": Asset(STATIC / "kaart.css", "text/css"),
     "regiograaf/resource.js": Asset(STATIC / "resource.js", "text/javascript"),
     "regiograaf/resource.css": Asset(STATIC / "resource.css", "text/css"),
+    "swagger-ui/swagger-ui-bundle.js": Asset(
+        NODE_MODULES / "swagger-ui-dist/swagger-ui-bundle.js", "text/javascript"
+    ),
+    "swagger-ui/swagger-ui-bundle.js.map": Asset(
+        NODE_MODULES / "swagger-ui-dist/swagger-ui-bundle.js.map", "application/json"
+    ),
+    "swagger-ui/swagger-ui.css": Asset(NODE_MODULES / "swagger-ui-dist/swagger-ui.css", "text/css"),
+    "regiograaf/queries.css": Asset(STATIC / "queries.css", "text/css"),
+    "regiograaf/api-ui.js": Asset(STATIC / "api-ui.js", "text/javascript"),
     "regiograaf/sparql-ui.js": Asset(STATIC / "sparql-ui.js", "text/javascript"),
     "regiograaf/sparql-ui.css": Asset(STATIC / "sparql-ui.css", "text/css"),
 }

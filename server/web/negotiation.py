@@ -31,6 +31,7 @@ RDF_XML = "application/rdf+xml"
 HTML = "text/html"
 JSON = "application/json"
 TEXT = "text/plain"
+GEOJSON = "application/geo+json"
 
 
 class UnknownFormat(ValueError):
@@ -121,9 +122,22 @@ DESCRIPTION = Offer(
 #: Error bodies: plain text unless the client prefers HTML or JSON.
 ERRORS = Offer(media_types=(TEXT, HTML, JSON))
 
+#: The answer of a canned query (``/queries/<name>``): SPARQL JSON for API clients (also for
+#: ``*/*``), HTML for browsers, CSV, and GeoJSON when the query returns geometries.
+CANNED_RESULT = Offer(
+    media_types=(SPARQL_JSON, HTML, CSV, GEOJSON),
+    aliases={JSON: SPARQL_JSON, "application/vnd.geo+json": GEOJSON},
+    formats={"json": SPARQL_JSON, "html": HTML, "csv": CSV, "geojson": GEOJSON},
+)
+
+#: The list of canned queries (``/queries``): JSON, or HTML for browsers.
+CANNED_LIST = Offer(media_types=(JSON, HTML), formats={"json": JSON, "html": HTML})
+
 #: Every ``format=`` name any offer knows; a name outside this set is a client error.
 KNOWN_FORMATS: frozenset[str] = frozenset(
-    name for offer in (RESULTS, GRAPH, DESCRIPTION) for name in offer.formats
+    name
+    for offer in (RESULTS, GRAPH, DESCRIPTION, CANNED_RESULT, CANNED_LIST)
+    for name in offer.formats
 )
 
 

@@ -1,0 +1,96 @@
+"""The canned-query results cache: answers kept per data version, bounded in size.
+
+A canned query's answer depends only on the data and the query's (checked, normalised)
+arguments, so it is cached under ``(data version, query name, arguments)``
+(:class:`CacheKey`). The data only changes with a rebuild, which changes the data version:
+entries of another version are never served, and are dropped as soon as an entry for a new
+version is stored. The cache holds at most :data:`MAX_ENTRIES` entries and
+:data:`MAX_BYTES` bytes of results; the least recently used go first.
+
+One cache lives in each process (a gunicorn worker); it is thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Final, Generic, TypeVar
+
+__all__ = ["MAX_BYTES", "MAX_ENTRIES", "CacheKey", "CacheStats", "ResultsCache"]
+
+#: Most entries kept.
+MAX_ENTRIES: Final = 512
+#: Most bytes of results kept (the size each entry reports).
+MAX_BYTES: Final = 64 * 1024 * 1024
+
+#: ``(data version, query name, normalised arguments)``.
+CacheKey = tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """Counters, for tests and monitoring."""
+
+    hits: int
+    misses: int
+    entries: int
+    bytes: int
+
+
+class ResultsCache(Generic[T]):
+    """A thread-safe least-recently-used cache of results, bounded in entries and bytes."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[CacheKey, tuple[T, int]] = OrderedDict()
+        self._bytes = 0
+        self._hits = 0
+        self._misses = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: CacheKey) -> T | None:
+        """The cached value for ``key`` (now the most recently used), or ``None``."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self._misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self._hits += 1
+            return entry[0]
+
+    def put(self, key: CacheKey, value: T, size: int) -> None:
+        """Keep ``value`` (``size`` bytes) under ``key``; entries of other data versions are
+        dropped, then the least recently used until the bounds hold. A value larger than the
+        whole cache is not kept."""
+        if size > self.max_bytes or self.max_entries <= 0:
+            return
+        with self._lock:
+            version = key[0]
+            for old in [old for old in self._entries if old[0] != version]:
+                self._remove(old)
+            if key in self._entries:
+                self._remove(key)
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                self._remove(next(iter(self._entries)))
+
+    def _remove(self, key: CacheKey) -> None:
+        _, size = self._entries.pop(key)
+        self._bytes -= size
+
+    def clear(self) -> None:
+        """Drop every entry and reset the counters."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = self._hits = self._misses = 0
+
+    def stats(self) -> CacheStats:
+        """Hits, misses, entries and bytes held."""
+        with self._lock:
+            return CacheStats(self._hits, self._misses, len(self._entries), self._bytes)
