@@ -285,3 +285,23 @@ def test_every_matrix_count_matches_the_projects_it_links_to(site_app: Flask) ->
     for query, count in links:
         shown = client.get("/kaart/projecten.geojson?" + query.replace("&amp;", "&")).json
         assert len(shown["features"]) == int(count), query
+
+
+@pytest.mark.parametrize("name", ["projecten-per-gemeente", "gemeente-profiel", "lerende-partners"])
+def test_canned_queries_give_one_point_per_municipality_with_boundaries(
+    maps_store: BuiltStore, name: str
+) -> None:
+    """With boundaries imported a municipality has two geometries; the queries keep the point."""
+    from server.canned_results import run_canned_query
+
+    result = run_canned_query(
+        name, store=maps_store.store, settings=maps_store.settings, cache=None
+    )
+    records = result.records()
+    assert records, name
+    geometries = [row["geometry"] for row in records if row.get("geometry")]
+    assert geometries and all(wkt.startswith("POINT") for wkt in geometries)
+    keys = [
+        tuple(sorted((k, str(v)) for k, v in row.items() if k != "geometry")) for row in records
+    ]
+    assert len(keys) == len(set(keys)), "a row is repeated once per geometry"
