@@ -6,12 +6,50 @@ such as a store handle, is shared across a fork; every worker opens the read-onl
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from server.settings import Settings
+
+
+class BalancedThreadWorker(ThreadWorker):
+    """Gunicorn's ``gthread`` worker that leaves new connections to the other workers while
+    all of its threads are busy.
+
+    Every worker accepts from the same socket, and a keep-alive connection stays with the
+    worker that accepted it. When clients open several connections at once, the worker that
+    happens to be running takes most of them while the others sleep, and one process (one GIL)
+    then serves them all on one core while the other cores idle (docs/performance.md: half
+    the throughput in about one run in three). Such a worker stops accepting until a thread is
+    free again; what it leaves waits in the listen backlog for the next free thread of any
+    worker.
+    """
+
+    def init_process(self) -> None:
+        """Start with no request in the thread pool."""
+        self.busy = 0
+        super().init_process()
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        """Accept only while this worker has a thread free (gunicorn asks again after every
+        round of events)."""
+        super().set_accept_enabled(enabled and self.busy < self.cfg.threads)
+
+    def enqueue_req(self, conn: Any) -> None:
+        """Hand a connection with a request to the thread pool."""
+        self.busy += 1
+        if self.busy >= self.cfg.threads:
+            self.set_accept_enabled(False)
+        super().enqueue_req(conn)
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        """A request's thread is done (called on the main thread)."""
+        self.busy -= 1
+        super().finish_request(conn, fs)
 
 
 class RegiograafApplication(BaseApplication):
@@ -23,12 +61,14 @@ class RegiograafApplication(BaseApplication):
             "bind": f"{settings.host}:{settings.port}",
             "workers": settings.effective_workers,
             # Threads, so one slow SPARQL query holds one thread rather than a whole worker.
-            "worker_class": "gthread",
+            "worker_class": "server.gunicorn_app.BalancedThreadWorker",
             "threads": settings.threads,
             # Long GET queries: the largest request line gunicorn allows short of "unlimited".
             "limit_request_line": 8190,
             "preload_app": False,
-            "accesslog": "-",
+            # Off by default: writing a line per request costs a visible share of a small
+            # query's time (docs/performance.md); REGIOGRAAF_ACCESS_LOG turns it on.
+            "accesslog": settings.access_log or None,
             "errorlog": "-",
             "timeout": 60,
             "graceful_timeout": 10,
@@ -47,7 +87,20 @@ class RegiograafApplication(BaseApplication):
                 self.cfg.set(key.lower(), value)
 
     def load(self) -> Flask:
-        """Create the WSGI app (called in each worker)."""
+        """Create the WSGI app (called in each worker), and start copying the store into
+        this worker's memory (setting ``memory_quads``; the worker serves from disk until the
+        copy is complete, and logs when it is)."""
         from server.app import create_app
+        from server.store import open_store
+        from server.store.embedded import EmbeddedStore
 
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        store = open_store(self.settings.store)
+        if isinstance(store, EmbeddedStore) and self.settings.memory_quads > 0:
+            # The copy's progress goes to gunicorn's error log.
+            store_log = logging.getLogger("server.store")
+            store_log.setLevel(logging.INFO)
+            store_log.handlers = list(logging.getLogger("gunicorn.error").handlers)
+            store_log.propagate = False
+            store.keep_in_memory(self.settings.memory_quads)
+        return app

@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store", str(PROJECT_ROOT / "var" / "store"), "Folder of the on-disk store"),
     Setting("host", "127.0.0.1", "Address the server binds to"),
     Setting("port", 8000, "Port the server listens on"),
-    Setting("workers", 0, "Gunicorn workers (0: two per core, plus one)"),
+    Setting("workers", 0, "Gunicorn workers (0: one per core, plus one)"),
     Setting("threads", 4, "Threads per gunicorn worker (a slow query holds one thread)"),
     Setting(
         "memory_quads",
@@ -105,8 +105,13 @@ class Settings:
 
     @property
     def effective_workers(self) -> int:
-        """The worker count to start: the setting, or 2 * cores + 1 when it is 0."""
-        return self.workers or 2 * (os.cpu_count() or 1) + 1
+        """The worker count to start: the setting, or cores + 1 when it is 0.
+
+        Not gunicorn's 2 * cores + 1, which is meant for workers that wait on I/O: a query
+        keeps a core busy, the threads of a worker wait for slow queries (pyoxigraph releases
+        the GIL), and each worker holds its own in-memory copy of the store
+        (docs/performance.md)."""
+        return self.workers or (os.cpu_count() or 1) + 1
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -9,14 +9,22 @@
 * :func:`cap_rows` bounds the number of solutions by giving the outermost query a ``LIMIT``, so
   the engine itself stops after the cap and no Python runs per row.
 
+:func:`inspect_query`, :func:`cap_rows` and :func:`query_dataset` depend on the query text
+alone, and the parse of a GET on the URL query string alone; clients tend to send the same
+texts again and again, so the answers are kept per process for the last :data:`CACHED_QUERIES`
+texts of at most :data:`CACHED_QUERY_CHARS` characters (the tokenizer is pure Python and
+otherwise ran three times per request). Only answers are kept, never a refusal.
+
 Syntax errors are not detected here: the engine's parser reports them, with their position.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qsl, urljoin
 
 #: Media type of a query sent directly in a POST body (SPARQL 1.1 Protocol §2.1.3).
@@ -33,6 +41,13 @@ UPDATE_KEYWORDS = frozenset(
 #: The four query forms (SPARQL 1.1 Query §16).
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
+_T = TypeVar("_T")
+
+#: How many query texts the per-process caches of the functions below keep, and the longest
+#: text they keep (longer ones are analysed every time, so the caches stay small).
+CACHED_QUERIES = 256
+CACHED_QUERY_CHARS = 16_384
+
 READ_ONLY_MESSAGE = (
     "This SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, "
     "CREATE, ADD, MOVE, COPY) is not accepted."
@@ -41,6 +56,23 @@ SERVICE_MESSAGE = (
     "SERVICE (federated query) is not allowed on this endpoint: it would make the server fetch "
     "other URLs on the client's behalf (server-side request forgery)."
 )
+
+
+def _cached(function: Callable[..., _T]) -> Callable[..., _T]:
+    """``function`` of a query text or URL query string (and hashable extra arguments) with a
+    bounded cache for texts up to :data:`CACHED_QUERY_CHARS` characters. Exceptions are not
+    cached: a refused text is analysed again when it comes again. ``cache_clear`` empties the
+    cache."""
+    cached = functools.lru_cache(maxsize=CACHED_QUERIES)(function)
+
+    @functools.wraps(function)
+    def wrapper(query: str | bytes, *args: object) -> _T:
+        if len(query) > CACHED_QUERY_CHARS:
+            return function(query, *args)
+        return cached(query, *args)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return wrapper
 
 
 class ProtocolError(Exception):
@@ -76,10 +108,10 @@ def parse_request(
     UTF-8 (§2.1.2, §2.1.3). Raises :class:`ProtocolError`: 400 for a malformed request, 403 for
     an update in any form, 405 for a method other than GET or POST.
     """
-    url_params = parse_params(query_string, "URL query string")
     method = method.upper()
     if method in ("GET", "HEAD"):
-        return _from_params(url_params, allow_description=True)
+        return _parse_get(query_string)
+    url_params = parse_params(query_string, "URL query string")
     if method != "POST":
         raise ProtocolError(405, f"Method {method} is not allowed: use GET or POST.")
     media_type, charset = _media_type(content_type)
@@ -115,6 +147,12 @@ def parse_request(
         400,
         f"Unsupported Content-Type {media_type!r}: use {FORM_MEDIA_TYPE} or {QUERY_MEDIA_TYPE}.",
     )
+
+
+@_cached
+def _parse_get(query_string: bytes) -> ProtocolRequest:
+    """A GET (or HEAD) request: everything is in the URL query string."""
+    return _from_params(parse_params(query_string, "URL query string"), allow_description=True)
 
 
 def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -242,6 +280,7 @@ class QueryShape:
     form: str | None
 
 
+@_cached
 def inspect_query(query: str) -> QueryShape:
     """Refuse what this endpoint never runs, and report the query form.
 
@@ -263,6 +302,7 @@ def inspect_query(query: str) -> QueryShape:
     return QueryShape(form)
 
 
+@_cached
 def cap_rows(query: str, max_rows: int) -> tuple[str, bool]:
     """Bound the solutions of the outermost SELECT, CONSTRUCT or DESCRIBE to ``max_rows``.
 
@@ -300,6 +340,7 @@ def cap_rows(query: str, max_rows: int) -> tuple[str, bool]:
     return f"{query}\nLIMIT {max_rows}\n", True
 
 
+@_cached
 def query_dataset(query: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The RDF dataset the query itself names with FROM and FROM NAMED (SPARQL 1.1 Query
     §13.2), as (default graph IRIs, named graph IRIs), or ``None`` when it names none.

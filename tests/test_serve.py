@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -96,3 +98,17 @@ def test_gunicorn_control_socket_is_disabled(tmp_path: Path) -> None:
     application = RegiograafApplication(load_settings(store=tmp_path / "store"))
     assert application.cfg is not None
     assert application.cfg.control_socket_disable is True
+
+
+def test_workers_copy_the_store_into_memory(live_server: RunningServer) -> None:
+    """Each of the 2 workers logs that it queries an in-memory copy of the store
+    (setting ``memory_quads``), and a query answers the same before and after."""
+    query = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    status, _, before = get(f"{live_server.url}/sparql?query={query}")
+    assert status == 200
+    deadline = time.monotonic() + 60
+    while live_server.log.read_text(errors="replace").count("store in memory:") < 2:
+        assert time.monotonic() < deadline, live_server.log.read_text(errors="replace")
+        time.sleep(0.1)
+    for _ in range(4):  # whichever worker answers
+        assert get(f"{live_server.url}/sparql?query={query}")[2] == before

@@ -49,3 +49,29 @@ def test_bad_port_names_variable_and_value(monkeypatch: pytest.MonkeyPatch, valu
     with pytest.raises(SettingsError, match="REGIOGRAAF_PORT") as info:
         load_settings()
     assert repr(value) in str(info.value) or value in str(info.value)
+
+
+def test_server_defaults_suit_the_machine(monkeypatch: pytest.MonkeyPatch):
+    """One worker per core plus one, an in-memory copy of stores up to 2 M quads, and no
+    access log (docs/performance.md)."""
+    import os
+
+    for name in ("WORKERS", "MEMORY_QUADS", "ACCESS_LOG"):
+        monkeypatch.delenv(f"REGIOGRAAF_{name}", raising=False)
+    settings = load_settings()
+    assert settings.workers == 0
+    assert settings.effective_workers == (os.cpu_count() or 1) + 1
+    assert load_settings(workers=7).effective_workers == 7
+    assert settings.memory_quads == 2_000_000
+    assert settings.access_log == ""
+
+
+def test_gunicorn_access_log_follows_the_setting(tmp_path: Path):
+    from server.gunicorn_app import RegiograafApplication
+
+    quiet = RegiograafApplication(load_settings(store=tmp_path / "store", access_log=""))
+    assert quiet.cfg is not None
+    assert quiet.cfg.accesslog is None
+    loud = RegiograafApplication(load_settings(store=tmp_path / "store", access_log="-"))
+    assert loud.cfg is not None
+    assert loud.cfg.accesslog == "-"

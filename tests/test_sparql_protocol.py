@@ -558,9 +558,7 @@ SLOW_STREAM = (
 
 def join_query_threads() -> None:
     """Wait for queries abandoned after a timeout to finish (they cannot be interrupted)."""
-    for thread in threading.enumerate():
-        if thread.name == "sparql-query":
-            thread.join(timeout=60)
+    assert sparql.wait_for_queries(timeout=60)
 
 
 def test_timeout_is_503_while_other_requests_are_answered(settings: Settings) -> None:
@@ -602,6 +600,88 @@ def test_timeout_while_streaming_cuts_the_response_off(settings: Settings) -> No
             pass
     response.close()
     join_query_threads()
+
+
+def test_small_result_in_one_piece_large_one_streams(settings: Settings) -> None:
+    client = limited_app(settings, max_rows=0).test_client()
+    small = client.get("/sparql", query_string={"query": SELECT_ALL})
+    assert small.status_code == 200
+    assert small.headers["Content-Length"] == str(len(small.data))
+    assert "Transfer-Encoding" not in small.headers
+    large = client.get(
+        "/sparql",
+        query_string={
+            "query": "SELECT * WHERE { "
+            + " ".join(_values(name, size) for name, size in (("a", 100), ("b", 100), ("c", 5)))
+            + " }",
+            "format": "tsv",
+        },
+        buffered=False,
+    )
+    assert large.status_code == 200
+    assert "Content-Length" not in large.headers
+    body = b"".join(large.response)
+    large.close()
+    assert len(body) > sparql.PIECE_BYTES
+    assert body.count(b"\n") == 100 * 100 * 5 + 1
+
+
+def test_query_threads_are_reused(settings: Settings) -> None:
+    app = limited_app(settings)
+    client = app.test_client()
+    assert sparql.wait_for_queries(timeout=60)
+    before = {t.ident for t in threading.enumerate() if t.name == sparql.QUERY_THREAD_NAME}
+    for _ in range(20):
+        assert client.get("/sparql", query_string={"query": SELECT_ALL}).status_code == 200
+    after = {t.ident for t in threading.enumerate() if t.name == sparql.QUERY_THREAD_NAME}
+    # One request at a time: at most one thread more than before, however many queries ran.
+    assert len(after - before) <= 1
+    assert sparql.wait_for_queries(timeout=60)
+
+
+def test_query_thread_pool_never_queues() -> None:
+    pool = sparql.QueryThreads(idle_seconds=0.2)
+    release = threading.Event()
+    started: list[int] = []
+    lock = threading.Lock()
+
+    def blocked() -> None:
+        with lock:
+            started.append(threading.get_ident())
+        release.wait(10)
+
+    for _ in range(3):
+        pool.submit(blocked)
+    deadline = time.monotonic() + 10
+    while len(started) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # Three tasks that block run at once, each in its own thread.
+    assert len(set(started)) == 3
+    assert pool.running() == 3
+    release.set()
+    assert pool.wait(timeout=10)
+    assert pool.running() == 0
+    # Idle threads end after idle_seconds.
+    time.sleep(0.6)
+    assert pool._idle == 0
+
+
+def test_failure_before_the_first_piece_gets_its_status(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.store import StoreError
+    from server.store.embedded import EmbeddedResult
+
+    def failing(self: EmbeddedResult, media_type: str, output: object) -> None:
+        output.write(b'{"head": ')  # type: ignore[attr-defined]
+        raise StoreError("disk went away")
+
+    monkeypatch.setattr(EmbeddedResult, "write", failing)
+    response = (
+        limited_app(settings).test_client().get("/sparql", query_string={"query": SELECT_ALL})
+    )
+    assert response.status_code == 503
+    assert b'{"head": ' not in response.data
 
 
 def test_missing_store_is_503(tmp_path: Path) -> None:

@@ -263,3 +263,62 @@ def test_readers_in_threads_while_the_store_is_replaced(tmp_path: Path) -> None:
             thread.join(timeout=10)
     assert not errors, errors
     assert reader.data_version() == "v3"
+
+
+def _wait_in_memory(store: EmbeddedStore, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not store.in_memory():
+        assert time.monotonic() < deadline, "the in-memory copy was not loaded"
+        time.sleep(0.01)
+
+
+def _quads(store: EmbeddedStore) -> set[str]:
+    result = store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return set(result.serialize("text/csv").decode().splitlines())
+
+
+def test_in_memory_copy_answers_the_same(store: EmbeddedStore) -> None:
+    on_disk = EmbeddedStore(store.path)
+    expected = _quads(on_disk)
+    store.keep_in_memory(1000)
+    _wait_in_memory(store)
+    # Same quads, blank node labels included (CSV writes them as _:label).
+    assert _quads(store) == expected
+    assert any("_:" in line for line in expected)
+    assert store.count() == 5
+    assert store.named_graphs() == [G1, G2]
+    ask = store.query(f"ASK {{ <{EX}a> <{EX}count> 3 }}")
+    assert ask.boolean()
+    assert not on_disk.in_memory()
+
+
+def test_in_memory_copy_follows_a_new_version(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    writer = EmbeddedStore(path, read_only=False)
+    writer.replace(graphs(), "v1")
+    reader = EmbeddedStore(path)
+    reader.keep_in_memory(1000)
+    _wait_in_memory(reader)
+    writer.replace({G1: graphs()[G1]}, "v2")
+    # The new version is answered at once (on disk), and copied again in the background.
+    assert reader.count() == 3
+    _wait_in_memory(reader)
+    assert reader.data_version() == "v2"
+    assert reader.count() == 3
+
+
+def test_no_in_memory_copy_of_a_larger_store(store: EmbeddedStore) -> None:
+    store.keep_in_memory(4)  # the store has 5 quads
+    time.sleep(0.2)
+    assert not store.in_memory()
+    assert store.count() == 5
+    store.keep_in_memory(0)
+    assert not store.in_memory()
+
+
+def test_stamp_is_read_once_per_version(store: EmbeddedStore) -> None:
+    assert store.data_version() == "v1"
+    stamp = Path(os.path.realpath(store.path / CURRENT)) / "stamp.json"
+    stamp.unlink()  # a version never changes once current: what was read stays valid
+    assert store.data_version() == "v1"
+    assert EmbeddedStore(store.path).data_version() is None

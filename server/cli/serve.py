@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, help="port to listen on (REGIOGRAAF_PORT, 8000)")
     parser.add_argument("--store", metavar="PATH", help="folder of the store (REGIOGRAAF_STORE)")
     parser.add_argument(
-        "--workers", type=int, help="gunicorn workers (REGIOGRAAF_WORKERS; 0: 2 x cores + 1)"
+        "--workers", type=int, help="gunicorn workers (REGIOGRAAF_WORKERS; 0: cores + 1)"
     )
     parser.set_defaults(handler=run)
 

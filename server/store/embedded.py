@@ -12,6 +12,13 @@ A build (:meth:`EmbeddedStore.replace`) writes a new version folder, closes it, 
 with a half-built store. Every version is immutable once ``current`` points at it, which is
 what makes :meth:`pyoxigraph.Store.read_only` safe for any number of gunicorn workers. The
 previous version is kept (a worker may still be reading it); older ones are removed.
+
+A server process may also query an in-memory copy of the current version
+(:meth:`EmbeddedStore.keep_in_memory`; setting ``memory_quads``): pyoxigraph's in-memory
+store evaluates joins several times faster than RocksDB (docs/performance.md). The copy is
+loaded in a background thread; until it is complete, and while a new version is being copied
+after a build, queries go to the on-disk database. Both hold the same quads, blank node labels
+included, so answers only differ in the order of solutions that a query leaves unordered.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import contextlib
 import fcntl
 import gc
 import json
+import logging
 import os
 import shutil
 import threading
@@ -70,6 +78,7 @@ _GRAPH_FORMATS = {
     "application/trig": ox.RdfFormat.TRIG,
 }
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+log = logging.getLogger(__name__)
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -244,37 +253,65 @@ class EmbeddedStore:
         self._db_target: str | None = None
         self._db_pid: int | None = None
         self._db_lock = threading.Lock()
+        self._link = str(self.path / CURRENT)
+        # (text of the ``current`` link, the version folder it names, that version's stamp):
+        # a version never changes once ``current`` points at it, so while the link text stays
+        # the same neither path resolution nor the stamp file need reading again. Asked on
+        # every request by the server; one readlink(2) is all that remains.
+        self._seen: tuple[str, Path, dict[str, Any] | None] | None = None
+        # The in-memory copy (see :meth:`keep_in_memory`): the largest version to copy, the
+        # (version folder, process) being copied, and the copy once complete.
+        self.memory_quads = 0
+        self._copying: tuple[str, int] | None = None
+        self._memory: tuple[str, int, ox.Store] | None = None
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r})"
 
     # paths
 
-    def _current_target(self) -> Path | None:
-        link = self.path / CURRENT
+    def _current(self) -> tuple[str, Path, dict[str, Any] | None] | None:
+        """The current version: (link text, folder, stamp or ``None`` when unreadable)."""
         try:
-            target = os.readlink(link)
-        except (FileNotFoundError, OSError):
+            link = os.readlink(self._link)
+        except OSError:
             return None
-        resolved = (self.path / target).resolve()
-        return resolved if (resolved / STAMP).is_file() else None
+        seen = self._seen
+        if seen is not None and seen[0] == link:
+            return seen
+        resolved = (self.path / link).resolve()
+        try:
+            text = (resolved / STAMP).read_text(encoding="utf-8")
+        except OSError:
+            return None  # not (yet) a complete version: nothing is cached
+        try:
+            stamp: dict[str, Any] | None = json.loads(text)
+        except ValueError:
+            stamp = None
+        current = (link, resolved, stamp)
+        self._seen = current
+        return current
+
+    def _current_target(self) -> Path | None:
+        current = self._current()
+        return None if current is None else current[1]
 
     def stamp(self) -> dict[str, Any] | None:
-        """The stamp of the current version (cheap: no database is opened)."""
-        target = self._current_target()
-        if target is None:
+        """The stamp of the current version (cheap: no database is opened, and the stamp is
+        read once per version)."""
+        current = self._current()
+        if current is None or current[2] is None:
             return None
-        try:
-            return json.loads((target / STAMP).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        return dict(current[2])
 
     def exists(self) -> bool:
         return self._current_target() is not None
 
     def data_version(self) -> str | None:
-        stamp = self.stamp()
-        return None if stamp is None else stamp.get("data_version")
+        current = self._current()
+        if current is None or current[2] is None:
+            return None
+        return current[2].get("data_version")
 
     def metadata(self) -> dict[str, Any]:
         stamp = self.stamp() or {}
@@ -282,14 +319,74 @@ class EmbeddedStore:
 
     # reading
 
-    def _database(self) -> ox.Store:
+    def keep_in_memory(self, max_quads: int) -> None:
+        """Query an in-memory copy of every version of at most ``max_quads`` quads (0: never),
+        in this process. The copy of the current version starts loading now, in a background
+        thread; the on-disk database answers until it is complete. For read-only stores."""
+        self.memory_quads = max_quads
+        if max_quads > 0 and self.read_only:
+            with contextlib.suppress(StoreError):
+                self._database()
+
+    def in_memory(self) -> bool:
+        """Whether queries go to a complete in-memory copy of the current version."""
         target = self._current_target()
-        if target is None:
+        memory = self._memory
+        return (
+            target is not None and memory is not None and memory[:2] == (str(target), os.getpid())
+        )
+
+    def _copy_to_memory(self, target: Path, pid: int) -> None:
+        """Load the version in ``target`` into an in-memory store (in a background thread)."""
+        began = time.monotonic()
+        try:
+            disk = ox.Store.read_only(str(target / DATABASE))
+            memory = ox.Store()
+            memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            quads = len(memory)
+            del disk
+        except (OSError, ValueError, MemoryError) as error:
+            log.warning("no in-memory copy of %s: %s; querying it on disk", target, error)
+            return
+        with self._db_lock:
+            if self._copying != (str(target), pid):
+                return  # a newer version came, or the copy was dropped
+            self._memory = (str(target), pid, memory)
+        log.info(
+            "store in memory: %d quads of %s copied in %.1f s (pid %d)",
+            quads,
+            target.name,
+            time.monotonic() - began,
+            pid,
+        )
+
+    def _database(self) -> ox.Store:
+        current = self._current()
+        if current is None:
             raise StoreMissing(f"no store at {self.path}; run `regiograaf build`")
+        _, target, stamp = current
         pid = os.getpid()
         # Several request threads share this instance: read the handle once, and check and
         # swap it under the lock, so no thread ever sees it half replaced (or ``None``).
         with self._db_lock:
+            memory = self._memory
+            if memory is not None:
+                if memory[0] == str(target) and memory[1] == pid:
+                    return memory[2]
+                self._memory = None  # an older version, or the parent's: let it go
+            if (
+                self.memory_quads > 0
+                and self.read_only
+                and self._copying != (str(target), pid)
+                and int((stamp or {}).get("triples") or 0) <= self.memory_quads
+            ):
+                self._copying = (str(target), pid)
+                threading.Thread(
+                    target=self._copy_to_memory,
+                    args=(target, pid),
+                    name="store-memory-copy",
+                    daemon=True,
+                ).start()
             db = self._db
             if db is None or self._db_target != str(target) or self._db_pid != pid:
                 try:
@@ -303,9 +400,12 @@ class EmbeddedStore:
             return db
 
     def close(self) -> None:
-        """Drop the open database handle (it is reopened on the next use)."""
+        """Drop the open database handle and the in-memory copy (both are made again on the
+        next use)."""
         with self._db_lock:
             self._db = None
+            self._memory = None
+            self._copying = None
         gc.collect()
 
     def named_graphs(self) -> list[str]:

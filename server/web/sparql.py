@@ -6,16 +6,22 @@ it evaluates the query and serialises the result itself, and this module only mo
 engine's bytes to the client (no Python per row).
 
 Time limit (setting ``query_timeout``). pyoxigraph cannot interrupt a query, so each query runs
-in its own thread (pyoxigraph releases the GIL while it evaluates and serialises) while the
-request thread waits for the first bytes of output. When the limit passes first, the client
-gets 503 and the query is cancelled at its next write: the writer the engine serialises into
-raises, which stops the engine. A query that computes for long without writing (a large
-aggregate) keeps one core busy until it finishes, but the request thread is free and other
-requests are answered. After the first bytes the response streams; a query that passes the
-limit while streaming is cut off and the connection closed without the final chunk, so the
-client sees an incomplete response rather than a silently truncated one. Gunicorn should run
-the ``gthread`` worker class with several threads, so one slow query holds one thread, not a
-whole worker.
+in a thread of its own (pyoxigraph releases the GIL while it evaluates and serialises) while the
+request thread waits for the first bytes of output. The query threads are kept for the next
+query (:class:`QueryThreads`) rather than started per query; a query never waits for one.
+When the limit passes first, the client gets 503 and the query is cancelled at its next write:
+the writer the engine serialises into raises, which stops the engine. A query that computes
+for long without writing (a large aggregate) keeps one core busy until it finishes, but the
+request thread is free and other requests are answered. After the first bytes the response
+streams; a query that passes the limit while streaming is cut off and the connection closed
+without the final chunk, so the client sees an incomplete response rather than a silently
+truncated one. Gunicorn should run the ``gthread`` worker class with several threads, so one
+slow query holds one thread, not a whole worker.
+
+The engine's output is handed to the request thread in pieces of :data:`PIECE_BYTES` (the
+last one smaller), so a small result goes out in one piece with a ``Content-Length``, and a
+query that fails before its first piece gets a proper error status; larger results stream,
+chunked.
 
 Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
 of at most ``max_rows`` (:func:`server.sparql_protocol.cap_rows`), so the engine stops by
@@ -27,13 +33,15 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import queue
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
+from urllib.parse import urljoin
 
 from flask import (
     Blueprint,
@@ -45,7 +53,7 @@ from flask import (
     url_for,
 )
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import RDF, RDFS, VOID, XSD
 
 from server import sparql_protocol as protocol
 from server.canned import CannedQuery, load_canned_queries
@@ -94,7 +102,86 @@ _RDFLIB_FORMATS: Final = {
     negotiation.RDF_XML: "xml",
 }
 
-_END: Final = object()
+#: Name of the threads that run queries.
+QUERY_THREAD_NAME: Final = "sparql-query"
+#: Bytes of output gathered before they are handed to the request thread (the engine writes
+#: 8 KiB at a time): a result up to this size goes out in one piece, with ``Content-Length``.
+PIECE_BYTES: Final = 64 * 1024
+
+
+class QueryThreads:
+    """Threads that run queries, kept for the next query instead of started for each one.
+
+    A query never waits for a thread: when none is idle a new one starts, because a query past
+    its time limit cannot be interrupted and keeps its thread until the engine stops. A thread
+    idle for ``idle_seconds`` ends. The pool belongs to one process (see :data:`_THREADS`).
+    """
+
+    def __init__(self, idle_seconds: float = 60.0) -> None:
+        self.idle_seconds = idle_seconds
+        self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._idle = 0  # threads waiting for a task that no submit has claimed yet
+        self._busy = 0  # tasks submitted and not finished
+
+    def submit(self, task: Callable[[], None]) -> None:
+        """Run ``task`` in an idle thread, or in a new one when none is idle."""
+        with self._lock:
+            self._busy += 1
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1
+        self._tasks.put(task)
+        if start:
+            threading.Thread(target=self._work, name=QUERY_THREAD_NAME, daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            try:
+                task = self._tasks.get(timeout=self.idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    if self._idle:  # no submit counts on this thread: end it
+                        self._idle -= 1
+                        return
+                continue  # a task is on its way to some waiting thread
+            try:
+                task()
+            finally:
+                del task
+                with self._lock:
+                    self._busy -= 1
+                    self._idle += 1
+                    self._settled.notify_all()
+
+    def running(self) -> int:
+        """How many submitted tasks have not finished."""
+        with self._lock:
+            return self._busy
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until no task runs (at most ``timeout`` seconds); whether none does."""
+        with self._settled:
+            return self._settled.wait_for(lambda: self._busy == 0, timeout)
+
+
+#: The query threads of this process; a forked child (a gunicorn worker) starts a fresh pool.
+_THREADS = QueryThreads()
+
+
+def _fresh_threads() -> None:
+    global _THREADS
+    _THREADS = QueryThreads()
+
+
+os.register_at_fork(after_in_child=_fresh_threads)
+
+
+def wait_for_queries(timeout: float = 60.0) -> bool:
+    """Wait until every query of this process has finished, abandoned ones included (they
+    cannot be interrupted); whether they all did within ``timeout`` seconds."""
+    return _THREADS.wait(timeout)
 
 
 class QueryTimeout(Exception):
@@ -106,12 +193,13 @@ class QueryAborted(RuntimeError):
 
 
 class QueryRun:
-    """One query evaluated and serialised by the engine in a thread of its own.
+    """One query evaluated and serialised by the engine in a query thread (:class:`QueryThreads`).
 
     The engine writes its serialisation into this object (a binary file-like object); the
-    chunks go through a queue to the request thread. :meth:`cancel`, or passing the
-    ``deadline`` (``time.monotonic()`` value, or ``None``), makes the next write raise, which
-    stops the engine.
+    output goes through a queue to the request thread as ``(bytes, last)`` pieces of
+    :data:`PIECE_BYTES` (the last piece, with ``last`` true, may be smaller or empty).
+    :meth:`cancel`, or passing the ``deadline`` (``time.monotonic()`` value, or ``None``), makes
+    the next write raise, which stops the engine.
     """
 
     def __init__(
@@ -133,13 +221,14 @@ class QueryRun:
         self.deadline = deadline
         self.media_type: str | None = None
         self.error: BaseException | None = None
-        self._chunks: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._pieces: queue.SimpleQueue[tuple[bytes, bool]] = queue.SimpleQueue()
+        self._gathered: list[bytes] = []
+        self._size = 0
         self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sparql-query", daemon=True)
 
     def start(self) -> QueryRun:
         """Start evaluating; returns ``self``."""
-        self._thread.start()
+        _THREADS.submit(self._run)
         return self
 
     def cancel(self) -> None:
@@ -159,11 +248,16 @@ class QueryRun:
         """Take a chunk of serialised output (raises :class:`QueryTimeout` when cancelled)."""
         if self.cancelled:
             raise QueryTimeout("query cancelled")
-        self._chunks.put(bytes(data))
+        self._gathered.append(bytes(data))
+        self._size += len(data)
+        if self._size >= PIECE_BYTES:
+            self._pieces.put((b"".join(self._gathered), False))
+            self._gathered.clear()
+            self._size = 0
         return len(data)
 
     def flush(self) -> None:
-        """Nothing to flush: every chunk is handed on as it comes."""
+        """Nothing to flush: output is handed on in pieces as it comes."""
 
     def _run(self) -> None:
         try:
@@ -179,7 +273,9 @@ class QueryRun:
                 current = current.__cause__ or current.__context__
             self.error = error
         finally:
-            self._chunks.put(_END)
+            last = b"".join(self._gathered)
+            self._gathered.clear()
+            self._pieces.put((last, True))
 
     def _evaluate(self) -> None:
         result = self._store.query(self._query, **self._dataset)
@@ -196,31 +292,34 @@ class QueryRun:
         )
         if (offer is negotiation.GRAPH) != (result.kind == "graph"):
             offer = negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
-        return negotiation.negotiate(offer, self._accept, self._formats)
+        return _negotiate(offer, self._accept, self._formats)
 
     # The request side.
 
     def _remaining(self) -> float | None:
         return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
 
-    def next_chunk(self) -> object:
-        """The next chunk of output, or :data:`_END`; raises :class:`QueryTimeout` (and
-        cancels) when the deadline passes first."""
+    def next_piece(self) -> tuple[bytes, bool]:
+        """The next piece of output and whether it is the last; raises :class:`QueryTimeout`
+        (and cancels) when the deadline passes first."""
         try:
-            return self._chunks.get(timeout=self._remaining())
+            return self._pieces.get(timeout=self._remaining())
         except queue.Empty:
             self.cancel()
             raise QueryTimeout("query timed out") from None
 
-    def stream(self, first: object) -> Iterator[bytes]:
-        """The response body from ``first`` on; cancels the query when the client goes away."""
+    def stream(self, first: bytes) -> Iterator[bytes]:
+        """The response body: ``first`` (a piece that was not the last), then the rest as the
+        engine writes it; cancels the query when the client goes away."""
         try:
-            chunk = first
-            while chunk is not _END:
-                assert isinstance(chunk, bytes)
-                yield chunk
+            piece, last = first, False
+            while True:
+                if piece:
+                    yield piece
+                if last:
+                    break
                 try:
-                    chunk = self.next_chunk()
+                    piece, last = self.next_piece()
                 except QueryTimeout as error:
                     raise QueryAborted("query passed the time limit while streaming") from error
             if self.error is not None:
@@ -236,8 +335,43 @@ def _settings() -> Settings:
     return current_app.config["REGIOGRAAF"]
 
 
+#: Decisions of :func:`_negotiate`: (offer id, Accept, formats) → (offer, media type).
+_negotiated: dict[
+    tuple[int, str | None, tuple[str, ...]], tuple[negotiation.Offer, str | None]
+] = {}
+#: How many decisions :data:`_negotiated` keeps, and the longest ``Accept`` it keeps them for.
+_NEGOTIATED_MAX = 256
+_NEGOTIATED_ACCEPT_CHARS = 1024
+
+
+def _negotiate(
+    offer: negotiation.Offer, accept: str | None, formats: tuple[str, ...]
+) -> str | None:
+    """:func:`server.web.negotiation.negotiate`, remembered: a client sends the same ``Accept``
+    with every request. Raises :class:`~server.web.negotiation.UnknownFormat` as it does."""
+    key = (id(offer), accept, formats)
+    known = _negotiated.get(key)
+    if known is not None and known[0] is offer:
+        return known[1]
+    media_type = negotiation.negotiate(offer, accept, formats)
+    if accept is None or len(accept) <= _NEGOTIATED_ACCEPT_CHARS:
+        if len(_negotiated) >= _NEGOTIATED_MAX:
+            _negotiated.clear()
+        _negotiated[key] = (offer, media_type)
+    return media_type
+
+
+#: The store of each (process, folder): asked for on every request.
+_stores: dict[tuple[int, Path], Store] = {}
+
+
 def _store() -> Store:
-    return open_store(_settings().store)
+    path = _settings().store
+    key = (os.getpid(), path)
+    store = _stores.get(key)
+    if store is None:
+        store = _stores[key] = open_store(path)
+    return store
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -275,6 +409,8 @@ def _cacheable(response: Response, version: str) -> Response:
 
 def _not_modified(version: str) -> Response | None:
     """304 when a GET or HEAD already has this version (RFC 9110 §13.1.2)."""
+    if "HTTP_IF_NONE_MATCH" not in request.environ:
+        return None
     if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(version):
         return _cacheable(Response(status=304), version)
     return None
@@ -294,9 +430,13 @@ def _not_acceptable(offer: negotiation.Offer) -> Response:
 @blueprint.after_request
 def _cors_and_vary(response: Response) -> Response:
     """CORS (any origin may query) and ``Vary: Accept`` on every ``/sparql`` response."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = f"ETag, {MAX_ROWS_HEADER}"
-    response.vary.add("Accept")
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = f"ETag, {MAX_ROWS_HEADER}"
+    if "Vary" in headers:
+        response.vary.add("Accept")
+    else:
+        headers["Vary"] = "Accept"
     return response
 
 
@@ -359,7 +499,7 @@ def _answer(store: Store, version: str, parsed: protocol.ProtocolRequest) -> Res
         offer = negotiation.RESULTS
     accept = request.headers.get("Accept")
     try:
-        if offer is not None and negotiation.negotiate(offer, accept, parsed.formats) is None:
+        if offer is not None and _negotiate(offer, accept, parsed.formats) is None:
             return _not_acceptable(offer)
     except negotiation.UnknownFormat as error:
         return error_response(400, f"Unknown format={error}.")
@@ -375,7 +515,7 @@ def _answer(store: Store, version: str, parsed: protocol.ProtocolRequest) -> Res
         time.monotonic() + timeout if timeout > 0 else None,
     ).start()
     try:
-        first = run.next_chunk()
+        first, last = run.next_piece()
     except QueryTimeout:
         return error_response(
             503,
@@ -383,16 +523,18 @@ def _answer(store: Store, version: str, parsed: protocol.ProtocolRequest) -> Res
             "Make it more selective (add a LIMIT, narrow the patterns) and try again.",
             {"Retry-After": "10"},
         )
-    if first is _END and run.error is not None:
+    if last and run.error is not None:
+        # Nothing has been sent yet: the client gets the error's own status.
         return _failure(run.error)
     if run.media_type is None:
         return _not_acceptable(offer or negotiation.RESULTS)
-    response = Response(
-        run.stream(first),
-        200,
-        content_type=negotiation.content_type(run.media_type),
-        direct_passthrough=True,
-    )
+    content_type = negotiation.content_type(run.media_type)
+    if last:
+        response = Response(first, 200, content_type=content_type)
+    else:
+        response = Response(
+            run.stream(first), 200, content_type=content_type, direct_passthrough=True
+        )
     if capped:
         response.headers[MAX_ROWS_HEADER] = str(settings.max_rows)
     return _cacheable(response, version)
@@ -484,6 +626,8 @@ def service_description(store: Store, endpoint_iri: str) -> Graph:
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
+    # The VoID description (statistics, dumps, catalog) of the same data.
+    graph.add((dataset, RDFS.seeAlso, URIRef(urljoin(endpoint_iri, "/.well-known/void"))))
     default = BNode("default-graph")
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
