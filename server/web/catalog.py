@@ -32,7 +32,7 @@ from server.void import void_graph
 from server.web import negotiation
 from server.web.resources import (
     alternates,
-    choose,
+    choose_document,
     finish,
     iri_map,
     not_found,
@@ -88,12 +88,7 @@ def dump_sizes(version: str) -> dict[str, int]:
 @blueprint.get("/catalog.<ext>")
 def catalog(ext: str | None = None) -> Response:
     """The DCAT catalog as HTML, Turtle, JSON-LD, N-Triples or RDF/XML."""
-    extension_type = None
-    if ext is not None:
-        _, extension_type = split_extension("catalog." + ext)
-        if extension_type is None:
-            return not_found(request.path)
-    media_type = choose(extension_type)
+    extension_type, media_type = choose_document("catalog", ext)
     if isinstance(media_type, Response):
         return media_type
     current = store()

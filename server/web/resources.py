@@ -94,6 +94,18 @@ def choose(extension_type: str | None) -> str | Response:
     return chosen
 
 
+def choose_document(stem: str, ext: str | None) -> tuple[str | None, str | Response]:
+    """For a document served as ``<stem>`` or ``<stem>.<ext>``: the extension's media type
+    (``None`` without one) and the media type to answer with, or an error response (an unknown
+    extension is a 404)."""
+    extension_type = None
+    if ext is not None:
+        _, extension_type = split_extension(f"{stem}.{ext}")
+        if extension_type is None:
+            return None, not_found(request.path)
+    return extension_type, choose(extension_type)
+
+
 def finish(response: Response, version: str | None, negotiated: bool) -> Response:
     """ETag (the data version), conditional GET, and ``Vary: Accept`` when negotiated."""
     if version:
@@ -228,12 +240,7 @@ def namespace_redirect() -> Response:
 def namespace_document(ext: str | None = None) -> Response:
     """The ontology documentation (or the list of shapes), or its Turtle, JSON-LD, ..."""
     namespace = request.path.strip("/").split("/")[0]
-    extension_type = None
-    if ext is not None:
-        _, extension_type = split_extension("index." + ext)
-        if extension_type is None:
-            return not_found(request.path)
-    media_type = choose(extension_type)
+    extension_type, media_type = choose_document("index", ext)
     if isinstance(media_type, Response):
         return media_type
     current = store()
