@@ -6,6 +6,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from server.settings import Settings, load_settings
+from server.web.query_operation import INTERNAL_ERROR, QueryOperation
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -22,6 +23,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(catalog.blueprint)
     app.register_blueprint(queries.blueprint)
     app.register_blueprint(maps.blueprint)
+    # /sparql queries are answered in front of Flask, for speed (server/web/query_operation.py).
+    app.wsgi_app = QueryOperation(app.wsgi_app, settings, app.logger)  # type: ignore[method-assign]
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -38,6 +41,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         if isinstance(error, HTTPException):
             return http_error(error)
         app.logger.error("Unhandled error in %s", app.name, exc_info=error)
-        return sparql.error_response(500, "Internal server error; the details are in the log.")
+        return sparql.error_response(500, INTERNAL_ERROR)
 
     return app

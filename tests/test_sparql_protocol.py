@@ -1,5 +1,6 @@
-"""/sparql: the SPARQL 1.1 Protocol query operation (server/web/sparql.py and
-server/sparql_protocol.py), with Flask's test client over a small store built with the store API.
+"""/sparql: the SPARQL 1.1 Protocol query operation (server/web/query_operation.py,
+server/web/sparql.py, server/sparql_protocol.py), with Flask's test client over a small store
+built with the store API.
 
 The store holds two named graphs with known content, so every count below is exact.
 """
@@ -25,7 +26,7 @@ from server import sparql_protocol as protocol
 from server.app import create_app
 from server.settings import Settings, load_settings
 from server.store.embedded import EmbeddedStore
-from server.web import sparql
+from server.web import query_operation, query_runs, sparql
 
 EX = "http://example.org/"
 G1 = "https://w3id.org/regiograaf/graph/test/een"
@@ -487,7 +488,7 @@ def test_etag_and_304(client: FlaskClient) -> None:
     query = {"query": SELECT_ALL}
     response = client.get("/sparql", query_string=query)
     assert response.headers["ETag"] == f'"{VERSION}"'
-    assert response.headers["Cache-Control"] == f"public, max-age={sparql.MAX_AGE}"
+    assert response.headers["Cache-Control"] == f"public, max-age={query_operation.MAX_AGE}"
     again = client.get("/sparql", query_string=query, headers={"If-None-Match": f'"{VERSION}"'})
     assert again.status_code == 304
     assert again.data == b""
@@ -515,6 +516,37 @@ def test_cors(client: FlaskClient) -> None:
     assert preflight.headers["Access-Control-Allow-Headers"] == "content-type"
 
 
+
+def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient) -> None:
+    query = {"query": SELECT_ALL}
+    get = client.get("/sparql", query_string=query, headers={"Accept": JSON})
+    head = client.head("/sparql", query_string=query, headers={"Accept": JSON})
+    assert head.status_code == 200
+    assert head.data == b""
+    for name in ("Content-Type", "Content-Length", "ETag", "Cache-Control", "Vary"):
+        assert head.headers[name] == get.headers[name]
+    assert int(head.headers["Content-Length"]) == len(get.data)
+    assert head.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_defect_in_the_query_operation_is_a_logged_generic_500(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def defect(*args: object) -> object:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(protocol, "inspect_query", defect)
+    client = create_app(settings).test_client()
+    response = client.get(
+        "/sparql", query_string={"query": SELECT_ALL}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 500
+    assert json.loads(response.data)["error"]["message"] == query_operation.INTERNAL_ERROR
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "secret detail" in caplog.text
+    # The service description and the UI do not go through the query path.
+    assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+
 # --- limits -----------------------------------------------------------------------------------
 
 
@@ -526,12 +558,12 @@ def test_row_cap(settings: Settings) -> None:
     client = limited_app(settings, max_rows=3).test_client()
     capped = client.get("/sparql", query_string={"query": SELECT_ALL})
     assert len(bindings(capped)) == 3
-    assert capped.headers[sparql.MAX_ROWS_HEADER] == "3"
+    assert capped.headers[query_operation.MAX_ROWS_HEADER] == "3"
     lowered = client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 5"})
     assert len(bindings(lowered)) == 3
     small = client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 2"})
     assert len(bindings(small)) == 2
-    assert sparql.MAX_ROWS_HEADER not in small.headers
+    assert query_operation.MAX_ROWS_HEADER not in small.headers
     uncapped = limited_app(settings, max_rows=0).test_client()
     assert len(bindings(uncapped.get("/sparql", query_string={"query": SELECT_ALL}))) == 7
 
@@ -558,7 +590,7 @@ SLOW_STREAM = (
 
 def join_query_threads() -> None:
     """Wait for queries abandoned after a timeout to finish (they cannot be interrupted)."""
-    assert sparql.wait_for_queries(timeout=60)
+    assert query_runs.wait_for_queries(timeout=60)
 
 
 def test_timeout_is_503_while_other_requests_are_answered(settings: Settings) -> None:
@@ -595,7 +627,7 @@ def test_timeout_while_streaming_cuts_the_response_off(settings: Settings) -> No
         "/sparql", query_string={"query": SLOW_STREAM, "format": "tsv"}, buffered=False
     )
     assert response.status_code == 200
-    with pytest.raises(sparql.QueryAborted):
+    with pytest.raises(query_runs.QueryAborted):
         for _ in response.response:
             pass
     response.close()
@@ -622,25 +654,25 @@ def test_small_result_in_one_piece_large_one_streams(settings: Settings) -> None
     assert "Content-Length" not in large.headers
     body = b"".join(large.response)
     large.close()
-    assert len(body) > sparql.PIECE_BYTES
+    assert len(body) > query_runs.PIECE_BYTES
     assert body.count(b"\n") == 100 * 100 * 5 + 1
 
 
 def test_query_threads_are_reused(settings: Settings) -> None:
     app = limited_app(settings)
     client = app.test_client()
-    assert sparql.wait_for_queries(timeout=60)
-    before = {t.ident for t in threading.enumerate() if t.name == sparql.QUERY_THREAD_NAME}
+    assert query_runs.wait_for_queries(timeout=60)
+    before = {t.ident for t in threading.enumerate() if t.name == query_runs.QUERY_THREAD_NAME}
     for _ in range(20):
         assert client.get("/sparql", query_string={"query": SELECT_ALL}).status_code == 200
-    after = {t.ident for t in threading.enumerate() if t.name == sparql.QUERY_THREAD_NAME}
+    after = {t.ident for t in threading.enumerate() if t.name == query_runs.QUERY_THREAD_NAME}
     # One request at a time: at most one thread more than before, however many queries ran.
     assert len(after - before) <= 1
-    assert sparql.wait_for_queries(timeout=60)
+    assert query_runs.wait_for_queries(timeout=60)
 
 
 def test_query_thread_pool_never_queues() -> None:
-    pool = sparql.QueryThreads(idle_seconds=0.2)
+    pool = query_runs.QueryThreads(idle_seconds=0.2)
     release = threading.Event()
     started: list[int] = []
     lock = threading.Lock()

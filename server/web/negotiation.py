@@ -199,6 +199,28 @@ def negotiate(offer: Offer, accept: str | None, formats: Iterable[str] = ()) -> 
     return chosen_type
 
 
+#: Decisions of :func:`negotiate_remembered`: (offer id, Accept, formats) → (offer, media type).
+_remembered: dict[tuple[int, str | None, tuple[str, ...]], tuple[Offer, str | None]] = {}
+#: How many decisions :data:`_remembered` keeps, and the longest ``Accept`` it keeps them for.
+_REMEMBERED_MAX = 256
+_REMEMBERED_ACCEPT_CHARS = 1024
+
+
+def negotiate_remembered(offer: Offer, accept: str | None, formats: tuple[str, ...]) -> str | None:
+    """:func:`negotiate`, remembered per process: a client sends the same ``Accept`` with every
+    request. Raises :class:`UnknownFormat` as :func:`negotiate` does (never remembered)."""
+    key = (id(offer), accept, formats)
+    known = _remembered.get(key)
+    if known is not None and known[0] is offer:
+        return known[1]
+    media_type = negotiate(offer, accept, formats)
+    if accept is None or len(accept) <= _REMEMBERED_ACCEPT_CHARS:
+        if len(_remembered) >= _REMEMBERED_MAX:
+            _remembered.clear()
+        _remembered[key] = (offer, media_type)
+    return media_type
+
+
 def _format_value(offer: Offer, value: str) -> str | None:
     """The media type of ``offer`` named by one ``format=`` value, if any."""
     if value in offer.formats:
