@@ -516,7 +516,6 @@ def test_cors(client: FlaskClient) -> None:
     assert preflight.headers["Access-Control-Allow-Headers"] == "content-type"
 
 
-
 def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient) -> None:
     query = {"query": SELECT_ALL}
     get = client.get("/sparql", query_string=query, headers={"Accept": JSON})
@@ -546,6 +545,7 @@ def test_a_defect_in_the_query_operation_is_a_logged_generic_500(
     assert "secret detail" in caplog.text
     # The service description and the UI do not go through the query path.
     assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+
 
 # --- limits -----------------------------------------------------------------------------------
 
