@@ -14,8 +14,11 @@ Where a response goes:
   likewise ``id/<type>/<ref>.html`` for every resource page (the 303 of its IRI).
 
 Internal links in the HTML files are rewritten to relative links to those files, so the site
-works under any path and even from ``file://``. Links to what only a live server can do
-(:data:`DYNAMIC`: the SPARQL endpoint) point to ``service_url`` instead. URLs inside the data
+works under any path and even from ``file://``; their query strings are kept, because scripts
+read them (the project map takes its filters from the URL, as the live page does). Links to
+what only a live server can do (:data:`DYNAMIC`: the SPARQL endpoint) point to
+``service_url`` instead, and so do forms (a canned query with parameters), except those of
+pages that filter in the browser (:data:`FILTERED_IN_THE_BROWSER`). URLs inside the data
 (catalog download URLs, VoID) use ``site_url``: where the files will be published.
 """
 
@@ -46,6 +49,9 @@ SEEDS: tuple[str, ...] = (
 )
 #: Paths only a live server can answer (queries); links to them go to ``service_url``.
 DYNAMIC: tuple[str, ...] = ("/sparql", "/health")
+#: Pages whose script applies the URL's query itself, so a form may submit to the static file;
+#: every other form goes to ``service_url`` (a static page cannot answer a query).
+FILTERED_IN_THE_BROWSER: tuple[str, ...] = ("/kaart/projecten",)
 #: What the crawler asks for: HTML first, like a browser.
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 #: The file that marks a folder as an export (which a next export may empty).
@@ -53,7 +59,7 @@ MARKER = ".regiograaf-export"
 #: The app's own URL inside the test client.
 LOCAL = "http://localhost"
 
-_ATTRIBUTE = re.compile(r'(\s(?:href|src|data-href)=")([^"]*)(")')
+_ATTRIBUTE = re.compile(r'(\s(href|src|data-href|action)=")([^"]*)(")')
 _LOC = re.compile(r"<loc>([^<]+)</loc>")
 
 
@@ -211,8 +217,8 @@ def is_dynamic(path: str) -> bool:
 
 
 def links(page: str) -> list[str]:
-    """Every ``href``, ``src`` and ``data-href`` value of an HTML page."""
-    return [match.group(2) for match in _ATTRIBUTE.finditer(page)]
+    """Every ``href``, ``src``, ``data-href`` and ``action`` value of an HTML page."""
+    return [match.group(3) for match in _ATTRIBUTE.finditer(page)]
 
 
 def rewrite(page: str, path: str, files: dict[str, str], site: str, service_url: str) -> str:
@@ -220,20 +226,25 @@ def rewrite(page: str, path: str, files: dict[str, str], site: str, service_url:
     here = posixpath.dirname(files[path])
 
     def replace(match: re.Match[str]) -> str:
-        raw = html.unescape(match.group(2))
+        raw = html.unescape(match.group(3))
         found = internal_path(raw, path, site)
         if found is None:
             return match.group(0)
         fragment = raw.split("#", 1)[1] if "#" in raw else None
-        if is_dynamic(found):
+        form = match.group(2) == "action"
+        if is_dynamic(found) or (form and found not in FILTERED_IN_THE_BROWSER):
             new = service_url.rstrip("/") + found
         elif found in files:
             new = posixpath.relpath(files[found], here or ".")
         else:
             return match.group(0)
+        # A static host ignores the query, but the page's script reads it (the map's filters).
+        query = urlsplit(raw.split("#", 1)[0]).query
+        if query:
+            new += "?" + query
         if fragment is not None:
             new += "#" + fragment
-        return match.group(1) + html.escape(new, quote=True) + match.group(3)
+        return match.group(1) + html.escape(new, quote=True) + match.group(4)
 
     return _ATTRIBUTE.sub(replace, page)
 

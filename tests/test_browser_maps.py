@@ -10,6 +10,8 @@ another host. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import http.server
 import threading
 from collections.abc import Iterator
@@ -210,6 +212,58 @@ def test_value_chain_page(tab: tuple[Page, PageWatch], maps_server: RunningServe
     assert shown(page) == 1
     assert visible_rows(page) == ["rotterdam-energie"]
     assert watch.errors == []
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def exported_maps(
+    maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``regiograaf export`` of the map fixture, served by a plain static file server (which
+    ignores query strings)."""
+    from server.app import create_app
+    from server.export import export
+
+    folder = tmp_path_factory.mktemp("maps-export") / "site"
+    files = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder))
+    )
+    url = f"http://127.0.0.1:{files.server_address[1]}/"
+    settings = dataclasses.replace(maps_store.settings, map_tiles="")
+    assert export(create_app(settings), folder, url, "https://example.org/regiograaf/").ok
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    try:
+        yield url
+    finally:
+        files.shutdown()
+        files.server_close()
+
+
+def test_value_chain_links_filter_the_map_in_a_static_export(
+    tab: tuple[Page, PageWatch], exported_maps: str
+) -> None:
+    page, watch = tab
+    page.goto(exported_maps + "waardeketen.html", wait_until="load")
+    link = page.locator("#matrix a[href$='kaart/projecten.html?trekker=gm0599&schakel=data']")
+    link.click()
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    # The static server sent the unfiltered page; the script applied the link's filters.
+    assert page.locator("#projecten-tabel tbody tr").count() == 5
+    assert shown(page) == 1
+    assert visible_rows(page) == ["rotterdam-energie"]
+    assert page.input_value("#f-schakel") == "data"
+    assert page.is_visible("#trekker")
+    assert "Alleen projecten die Rotterdam trekt" in page.inner_text("#trekker")
+    # Without a query string: everything.
+    page.goto(exported_maps + "kaart/projecten.html", wait_until="load")
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    assert shown(page) == 5
+    assert not page.is_visible("#trekker")
+    assert watch.errors == [], f"browser errors: {watch.errors}"
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,14 @@ def test_links_are_relative_and_dynamic_ones_go_to_the_service(exported: Exporte
     assert 'href="../graph/data/gemeenten.html"' in page
     assert f'href="{SERVICE_URL}sparql"' in page
     assert 'href="/doc/' not in page
+    # Query strings stay: the project map's script takes its filters from them.
+    matrix = (exported.folder / "waardeketen.html").read_text(encoding="utf-8")
+    assert 'href="kaart/projecten.html?trekker=gm0599&amp;schakel=' in matrix
+    # Forms: the map filters in the browser; a canned query needs the live server.
+    project_map = (exported.folder / "kaart" / "projecten.html").read_text(encoding="utf-8")
+    assert 'action="projecten.html"' in project_map
+    query = (exported.folder / "queries" / "gemeente-profiel.html").read_text(encoding="utf-8")
+    assert f'action="{SERVICE_URL}queries/gemeente-profiel"' in query
 
 
 RDF_EXTENSIONS = {".ttl": "turtle", ".jsonld": "json-ld", ".trig": "trig", ".nt.gz": "nt"}

@@ -55,6 +55,26 @@
     var markers = [];
     window.regiograafProjectenKaart = { map: map, cluster: cluster, markers: markers };
 
+    // Filters named in the URL (a link from the value-chain matrix). The live server has
+    // already set them in the form; a static export serves the page unfiltered.
+    var asked = new URLSearchParams(window.location.search);
+    function option(name, value) {
+      var field = form.elements[name];
+      return field && field.tagName === "SELECT" && value ?
+        field.querySelector('option[value="' + CSS.escape(value) + '"]') : null;
+    }
+    FILTERS.forEach(function (name) {
+      if (option(name, asked.get(name))) { form.elements[name].value = asked.get(name); }
+    });
+    var lead = option("gemeente", asked.get("trekker"));
+    if (lead && !form.elements.trekker.value) {
+      form.elements.trekker.value = asked.get("trekker");
+      document.querySelectorAll("#trekker .naam").forEach(function (name) {
+        name.textContent = lead.textContent.replace(/ \(.*\)$/, "");
+      });
+      document.getElementById("trekker-filter").hidden = false;
+    }
+
     function chosen() {
       var values = {};
       FILTERS.forEach(function (name) {
