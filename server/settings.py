@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threads", 4, "Threads per gunicorn worker (a slow query holds one thread)"),
     Setting(
         "memory_quads",
-        2_000_000,
+        4_000_000,
         "Largest store (in quads) that each server worker also copies into memory to query "
         "there, several times faster (0: always query on disk)",
     ),

@@ -62,7 +62,7 @@ def test_server_defaults_suit_the_machine(monkeypatch: pytest.MonkeyPatch):
     assert settings.workers == 0
     assert settings.effective_workers == (os.cpu_count() or 1) + 1
     assert load_settings(workers=7).effective_workers == 7
-    assert settings.memory_quads == 2_000_000
+    assert settings.memory_quads == 4_000_000
     assert settings.access_log == ""
 
 

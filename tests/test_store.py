@@ -68,6 +68,27 @@ def test_default_graph_is_the_union(store: EmbeddedStore) -> None:
     assert [row["s"] for row in rows] == [URIRef(EX + "a"), URIRef(EX + "b")]
 
 
+def test_default_graph_is_the_rdf_merge_of_the_graphs(tmp_path: Path) -> None:
+    """A triple that two graphs hold is in the default graph once (on disk and in memory),
+    and still in both named graphs."""
+    both = graphs()
+    both[G2].add((URIRef(EX + "a"), URIRef(EX + "name"), Literal("Aa", lang="nl")))
+    EmbeddedStore(tmp_path / "store", read_only=False).replace(both, "v1")
+    for in_memory in (False, True):
+        store = EmbeddedStore(tmp_path / "store")
+        if in_memory:
+            store.keep_in_memory(1000)
+            _wait_in_memory(store)
+        assert store.count() == 5
+        assert (store.count(G1), store.count(G2)) == (3, 3)
+        names = store.query(f"SELECT ?n WHERE {{ <{EX}a> <{EX}name> ?n }}").rows()
+        assert names == [{"n": Literal("Aa", lang="nl")}]
+        in_graphs = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}name> ?n }} }}")
+        assert sorted(str(row["g"]) for row in in_graphs.rows()) == [G1, G2]
+        assert store.named_graphs() == [G1, G2]
+    assert store.stamp()["quads"] == 6 + 5
+
+
 def test_blank_nodes_stay_shared_across_graphs(store: EmbeddedStore) -> None:
     rows = store.query(f"SELECT ?wkt WHERE {{ <{EX}a> <{EX}geo>/<{EX}wkt> ?wkt }}").rows()
     assert rows == [{"wkt": Literal("POINT(4 52)")}]
@@ -308,7 +329,7 @@ def test_in_memory_copy_follows_a_new_version(tmp_path: Path) -> None:
 
 
 def test_no_in_memory_copy_of_a_larger_store(store: EmbeddedStore) -> None:
-    store.keep_in_memory(4)  # the store has 5 quads
+    store.keep_in_memory(4)  # the store has 10 quads: 5 in named graphs, 5 in the default
     time.sleep(0.2)
     assert not store.in_memory()
     assert store.count() == 5

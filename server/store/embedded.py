@@ -19,6 +19,14 @@ store evaluates joins several times faster than RocksDB (docs/performance.md). T
 loaded in a background thread; until it is complete, and while a new version is being copied
 after a build, queries go to the on-disk database. Both hold the same quads, blank node labels
 included, so answers only differ in the order of solutions that a query leaves unordered.
+
+The default graph. Queries see the union of all named graphs as their default graph, which
+SPARQL defines as the RDF merge of those graphs: a triple that several graphs hold (a source
+that several files describe) is in it once. pyoxigraph 0.5's own union of graphs yields such a
+triple once per graph (oxigraph issue #1919), so a build also writes the merge itself into the
+database's default graph (every triple once; :data:`MERGED_DEFAULT` in the stamp) and queries
+use that. The default graph is never a named graph, so ``GRAPH ?g`` patterns, dumps and the
+counts per graph are unchanged; the database holds about twice the quads.
 """
 
 from __future__ import annotations
@@ -55,6 +63,8 @@ from server.store import (
 CURRENT = "current"
 VERSIONS = "versions"
 STAMP = "stamp.json"
+#: Stamp key: this version's default graph holds the RDF merge of all its named graphs.
+MERGED_DEFAULT = "default_graph_is_merge"
 DATABASE = "oxigraph"
 #: How many versions stay on disk (the current one and the one before).
 KEEP_VERSIONS = 2
@@ -113,8 +123,10 @@ class _ToOx:
             return ox.Literal(str(node))
         raise TypeError(f"cannot store {node!r}")
 
-    def quads(self, graph: Graph, graph_iri: str) -> Iterator[ox.Quad]:
-        name = ox.NamedNode(graph_iri)
+    def quads(self, graph: Graph, graph_iri: str | None) -> Iterator[ox.Quad]:
+        """The triples of ``graph`` as quads in the graph named ``graph_iri`` (``None``: the
+        default graph)."""
+        name = ox.DefaultGraph() if graph_iri is None else ox.NamedNode(graph_iri)
         for subject, predicate, obj in graph:
             yield ox.Quad(self.term(subject), self.term(predicate), self.term(obj), name)
 
@@ -378,7 +390,8 @@ class EmbeddedStore:
                 self.memory_quads > 0
                 and self.read_only
                 and self._copying != (str(target), pid)
-                and int((stamp or {}).get("triples") or 0) <= self.memory_quads
+                and int((stamp or {}).get("quads") or (stamp or {}).get("triples") or 0)
+                <= self.memory_quads
             ):
                 self._copying = (str(target), pid)
                 threading.Thread(
@@ -418,9 +431,17 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(str(error)) from error
 
+    def _default_graph(self) -> dict[str, Any]:
+        """Query options for the default graph: the merge stored by the build, or pyoxigraph's
+        union of all graphs in a version written before the merge was stored."""
+        current = self._current()
+        if current is not None and (current[2] or {}).get(MERGED_DEFAULT):
+            return {}
+        return {"use_default_graph_as_union": True}
+
     def count(self, graph: str | None = None) -> int:
         sparql = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        options: dict[str, Any] = {"use_default_graph_as_union": True}
+        options = self._default_graph()
         if graph is not None:
             options = {"default_graph": [ox.NamedNode(graph)]}
         try:
@@ -443,12 +464,12 @@ class EmbeddedStore:
         cannot interrupt a query; the web server's worker timeout bounds a runaway query."""
         del timeout
         options: dict[str, Any] = {}
-        # None means "not given": the union of all graphs is the default graph and every named
+        # None means "not given": the merge of all graphs is the default graph and every named
         # graph is available; an empty sequence means an empty default graph / no named graphs.
         if default_graph_uris is not None:
             options["default_graph"] = [_graph_name(iri) for iri in default_graph_uris]
         else:
-            options["use_default_graph_as_union"] = True
+            options.update(self._default_graph())
         if named_graph_uris is not None:
             options["named_graphs"] = [_graph_name(iri) for iri in named_graph_uris]
         if bindings:
@@ -492,12 +513,14 @@ class EmbeddedStore:
             folder = versions / name
             folder.mkdir()
             try:
-                counts = self._write(folder / DATABASE, graphs)
+                counts, quads = self._write(folder / DATABASE, graphs)
                 stamp = {
                     "data_version": data_version,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "graphs": counts,
                     "triples": sum(counts.values()),
+                    "quads": quads,
+                    MERGED_DEFAULT: True,
                     "metadata": dict(metadata or {}),
                 }
                 (folder / STAMP).write_text(
@@ -510,14 +533,19 @@ class EmbeddedStore:
             self._prune(keep=name)
 
     @staticmethod
-    def _write(database: Path, graphs: Mapping[str, Graph]) -> dict[str, int]:
+    def _write(database: Path, graphs: Mapping[str, Graph]) -> tuple[dict[str, int], int]:
+        """Write ``graphs`` and their merge as the default graph; the triples per graph and
+        the number of quads in the database."""
         convert = _ToOx()
         counts: dict[str, int] = {}
         try:
             db = ox.Store(str(database))
             for iri, graph in graphs.items():
                 db.bulk_extend(convert.quads(graph, iri))
+                # The default graph is a set: a triple of several graphs is stored once.
+                db.bulk_extend(convert.quads(graph, None))
                 counts[iri] = len(graph)
+            quads = len(db)
             db.flush()
             db.optimize()
         except (OSError, ValueError) as error:
@@ -527,7 +555,7 @@ class EmbeddedStore:
             # Close RocksDB before anyone opens the folder read-only.
             db = None
             gc.collect()
-        return counts
+        return counts, quads
 
     def _swap(self, name: str) -> None:
         temporary = self.path / f".{CURRENT}-{uuid.uuid4().hex}"
