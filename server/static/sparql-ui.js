@@ -109,5 +109,38 @@
     });
     button.disabled = false;
   });
+  /**
+   * Accessibility repairs of YASGUI's own markup (WCAG 2.1 A/AA as axe-core checks them),
+   * applied again whenever YASGUI draws something new (a tab, a results table):
+   *  - the editor's input, the endpoint field and the rows-per-page choice get a name;
+   *  - the editor's scroll area can be reached by keyboard;
+   *  - the "+" (new tab) button moves out of the tab list, which may only hold tabs; its
+   *    empty wrapper stays, because YASGUI inserts new tabs before it.
+   * Colours with too little contrast are overridden in sparql-ui.css.
+   */
+  const names = [
+    [".yasqe .CodeMirror textarea", "SPARQL-vraag (query)"],
+    ["input.autocomplete", "Adres van het SPARQL-endpoint (endpoint URL)"],
+    ["select.tableSizer", "Rijen per pagina (rows per page)"],
+  ];
+  function repairAccessibility() {
+    names.forEach(([selector, name]) => {
+      root.querySelectorAll(selector).forEach((element) => {
+        if (!element.hasAttribute("aria-label")) {
+          element.setAttribute("aria-label", name);
+        }
+      });
+    });
+    root.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach((scroller) => {
+      scroller.setAttribute("tabindex", "0");
+      scroller.setAttribute("aria-label", "SPARQL-vraag, scrollen (query, scroll)");
+    });
+    root.querySelectorAll("[role='tablist'] button.addTab").forEach((button) => {
+      button.closest("[role='tablist']").insertAdjacentElement("afterend", button);
+    });
+  }
+  repairAccessibility();
+  new MutationObserver(repairAccessibility).observe(root, { childList: true, subtree: true });
+
   window.regiograafYasgui = yasgui;
 })();
