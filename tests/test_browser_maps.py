@@ -258,6 +258,7 @@ def test_value_chain_links_filter_the_map_in_a_static_export(
     assert page.input_value("#f-schakel") == "data"
     assert page.is_visible("#trekker")
     assert "Alleen projecten die Rotterdam trekt" in page.inner_text("#trekker")
+    assert "only projects led by Rotterdam" in page.inner_text("#trekker .en")
     # Without a query string: everything.
     page.goto(exported_maps + "kaart/projecten.html", wait_until="load")
     page.wait_for_selector("#kaart[data-geladen='true']")
@@ -302,7 +303,13 @@ def test_query_ui_stays_accessible_with_tabs_and_results(
     page.wait_for_selector(".yasqe .CodeMirror")
     assert page.locator("[role='tablist'] button").count() == 0
     page.click("button.addTab")
-    assert page.locator("[role='tab']").count() == 2
+    tabs = page.locator("[role='tab']")
+    assert tabs.count() == 2
+    # Arrow keys move between the tabs (and only the tabs), both ways round.
+    tabs.nth(1).focus()
+    for key, expected in (("ArrowRight", 0), ("ArrowRight", 1), ("ArrowLeft", 0)):
+        page.keyboard.press(key)
+        assert tabs.nth(expected).evaluate("t => t === document.activeElement"), key
     page.locator(".yasqe_queryButton:visible").click()  # in the new tab
     page.locator(".yasr table tbody tr:visible").first.wait_for()
     assert violations(page) == []

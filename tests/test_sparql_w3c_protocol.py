@@ -169,10 +169,12 @@ UPSTREAM_MERGE = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=UPSTREAM_MERGE)
 def test_default_graph_of_two_graphs_is_their_rdf_merge(
     server: RunningServer, built_store: BuiltStore
 ) -> None:
+    merged = distinct_triples(built_store, MUNICIPALITIES, ORGANISATIONS)
+    total = built_store.store.count(MUNICIPALITIES) + built_store.store.count(ORGANISATIONS)
+    assert merged < total, "the two graphs should share triples for this test to mean anything"
     rows = select(
         server,
         [
@@ -181,7 +183,9 @@ def test_default_graph_of_two_graphs_is_their_rdf_merge(
             ("default-graph-uri", ORGANISATIONS),
         ],
     )
-    assert int(rows[0]["n"]) == distinct_triples(built_store, MUNICIPALITIES, ORGANISATIONS)
+    if int(rows[0]["n"]) == total:
+        pytest.xfail(UPSTREAM_MERGE)
+    assert int(rows[0]["n"]) == merged
 
 
 def test_union_default_graph_is_the_rdf_merge_of_all_graphs(

@@ -69,9 +69,10 @@
     var lead = option("gemeente", asked.get("trekker"));
     if (lead && !form.elements.trekker.value) {
       form.elements.trekker.value = asked.get("trekker");
-      document.querySelectorAll("#trekker .naam").forEach(function (name) {
-        name.textContent = lead.textContent.replace(/ \(.*\)$/, "");
-      });
+      // The option reads "Dutch name" or "Dutch name (English name)".
+      var names = /^(.*?)(?: \((.*)\))?$/.exec(lead.textContent.trim());
+      document.querySelector("#trekker > .naam").textContent = names[1];
+      document.querySelector("#trekker .en .naam").textContent = names[2] || names[1];
       document.getElementById("trekker-filter").hidden = false;
     }
 

@@ -140,7 +140,42 @@
     });
   }
   repairAccessibility();
-  new MutationObserver(repairAccessibility).observe(root, { childList: true, subtree: true });
+  // Once per frame at most: the editor changes the page on every key stroke.
+  let repairPending = false;
+  new MutationObserver(() => {
+    if (!repairPending) {
+      repairPending = true;
+      window.requestAnimationFrame(() => {
+        repairPending = false;
+        repairAccessibility();
+      });
+    }
+  }).observe(root, { childList: true, subtree: true });
+
+  // Arrow keys move between the tabs only. YASGUI's own handler counts every child of the
+  // tab list, the emptied wrapper of the "+" button too, and fails on it; this one runs
+  // first (capture) and stops the event.
+  root.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") {
+        return;
+      }
+      const list = event.target.closest ? event.target.closest("[role='tablist']") : null;
+      const tabs = list ? Array.from(list.querySelectorAll("[role='tab']")) : [];
+      const index = tabs.indexOf(event.target);
+      if (index < 0) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      const step = event.key === "ArrowRight" ? 1 : -1;
+      const next = tabs[(index + step + tabs.length) % tabs.length];
+      tabs.forEach((tab) => tab.setAttribute("tabindex", tab === next ? "0" : "-1"));
+      next.focus();
+    },
+    true,
+  );
 
   window.regiograafYasgui = yasgui;
 })();

@@ -372,8 +372,9 @@ class EmbeddedStore:
             pid,
         )
 
-    def _database(self) -> ox.Store:
-        current = self._current()
+    def _database(self, current: tuple[str, Path, dict[str, Any] | None] | None = None) -> ox.Store:
+        """The database of the current version (or of ``current``, resolved by the caller)."""
+        current = current or self._current()
         if current is None:
             raise StoreMissing(f"no store at {self.path}; run `regiograaf build`")
         _, target, stamp = current
@@ -431,21 +432,24 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(str(error)) from error
 
-    def _default_graph(self) -> dict[str, Any]:
-        """Query options for the default graph: the merge stored by the build, or pyoxigraph's
-        union of all graphs in a version written before the merge was stored."""
+    def _query_target(self) -> tuple[ox.Store, dict[str, Any]]:
+        """The database to query and the options for its default graph, of one version: the
+        merge stored by the build, or pyoxigraph's union of all graphs in a version written
+        before the merge was stored."""
         current = self._current()
-        if current is not None and (current[2] or {}).get(MERGED_DEFAULT):
-            return {}
-        return {"use_default_graph_as_union": True}
+        database = self._database(current)
+        assert current is not None  # _database raised StoreMissing otherwise
+        if (current[2] or {}).get(MERGED_DEFAULT):
+            return database, {}
+        return database, {"use_default_graph_as_union": True}
 
     def count(self, graph: str | None = None) -> int:
         sparql = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        options = self._default_graph()
-        if graph is not None:
-            options = {"default_graph": [ox.NamedNode(graph)]}
         try:
-            solutions = self._database().query(sparql, **options)
+            database, options = self._query_target()
+            if graph is not None:
+                options = {"default_graph": [ox.NamedNode(graph)]}
+            solutions = database.query(sparql, **options)
             return int(next(iter(solutions))["n"].value)
         except OSError as error:
             raise StoreError(str(error)) from error
@@ -463,13 +467,14 @@ class EmbeddedStore:
         """Evaluate ``sparql``. ``timeout`` is accepted for the interface but pyoxigraph
         cannot interrupt a query; the web server's worker timeout bounds a runaway query."""
         del timeout
+        database, default = self._query_target()
         options: dict[str, Any] = {}
         # None means "not given": the merge of all graphs is the default graph and every named
         # graph is available; an empty sequence means an empty default graph / no named graphs.
         if default_graph_uris is not None:
             options["default_graph"] = [_graph_name(iri) for iri in default_graph_uris]
         else:
-            options.update(self._default_graph())
+            options.update(default)
         if named_graph_uris is not None:
             options["named_graphs"] = [_graph_name(iri) for iri in named_graph_uris]
         if bindings:
@@ -480,7 +485,7 @@ class EmbeddedStore:
         if base_iri:
             options["base_iri"] = base_iri
         try:
-            return EmbeddedResult(self._database().query(sparql, **options))
+            return EmbeddedResult(database.query(sparql, **options))
         except (SyntaxError, RuntimeError) as error:
             # pyoxigraph raises RuntimeError for a substitution of an unprojected variable.
             raise QuerySyntaxError(str(error)) from error

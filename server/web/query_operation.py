@@ -171,7 +171,10 @@ class QueryOperation:
     def _examine(self, environ: WSGIEnvironment, method: str) -> _Answer | Refusal | Description:
         body = b""
         if method == "POST":
-            body = get_input_stream(environ, safe_fallback=False).read()
+            try:
+                body = get_input_stream(environ).read()
+            except Exception as error:  # the client's body broke off (e.g. a bad chunk)
+                return Refusal(400, f"The request body could not be read: {error}")
         try:
             parsed = protocol.parse_request(
                 method,
@@ -238,6 +241,22 @@ class QueryOperation:
             time.monotonic() + timeout if timeout > 0 else None,
         ).start()
         try:
+            return self._respond(run, method, offer, version, capped)
+        except BaseException:
+            run.cancel()
+            raise
+
+    def _respond(
+        self,
+        run: QueryRun,
+        method: str,
+        offer: negotiation.Offer | None,
+        version: str,
+        capped: bool,
+    ) -> _Answer | Refusal:
+        """Wait for the query's first piece of output; the response, or why there is none."""
+        timeout = self.settings.query_timeout
+        try:
             first, last = run.next_piece()
         except QueryTimeout:
             return Refusal(
@@ -254,7 +273,7 @@ class QueryOperation:
         headers = [("Content-Type", negotiation.content_type(run.media_type))]
         headers += cache_headers(version)
         if capped:
-            headers.append((MAX_ROWS_HEADER, str(max_rows)))
+            headers.append((MAX_ROWS_HEADER, str(self.settings.max_rows)))
         if last:
             headers.append(("Content-Length", str(len(first))))
         if method == "HEAD":
