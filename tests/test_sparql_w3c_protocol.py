@@ -17,6 +17,7 @@ import http.client
 import io
 import json
 import xml.etree.ElementTree as ET
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -62,14 +63,31 @@ def call(
         connection.close()
 
 
-def select(server: RunningServer, params: list[tuple[str, str]]) -> list[dict[str, str]]:
-    """The rows of a SELECT sent by GET, as plain values."""
-    status, content_type, body = call(server, "GET", params, headers={"Accept": RESULTS_JSON})
+def results(
+    server: RunningServer, params: list[tuple[str, str]], method: str = "GET"
+) -> dict[str, Any]:
+    """The SPARQL JSON results of a query sent by ``GET`` or by a form ``POST``."""
+    if method == "GET":
+        status, content_type, body = call(server, "GET", params, headers={"Accept": RESULTS_JSON})
+    else:
+        status, content_type, body = call(
+            server,
+            "POST",
+            body=urlencode(params).encode(),
+            headers={"Content-Type": FORM, "Accept": RESULTS_JSON},
+        )
     assert status == 200, body
     assert content_type == RESULTS_JSON
+    return json.loads(body)
+
+
+def select(
+    server: RunningServer, params: list[tuple[str, str]], method: str = "GET"
+) -> list[dict[str, str]]:
+    """The rows of a SELECT sent by ``GET`` or by a form ``POST``, as plain values."""
     return [
         {name: cell["value"] for name, cell in row.items()}
-        for row in json.loads(body)["results"]["bindings"]
+        for row in results(server, params, method)["results"]["bindings"]
     ]
 
 
@@ -105,14 +123,7 @@ def test_query_get_post_form_and_post_direct(
 ) -> None:
     total = expected(built_store, COUNT)
     assert select(server, [("query", COUNT)]) == total
-    status, content_type, body = call(
-        server,
-        "POST",
-        body=urlencode({"query": COUNT}).encode(),
-        headers={"Content-Type": FORM, "Accept": RESULTS_JSON},
-    )
-    assert (status, content_type) == (200, RESULTS_JSON)
-    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == total[0]["n"]
+    assert select(server, [("query", COUNT)], "POST") == total
     status, content_type, body = call(
         server,
         "POST",
@@ -147,17 +158,7 @@ def test_query_dataset_default_graphs(server: RunningServer, method: str) -> Non
         ((ORGANISATIONS, STATUSES), False),
     ):
         params = [("query", IN_BOTH)] + [("default-graph-uri", g) for g in graphs]
-        if method == "GET":
-            status, _, body = call(server, "GET", params, headers={"Accept": RESULTS_JSON})
-        else:
-            status, _, body = call(
-                server,
-                "POST",
-                body=urlencode(params).encode(),
-                headers={"Content-Type": FORM, "Accept": RESULTS_JSON},
-            )
-        assert status == 200, body
-        assert json.loads(body)["boolean"] is answer, graphs
+        assert results(server, params, method)["boolean"] is answer, graphs
 
 
 UPSTREAM_MERGE = (
@@ -198,18 +199,7 @@ def test_union_default_graph_is_the_rdf_merge_of_all_graphs(
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_query_dataset_named_graphs(server: RunningServer, method: str) -> None:
     params = [("query", NAMED), ("named-graph-uri", STATUSES), ("named-graph-uri", CHALLENGES)]
-    if method == "GET":
-        rows = select(server, params)
-    else:
-        status, _, body = call(
-            server,
-            "POST",
-            body=urlencode(params).encode(),
-            headers={"Content-Type": FORM, "Accept": RESULTS_JSON},
-        )
-        assert status == 200, body
-        rows = [{"g": row["g"]["value"]} for row in json.loads(body)["results"]["bindings"]]
-    assert rows == [{"g": CHALLENGES}, {"g": STATUSES}]
+    assert select(server, params, method) == [{"g": CHALLENGES}, {"g": STATUSES}]
 
 
 def test_query_dataset_full(server: RunningServer, built_store: BuiltStore) -> None:
@@ -417,7 +407,4 @@ def test_updates_are_refused_in_every_form_and_change_nothing(
     for status, _, body in attempts:
         assert 400 <= status < 500, body
     assert select(server, [("query", COUNT)]) == before
-    status, _, body = call(
-        server, "GET", [("query", "ASK { <urn:x:a> ?p ?o }")], headers={"Accept": RESULTS_JSON}
-    )
-    assert json.loads(body)["boolean"] is False
+    assert results(server, [("query", "ASK { <urn:x:a> ?p ?o }")])["boolean"] is False
