@@ -26,7 +26,8 @@ servers need and flattens the differences between them.
 
 Data sets:
 
-- ``real``: the project itself, built with :func:`server.build.build` (validation and OWL RL
+- ``real``: the project itself, built with :func:`server.build.pipeline.build` (validation and
+OWL RL
   inference included) into ``<work>/real/store``;
 - ``generated``: a copy of the project (``<work>/generated/root``) plus ``--projects``
   generated projects (``benchmarks/generate_projects.py``; a sample of them is validated with
@@ -84,9 +85,9 @@ from typing import Any
 
 from rdflib import Graph
 
-from server.build import META_GRAPH, build, data_version, meta_graph
+from server.build.pipeline import META_GRAPH, build, data_version, meta_graph
+from server.build.sources import discover
 from server.settings import PROJECT_ROOT, load_settings
-from server.sources import discover
 from server.store.embedded import EmbeddedStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

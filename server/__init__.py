@@ -1,5 +1,5 @@
 """Regiograaf: the knowledge graph of the MRDH digital strategy."""
 
-from server.app import create_app
+from server.web.app import create_app
 
 __all__ = ["create_app"]

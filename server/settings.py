@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from server.prefixes import DATA_BASE
+from server.rdf.namespaces import DATA_BASE
 
 #: The project root: the folder that holds ontology/, data/, shapes/ and queries/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """The canned-query fixture: ``tests/data/queries/*.ttl`` built into a store by the real build.
 
 A project root is assembled in a temporary folder: the repository's ontology, shapes and
-queries, and the fixture files as its only data. :func:`server.build.build` then parses,
+queries, and the fixture files as its only data. :func:`server.build.pipeline.build` then parses,
 validates (a fixture that does not conform fails here), infers and loads it, exactly as for
 the real data, so every canned query can be checked against a small, exactly known answer.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from server.build import build
-from server.reports import render
+from server.build.pipeline import build
+from server.build.reports import render
 from server.settings import load_settings
 from tests.support import BuiltStore, EmbeddedStore
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from server.build import build
+from server.build.pipeline import build
 from server.settings import load_settings
 from server.store.embedded import EmbeddedStore
 from tests.support import BuiltStore, RunningServer, copy_project, start_server, stop_server
@@ -43,7 +43,7 @@ def live_server(
 @pytest.fixture(scope="session")
 def site_app(built_store: BuiltStore) -> Flask:
     """The Flask app (test client via ``site_app.test_client()``) on the built store."""
-    from server.app import create_app
+    from server.web.app import create_app
 
     return create_app(built_store.settings)
 

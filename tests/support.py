@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.build import BuildResult
+from server.build.pipeline import BuildResult
 from server.settings import Settings, load_settings
 from server.store.embedded import EmbeddedStore
 

@@ -10,8 +10,8 @@ from types import ModuleType
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
+from server.build.validation import validate_files
 from server.settings import load_settings
-from server.validation import validate_files
 
 RG = Namespace("https://w3id.org/regiograaf/def#")
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate_projects.py"

@@ -225,8 +225,8 @@ def exported_maps(
 ) -> Iterator[str]:
     """``regiograaf export`` of the map fixture, served by a plain static file server (which
     ignores query strings)."""
-    from server.app import create_app
-    from server.export import export
+    from server.publish.export import export
+    from server.web.app import create_app
 
     folder = tmp_path_factory.mktemp("maps-export") / "site"
     files = http.server.ThreadingHTTPServer(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from server.canned import (
+from server.canned.headers import (
     PARAMETER_TYPES,
     VIEWS,
     CannedQuery,
@@ -24,7 +24,7 @@ from server.canned import (
     load_canned_queries,
     parse_canned_query,
 )
-from server.canned_results import run_canned_query
+from server.canned.running import run_canned_query
 from server.settings import load_settings
 from tests.conftest import BuiltStore
 

@@ -8,8 +8,8 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from server.sparql_scan import ScanError, projection, query_form, where_group_start
 from server.store.embedded import EmbeddedStore
+from server.store.scan import ScanError, projection, query_form, where_group_start
 from server.store.values import InvalidTerm, sparql_term, values_block, with_values
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -14,8 +14,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH
 from werkzeug.exceptions import HTTPException
 
-from server.app import create_app
-from server.layers import LAYERS
+from server.maps.layers import LAYERS
+from server.web.app import create_app
 from tests.support import BuiltStore
 
 SHAPES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "shapes"
@@ -273,7 +273,7 @@ def test_unusable_catalog_settings_are_a_clear_503(
 def test_a_registered_layer_becomes_a_geojson_distribution(
     built_store: BuiltStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A layer the app serves and registers in server/layers.py (as the maps do)."""
+    """A layer the app serves and registers in server/maps/layers.py (as the maps do)."""
     app = create_app(built_store.settings)
     app.add_url_rule(
         "/kaart/proef.geojson",

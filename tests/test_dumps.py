@@ -10,7 +10,7 @@ from flask import Flask
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from server.dumps import DUMPS
+from server.publish.dumps import DUMPS
 from tests.support import BuiltStore
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from server.app import create_app
 from server.settings import load_settings
+from server.web.app import create_app
 
 
 @pytest.fixture

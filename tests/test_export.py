@@ -23,8 +23,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, VOID
 from werkzeug.exceptions import HTTPException
 
-from server.export import MARKER, prepare
-from server.resources import IriMap
+from server.linkeddata.describe import IriMap
+from server.publish.export import MARKER, prepare
 from tests.support import BuiltStore, free_port, get, regiograaf_command
 
 SERVICE_URL = "https://example.org/regiograaf/"

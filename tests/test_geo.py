@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from server.build.boundaries import GeoError, read_boundaries, to_wkt
+from server.build.validation import validate_files
+from server.canned.formats import parse_wkt
 from server.cli import main
-from server.geo import GeoError, read_boundaries, to_wkt
-from server.result_formats import parse_wkt
 from server.settings import load_settings
-from server.validation import validate_files
 from tests.conftest import SHARED_GEO
 from tests.support import copy_project
 

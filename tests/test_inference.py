@@ -1,4 +1,4 @@
-"""OWL RL inference keeps useful entailments only (server.inference)."""
+"""OWL RL inference keeps useful entailments only (server.build.inference)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from server.inference import infer, infer_with_messages, is_useful
+from server.build.inference import infer, infer_with_messages, is_useful
 
 RG = Namespace("https://w3id.org/regiograaf/def#")
 ID = "https://w3id.org/regiograaf/id/"

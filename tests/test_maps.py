@@ -15,10 +15,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.app import create_app
-from server.export import export
-from server.layers import LAYERS
+from server.maps.layers import LAYERS
+from server.publish.export import export
 from server.settings import load_settings
+from server.web.app import create_app
 from tests.conftest import BuiltStore
 
 PROJECT = "https://w3id.org/regiograaf/id/project/voorbeeld-kaarttest-"
@@ -292,7 +292,7 @@ def test_canned_queries_give_one_point_per_municipality_with_boundaries(
     maps_store: BuiltStore, name: str
 ) -> None:
     """With boundaries imported a municipality has two geometries; the queries keep the point."""
-    from server.canned_results import run_canned_query
+    from server.canned.running import run_canned_query
 
     result = run_canned_query(
         name, store=maps_store.store, settings=maps_store.settings, cache=None

@@ -1,10 +1,10 @@
-"""Content negotiation (server/web/negotiation.py): Accept with q-values, format=, aliases."""
+"""Content negotiation (server/http/negotiation.py): Accept with q-values, format=, aliases."""
 
 from __future__ import annotations
 
 import pytest
 
-from server.web import negotiation as n
+from server.http import negotiation as n
 
 
 def test_parse_accept_reads_quality_and_skips_malformed_elements() -> None:

@@ -17,7 +17,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV
 from rdflib.plugins.sparql import prepareQuery
 
-from server.canned import parse_canned_query
+from server.canned.headers import parse_canned_query
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology" / "regiograaf.ttl"

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from server.app import create_app
-from server.canned_results import canned_queries
-from server.openapi import operation_id
+from server.canned.openapi import operation_id
+from server.canned.running import canned_queries
+from server.web.app import create_app
 from server.web.assets import missing_assets
 from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from server.canned_results import canned_queries, run_canned_query
+from server.canned.running import canned_queries, run_canned_query
 from tests.conftest import BuiltStore, RunningServer
 from tests.test_browser_sparql_ui import ARTIFACTS, PageWatch, browser, page  # noqa: F401 - fixtures
 from tests.test_resources_browser import axe_violations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from server.result_formats import (
+from server.canned.formats import (
     WktError,
     parse_sparql_json,
     parse_wkt,

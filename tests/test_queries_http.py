@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.app import create_app
-from server.canned_results import RESULTS, canned_queries, run_canned_query
-from server.result_formats import parse_sparql_json
+from server.canned.formats import parse_sparql_json
+from server.canned.running import RESULTS, canned_queries, run_canned_query
+from server.web.app import create_app
 from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore
 

@@ -15,15 +15,15 @@ from typing import Any
 import pytest
 from rdflib import Literal, URIRef
 
-from server.canned import ParameterError
-from server.canned_results import (
+from server.canned.cache import ResultsCache
+from server.canned.headers import ParameterError
+from server.canned.running import (
     CannedResult,
     UnknownQuery,
     bound_sparql,
     canned_queries,
     run_canned_query,
 )
-from server.results_cache import ResultsCache
 from server.store.values import values_block
 from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore

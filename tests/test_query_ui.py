@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.app import create_app
-from server.prefixes import VOCABULARIES, query_prefixes
+from server.rdf.namespaces import VOCABULARIES, query_prefixes
 from server.settings import load_settings
+from server.web.app import create_app
 from server.web.assets import ASSETS, MAX_AGE, missing_assets
 from tests.conftest import BuiltStore
 

@@ -14,10 +14,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
-from server.app import create_app
-from server.build import build
-from server.resources import IriMap
+from server.build.pipeline import build
+from server.linkeddata.describe import IriMap
 from server.settings import load_settings
+from server.web.app import create_app
 from tests.support import BuiltStore, RunningServer, copy_project
 
 BASE = "https://w3id.org/regiograaf/"

@@ -83,8 +83,8 @@ def test_serve_builds_a_missing_store(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", ["/health", "/"])
 def test_no_store_is_503(tmp_path: Path, path: str) -> None:
-    from server.app import create_app
     from server.settings import load_settings
+    from server.web.app import create_app
 
     client = create_app(load_settings(store=tmp_path / "missing")).test_client()
     assert client.get(path).status_code == 503
@@ -92,8 +92,8 @@ def test_no_store_is_503(tmp_path: Path, path: str) -> None:
 
 def test_gunicorn_control_socket_is_disabled(tmp_path: Path) -> None:
     """Parallel servers must not share ~/.gunicorn/gunicorn.ctl."""
-    from server.gunicorn_app import RegiograafApplication
     from server.settings import load_settings
+    from server.web.gunicorn_app import RegiograafApplication
 
     application = RegiograafApplication(load_settings(store=tmp_path / "store"))
     assert application.cfg is not None

@@ -67,7 +67,7 @@ def test_server_defaults_suit_the_machine(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_gunicorn_access_log_follows_the_setting(tmp_path: Path):
-    from server.gunicorn_app import RegiograafApplication
+    from server.web.gunicorn_app import RegiograafApplication
 
     quiet = RegiograafApplication(load_settings(store=tmp_path / "store", access_log=""))
     assert quiet.cfg is not None

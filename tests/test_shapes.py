@@ -23,7 +23,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from server.validation import validate_files
+from server.build.validation import validate_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "data" / "shapes"
@@ -243,9 +243,9 @@ def fixture_groups() -> list[list[str]]:
     "names", fixture_groups(), ids=lambda names: names[0].rsplit("-", 1)[-1].removesuffix(".ttl")
 )
 def test_fixture_findings_and_lines_via_server_validation(names):
-    """Through server.validation: the same results, no unknown terms, and every
+    """Through server.build.validation: the same results, no unknown terms, and every
     finding's line holds the offending property, or the focus subject when the property is
-    missing. server.validation names a SPARQL rule by its constraint (<shape>-sparql)."""
+    missing. server.build.validation names a SPARQL rule by its constraint (<shape>-sparql)."""
     report = validate_files([FIXTURES / name for name in names], ROOT)
     assert [r.file.name for r in report.files] == names
     for result in report.files:

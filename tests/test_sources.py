@@ -1,4 +1,4 @@
-"""Discovery of source files and their graph IRIs (server.sources)."""
+"""Discovery of source files and their graph IRIs (server.build.sources)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.sources import (
+from server.build.sources import (
     GRAPH_BASE,
     data_sources,
     discover,

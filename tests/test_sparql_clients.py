@@ -1,6 +1,6 @@
 """/sparql against real SPARQL clients (SPARQLWrapper, rdflib's SPARQLStore) over HTTP.
 
-The server is the real one: gunicorn running :class:`server.gunicorn_app.RegiograafApplication`
+The server is the real one: gunicorn running :class:`server.web.gunicorn_app.RegiograafApplication`
 on a free port of 127.0.0.1, serving a small store with known content (the one of
 ``tests/test_sparql_protocol.py``), so the answers can be checked exactly.
 """
@@ -52,7 +52,7 @@ CONSTRUCT = f"PREFIX ex: <{EX}> CONSTRUCT {{ ?s ex:label ?l }} WHERE {{ ?s ex:la
 
 _SERVE = """
 import sys
-from server.gunicorn_app import RegiograafApplication
+from server.web.gunicorn_app import RegiograafApplication
 from server.settings import load_settings
 
 settings = load_settings(store=sys.argv[1], host="127.0.0.1", port=int(sys.argv[2]), workers=2)

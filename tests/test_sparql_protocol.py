@@ -1,5 +1,5 @@
-"""/sparql: the SPARQL 1.1 Protocol query operation (server/web/query_operation.py,
-server/web/sparql.py, server/sparql_protocol.py), with Flask's test client over a small store
+"""/sparql: the SPARQL 1.1 Protocol query operation (server/sparql/operation.py,
+server/web/sparql.py, server/sparql/protocol.py), with Flask's test client over a small store
 built with the store API.
 
 The store holds two named graphs with known content, so every count below is exact.
@@ -22,11 +22,13 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
-from server import sparql_protocol as protocol
-from server.app import create_app
 from server.settings import Settings, load_settings
+from server.sparql import operation as query_operation
+from server.sparql import protocol as protocol
+from server.sparql import runs as query_runs
 from server.store.embedded import EmbeddedStore
-from server.web import query_operation, query_runs, sparql
+from server.web import sparql
+from server.web.app import create_app
 
 EX = "http://example.org/"
 G1 = "https://w3id.org/regiograaf/graph/test/een"

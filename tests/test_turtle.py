@@ -1,4 +1,5 @@
-"""Strict Turtle parsing (server.turtle): syntax errors with exact positions, and the line index."""
+"""Strict Turtle parsing (server.build.turtle): syntax errors with exact positions, and the
+line index."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle, parse_turtle_text
 from server.settings import PROJECT_ROOT
-from server.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle, parse_turtle_text
 
 SYNTAX = Path(__file__).parent / "data" / "syntax"
 EXPECTED = json.loads((SYNTAX / "expected.json").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Validation (server.validation): findings per file with line, path, value and nl/en text."""
+"""Validation (server.build.validation): findings per file with line, path, value and nl/en text."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from server.build.turtle import TurtleSyntaxError
+from server.build.validation import Finding, ValidationReport, validate_files
 from server.settings import PROJECT_ROOT
-from server.turtle import TurtleSyntaxError
-from server.validation import Finding, ValidationReport, validate_files
 
 HERE = Path(__file__).parent / "data" / "validation"
 ROOT = HERE / "root"  # a tiny ontology, shapes and reference data

@@ -10,10 +10,10 @@ import argparse
 import sys
 from typing import TextIO
 
-from server.build import BuildResult, build
-from server.reports import render
+from server.build.pipeline import BuildResult, build
+from server.build.reports import render
+from server.build.sources import MissingSourcesError
 from server.settings import load_settings
-from server.sources import MissingSourcesError
 from server.store import StoreError
 
 

@@ -2,7 +2,8 @@
 
 Builds the store first when it is missing or stale (like ``serve``), then writes every page,
 the ontology documentation, the dumps, the DCAT catalog, VoID and the sitemap into DIR
-(:mod:`server.export`). Exit codes: 0 written; 1 the build failed or some internal link could
+(:mod:`server.publish.export`). Exit codes: 0 written; 1 the build failed or some internal link
+could
 not be exported (each is listed); 2 an internal error.
 """
 
@@ -12,13 +13,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from server.app import create_app
-from server.build import build
+from server.build.pipeline import build
+from server.build.sources import MissingSourcesError
 from server.cli.build import print_result
-from server.export import ExportError, export
+from server.publish.export import ExportError, export
 from server.settings import load_settings
-from server.sources import MissingSourcesError
 from server.store import StoreError
+from server.web.app import create_app
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from server.geo import (
+from server.build.boundaries import (
     DEFAULT_OUTPUT,
     DEFAULT_SOURCE,
     GeoError,

@@ -20,10 +20,10 @@ from typing import TextIO
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from server.canned import ParameterError
-from server.canned_results import UnknownQuery, canned_queries, run_canned_query
-from server.prefixes import query_prefixes
-from server.result_formats import text_table
+from server.canned.formats import text_table
+from server.canned.headers import ParameterError
+from server.canned.running import UnknownQuery, canned_queries, run_canned_query
+from server.rdf.namespaces import query_prefixes
 from server.settings import Settings, load_settings
 from server.store import QuerySyntaxError, Store, StoreError
 

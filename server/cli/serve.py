@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from server.build import build
+from server.build.pipeline import build
+from server.build.sources import MissingSourcesError
 from server.cli.build import print_result
 from server.settings import load_settings
-from server.sources import MissingSourcesError
 from server.store import StoreError
 
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     code = print_result(result)
     if code:
         return code
-    from server.gunicorn_app import RegiograafApplication
+    from server.web.gunicorn_app import RegiograafApplication
 
     print(f"serving http://{settings.host}:{settings.port}/", flush=True)
     RegiograafApplication(settings).run()

@@ -12,11 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from server.reports import FORMATS, render
+from server.build.reports import FORMATS, render
+from server.build.sources import MissingSourcesError, check_root
+from server.build.turtle import TurtleSyntaxError
+from server.build.validation import validate_files
 from server.settings import SettingsError, load_settings
-from server.sources import MissingSourcesError, check_root
-from server.turtle import TurtleSyntaxError
-from server.validation import validate_files
 
 __all__ = ["expand", "register", "run"]
 

@@ -1,6 +1,7 @@
 """The store interface: where the built graph lives and how it is queried.
 
-Nothing outside ``server/store*`` (and the parser in ``server/turtle.py``) imports pyoxigraph or
+Nothing outside ``server/store*`` (and the parser in ``server/build/turtle.py``) imports
+pyoxigraph or
 SPARQLWrapper: the rest of the code talks to a :class:`Store` and gets :class:`QueryResult`
 objects back, which serialise themselves with the engine's own serialisers (no per-row Python
 work on the hot path of the SPARQL endpoint).

@@ -25,14 +25,14 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
-from server.result_formats import parse_sparql_json, to_csv
-from server.sparql_scan import query_form
+from server.canned.formats import parse_sparql_json, to_csv
 from server.store import (
     QueryKind,
     QuerySyntaxError,
     StoreError,
     UnsupportedMediaType,
 )
+from server.store.scan import query_form
 from server.store.values import with_values
 
 __all__ = ["RemoteResult", "RemoteStore"]

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from server.sparql_scan import where_group_start
+from server.store.scan import where_group_start
 
 __all__ = ["InvalidTerm", "sparql_term", "values_block", "with_values"]
 
@@ -90,7 +90,7 @@ def with_values(sparql: str, values: Mapping[str, Sequence[Identifier]]) -> str:
     group graph pattern (the ``WHERE`` clause). An empty ``values`` returns ``sparql`` as is.
 
     Raises :class:`InvalidTerm` for a term that cannot be written and
-    :class:`server.sparql_scan.ScanError` when the query has no ``WHERE`` group.
+    :class:`server.store.scan.ScanError` when the query has no ``WHERE`` group.
     """
     if not values:
         return sparql

@@ -24,7 +24,7 @@ blueprint = Blueprint("assets", __name__)
 #: Where ``npm ci`` installs the packages of ``package.json``.
 NODE_MODULES: Final = PROJECT_ROOT / "node_modules"
 #: The app's own browser files.
-STATIC: Final = Path(__file__).resolve().parent.parent / "static"
+STATIC: Final = Path(__file__).resolve().parent / "static"
 #: One year: asset URLs carry a content hash (:func:`asset_url`).
 MAX_AGE: Final = 365 * 24 * 3600
 

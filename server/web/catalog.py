@@ -2,8 +2,9 @@
 
 The catalog and VoID are RDF (Turtle, JSON-LD, N-Triples, RDF/XML by ``Accept`` or extension);
 the catalog is also an HTML page. Their URLs point at the host that was asked (the static
-export asks with the site's URL). The logic is in :mod:`server.catalog`, :mod:`server.void`
-and :mod:`server.dumps`.
+export asks with the site's URL). The logic is in :mod:`server.publish.catalog`,
+:mod:`server.publish.void`
+and :mod:`server.publish.dumps`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from flask import Blueprint, Response, current_app, make_response, render_templa
 from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-from server import dumps
-from server.catalog import (
+from server.http import negotiation
+from server.linkeddata.describe import RDF_FORMATS, bind_prefixes, serialize_graph, split_extension
+from server.maps.layers import LAYERS
+from server.publish import dumps
+from server.publish.catalog import (
     VCARD,
     CatalogSettingError,
     Layer,
@@ -24,12 +28,9 @@ from server.catalog import (
     catalog_iri,
     dataset_iri,
 )
-from server.export import routable as export_routable
-from server.layers import LAYERS
-from server.resources import RDF_FORMATS, bind_prefixes, serialize_graph, split_extension
+from server.publish.export import routable as export_routable
+from server.publish.void import void_graph
 from server.store import StoreError
-from server.void import void_graph
-from server.web import negotiation
 from server.web.resources import (
     alternates,
     choose_document,

@@ -3,7 +3,7 @@
 
 Every page lists its data as a table too (the text alternative, and what works without
 JavaScript); the maps draw the GeoJSON layers that the page links with
-``<link rel="alternate" type="application/geo+json">``. Logic lives in :mod:`server.maps`.
+``<link rel="alternate" type="application/geo+json">``. Logic lives in :mod:`server.maps.data`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
-from server.alignment_layout import layout
-from server.canned_results import UnknownQuery
-from server.maps import (
+from server.canned.running import UnknownQuery
+from server.http.negotiation import GEOJSON
+from server.linkeddata.describe import IriMap
+from server.maps.alignment_layout import layout
+from server.maps.data import (
     GOAL_LEVELS,
     MATRIX_COLUMNS,
     FilterError,
@@ -31,10 +33,8 @@ from server.maps import (
     project_layer,
     value_chain_matrix,
 )
-from server.resources import IriMap
 from server.settings import Settings
 from server.store import Store, StoreError, StoreMissing, open_store
-from server.web.negotiation import GEOJSON
 from server.web.sparql import error_response
 
 blueprint = Blueprint("maps", __name__)

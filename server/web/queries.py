@@ -7,11 +7,11 @@
   the parameter. The answer is HTML (a form whose choices come from the graph, the view that
   suits the query, and a table linking to the resources), SPARQL JSON, CSV, or GeoJSON for a
   query with a ``?geometry`` column: by extension (``.json``, ``.csv``, ``.geojson``,
-  ``.html``), ``format=`` or ``Accept`` (:data:`server.web.negotiation.CANNED_RESULT`);
-- ``/openapi.json`` is the OpenAPI 3.1 description (:mod:`server.openapi`), ``/api`` the
+  ``.html``), ``format=`` or ``Accept`` (:data:`server.http.negotiation.CANNED_RESULT`);
+- ``/openapi.json`` is the OpenAPI 3.1 description (:mod:`server.canned.openapi`), ``/api`` the
   interactive page for it (Swagger UI from ``node_modules``, no CDN, no inline script).
 
-Answers are cached per data version (:mod:`server.results_cache`); every response carries an
+Answers are cached per data version (:mod:`server.canned.cache`); every response carries an
 ETag for its data version, query, arguments and format, and a matching ``If-None-Match`` is
 answered 304 without running anything. ``Regiograaf-Cache: hit|miss`` says whether the
 answer came from the cache.
@@ -41,20 +41,20 @@ from flask import (
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from server.canned import CannedQuery, Choice, Parameter, ParameterError
-from server.canned_results import (
+from server.canned.formats import WktError, parse_wkt, plain_value
+from server.canned.headers import CannedQuery, Choice, Parameter, ParameterError
+from server.canned.openapi import openapi_document
+from server.canned.running import (
     CannedResult,
     canned_queries,
     check_arguments,
     parameter_choices,
     run_checked,
 )
-from server.openapi import openapi_document
-from server.prefixes import query_prefixes
-from server.result_formats import WktError, parse_wkt, plain_value
+from server.http import negotiation
+from server.rdf.namespaces import query_prefixes
 from server.settings import Settings
 from server.store import Store, StoreError, StoreMissing, open_store
-from server.web import negotiation
 from server.web.sparql import error_response, store_unavailable
 
 blueprint = Blueprint("queries", __name__)

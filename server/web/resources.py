@@ -2,10 +2,10 @@
 
 ``/id/<type>/<ref>`` and ``/graph/<path>`` answer 303 See Other to their page under ``/doc/``.
 A page is HTML for browsers and Turtle, JSON-LD, N-Triples or RDF/XML by ``Accept``
-(:mod:`server.web.negotiation`) or by extension (``.ttl .jsonld .nt .rdf``; ``.html`` for the
+(:mod:`server.http.negotiation`) or by extension (``.ttl .jsonld .nt .rdf``; ``.html`` for the
 page). ``/def/`` documents the ontology and ``/def/<Term>`` each term; ``/shapes/`` likewise for
 the SHACL shapes. An IRI that is not the subject of any statement is a 404 page.
-The logic is in :mod:`server.resources` and :mod:`server.ontology_docs`.
+The logic is in :mod:`server.linkeddata.describe` and :mod:`server.linkeddata.ontology_docs`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from flask import (
     request,
 )
 
-from server import ontology_docs
-from server.export import routable
-from server.layers import LAYERS
-from server.resources import (
+from server.http import negotiation
+from server.linkeddata import ontology_docs
+from server.linkeddata.describe import (
     RDF_FORMATS,
     Description,
     IriMap,
@@ -37,9 +36,10 @@ from server.resources import (
     serialize_graph,
     split_extension,
 )
+from server.maps.layers import LAYERS
+from server.publish.export import routable
 from server.settings import Settings
 from server.store import Store, StoreError, open_store
-from server.web import negotiation
 from server.web.sparql import error_response, store_unavailable
 
 blueprint = Blueprint("resources", __name__)
@@ -52,7 +52,7 @@ RESOURCE = negotiation.Offer(
 )
 #: The document a hash namespace (``def``, ``shapes``) dereferences to, by source folder.
 NAMESPACE_SOURCES = {"def": "ontology", "shapes": "shapes"}
-#: The layer of municipality areas (registered by the maps in :mod:`server.layers`).
+#: The layer of municipality areas (registered by the maps in :mod:`server.maps.layers`).
 MUNICIPALITIES_LAYER = "/kaart/gemeenten.geojson"
 
 
@@ -182,7 +182,7 @@ def render_page(description: Description, path: str, **extra: object) -> str:
 
 def context_layer() -> str | None:
     """The municipalities' map layer, drawn under the point on a resource's small map, when
-    the app serves it (:mod:`server.layers`)."""
+    the app serves it (:mod:`server.maps.layers`)."""
     for path, _, _ in LAYERS:
         if path == MUNICIPALITIES_LAYER and routable(current_app, path):
             return path

@@ -1,11 +1,11 @@
 """``/sparql``: the query UI, the service description, and the errors of the query operation.
 
 The queries themselves are answered in front of Flask, by
-:class:`server.web.query_operation.QueryOperation` (plain WSGI, for speed): it parses the
+:class:`server.sparql.operation.QueryOperation` (plain WSGI, for speed): it parses the
 request, runs the query and streams the engine's bytes. What it does not answer comes to the
-route here through the WSGI environ: a :class:`~server.web.query_operation.Refusal`, rendered
+route here through the WSGI environ: a :class:`~server.sparql.operation.Refusal`, rendered
 by :func:`error_response` as HTML, JSON or plain text like every other error of the app, or a
-:class:`~server.web.query_operation.Description` (no query): the SPARQL 1.1 Service
+:class:`~server.sparql.operation.Description` (no query): the SPARQL 1.1 Service
 Description, or YASGUI for a browser. ``OPTIONS`` (CORS preflight) is answered here too.
 """
 
@@ -29,12 +29,11 @@ from flask import (
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 
-from server.canned import CannedQuery, load_canned_queries
-from server.prefixes import query_prefixes
+from server.canned.headers import CannedQuery, load_canned_queries
+from server.http import negotiation
+from server.rdf.namespaces import query_prefixes
 from server.settings import Settings
-from server.store import Store, StoreError
-from server.web import negotiation
-from server.web.query_operation import (
+from server.sparql.operation import (
     ALLOWED_METHODS,
     HANDOFF,
     SHARED_HEADERS,
@@ -44,6 +43,7 @@ from server.web.query_operation import (
     not_acceptable,
     store_refusal,
 )
+from server.store import Store, StoreError
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -115,7 +115,7 @@ def _cacheable(response: Response, version: str) -> Response:
 @blueprint.after_request
 def _shared_headers(response: Response) -> Response:
     """CORS (any origin may query) and ``Vary: Accept`` on every ``/sparql`` response Flask
-    sends (:class:`~server.web.query_operation.QueryOperation` adds them to its own)."""
+    sends (:class:`~server.sparql.operation.QueryOperation` adds them to its own)."""
     for name, value in SHARED_HEADERS:
         if name == "Vary" and "Vary" in response.headers:
             response.vary.add(value)
@@ -174,7 +174,8 @@ def _canned(folder: Path) -> tuple[CannedQuery, ...]:
 
 def query_page() -> str:
     """The HTML query UI: YASGUI on this endpoint, the Regiograaf prefixes preloaded and the
-    canned queries (``queries/*.rq``) as one-click examples (``server/templates/sparql.html``)."""
+    canned queries (``queries/*.rq``) as one-click examples
+    (``server/web/templates/sparql.html``)."""
     settings = _settings()
     examples = _canned(settings.root / "queries")
     prefixes = query_prefixes(settings.base_iri)

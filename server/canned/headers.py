@@ -31,7 +31,7 @@ one space) removed they form a YAML mapping (the grlc decorator style)::
 The header is parsed once into a frozen :class:`CannedQuery` with a tuple of frozen
 :class:`Parameter`; the SPARQL text is everything after the header. Prefixed names in the
 header (``class``, ``scheme``, IRI defaults) use the query's own ``PREFIX`` lines, then the
-Regiograaf prefixes (:func:`server.prefixes.query_prefixes`). A header that is not valid YAML,
+Regiograaf prefixes (:func:`server.rdf.namespaces.query_prefixes`). A header that is not valid YAML,
 not a mapping, has a key or value this module does not know, or declares a parameter the
 query does not use raises :class:`CannedQueryError`, which names the file and the line.
 Only the top folder is read by :func:`load_canned_queries`: ``queries/qc/`` holds quality
@@ -64,8 +64,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from server.prefixes import query_prefixes
-from server.sparql_scan import ScanError, projection, tokens
+from server.rdf.namespaces import query_prefixes
+from server.store.scan import ScanError, projection, tokens
 
 __all__ = [
     "HEADER_PREFIX",

@@ -8,7 +8,8 @@
 ``projecten.csv``      one row per project (the engine's SPARQL CSV results)
 =====================  ==============================================================
 
-The DCAT catalog (:mod:`server.catalog`) describes exactly these files (:data:`DUMPS`). A dump
+The DCAT catalog (:mod:`server.publish.catalog`) describes exactly these files (:data:`DUMPS`).
+A dump
 is made once per data version and process and kept in memory (the graph is small: thousands
 of triples, not millions).
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, URIRef
 
-from server.resources import IriMap, bind_prefixes
+from server.linkeddata.describe import IriMap, bind_prefixes
 from server.store import Store
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"

@@ -24,8 +24,8 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Final
 
+from server.http import negotiation
 from server.store import QueryResult, Store
-from server.web import negotiation
 
 #: Name of the threads that run queries.
 QUERY_THREAD_NAME: Final = "sparql-query"

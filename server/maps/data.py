@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from server.canned_results import run_canned_query
-from server.resources import IriMap
-from server.result_formats import WktError, parse_wkt
+from server.canned.formats import WktError, parse_wkt
+from server.canned.running import run_canned_query
+from server.linkeddata.describe import IriMap
 from server.settings import Settings
 from server.store import Store
 

@@ -2,9 +2,9 @@
 
 A lookup costs the engine about 0.05 ms; Flask's request and response machinery around it cost
 three times that (docs/performance.md). So :class:`QueryOperation`, installed by
-:func:`server.app.create_app` as WSGI middleware, answers every ``/sparql`` request that carries
-a query itself: it parses the request (:mod:`server.sparql_protocol`), negotiates the format,
-runs the query (:class:`~server.web.query_runs.QueryRun`) and sends the engine's bytes with the
+:func:`server.web.app.create_app` as WSGI middleware, answers every ``/sparql`` request that carries
+a query itself: it parses the request (:mod:`server.sparql.protocol`), negotiates the format,
+runs the query (:class:`~server.sparql.runs.QueryRun`) and sends the engine's bytes with the
 endpoint's headers. What it does not answer it hands to Flask's ``/sparql`` route
 (:mod:`server.web.sparql`) in the WSGI environ under :data:`HANDOFF`:
 
@@ -17,12 +17,12 @@ Other paths and methods (``OPTIONS``, ``PUT``, ...) go to Flask untouched. The b
 is read here; the route does not need it.
 
 Time limit (setting ``query_timeout``): the client gets 503 when the query has not produced its
-first bytes in time, and the query is cancelled (:mod:`server.web.query_runs`); a query that
+first bytes in time, and the query is cancelled (:mod:`server.sparql.runs`); a query that
 passes the limit while streaming is cut off and the connection closed without the final chunk,
 so the client sees an incomplete response rather than a silently truncated one.
 
 Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
-of at most ``max_rows`` (:func:`server.sparql_protocol.cap_rows`), so the engine stops by
+of at most ``max_rows`` (:func:`server.sparql.protocol.cap_rows`), so the engine stops by
 itself; a capped response says so in the :data:`MAX_ROWS_HEADER` header. For CONSTRUCT and
 DESCRIBE the cap counts solutions of the WHERE clause, not triples.
 """
@@ -40,8 +40,10 @@ from typing import TYPE_CHECKING, Final
 from werkzeug.http import parse_etags
 from werkzeug.wsgi import get_input_stream
 
-from server import sparql_protocol as protocol
+from server.http import negotiation
 from server.settings import Settings
+from server.sparql import protocol as protocol
+from server.sparql.runs import QueryRun, QueryTimeout
 from server.store import (
     InvalidRequest,
     QuerySyntaxError,
@@ -50,8 +52,6 @@ from server.store import (
     StoreMissing,
     open_store,
 )
-from server.web import negotiation
-from server.web.query_runs import QueryRun, QueryTimeout
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
-from server.canned import MAX_STRING, CannedQuery, Choice, Parameter
+from server.canned.headers import MAX_STRING, CannedQuery, Choice, Parameter
 
 __all__ = ["OPENAPI_VERSION", "openapi_document", "operation_id"]
 

@@ -1,7 +1,8 @@
 """The map layers (GeoJSON) that the app serves: a registry shared by the maps and the catalog.
 
 Each entry is ``(url path, title in Dutch, title in English)``. The maps module adds a layer
-here when it serves one; the DCAT catalog (:mod:`server.catalog`) lists every registered layer
+here when it serves one; the DCAT catalog (:mod:`server.publish.catalog`) lists every
+registered layer
 that the app can route as a GeoJSON distribution, and the static export follows them.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.maps import Alignment, Node
+from server.maps.data import Alignment, Node
 
 #: Drawing units (SVG user units, about pixels).
 COLUMN_WIDTH = 205

@@ -6,7 +6,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from server.settings import Settings, load_settings
-from server.web.query_operation import INTERNAL_ERROR, QueryOperation
+from server.sparql.operation import INTERNAL_ERROR, QueryOperation
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(catalog.blueprint)
     app.register_blueprint(queries.blueprint)
     app.register_blueprint(maps.blueprint)
-    # /sparql queries are answered in front of Flask, for speed (server/web/query_operation.py).
+    # /sparql queries are answered in front of Flask, for speed (server/sparql/operation.py).
     app.wsgi_app = QueryOperation(app.wsgi_app, settings, app.logger)  # type: ignore[method-assign]
 
     @app.errorhandler(HTTPException)

@@ -1,4 +1,4 @@
-"""Render a :class:`~server.validation.ValidationReport` as text, JSON, GitHub workflow
+"""Render a :class:`~server.build.validation.ValidationReport` as text, JSON, GitHub workflow
 commands, JUnit XML or SARIF 2.1.0.
 
 Every format reports syntax errors with line and column, and findings with their line.
@@ -25,10 +25,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from server.prefixes import DATA_BASE, query_prefixes
-from server.turtle import TurtleSyntaxError
-from server.validation import FileResult, Finding, ValidationReport
-from server.vocabulary import RGSH
+from server.build.turtle import TurtleSyntaxError
+from server.build.validation import FileResult, Finding, ValidationReport
+from server.build.vocabulary import RGSH
+from server.rdf.namespaces import DATA_BASE, query_prefixes
 
 __all__ = ["FORMATS", "SYNTAX_RULE", "render"]
 

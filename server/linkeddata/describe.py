@@ -29,7 +29,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Identifier
 
-from server.prefixes import VOCABULARIES, query_prefixes
+from server.rdf.namespaces import VOCABULARIES, query_prefixes
 from server.store import Store
 
 #: Predicates whose values name a resource, most preferred first.
@@ -40,7 +40,7 @@ LABEL_PREDICATES: tuple[str, ...] = (
     "http://www.w3.org/ns/shacl#name",
     "http://xmlns.com/foaf/0.1/name",
 )
-#: Prefixes for display besides server/prefixes.py (vocabularies the shapes and catalog use).
+#: Prefixes for display besides server/rdf/namespaces.py (vocabularies the shapes and catalog use).
 EXTRA_PREFIXES: dict[str, str] = {
     "rgsh": "https://w3id.org/regiograaf/shapes#",
     "sh": "http://www.w3.org/ns/shacl#",
@@ -152,7 +152,7 @@ class IriMap:
 
     def graph_iri(self, path: str) -> str:
         """The named graph of the source file ``path`` (decoded), percent-encoded the way
-        :func:`server.sources.graph_iri` names it."""
+        :func:`server.build.sources.graph_iri` names it."""
         return self.graph_base + urllib.parse.quote(path, safe="/")
 
     def term_iri(self, namespace: str, name: str) -> str:
@@ -283,7 +283,7 @@ def namespace_graph(store: Store, iri_map: IriMap, namespace: str) -> Graph:
 
 
 def bind_prefixes(graph: Graph, base: str) -> None:
-    """Bind the project's prefixes (server/prefixes.py) on ``graph`` for readable output."""
+    """Bind the project's prefixes (server/rdf/namespaces.py) on ``graph`` for readable output."""
     for prefix, namespace in query_prefixes(base).items():
         graph.bind(prefix, namespace, override=True, replace=True)
 

@@ -6,7 +6,7 @@ or variable inside them is never taken for one outside: comments (``#`` to the e
 line), string literals (all four quote styles, with backslash escapes) and IRI references
 (SPARQL 1.1 §19.8 ``IRIREF``). Everything else is read as words, variables and punctuation.
 
-Canned queries use it (:mod:`server.canned`) to know their output columns without running,
+Canned queries use it (:mod:`server.canned.headers`) to know their output columns without running,
 and the store layer (:mod:`server.store.values`) to place a ``VALUES`` block at the start of
 the outermost ``WHERE`` group.
 """

@@ -1,6 +1,6 @@
 """Validate Turtle files: strict syntax, SHACL shapes and known vocabulary, with file:line.
 
-:func:`validate_files` parses each file (:mod:`server.turtle`), runs pySHACL once over all
+:func:`validate_files` parses each file (:mod:`server.build.turtle`), runs pySHACL once over all
 given files together with their context, and reports per file the results whose focus node is a
 subject in that file (else an object in that file; a focus no file nor the context mentions is
 reported in every file). The context is the ontology (``ontology/*.ttl``) and the reference data
@@ -32,9 +32,9 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from server import settings
-from server.inference import union
-from server.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle
-from server.vocabulary import RGSH, UNKNOWN_TERM, declared_terms, find_unknown_terms
+from server.build.inference import union
+from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle
+from server.build.vocabulary import RGSH, UNKNOWN_TERM, declared_terms, find_unknown_terms
 
 __all__ = [
     "SEVERITIES",

@@ -2,7 +2,7 @@
 
 The one function other code needs is :func:`run_canned_query`::
 
-    from server.canned_results import run_canned_query
+    from server.canned.running import run_canned_query
 
     result = run_canned_query("samenwerkingskansen", {"minimum": 2}, store=store)
     for row in result.rows:                # rdflib terms by variable name
@@ -11,15 +11,16 @@ The one function other code needs is :func:`run_canned_query`::
 
 Arguments are Python values (``int``, :class:`datetime.date`, IRIs as ``str`` or
 :class:`rdflib.URIRef`, a list for a parameter that takes several) or text as it comes from a
-URL. They are checked (:func:`server.canned.bind_arguments`): an ``iri`` or ``concept`` value
+URL. They are checked (:func:`server.canned.headers.bind_arguments`): an ``iri`` or ``concept``
+value
 must be one of the allowed choices, which come from the graph (:func:`parameter_choices`:
 the instances of the class, the concepts of the scheme, with their labels); a wrong value
-raises :class:`server.canned.ParameterError` naming the parameter.
+raises :class:`server.canned.headers.ParameterError` naming the parameter.
 
 The checked values reach the engine as a ``VALUES`` block (:mod:`server.store.values`), so
 the same works on the embedded store and on a remote endpoint
 (:class:`server.store.remote.RemoteStore`). Answers are cached per data version
-(:mod:`server.results_cache`) when the store has one.
+(:mod:`server.canned.cache`) when the store has one.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from typing import Any, Final
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from server.canned import (
+from server.canned.cache import ResultsCache
+from server.canned.formats import parse_sparql_json, plain_value, to_csv, to_geojson
+from server.canned.headers import (
     Arguments,
     CannedQuery,
     Choice,
@@ -43,8 +46,6 @@ from server.canned import (
     bind_arguments,
     load_canned_queries,
 )
-from server.result_formats import parse_sparql_json, plain_value, to_csv, to_geojson
-from server.results_cache import ResultsCache
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
 from server.store.values import with_values
@@ -256,7 +257,7 @@ def run_canned_query(
 
     ``store`` defaults to the store of ``settings`` (default: :func:`load_settings`), and
     the query name is looked up in ``settings.root / "queries"``. Raises
-    :class:`UnknownQuery`, :class:`server.canned.ParameterError`, and the store's errors
+    :class:`UnknownQuery`, :class:`server.canned.headers.ParameterError`, and the store's errors
     (:class:`server.store.StoreMissing` when nothing is built).
     """
     if isinstance(query, str):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
-from server.catalog import LICENSE, Site, catalog_iri, dataset_iri
-from server.dumps import DUMPS
-from server.prefixes import VOCABULARIES
-from server.resources import IriMap
+from server.linkeddata.describe import IriMap
+from server.publish.catalog import LICENSE, Site, catalog_iri, dataset_iri
+from server.publish.dumps import DUMPS
+from server.rdf.namespaces import VOCABULARIES
 from server.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

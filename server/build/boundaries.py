@@ -25,8 +25,8 @@ from typing import Any, Final
 
 from rdflib import Literal, URIRef
 
-from server.sources import discover
-from server.turtle import TurtleSyntaxError, parse_turtle
+from server.build.sources import discover
+from server.build.turtle import TurtleSyntaxError, parse_turtle
 
 #: Where the boundaries go, relative to the project root (ignored by git).
 DEFAULT_OUTPUT: Final = Path("data") / "geo" / "gemeentegrenzen.ttl"

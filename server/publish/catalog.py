@@ -2,7 +2,8 @@
 the data services, as an rdflib graph.
 
 IRIs: the catalog is ``<base>catalog``; the dataset is the node the build writes into the meta
-graph (``<base>id/dataset/regiograaf``, :data:`server.build.DATASET_IRI`), so the catalog and
+graph (``<base>id/dataset/regiograaf``, :data:`server.build.pipeline.DATASET_IRI`), so the
+catalog and
 the graph talk about the same thing; distributions, services, the contact point and the default
 publisher are fragments of the catalog document (``<base>catalog#...``), which dereferences to
 ``/catalog``. Download and endpoint URLs are on the server (or static site) at ``site_url``.
@@ -29,8 +30,8 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from server.dumps import DUMPS, IANA, Dump
-from server.resources import IriMap, valid_iri
+from server.linkeddata.describe import IriMap, valid_iri
+from server.publish.dumps import DUMPS, IANA, Dump
 from server.settings import Settings
 from server.store import Store
 
@@ -81,7 +82,7 @@ class CatalogSettingError(ValueError):
 
 @dataclass(frozen=True)
 class Layer:
-    """A GeoJSON map layer the app serves (:mod:`server.layers`)."""
+    """A GeoJSON map layer the app serves (:mod:`server.maps.layers`)."""
 
     path: str
     title_nl: str

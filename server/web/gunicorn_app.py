@@ -53,7 +53,7 @@ class BalancedThreadWorker(ThreadWorker):
 
 
 class RegiograafApplication(BaseApplication):
-    """Gunicorn application serving :func:`server.app.create_app` with fixed settings."""
+    """Gunicorn application serving :func:`server.web.app.create_app` with fixed settings."""
 
     def __init__(self, settings: Settings, options: dict[str, Any] | None = None) -> None:
         self.settings = settings
@@ -61,7 +61,7 @@ class RegiograafApplication(BaseApplication):
             "bind": f"{settings.host}:{settings.port}",
             "workers": settings.effective_workers,
             # Threads, so one slow SPARQL query holds one thread rather than a whole worker.
-            "worker_class": "server.gunicorn_app.BalancedThreadWorker",
+            "worker_class": "server.web.gunicorn_app.BalancedThreadWorker",
             "threads": settings.threads,
             # Long GET queries: the largest request line gunicorn allows short of "unlimited".
             "limit_request_line": 8190,
@@ -90,9 +90,9 @@ class RegiograafApplication(BaseApplication):
         """Create the WSGI app (called in each worker), and start copying the store into
         this worker's memory (setting ``memory_quads``; the worker serves from disk until the
         copy is complete, and logs when it is)."""
-        from server.app import create_app
         from server.store import open_store
         from server.store.embedded import EmbeddedStore
+        from server.web.app import create_app
 
         app = create_app(self.settings)
         store = open_store(self.settings.store)

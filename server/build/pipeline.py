@@ -6,8 +6,8 @@ stops it before anything is written, so the served store never changes because o
 
 What is loaded (docs/model.md):
 
-- one named graph per source file (:func:`server.sources.graph_iri`), shapes included;
-- the useful OWL RL entailments in ``.../graph/inferred`` (:mod:`server.inference`);
+- one named graph per source file (:func:`server.build.sources.graph_iri`), shapes included;
+- the useful OWL RL entailments in ``.../graph/inferred`` (:mod:`server.build.inference`);
 - build metadata in ``.../graph/meta``: per source an ``rg:SourceDocument`` (a
   ``prov:Entity``) named by its graph IRI, with ``dct:source`` (its relative path) and
   ``rg:sha256``; files under ``data/contributions/<cbs>/`` are also ``rg:Contribution`` with
@@ -32,15 +32,15 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
-from server import vocabulary
-from server.inference import INFERRED_GRAPH, infer_with_messages, union
+from server.build import vocabulary
+from server.build.inference import INFERRED_GRAPH, infer_with_messages, union
+from server.build.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
+from server.build.turtle import TurtleSyntaxError, parse_turtle
 from server.settings import Settings
-from server.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
 from server.store.embedded import EmbeddedStore
-from server.turtle import TurtleSyntaxError, parse_turtle
 
 if TYPE_CHECKING:
-    from server.validation import ValidationReport
+    from server.build.validation import ValidationReport
 
 RG = Namespace(vocabulary.RG)
 #: The named graph with build metadata.
@@ -128,7 +128,7 @@ def build(settings: Settings, *, force: bool = False) -> BuildResult:
     """Parse, validate, infer and load the sources under ``settings.root`` into
     ``settings.store``; do nothing when the store already holds this data version.
 
-    Raises :class:`~server.sources.MissingSourcesError` (store untouched) when the root has no
+    Raises :class:`~server.build.sources.MissingSourcesError` (store untouched) when the root has no
     ontology or shapes."""
     check_root(settings.root)
     sources = discover(settings.root)
@@ -156,7 +156,7 @@ def build(settings: Settings, *, force: bool = False) -> BuildResult:
             )
 
     # 2. validate the data with the shapes: a violation stops the build.
-    from server.validation import validate_files
+    from server.build.validation import validate_files
 
     data_paths = [source.path for source in sources if source.is_data]
     report = validate_files(data_paths, settings.root)

@@ -1,0 +1,3 @@
+"""Publishing: the DCAT catalog, VoID, dumps and the static export.
+
+May import :mod:`server.linkeddata`, :mod:`server.store`, :mod:`server.rdf`, settings and errors."""
