@@ -37,7 +37,7 @@ from rdflib import URIRef
 from rdflib.term import Identifier
 
 from server.canned.cache import ResultsCache
-from server.canned.formats import parse_sparql_json, plain_value, to_csv, to_geojson
+from server.canned.formats import plain_value, to_geojson
 from server.canned.headers import (
     Arguments,
     CannedQuery,
@@ -48,6 +48,7 @@ from server.canned.headers import (
 )
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
+from server.store.results import parse_sparql_json, to_csv
 from server.store.values import with_values
 
 __all__ = [

@@ -18,7 +18,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from server.linkeddata.describe import IriMap, curie, namespace_graph
+from server.linkeddata.describe import namespace_graph
+from server.rdf.iris import IriMap, curie
 from server.store import Store
 
 COUNT_INSTANCES = "SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c"

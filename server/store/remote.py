@@ -25,13 +25,13 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
-from server.canned.formats import parse_sparql_json, to_csv
 from server.store import (
     QueryKind,
     QuerySyntaxError,
     StoreError,
     UnsupportedMediaType,
 )
+from server.store.results import parse_sparql_json, to_csv
 from server.store.scan import query_form
 from server.store.values import with_values
 
