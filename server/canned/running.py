@@ -11,11 +11,11 @@ The one function other code needs is :func:`run_canned_query`::
 
 Arguments are Python values (``int``, :class:`datetime.date`, IRIs as ``str`` or
 :class:`rdflib.URIRef`, a list for a parameter that takes several) or text as it comes from a
-URL. They are checked (:func:`server.canned.headers.bind_arguments`): an ``iri`` or ``concept``
+URL. They are checked (:func:`server.canned.arguments.bind_arguments`): an ``iri`` or ``concept``
 value
 must be one of the allowed choices, which come from the graph (:func:`parameter_choices`:
 the instances of the class, the concepts of the scheme, with their labels); a wrong value
-raises :class:`server.canned.headers.ParameterError` naming the parameter.
+raises :class:`server.canned.errors.ParameterError` naming the parameter.
 
 The checked values reach the engine as a ``VALUES`` block (:mod:`server.store.values`), so
 the same works on the embedded store and on a remote endpoint
@@ -36,16 +36,11 @@ from typing import Any, Final
 from rdflib import URIRef
 from rdflib.term import Identifier
 
+from server.canned.arguments import Arguments, bind_arguments
 from server.canned.cache import ResultsCache
 from server.canned.formats import plain_value, to_geojson
-from server.canned.headers import (
-    Arguments,
-    CannedQuery,
-    Choice,
-    Parameter,
-    bind_arguments,
-    load_canned_queries,
-)
+from server.canned.headers import load_canned_queries
+from server.canned.query import CannedQuery, Choice, Parameter
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
 from server.store.results import parse_sparql_json, to_csv
@@ -258,7 +253,7 @@ def run_canned_query(
 
     ``store`` defaults to the store of ``settings`` (default: :func:`load_settings`), and
     the query name is looked up in ``settings.root / "queries"``. Raises
-    :class:`UnknownQuery`, :class:`server.canned.headers.ParameterError`, and the store's errors
+    :class:`UnknownQuery`, :class:`server.canned.errors.ParameterError`, and the store's errors
     (:class:`server.store.StoreMissing` when nothing is built).
     """
     if isinstance(query, str):

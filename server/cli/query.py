@@ -20,8 +20,8 @@ from typing import TextIO
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
+from server.canned.errors import ParameterError
 from server.canned.formats import text_table
-from server.canned.headers import ParameterError
 from server.canned.running import UnknownQuery, canned_queries, run_canned_query
 from server.rdf.namespaces import DATA_BASE, query_prefixes
 from server.settings import Settings, load_settings

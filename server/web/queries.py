@@ -41,9 +41,10 @@ from flask import (
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
+from server.canned.errors import ParameterError
 from server.canned.formats import plain_value
-from server.canned.headers import CannedQuery, Choice, Parameter, ParameterError
 from server.canned.openapi import openapi_document
+from server.canned.query import CannedQuery, Choice, Parameter
 from server.canned.running import (
     CannedResult,
     canned_queries,
