@@ -41,6 +41,7 @@ from server.canned.cache import ResultsCache
 from server.canned.formats import plain_value, to_geojson
 from server.canned.headers import load_canned_queries
 from server.canned.query import CannedQuery, Choice, Parameter
+from server.rdf.namespaces import sparql_prefixes
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
 from server.store.results import parse_sparql_json, to_csv
@@ -63,11 +64,9 @@ SPARQL_JSON: Final = "application/sparql-results+json"
 #: The allowed values of an ``iri`` or ``concept`` parameter, with Dutch and English labels
 #: (skos:prefLabel, else dct:title) and an order (rg:position, else skos:notation). The
 #: ``{members}`` pattern is the instances of ``?class`` or the concepts of ``?scheme``.
-_CHOICES: Final = """\
-PREFIX rg: <https://w3id.org/regiograaf/def#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-
+_CHOICES: Final = (
+    sparql_prefixes("rg", "skos", "dct")
+    + """
 SELECT DISTINCT ?value ?nl ?en ?order
 WHERE {{
   {members}
@@ -83,6 +82,7 @@ WHERE {{
   BIND(COALESCE(STR(?position), STR(?notation)) AS ?order)
 }}
 """
+)
 #: Per parameter type: the query for its choices and the variable its class or scheme binds.
 CHOICES_QUERIES: Final = {
     "iri": (_CHOICES.format(members="?value a ?class ."), "class"),
