@@ -154,7 +154,7 @@ def _split(path: Path, text: str) -> tuple[list[tuple[int, str]], str, int]:
     return header, sparql + "\n" if sparql else "", start
 
 
-def _read_yaml(path: Path, header: list[tuple[int, str]]) -> tuple[yaml.Node, Any]:
+def _read_yaml(path: Path, header: list[tuple[int, str]]) -> tuple[yaml.Node | None, Any]:
     """The header's YAML as a node tree (for line numbers) and as data (dates as texts)."""
     first_line = header[0][0]
     yaml_text = "\n".join(content for _, content in header)
@@ -194,7 +194,7 @@ def _texts(value: object) -> Mapping[str, str]:
     return MappingProxyType({})
 
 
-def _key_lines(node: yaml.Node, first_line: int) -> dict[str, int]:
+def _key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
     """File line of each key of a YAML mapping node."""
     if not isinstance(node, yaml.MappingNode):
         return {}
@@ -228,7 +228,7 @@ class _Prefixes:
 
 
 def _parameters(
-    path: Path, node: yaml.Node, data: Mapping[str, Any], first_line: int, sparql: str
+    path: Path, node: yaml.Node | None, data: Mapping[str, Any], first_line: int, sparql: str
 ) -> tuple[Parameter, ...]:
     """The declared parameters (checked by the schema) as :class:`Parameter`, in order."""
     items = (

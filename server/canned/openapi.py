@@ -253,6 +253,23 @@ _COMPONENTS: Final[dict[str, Any]] = {
 }
 
 
+_LIST_OPERATION: Final[dict[str, Any]] = {
+    "operationId": "vragen",
+    "summary": "Alle vragen (every canned query)",
+    "description": "De vragen met hun parameters (the queries and their parameters).",
+    "tags": ["vragen"],
+    "responses": {
+        "200": {
+            "description": "De lijst (the list)",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        }
+    },
+}
+
+
 def openapi_document(
     queries: Iterable[CannedQuery],
     choices: Callable[[Parameter], Sequence[Choice]],
@@ -263,27 +280,7 @@ def openapi_document(
     """The OpenAPI 3.1 document for ``queries``; ``choices`` gives the allowed values of a
     parameter (the enum)."""
     queries = list(queries)
-    paths: dict[str, Any] = {
-        "/queries": {
-            "get": {
-                "operationId": "vragen",
-                "summary": "Alle vragen (every canned query)",
-                "description": "De vragen met hun parameters (the queries and their parameters).",
-                "tags": ["vragen"],
-                "responses": {
-                    "200": {
-                        "description": "De lijst (the list)",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/QueryList"}
-                            },
-                            "text/html": {"schema": {"type": "string"}},
-                        },
-                    }
-                },
-            }
-        }
-    }
+    paths: dict[str, Any] = {"/queries": {"get": copy.deepcopy(_LIST_OPERATION)}}
     schemas = dict(_COMPONENTS)
     for query in queries:
         paths[f"/queries/{query.name}"] = {"get": _operation(query, choices)}

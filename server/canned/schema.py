@@ -87,7 +87,7 @@ def json_compatible(data: Any) -> Any:
     return data
 
 
-def check_header(path: Path, data: Any, node: yaml.Node, first_line: int) -> None:
+def check_header(path: Path, data: Any, node: yaml.Node | None, first_line: int) -> None:
     """Raise :class:`CannedQueryError` for the first part of ``data`` (the header, made
     :func:`json_compatible`) that the schema rejects; ``node`` is the YAML node it was read
     from and ``first_line`` the file line of the header's first line."""

@@ -100,7 +100,6 @@ def document(store: Store, iri_map: IriMap) -> OntologyDoc:
     classes: list[TermDoc] = []
     properties: list[TermDoc] = []
     for node in terms:
-        types = set(ontology.objects(node, RDF.type))
         doc = TermDoc(
             iri=str(node),
             name=str(node)[len(namespace) :],
@@ -110,22 +109,10 @@ def document(store: Store, iri_map: IriMap) -> OntologyDoc:
             kind=("klasse", "class"),
             count=counts.get(str(node), 0),
         )
-        if OWL.Class in types:
-            doc.parents = [link(n) for n in ontology.objects(node, RDFS.subClassOf)]
-            doc.children = [link(n) for n in ontology.subjects(RDFS.subClassOf, node)]
-            doc.constraints = _class_constraints(shapes, node, iri_map)
-            classes.append(doc)
-            continue
-        doc.kind = next(
-            (PROPERTY_KINDS[t] for t in PROPERTY_KINDS if t in types), ("eigenschap", "property")
-        )
-        doc.parents = [link(n) for n in ontology.objects(node, RDFS.subPropertyOf)]
-        doc.children = [link(n) for n in ontology.subjects(RDFS.subPropertyOf, node)]
-        doc.domains = [link(n) for n in ontology.objects(node, RDFS.domain)]
-        doc.ranges = [link(n) for n in ontology.objects(node, RDFS.range)]
-        doc.notes = _property_notes(ontology, node, link)
-        doc.constraints = _property_constraints(shapes, node, iri_map)
-        properties.append(doc)
+        if (node, RDF.type, OWL.Class) in ontology:
+            classes.append(_class_doc(doc, node, ontology, shapes, link, iri_map))
+        else:
+            properties.append(_property_doc(doc, node, ontology, shapes, link, iri_map))
     root = URIRef(iri_map.namespace_iri("def"))
     return OntologyDoc(
         iri=str(root),
@@ -137,6 +124,44 @@ def document(store: Store, iri_map: IriMap) -> OntologyDoc:
         properties=properties,
         diagram=layout(classes, properties),
     )
+
+
+def _class_doc(
+    doc: TermDoc,
+    node: Node,
+    ontology: Graph,
+    shapes: Graph,
+    link: Callable[[Node], Link],
+    iri_map: IriMap,
+) -> TermDoc:
+    """``doc`` completed as a class: super- and subclasses, the shapes that target it."""
+    doc.parents = [link(n) for n in ontology.objects(node, RDFS.subClassOf)]
+    doc.children = [link(n) for n in ontology.subjects(RDFS.subClassOf, node)]
+    doc.constraints = _class_constraints(shapes, node, iri_map)
+    return doc
+
+
+def _property_doc(
+    doc: TermDoc,
+    node: Node,
+    ontology: Graph,
+    shapes: Graph,
+    link: Callable[[Node], Link],
+    iri_map: IriMap,
+) -> TermDoc:
+    """``doc`` completed as a property: its kind, super- and subproperties, domains and
+    ranges, notes (transitive, inverse, chains) and the property shapes on it."""
+    types = set(ontology.objects(node, RDF.type))
+    doc.kind = next(
+        (PROPERTY_KINDS[t] for t in PROPERTY_KINDS if t in types), ("eigenschap", "property")
+    )
+    doc.parents = [link(n) for n in ontology.objects(node, RDFS.subPropertyOf)]
+    doc.children = [link(n) for n in ontology.subjects(RDFS.subPropertyOf, node)]
+    doc.domains = [link(n) for n in ontology.objects(node, RDFS.domain)]
+    doc.ranges = [link(n) for n in ontology.objects(node, RDFS.range)]
+    doc.notes = _property_notes(ontology, node, link)
+    doc.constraints = _property_constraints(shapes, node, iri_map)
+    return doc
 
 
 def node_shapes(store: Store, iri_map: IriMap) -> list[Link]:
@@ -219,12 +244,17 @@ def _constraint(shapes: Graph, shape: Node, iri_map: IriMap) -> Constraint | Non
     return Constraint(
         shape=Link(iri, iri_map.href(iri), name, _texts(shapes, shape, SH.name)),
         path=curie(str(path)) or str(path),
-        min_count=int(minimum) if minimum is not None else None,
-        max_count=int(maximum) if maximum is not None else None,
+        min_count=_integer(minimum),
+        max_count=_integer(maximum),
         value=value,
         severity=str(severity).rsplit("#", 1)[-1],
         messages=_texts(shapes, shape, SH.message),
     )
+
+
+def _integer(value: Node | None) -> int | None:
+    """A count from the shapes (``sh:minCount 1``), or ``None`` when there is none."""
+    return int(str(value)) if value is not None else None
 
 
 def _class_constraints(shapes: Graph, node: Node, iri_map: IriMap) -> list[Constraint]:
