@@ -102,8 +102,9 @@ class Parameter:
 
         Accepts text as it comes in a URL (``"12"``, ``"2024-01-31"``) and Python values
         (``int``, :class:`datetime.date`, :class:`rdflib.URIRef`). For ``iri`` and
-        ``concept`` only the form is checked here; :func:`bind_arguments` checks that the
-        value is one of the allowed choices.
+        ``concept`` only the form is checked here;
+        :func:`server.canned.arguments.bind_arguments` checks that the value is one of the
+        allowed choices.
         """
         if self.type == "integer":
             return self._integer(value)

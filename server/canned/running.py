@@ -11,11 +11,11 @@ The one function other code needs is :func:`run_canned_query`::
 
 Arguments are Python values (``int``, :class:`datetime.date`, IRIs as ``str`` or
 :class:`rdflib.URIRef`, a list for a parameter that takes several) or text as it comes from a
-URL. They are checked (:func:`server.canned.arguments.bind_arguments`): an ``iri`` or ``concept``
-value
-must be one of the allowed choices, which come from the graph (:func:`parameter_choices`:
-the instances of the class, the concepts of the scheme, with their labels); a wrong value
-raises :class:`server.canned.errors.ParameterError` naming the parameter.
+URL. They are checked (:func:`server.canned.arguments.bind_arguments`): an ``iri`` or
+``concept`` value must be one of the allowed choices, which come from the graph
+(:func:`parameter_choices`: the instances of the class, the concepts of the scheme, with their
+labels); a wrong value raises :class:`server.canned.errors.ParameterError` naming the
+parameter.
 
 The checked values reach the engine as a ``VALUES`` block (:mod:`server.store.values`), so
 the same works on the embedded store and on a remote endpoint
