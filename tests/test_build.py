@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from server.build.inference import INFERRED_GRAPH
 from server.build.pipeline import DATASET_IRI, META_GRAPH, build
 from server.build.sources import discover
 from server.cli import main
+from server.rdf.namespaces import INFERRED_GRAPH
 from server.settings import PROJECT_ROOT, load_settings
 from server.store.embedded import CURRENT, EmbeddedStore
 from tests.support import BuiltStore, copy_project

@@ -12,19 +12,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from server.canned.headers import (
-    PARAMETER_TYPES,
-    VIEWS,
-    CannedQuery,
-    CannedQueryError,
-    Choice,
-    Parameter,
-    ParameterError,
-    bind_arguments,
-    load_canned_queries,
-    parse_canned_query,
-)
+from server.canned.arguments import bind_arguments
+from server.canned.errors import CannedQueryError, ParameterError
+from server.canned.headers import load_canned_queries, parse_canned_query
+from server.canned.query import CannedQuery, Choice, Parameter
 from server.canned.running import run_canned_query
+from server.canned.schema import PARAMETER_TYPES, VIEWS
 from server.settings import load_settings
 from tests.conftest import BuiltStore
 

@@ -23,8 +23,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, VOID
 from werkzeug.exceptions import HTTPException
 
-from server.linkeddata.describe import IriMap
 from server.publish.export import MARKER, prepare
+from server.rdf.iris import IriMap
 from tests.support import BuiltStore, free_port, get, regiograaf_command
 
 SERVICE_URL = "https://example.org/regiograaf/"

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from server.build.boundaries import GeoError, read_boundaries, to_wkt
+from server.build.boundaries import GeoError, read_boundaries
 from server.build.validation import validate_files
-from server.canned.formats import parse_wkt
 from server.cli import main
+from server.rdf.geometry import parse_wkt, to_wkt
 from server.settings import load_settings
 from tests.conftest import SHARED_GEO
 from tests.support import copy_project
@@ -218,7 +218,7 @@ def test_multipolygon_wkt() -> None:
     }
     wkt = to_wkt(geometry)
     assert wkt == (
-        "MULTIPOLYGON(((4 52, 4.1 52, 4.1 52.1, 4 52)), ((4.5 51.9, 4.6 51.9, 4.6 52, 4.5 51.9)))"
+        "MULTIPOLYGON (((4 52, 4.1 52, 4.1 52.1, 4 52)), ((4.5 51.9, 4.6 51.9, 4.6 52, 4.5 51.9)))"
     )
     assert parse_wkt(wkt) == geometry
 

@@ -6,15 +6,9 @@ from __future__ import annotations
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from server.canned.formats import (
-    WktError,
-    parse_sparql_json,
-    parse_wkt,
-    plain_value,
-    text_table,
-    to_csv,
-    to_geojson,
-)
+from server.canned.formats import plain_value, text_table, to_geojson
+from server.rdf.geometry import WktError, parse_wkt
+from server.store.results import parse_sparql_json, to_csv
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")

@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.canned.formats import parse_sparql_json
 from server.canned.running import RESULTS, canned_queries, run_canned_query
+from server.store.results import parse_sparql_json
 from server.web.app import create_app
 from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore

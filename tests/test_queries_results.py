@@ -16,7 +16,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from server.canned.cache import ResultsCache
-from server.canned.headers import ParameterError
+from server.canned.errors import ParameterError
 from server.canned.running import (
     CannedResult,
     UnknownQuery,

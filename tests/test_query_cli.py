@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from server.canned.formats import parse_sparql_json
 from server.cli import main
+from server.store.results import parse_sparql_json
 from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore, RunningServer, regiograaf_command
 

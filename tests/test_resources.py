@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 from server.build.pipeline import build
-from server.linkeddata.describe import IriMap
+from server.rdf.iris import IriMap
 from server.settings import load_settings
 from server.web.app import create_app
 from tests.support import BuiltStore, RunningServer, copy_project

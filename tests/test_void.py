@@ -9,7 +9,7 @@ from flask import Flask
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, VOID
 
-from server.linkeddata.describe import IriMap
+from server.rdf.iris import IriMap
 from tests.support import BuiltStore
 
 DATASET = URIRef("https://w3id.org/regiograaf/id/dataset/regiograaf")

@@ -27,13 +27,15 @@ from rdflib import Literal, URIRef
 
 from server.build.sources import discover
 from server.build.turtle import TurtleSyntaxError, parse_turtle
+from server.rdf.geometry import to_wkt
+from server.rdf.namespaces import ID_BASE, RG
 
 #: Where the boundaries go, relative to the project root (ignored by git).
 DEFAULT_OUTPUT: Final = Path("data") / "geo" / "gemeentegrenzen.ttl"
 #: The source named on boundaries imported from a file: the CBS gebiedsindelingen on PDOK.
 DEFAULT_SOURCE: Final = "https://www.pdok.nl/introductie/-/article/cbs-gebiedsindelingen"
-RG_CBS_CODE: Final = URIRef("https://w3id.org/regiograaf/def#cbsCode")
-GEOMETRY_BASE: Final = "https://w3id.org/regiograaf/id/geometrie/"
+RG_CBS_CODE: Final = URIRef(RG + "cbsCode")
+GEOMETRY_BASE: Final = ID_BASE + "geometrie/"
 #: Seconds to wait for PDOK.
 TIMEOUT: Final = 60.0
 
@@ -118,25 +120,6 @@ def read_boundaries(data: bytes | str, origin: str) -> list[Boundary]:
     if not boundaries:
         raise GeoError(f"{origin} has no features")
     return list(boundaries.values())
-
-
-def _number(value: float) -> str:
-    text = f"{value:.7f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def to_wkt(geometry: dict[str, Any]) -> str:
-    """WKT (CRS84, longitude first) for a checked Polygon or MultiPolygon."""
-
-    def ring(positions: Sequence[tuple[float, float]]) -> str:
-        return "(" + ", ".join(f"{_number(x)} {_number(y)}" for x, y in positions) + ")"
-
-    def polygon(rings: Sequence[Any]) -> str:
-        return "(" + ", ".join(ring(r) for r in rings) + ")"
-
-    if geometry["type"] == "Polygon":
-        return "POLYGON" + polygon(geometry["coordinates"])
-    return "MULTIPOLYGON(" + ", ".join(polygon(p) for p in geometry["coordinates"]) + ")"
 
 
 def known_municipalities(root: Path, skip: Path | None = None) -> dict[str, str]:

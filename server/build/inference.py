@@ -53,8 +53,6 @@ from rdflib.term import Node
 
 log = logging.getLogger(__name__)
 
-#: The named graph that holds the inferred triples.
-INFERRED_GRAPH = "https://w3id.org/regiograaf/graph/inferred"
 
 _ERRNS = "http://www.daml.org/2002/03/agents/agent-ont#"
 _META_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))

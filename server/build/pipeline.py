@@ -33,9 +33,10 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from server.build import vocabulary
-from server.build.inference import INFERRED_GRAPH, infer_with_messages, union
+from server.build.inference import infer_with_messages, union
 from server.build.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
 from server.build.turtle import TurtleSyntaxError, parse_turtle
+from server.rdf.namespaces import ID_BASE, INFERRED_GRAPH
 from server.settings import Settings
 from server.store.embedded import EmbeddedStore
 
@@ -46,7 +47,7 @@ RG = Namespace(vocabulary.RG)
 #: The named graph with build metadata.
 META_GRAPH = GRAPH_BASE + "meta"
 #: The node in the meta graph that describes the loaded dataset as a whole.
-DATASET_IRI = "https://w3id.org/regiograaf/id/dataset/regiograaf"
+DATASET_IRI = ID_BASE + "dataset/regiograaf"
 
 #: Modules whose code decides what ends up in the store: a change rebuilds.
 _PIPELINE_MODULES = ("build.py", "sources.py", "inference.py", "turtle.py", "store/embedded.py")

@@ -393,7 +393,7 @@ def _sarif(report: ValidationReport, lang: str) -> str:
                 "tool": {
                     "driver": {
                         "name": "regiograaf",
-                        "informationUri": "https://w3id.org/regiograaf/",
+                        "informationUri": DATA_BASE,
                         "rules": list(rules.values()),
                     }
                 },

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-#: Base of every named graph IRI (docs/model.md).
-GRAPH_BASE = "https://w3id.org/regiograaf/graph/"
+from server.rdf.namespaces import GRAPH_BASE, ID_BASE
+
 #: Base of municipality IRIs; a contribution folder's name is the ``<ref>``.
-MUNICIPALITY_BASE = "https://w3id.org/regiograaf/id/gemeente/"
+MUNICIPALITY_BASE = ID_BASE + "gemeente/"
 
 Kind = Literal["ontology", "shapes", "reference", "example", "contribution"]
 

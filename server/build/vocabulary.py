@@ -16,6 +16,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from server.rdf.namespaces import RG, RGSH
+
 __all__ = [
     "RG",
     "RGSH",
@@ -25,10 +27,6 @@ __all__ = [
     "find_unknown_terms",
 ]
 
-#: The Regiograaf ontology namespace (prefix ``rg:``).
-RG = "https://w3id.org/regiograaf/def#"
-#: The Regiograaf shapes namespace (prefix ``rgsh:``).
-RGSH = "https://w3id.org/regiograaf/shapes#"
 #: The stable IRI of the unknown-term check, used as the finding's shape.
 UNKNOWN_TERM = URIRef(RGSH + "UnknownTerm")
 

@@ -3,7 +3,8 @@
 One ``GET`` operation per canned query (``/queries/<name>``) with a typed query parameter per
 declared parameter: ``iri`` and ``concept`` parameters are strings with an ``enum`` of the
 allowed IRIs (from the graph: the instances of the class, the concepts of the scheme),
-``integer`` with its bounds, ``date`` as ``format: date``, a parameter that takes several
+``integer`` with its bounds, ``date`` as ``format: date`` (each type's schema is the header
+schema's, :data:`server.canned.schema.VALUE_SCHEMAS`), a parameter that takes several
 values an ``array`` (repeat the name: ``?status=a&status=b``). Each operation lists its
 responses: SPARQL 1.1 Query Results JSON with the query's own columns, CSV, HTML and, for a
 query that returns geometries, GeoJSON; 304 for a matching ``If-None-Match``; 400 naming the
@@ -16,11 +17,13 @@ their choices.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
-from server.canned.headers import MAX_STRING, CannedQuery, Choice, Parameter
+from server.canned.query import CannedQuery, Choice, Parameter
+from server.canned.schema import VALUE_SCHEMAS
 
 __all__ = ["OPENAPI_VERSION", "openapi_document", "operation_id"]
 
@@ -41,23 +44,18 @@ def _texts(nl: str, en: str) -> str:
 
 
 def _value_schema(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any]:
-    if parameter.type in ("iri", "concept"):
-        schema: dict[str, Any] = {"type": "string", "format": "iri"}
-        if choices:
-            schema["enum"] = [str(choice.value) for choice in choices]
-            # Labels next to the enum (a widely used extension; Swagger UI shows the enum).
-            schema["x-enum-labels"] = [choice.label_in("nl") for choice in choices]
-        return schema
-    if parameter.type == "integer":
-        schema = {"type": "integer"}
-        if parameter.minimum is not None:
-            schema["minimum"] = parameter.minimum
-        if parameter.maximum is not None:
-            schema["maximum"] = parameter.maximum
-        return schema
-    if parameter.type == "date":
-        return {"type": "string", "format": "date"}
-    return {"type": "string", "maxLength": MAX_STRING}
+    """The schema of one value: the header schema's for the type (``$defs/value``, so the
+    two cannot drift), with the allowed IRIs (``enum``) or the integer bounds added."""
+    schema: dict[str, Any] = copy.deepcopy(dict(VALUE_SCHEMAS[parameter.type]))
+    if parameter.has_choices and choices:
+        schema["enum"] = [str(choice.value) for choice in choices]
+        # Labels next to the enum (a widely used extension; Swagger UI shows the enum).
+        schema["x-enum-labels"] = [choice.label_in("nl") for choice in choices]
+    if parameter.minimum is not None:
+        schema["minimum"] = parameter.minimum
+    if parameter.maximum is not None:
+        schema["maximum"] = parameter.maximum
+    return schema
 
 
 def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any]:
@@ -255,6 +253,23 @@ _COMPONENTS: Final[dict[str, Any]] = {
 }
 
 
+_LIST_OPERATION: Final[dict[str, Any]] = {
+    "operationId": "vragen",
+    "summary": "Alle vragen (every canned query)",
+    "description": "De vragen met hun parameters (the queries and their parameters).",
+    "tags": ["vragen"],
+    "responses": {
+        "200": {
+            "description": "De lijst (the list)",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        }
+    },
+}
+
+
 def openapi_document(
     queries: Iterable[CannedQuery],
     choices: Callable[[Parameter], Sequence[Choice]],
@@ -265,27 +280,7 @@ def openapi_document(
     """The OpenAPI 3.1 document for ``queries``; ``choices`` gives the allowed values of a
     parameter (the enum)."""
     queries = list(queries)
-    paths: dict[str, Any] = {
-        "/queries": {
-            "get": {
-                "operationId": "vragen",
-                "summary": "Alle vragen (every canned query)",
-                "description": "De vragen met hun parameters (the queries and their parameters).",
-                "tags": ["vragen"],
-                "responses": {
-                    "200": {
-                        "description": "De lijst (the list)",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/QueryList"}
-                            },
-                            "text/html": {"schema": {"type": "string"}},
-                        },
-                    }
-                },
-            }
-        }
-    }
+    paths: dict[str, Any] = {"/queries": {"get": copy.deepcopy(_LIST_OPERATION)}}
     schemas = dict(_COMPONENTS)
     for query in queries:
         paths[f"/queries/{query.name}"] = {"get": _operation(query, choices)}

@@ -11,11 +11,11 @@ The one function other code needs is :func:`run_canned_query`::
 
 Arguments are Python values (``int``, :class:`datetime.date`, IRIs as ``str`` or
 :class:`rdflib.URIRef`, a list for a parameter that takes several) or text as it comes from a
-URL. They are checked (:func:`server.canned.headers.bind_arguments`): an ``iri`` or ``concept``
-value
-must be one of the allowed choices, which come from the graph (:func:`parameter_choices`:
-the instances of the class, the concepts of the scheme, with their labels); a wrong value
-raises :class:`server.canned.headers.ParameterError` naming the parameter.
+URL. They are checked (:func:`server.canned.arguments.bind_arguments`): an ``iri`` or
+``concept`` value must be one of the allowed choices, which come from the graph
+(:func:`parameter_choices`: the instances of the class, the concepts of the scheme, with their
+labels); a wrong value raises :class:`server.canned.errors.ParameterError` naming the
+parameter.
 
 The checked values reach the engine as a ``VALUES`` block (:mod:`server.store.values`), so
 the same works on the embedded store and on a remote endpoint
@@ -36,18 +36,15 @@ from typing import Any, Final
 from rdflib import URIRef
 from rdflib.term import Identifier
 
+from server.canned.arguments import Arguments, bind_arguments
 from server.canned.cache import ResultsCache
-from server.canned.formats import parse_sparql_json, plain_value, to_csv, to_geojson
-from server.canned.headers import (
-    Arguments,
-    CannedQuery,
-    Choice,
-    Parameter,
-    bind_arguments,
-    load_canned_queries,
-)
+from server.canned.formats import plain_value, to_geojson
+from server.canned.headers import load_canned_queries
+from server.canned.query import CannedQuery, Choice, Parameter
+from server.rdf.namespaces import sparql_prefixes
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
+from server.store.results import parse_sparql_json, to_csv
 from server.store.values import with_values
 
 __all__ = [
@@ -67,11 +64,9 @@ SPARQL_JSON: Final = "application/sparql-results+json"
 #: The allowed values of an ``iri`` or ``concept`` parameter, with Dutch and English labels
 #: (skos:prefLabel, else dct:title) and an order (rg:position, else skos:notation). The
 #: ``{members}`` pattern is the instances of ``?class`` or the concepts of ``?scheme``.
-_CHOICES: Final = """\
-PREFIX rg: <https://w3id.org/regiograaf/def#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-
+_CHOICES: Final = (
+    sparql_prefixes("rg", "skos", "dct")
+    + """
 SELECT DISTINCT ?value ?nl ?en ?order
 WHERE {{
   {members}
@@ -87,6 +82,7 @@ WHERE {{
   BIND(COALESCE(STR(?position), STR(?notation)) AS ?order)
 }}
 """
+)
 #: Per parameter type: the query for its choices and the variable its class or scheme binds.
 CHOICES_QUERIES: Final = {
     "iri": (_CHOICES.format(members="?value a ?class ."), "class"),
@@ -257,7 +253,7 @@ def run_canned_query(
 
     ``store`` defaults to the store of ``settings`` (default: :func:`load_settings`), and
     the query name is looked up in ``settings.root / "queries"``. Raises
-    :class:`UnknownQuery`, :class:`server.canned.headers.ParameterError`, and the store's errors
+    :class:`UnknownQuery`, :class:`server.canned.errors.ParameterError`, and the store's errors
     (:class:`server.store.StoreMissing` when nothing is built).
     """
     if isinstance(query, str):

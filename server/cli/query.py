@@ -20,10 +20,10 @@ from typing import TextIO
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
+from server.canned.errors import ParameterError
 from server.canned.formats import text_table
-from server.canned.headers import ParameterError
 from server.canned.running import UnknownQuery, canned_queries, run_canned_query
-from server.rdf.namespaces import query_prefixes
+from server.rdf.namespaces import DATA_BASE, query_prefixes
 from server.settings import Settings, load_settings
 from server.store import QuerySyntaxError, Store, StoreError
 
@@ -142,6 +142,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     elif args.format == "csv":
         out.write(result.csv().decode("utf-8"))
     else:
-        shorten = _shorten(query_prefixes("https://w3id.org/regiograaf/"))
+        shorten = _shorten(query_prefixes(DATA_BASE))
         out.write(text_table(result.variables, result.rows, shorten))
     return 0

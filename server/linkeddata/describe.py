@@ -1,27 +1,15 @@
 """Describe one resource of the graph for people and for machines (Dutch URI strategy).
 
-Every IRI under the base (``base_iri`` setting) has a page on this server:
-
-============================  ==========================  =====================================
-IRI (under the base)          page                        note
-============================  ==========================  =====================================
-``id/<type>/<ref>``           ``/doc/<type>/<ref>``       ``/id/...`` answers 303 to the page
-``graph/<path>``              ``/doc/graph/<path>``       a source file (named graph)
-``def`` and ``def#<Term>``    ``/def/`` and ``/def/<Term>``  ontology documentation, term pages
-``shapes`` and ``shapes#<S>`` ``/shapes/`` and ``/shapes/<S>``  the SHACL shapes
-``catalog`` (and ``#...``)    ``/catalog``                the DCAT catalog
-============================  ==========================  =====================================
-
-:class:`IriMap` maps both ways; :func:`describe` gathers what a page shows (labels in Dutch and
-English, every statement with the named graph it comes from, incoming links, geometry);
-:func:`resource_graph` is the machine-readable description (the engine's concise bounded
-description, ``DESCRIBE``). Values are always bound, never spliced into the SPARQL text.
+Which page shows which IRI is :class:`server.rdf.iris.IriMap`. Here: :func:`describe` gathers
+what a page shows (labels in Dutch and English, every statement with the named graph it comes
+from, incoming links, geometry); :func:`resource_graph` is the machine-readable description (the
+engine's concise bounded description, ``DESCRIBE``) and :func:`namespace_graph` the document
+that the ontology's or the shapes' hash IRIs dereference to. Values are always bound, never
+spliced into the SPARQL text.
 """
 
 from __future__ import annotations
 
-import re
-import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,7 +17,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Identifier
 
-from server.rdf.namespaces import VOCABULARIES, query_prefixes
+from server.rdf.geometry import wkt_point
+from server.rdf.iris import IriMap, bind_prefixes, curie, valid_iri
+from server.rdf.namespaces import RG, sparql_prefixes
 from server.store import Store
 
 #: Predicates whose values name a resource, most preferred first.
@@ -40,18 +30,8 @@ LABEL_PREDICATES: tuple[str, ...] = (
     "http://www.w3.org/ns/shacl#name",
     "http://xmlns.com/foaf/0.1/name",
 )
-#: Prefixes for display besides server/rdf/namespaces.py (vocabularies the shapes and catalog use).
-EXTRA_PREFIXES: dict[str, str] = {
-    "rgsh": "https://w3id.org/regiograaf/shapes#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "vann": "http://purl.org/vocab/vann/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "schema": "https://schema.org/",
-}
 RDF_TYPE = str(RDF.type)
-IS_EXAMPLE = "https://w3id.org/regiograaf/def#isExample"
+IS_EXAMPLE = RG + "isExample"
 GEO = "http://www.opengis.net/ont/geosparql#"
 #: Most incoming links a page lists.
 MAX_INCOMING = 500
@@ -85,98 +65,13 @@ SUBJECTS = """SELECT DISTINCT ?this ?x WHERE {
 GEOMETRY = f"""SELECT DISTINCT ?this ?wkt WHERE {{
   {{ ?this <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} UNION {{ ?this <{GEO}asWKT> ?wkt }}
 }}"""
-SOURCES = """PREFIX rg: <https://w3id.org/regiograaf/def#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?meta ?g ?path ?municipality WHERE {
+SOURCES = (
+    sparql_prefixes("rg", "dct")
+    + """SELECT ?meta ?g ?path ?municipality WHERE {
   GRAPH ?meta { ?g a rg:SourceDocument ; dct:source ?path .
     OPTIONAL { ?g a rg:Contribution ; rg:forMunicipality ?municipality } }
 }"""
-
-_INVALID_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
-_POINT = re.compile(
-    r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)\s*$", re.I
 )
-
-
-@dataclass(frozen=True)
-class IriMap:
-    """Maps Regiograaf IRIs to the paths of their pages on this server, and back."""
-
-    base: str
-
-    @classmethod
-    def for_base(cls, base_iri: str) -> IriMap:
-        """The map for the ``base_iri`` setting (a missing final ``/`` is added)."""
-        return cls(base_iri if base_iri.endswith("/") else base_iri + "/")
-
-    def page(self, iri: str) -> str | None:
-        """The local path of the page about ``iri``, or ``None`` for an IRI outside the base."""
-        if not iri.startswith(self.base):
-            return None
-        rest = iri[len(self.base) :]
-        for namespace in ("def", "shapes"):
-            if rest == namespace or rest == namespace + "#" or rest.startswith(namespace + "/"):
-                return f"/{namespace}/"
-            if rest.startswith(namespace + "#"):
-                return f"/{namespace}/{rest[len(namespace) + 1 :]}"
-        if rest.startswith("id/") and len(rest) > 3:
-            return "/doc/" + rest[3:]
-        if rest.startswith("graph/") and len(rest) > 6:
-            return "/doc/" + rest
-        if rest == "catalog" or rest.startswith("catalog#"):
-            return "/" + rest
-        if rest == "":
-            return "/"
-        return None
-
-    def href(self, iri: str, subjects: frozenset[str] | set[str] | None = None) -> str | None:
-        """Where a link to ``iri`` should go: its local page, or the IRI itself when it is
-        outside the base. With ``subjects`` given, an IRI under the base that is not one of
-        them (and not a document such as ``/def/``) has no page: ``None``."""
-        page = self.page(iri)
-        if page is None:
-            return iri
-        if (
-            subjects is None
-            or iri in subjects
-            or not page.startswith(("/doc/", "/def/", "/shapes/"))
-        ):
-            return page
-        return page if page in ("/def/", "/shapes/") else None
-
-    def doc_iri(self, rest: str) -> str:
-        """The IRI described by ``/doc/<rest>`` (``rest`` as decoded from the URL path)."""
-        if rest.startswith("graph/"):
-            return self.graph_iri(rest[len("graph/") :])
-        return self.base + "id/" + rest
-
-    def graph_iri(self, path: str) -> str:
-        """The named graph of the source file ``path`` (decoded), percent-encoded the way
-        :func:`server.build.sources.graph_iri` names it."""
-        return self.graph_base + urllib.parse.quote(path, safe="/")
-
-    def term_iri(self, namespace: str, name: str) -> str:
-        """The IRI of ``/<namespace>/<name>`` (``def`` or ``shapes``): a hash IRI."""
-        return f"{self.base}{namespace}#{name}"
-
-    def namespace_iri(self, namespace: str) -> str:
-        """The IRI of the document ``/<namespace>/`` (the ontology, the shapes)."""
-        return f"{self.base}{namespace}"
-
-    @property
-    def graph_base(self) -> str:
-        """The base of named graph IRIs."""
-        return self.base + "graph/"
-
-    @property
-    def inferred_graph(self) -> str:
-        """The named graph with inferred triples."""
-        return self.graph_base + "inferred"
-
-    @property
-    def meta_graph(self) -> str:
-        """The named graph with build metadata."""
-        return self.graph_base + "meta"
 
 
 @dataclass
@@ -250,11 +145,6 @@ class Description:
         return self.labels.get(language) or next(iter(self.labels.values()), None)
 
 
-def valid_iri(iri: str) -> bool:
-    """Whether ``iri`` has none of the characters RFC 3987 forbids (spaces, ``<>"{}|\\^```)."""
-    return _INVALID_IRI.search(iri) is None
-
-
 def exists(store: Store, iri: str) -> bool:
     """Whether ``iri`` is a valid IRI and the subject of at least one statement."""
     if not valid_iri(iri):
@@ -280,12 +170,6 @@ def namespace_graph(store: Store, iri_map: IriMap, namespace: str) -> Graph:
         graph = store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graph_uris=graphs).graph()
     bind_prefixes(graph, iri_map.base)
     return graph
-
-
-def bind_prefixes(graph: Graph, base: str) -> None:
-    """Bind the project's prefixes (server/rdf/namespaces.py) on ``graph`` for readable output."""
-    for prefix, namespace in query_prefixes(base).items():
-        graph.bind(prefix, namespace, override=True, replace=True)
 
 
 def sources(store: Store, iri_map: IriMap) -> dict[str, Source]:
@@ -330,7 +214,7 @@ def describe(store: Store, iri: str, iri_map: IriMap) -> Description:
         s.predicate.value == IS_EXAMPLE and s.object.value.lower() in ("true", "1")
         for s in statements
     )
-    points = [point for point in (parse_point(text) for text in wkt) if point is not None]
+    points = [point for point in (wkt_point(text) for text in wkt) if point is not None]
     return Description(
         iri=iri,
         labels=labels.get(iri, {}),
@@ -363,34 +247,6 @@ def make_term(
     return Term(str(literal), "literal", language=literal.language, datatype=datatype)
 
 
-def curie(iri: str) -> str | None:
-    """``prefix:local`` for an IRI in a well-known or Regiograaf namespace."""
-    namespaces = {
-        **VOCABULARIES,
-        **EXTRA_PREFIXES,
-        **query_prefixes("https://w3id.org/regiograaf/"),
-    }
-    best: tuple[str, str] | None = None
-    for prefix, namespace in namespaces.items():
-        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
-            best = (prefix, namespace)
-    if best is None:
-        return None
-    local = iri[len(best[1]) :]
-    return f"{best[0]}:{local}" if re.fullmatch(r"[\w.-]*", local) else None
-
-
-def parse_point(wkt: str) -> tuple[float, float] | None:
-    """``(longitude, latitude)`` of a WKT ``POINT`` (CRS84), or ``None`` for other shapes."""
-    match = _POINT.match(wkt)
-    if match is None:
-        return None
-    lon, lat = float(match.group(1)), float(match.group(2))
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        return None
-    return lon, lat
-
-
 def _labels(rows: Iterable[dict[str, Identifier]]) -> dict[str, dict[str, str]]:
     """IRI → language → label (the first label predicate that gives one wins per language)."""
     found: dict[str, dict[str, str]] = {}
@@ -419,89 +275,3 @@ def _merge(triples: Iterable[tuple[Term, Term, Source]]) -> list[Statement]:
             s.object.label("nl") or s.object.value,
         ),
     )
-
-
-#: Machine-readable formats of a resource: media type → (rdflib format, file extension).
-RDF_FORMATS: dict[str, tuple[str, str]] = {
-    "text/turtle": ("turtle", "ttl"),
-    "application/ld+json": ("json-ld", "jsonld"),
-    "application/n-triples": ("nt", "nt"),
-    "application/rdf+xml": ("xml", "rdf"),
-}
-#: File extension → media type (``/doc/...ttl`` and friends).
-EXTENSIONS: dict[str, str] = {ext: media for media, (_, ext) in RDF_FORMATS.items()}
-
-
-def serialize_graph(graph: Graph, media_type: str) -> bytes:
-    """``graph`` in one of :data:`RDF_FORMATS` (UTF-8)."""
-    return graph.serialize(format=RDF_FORMATS[media_type][0], encoding="utf-8")
-
-
-def split_extension(path: str) -> tuple[str, str | None]:
-    """``("a/b", "text/turtle")`` for ``a/b.ttl``; ``(path, None)`` without a known extension
-    (``.html`` names the HTML page: ``(path, "text/html")``)."""
-    stem, dot, ext = path.rpartition(".")
-    if dot and "/" not in ext:
-        if ext in EXTENSIONS:
-            return stem, EXTENSIONS[ext]
-        if ext == "html":
-            return stem, "text/html"
-    return path, None
-
-
-#: rdf:type → schema.org type, most specific first (only where the meaning fits).
-SCHEMA_TYPES: tuple[tuple[str, str], ...] = (
-    ("https://w3id.org/regiograaf/def#Project", "Project"),
-    ("http://www.w3.org/ns/org#Organization", "GovernmentOrganization"),
-    ("http://www.w3.org/2004/02/skos/core#ConceptScheme", "DefinedTermSet"),
-    ("http://www.w3.org/2004/02/skos/core#Concept", "DefinedTerm"),
-    ("http://rdfs.org/ns/void#Dataset", "Dataset"),
-)
-_DESCRIPTIONS = (
-    "http://purl.org/dc/terms/description",
-    "http://www.w3.org/2004/02/skos/core#definition",
-    "http://www.w3.org/2000/01/rdf-schema#comment",
-)
-
-
-def schema_org(description: Description, page_url: str) -> dict[str, object] | None:
-    """Embedded schema.org JSON-LD for the page, or ``None`` when no schema.org type fits."""
-    types = {term.value for term in description.types}
-    schema_type = next((name for iri, name in SCHEMA_TYPES if iri in types), None)
-    if schema_type is None:
-        return None
-    data: dict[str, object] = {
-        "@context": "https://schema.org",
-        "@type": schema_type,
-        "@id": description.iri,
-        "url": page_url,
-        "identifier": description.iri,
-    }
-    names = [{"@value": text, "@language": lang} for lang, text in description.labels.items()]
-    if names:
-        data["name"] = names
-    texts = [
-        {"@value": s.object.value, "@language": s.object.language or "nl"}
-        for s in description.statements
-        if s.predicate.value in _DESCRIPTIONS and s.object.kind == "literal"
-    ]
-    if texts:
-        data["description"] = texts
-    homepages = [
-        s.object.value
-        for s in description.statements
-        if s.predicate.value == "http://xmlns.com/foaf/0.1/homepage"
-    ]
-    if homepages:
-        data["sameAs"] = homepages
-    schemes = [
-        s.object.value
-        for s in description.statements
-        if s.predicate.value == "http://www.w3.org/2004/02/skos/core#inScheme"
-    ]
-    if schema_type == "DefinedTerm" and schemes:
-        data["inDefinedTermSet"] = schemes[0]
-    if description.points:
-        lon, lat = description.points[0]
-        data["geo"] = {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
-    return data

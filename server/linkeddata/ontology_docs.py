@@ -3,13 +3,11 @@
 For every class and property of the Regiograaf namespace: labels and definitions in Dutch and
 English, super- and subclasses, domains and ranges, the SHACL constraints that apply (shapes
 that target the class, and property shapes on the property), how many instances (or uses) the
-graph has, and a class diagram as inline SVG.
+graph has, and a class diagram (laid out by :mod:`server.linkeddata.diagram`).
 """
 
 from __future__ import annotations
 
-import html
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,7 +16,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from server.linkeddata.describe import IriMap, curie, namespace_graph
+from server.linkeddata.describe import namespace_graph
+from server.linkeddata.diagram import Diagram, layout
+from server.rdf.iris import IriMap, curie
 from server.store import Store
 
 COUNT_INSTANCES = "SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c"
@@ -83,7 +83,7 @@ class OntologyDoc:
     license: str | None
     classes: list[TermDoc]
     properties: list[TermDoc]
-    diagram: str
+    diagram: Diagram
 
 
 def document(store: Store, iri_map: IriMap) -> OntologyDoc:
@@ -100,7 +100,6 @@ def document(store: Store, iri_map: IriMap) -> OntologyDoc:
     classes: list[TermDoc] = []
     properties: list[TermDoc] = []
     for node in terms:
-        types = set(ontology.objects(node, RDF.type))
         doc = TermDoc(
             iri=str(node),
             name=str(node)[len(namespace) :],
@@ -110,22 +109,10 @@ def document(store: Store, iri_map: IriMap) -> OntologyDoc:
             kind=("klasse", "class"),
             count=counts.get(str(node), 0),
         )
-        if OWL.Class in types:
-            doc.parents = [link(n) for n in ontology.objects(node, RDFS.subClassOf)]
-            doc.children = [link(n) for n in ontology.subjects(RDFS.subClassOf, node)]
-            doc.constraints = _class_constraints(shapes, node, iri_map)
-            classes.append(doc)
-            continue
-        doc.kind = next(
-            (PROPERTY_KINDS[t] for t in PROPERTY_KINDS if t in types), ("eigenschap", "property")
-        )
-        doc.parents = [link(n) for n in ontology.objects(node, RDFS.subPropertyOf)]
-        doc.children = [link(n) for n in ontology.subjects(RDFS.subPropertyOf, node)]
-        doc.domains = [link(n) for n in ontology.objects(node, RDFS.domain)]
-        doc.ranges = [link(n) for n in ontology.objects(node, RDFS.range)]
-        doc.notes = _property_notes(ontology, node, link)
-        doc.constraints = _property_constraints(shapes, node, iri_map)
-        properties.append(doc)
+        if (node, RDF.type, OWL.Class) in ontology:
+            classes.append(_class_doc(doc, node, ontology, shapes, link, iri_map))
+        else:
+            properties.append(_property_doc(doc, node, ontology, shapes, link, iri_map))
     root = URIRef(iri_map.namespace_iri("def"))
     return OntologyDoc(
         iri=str(root),
@@ -135,8 +122,46 @@ def document(store: Store, iri_map: IriMap) -> OntologyDoc:
         license=_first(ontology, root, URIRef("http://purl.org/dc/terms/license")),
         classes=classes,
         properties=properties,
-        diagram=diagram(classes, properties),
+        diagram=layout(classes, properties),
     )
+
+
+def _class_doc(
+    doc: TermDoc,
+    node: Node,
+    ontology: Graph,
+    shapes: Graph,
+    link: Callable[[Node], Link],
+    iri_map: IriMap,
+) -> TermDoc:
+    """``doc`` completed as a class: super- and subclasses, the shapes that target it."""
+    doc.parents = [link(n) for n in ontology.objects(node, RDFS.subClassOf)]
+    doc.children = [link(n) for n in ontology.subjects(RDFS.subClassOf, node)]
+    doc.constraints = _class_constraints(shapes, node, iri_map)
+    return doc
+
+
+def _property_doc(
+    doc: TermDoc,
+    node: Node,
+    ontology: Graph,
+    shapes: Graph,
+    link: Callable[[Node], Link],
+    iri_map: IriMap,
+) -> TermDoc:
+    """``doc`` completed as a property: its kind, super- and subproperties, domains and
+    ranges, notes (transitive, inverse, chains) and the property shapes on it."""
+    types = set(ontology.objects(node, RDF.type))
+    doc.kind = next(
+        (PROPERTY_KINDS[t] for t in PROPERTY_KINDS if t in types), ("eigenschap", "property")
+    )
+    doc.parents = [link(n) for n in ontology.objects(node, RDFS.subPropertyOf)]
+    doc.children = [link(n) for n in ontology.subjects(RDFS.subPropertyOf, node)]
+    doc.domains = [link(n) for n in ontology.objects(node, RDFS.domain)]
+    doc.ranges = [link(n) for n in ontology.objects(node, RDFS.range)]
+    doc.notes = _property_notes(ontology, node, link)
+    doc.constraints = _property_constraints(shapes, node, iri_map)
+    return doc
 
 
 def node_shapes(store: Store, iri_map: IriMap) -> list[Link]:
@@ -219,12 +244,17 @@ def _constraint(shapes: Graph, shape: Node, iri_map: IriMap) -> Constraint | Non
     return Constraint(
         shape=Link(iri, iri_map.href(iri), name, _texts(shapes, shape, SH.name)),
         path=curie(str(path)) or str(path),
-        min_count=int(minimum) if minimum is not None else None,
-        max_count=int(maximum) if maximum is not None else None,
+        min_count=_integer(minimum),
+        max_count=_integer(maximum),
         value=value,
         severity=str(severity).rsplit("#", 1)[-1],
         messages=_texts(shapes, shape, SH.message),
     )
+
+
+def _integer(value: Node | None) -> int | None:
+    """A count from the shapes (``sh:minCount 1``), or ``None`` when there is none."""
+    return int(str(value)) if value is not None else None
 
 
 def _class_constraints(shapes: Graph, node: Node, iri_map: IriMap) -> list[Constraint]:
@@ -265,90 +295,3 @@ def _property_constraints(shapes: Graph, node: Node, iri_map: IriMap) -> list[Co
         if (constraint := _constraint(shapes, shape, iri_map)) is not None
     ]
     return sorted(found, key=lambda c: c.shape.iri)
-
-
-# --- diagram ------------------------------------------------------------------------------
-
-BOX_W, BOX_H, GAP_X, GAP_Y, COLUMNS = 190, 44, 60, 70, 4
-
-
-def diagram(classes: list[TermDoc], properties: list[TermDoc]) -> str:
-    """An SVG class diagram: classes as boxes (with their instance count), subclass relations
-    as dashed arrows and object properties (domain → range) as labelled arrows."""
-    position: dict[str, tuple[float, float]] = {}
-    for index, cls in enumerate(classes):
-        column, row = index % COLUMNS, index // COLUMNS
-        position[cls.iri] = (20 + column * (BOX_W + GAP_X), 20 + row * (BOX_H + GAP_Y))
-    rows = math.ceil(len(classes) / COLUMNS) or 1
-    width = 40 + COLUMNS * BOX_W + (COLUMNS - 1) * GAP_X
-    height = 40 + rows * BOX_H + (rows - 1) * GAP_Y
-    parts: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="figure" aria-labelledby="diagram-title" class="diagram">',
-        '<title id="diagram-title">Klassendiagram van de Regiograaf-ontologie '
-        "(class diagram of the Regiograaf ontology)</title>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" '
-        'fill="#4d4d4d"/></marker></defs>',
-    ]
-    for cls in classes:
-        for parent in cls.parents:
-            if parent.iri in position:
-                parts.append(_edge(position[cls.iri], position[parent.iri], None, dashed=True))
-    for prop in properties:
-        for domain in prop.domains:
-            for target in prop.ranges:
-                if domain.iri in position and target.iri in position:
-                    parts.append(
-                        _edge(position[domain.iri], position[target.iri], prop.name, dashed=False)
-                    )
-    for cls in classes:
-        x, y = position[cls.iri]
-        label = html.escape(cls.labels.get("nl", cls.name))
-        parts.append(
-            f'<a href="{html.escape(cls.href)}"><rect x="{x}" y="{y}" width="{BOX_W}" '
-            f'height="{BOX_H}" rx="4" fill="#eef4fb" stroke="#0b55a3"/>'
-            f'<text x="{x + BOX_W / 2}" y="{y + 18}" text-anchor="middle" font-size="13" '
-            f'fill="#1a1a1a">rg:{html.escape(cls.name)}</text>'
-            f'<text x="{x + BOX_W / 2}" y="{y + 35}" text-anchor="middle" font-size="11" '
-            f'fill="#4d4d4d">{label} · {cls.count}</text></a>'
-        )
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def _edge(
-    start: tuple[float, float], end: tuple[float, float], label: str | None, *, dashed: bool
-) -> str:
-    (x1, y1), (x2, y2) = _anchor(start, end), _anchor(end, start)
-    if start == end:
-        x, y = start
-        path = (
-            f"M{x + BOX_W - 30},{y} C{x + BOX_W - 30},{y - 30} {x + BOX_W + 20},{y - 30} "
-            f"{x + BOX_W},{y + 10}"
-        )
-        mid = (x + BOX_W, y - 22)
-    else:
-        path = f"M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}"
-        mid = ((x1 + x2) / 2, (y1 + y2) / 2 - 3)
-    style = ' stroke-dasharray="5 4"' if dashed else ""
-    parts = [f'<path d="{path}" fill="none" stroke="#4d4d4d"{style} marker-end="url(#arrow)"/>']
-    if label:
-        parts.append(
-            f'<text x="{mid[0]:.0f}" y="{mid[1]:.0f}" text-anchor="middle" font-size="10" '
-            f'fill="#0b55a3">{html.escape(label)}</text>'
-        )
-    return "".join(parts)
-
-
-def _anchor(box: tuple[float, float], towards: tuple[float, float]) -> tuple[float, float]:
-    """The point on the border of ``box`` on the line to the centre of ``towards``."""
-    cx, cy = box[0] + BOX_W / 2, box[1] + BOX_H / 2
-    tx, ty = towards[0] + BOX_W / 2, towards[1] + BOX_H / 2
-    dx, dy = tx - cx, ty - cy
-    if dx == 0 and dy == 0:
-        return cx, cy
-    scale = min(
-        (BOX_W / 2) / abs(dx) if dx else math.inf, (BOX_H / 2) / abs(dy) if dy else math.inf
-    )
-    return cx + dx * scale, cy + dy * scale

@@ -2,14 +2,15 @@
 
 Projects on the left, then municipal, regional, and provincial and national goals; a line
 from each project to the goals it contributes to and from each goal to the goals it aligns
-with. The page renders the result as inline SVG (no script needed).
+with. The result is plain numbers: the page's template (``waardeketen.html``) draws it as
+inline SVG (no script needed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.maps.data import Alignment, Node
+from server.maps.value_chain import Alignment, Node
 
 #: Drawing units (SVG user units, about pixels).
 COLUMN_WIDTH = 205
@@ -33,11 +34,16 @@ class PlacedNode:
 
 @dataclass(frozen=True)
 class PlacedEdge:
-    """A line between two placed nodes, as an SVG path."""
+    """A line between two placed nodes: a cubic curve from ``(x1, y1)`` to ``(x2, y2)`` whose
+    control points both lie at ``x = bend`` (at the start's and at the end's height)."""
 
     source: str
     target: str
-    path: str
+    x1: int
+    y1: int
+    bend: int
+    x2: int
+    y2: int
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,10 @@ def layout(graph: Alignment) -> Drawing:
         x2, y2 = b.x, b.y + NODE_HEIGHT // 2
         if b.x <= a.x:  # a sub-goal in the same column: a loop out to the right
             x2 = b.x + COLUMN_WIDTH
-            middle = x1 + GAP // 2
-            path = f"M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}"
+            bend = x1 + GAP // 2
         else:
-            middle = (x1 + x2) // 2
-            path = f"M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}"
-        edges.append(PlacedEdge(source, target, path))
+            bend = (x1 + x2) // 2
+        edges.append(PlacedEdge(source, target, x1, y1, bend, x2, y2))
     headings = tuple(
         (index * (COLUMN_WIDTH + GAP), nl, en) for index, (nl, en) in enumerate(graph.columns)
     )

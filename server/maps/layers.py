@@ -1,9 +1,10 @@
-"""The map layers (GeoJSON) that the app serves: a registry shared by the maps and the catalog.
+"""The GeoJSON map layers, in one table for every module that names them.
 
-Each entry is ``(url path, title in Dutch, title in English)``. The maps module adds a layer
-here when it serves one; the DCAT catalog (:mod:`server.publish.catalog`) lists every
-registered layer
-that the app can route as a GeoJSON distribution, and the static export follows them.
+Each entry is ``(url path, title in Dutch, title in English)``. The maps blueprint
+(:mod:`server.web.maps`) serves these paths; the DCAT catalog (:mod:`server.web.catalog`,
+:mod:`server.publish.catalog`) lists each layer the app serves as a GeoJSON distribution, and
+resource pages draw the municipalities layer under a point. A new layer needs a route there
+and a line here.
 """
 
 from __future__ import annotations

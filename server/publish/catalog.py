@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from server.linkeddata.describe import IriMap, valid_iri
 from server.publish.dumps import DUMPS, IANA, Dump
+from server.rdf.iris import IriMap, valid_iri
 from server.settings import Settings
 from server.store import Store
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, URIRef
 
-from server.linkeddata.describe import IriMap, bind_prefixes
+from server.rdf.iris import IriMap, bind_prefixes
 from server.store import Store
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
-from server.linkeddata.describe import IriMap
 from server.publish.catalog import LICENSE, Site, catalog_iri, dataset_iri
 from server.publish.dumps import DUMPS
+from server.rdf.iris import IriMap
 from server.rdf.namespaces import VOCABULARIES
 from server.store import Store
 

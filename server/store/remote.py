@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import urllib.error
 from collections.abc import Mapping, Sequence
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from rdflib import Graph, Literal
 from rdflib.term import Identifier
@@ -25,13 +25,13 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
-from server.canned.formats import parse_sparql_json, to_csv
 from server.store import (
     QueryKind,
     QuerySyntaxError,
     StoreError,
     UnsupportedMediaType,
 )
+from server.store.results import parse_sparql_json, to_csv
 from server.store.scan import query_form
 from server.store.values import with_values
 
@@ -77,7 +77,14 @@ class RemoteResult:
         if self.kind == "ask":
             return [{"boolean": Literal(self.boolean())}]
         if self.kind == "graph":
-            return [{"subject": s, "predicate": p, "object": o} for s, p, o in self.graph()]
+            return [
+                {
+                    "subject": cast(Identifier, s),
+                    "predicate": cast(Identifier, p),
+                    "object": cast(Identifier, o),
+                }
+                for s, p, o in self.graph()
+            ]
         return parse_sparql_json(self._body)[1]
 
     def boolean(self) -> bool:

@@ -16,7 +16,6 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from server.http import negotiation
-from server.linkeddata.describe import RDF_FORMATS, bind_prefixes, serialize_graph, split_extension
 from server.maps.layers import LAYERS
 from server.publish import dumps
 from server.publish.catalog import (
@@ -30,6 +29,8 @@ from server.publish.catalog import (
 )
 from server.publish.export import routable as export_routable
 from server.publish.void import void_graph
+from server.rdf.formats import RDF_FORMATS, serialize_graph, split_extension
+from server.rdf.iris import bind_prefixes
 from server.store import StoreError
 from server.web.resources import (
     alternates,

@@ -16,23 +16,13 @@ from flask import Blueprint, Response, current_app, make_response, render_templa
 
 from server.canned.running import UnknownQuery
 from server.http.negotiation import GEOJSON
-from server.linkeddata.describe import IriMap
 from server.maps.alignment_layout import layout
-from server.maps.data import (
-    GOAL_LEVELS,
-    MATRIX_COLUMNS,
-    FilterError,
-    MapData,
-    alignment,
-    collaboration_layer,
-    collaboration_links,
-    filter_projects,
-    load_map_data,
-    municipality_layer,
-    parse_filters,
-    project_layer,
-    value_chain_matrix,
-)
+from server.maps.collaboration import collaboration_layer, collaboration_links
+from server.maps.data import GOAL_LEVELS, MapData, load_map_data
+from server.maps.filters import FilterError, filter_projects, parse_filters
+from server.maps.geojson import municipality_layer, project_layer
+from server.maps.value_chain import MATRIX_COLUMNS, alignment, value_chain_matrix
+from server.rdf.iris import IriMap
 from server.settings import Settings
 from server.store import Store, StoreError, StoreMissing, open_store
 from server.web.sparql import error_response

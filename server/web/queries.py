@@ -41,9 +41,10 @@ from flask import (
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from server.canned.formats import WktError, parse_wkt, plain_value
-from server.canned.headers import CannedQuery, Choice, Parameter, ParameterError
+from server.canned.errors import ParameterError
+from server.canned.formats import plain_value
 from server.canned.openapi import openapi_document
+from server.canned.query import CannedQuery, Choice, Parameter
 from server.canned.running import (
     CannedResult,
     canned_queries,
@@ -52,7 +53,8 @@ from server.canned.running import (
     run_checked,
 )
 from server.http import negotiation
-from server.rdf.namespaces import query_prefixes
+from server.rdf.geometry import WktError, parse_wkt
+from server.rdf.namespaces import DATA_BASE, query_prefixes
 from server.settings import Settings
 from server.store import Store, StoreError, StoreMissing, open_store
 from server.web.sparql import error_response, store_unavailable
@@ -319,7 +321,7 @@ def columns(result: CannedResult) -> list[tuple[str, str | None]]:
 def _cells(result: CannedResult, shown: list[tuple[str, str | None]]) -> list[list[Cell]]:
     settings = _settings()
     base = settings.base_iri if settings.base_iri.endswith("/") else settings.base_iri + "/"
-    canonical = "https://w3id.org/regiograaf/"
+    canonical = DATA_BASE
     prefixes = query_prefixes(canonical)
     local = _local_pages()
     table = []

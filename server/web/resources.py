@@ -25,19 +25,17 @@ from flask import (
 from server.http import negotiation
 from server.linkeddata import ontology_docs
 from server.linkeddata.describe import (
-    RDF_FORMATS,
     Description,
-    IriMap,
     describe,
     exists,
     namespace_graph,
     resource_graph,
-    schema_org,
-    serialize_graph,
-    split_extension,
 )
+from server.linkeddata.schema_org import schema_org
 from server.maps.layers import LAYERS
 from server.publish.export import routable
+from server.rdf.formats import RDF_FORMATS, serialize_graph, split_extension
+from server.rdf.iris import IriMap
 from server.settings import Settings
 from server.store import Store, StoreError, open_store
 from server.web.sparql import error_response, store_unavailable

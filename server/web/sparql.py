@@ -29,7 +29,8 @@ from flask import (
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 
-from server.canned.headers import CannedQuery, load_canned_queries
+from server.canned.headers import load_canned_queries
+from server.canned.query import CannedQuery
 from server.http import negotiation
 from server.rdf.namespaces import query_prefixes
 from server.settings import Settings

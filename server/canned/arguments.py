@@ -1,0 +1,116 @@
+"""Checking the arguments of a canned query: name → values, against its parameters.
+
+:func:`bind_arguments` turns what a caller gives (Python values, or text as it comes in a URL)
+into :class:`Arguments`: RDF terms per parameter, defaults filled in, each ``iri`` or
+``concept`` value one of the allowed choices (from the graph). The terms reach the engine as a
+``VALUES`` block written by the store layer (:mod:`server.store.values`): never spliced into
+the query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from server.canned.errors import ParameterError
+from server.canned.query import CannedQuery, Choice, Parameter, last_segment
+
+__all__ = ["Arguments", "bind_arguments"]
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """The checked values of a query's parameters: name → RDF terms, sorted and without
+    duplicates, defaults filled in, unbound parameters left out."""
+
+    values: Mapping[str, tuple[Identifier, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    @property
+    def key(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """A hashable, normalised form (for caches and ETags)."""
+        return tuple(
+            (name, tuple(term.n3() for term in terms))
+            for name, terms in sorted(self.values.items())
+        )
+
+    def as_pairs(self) -> list[tuple[str, str]]:
+        """``(name, value)`` pairs for a URL query string, in parameter-name order."""
+        return [(name, str(term)) for name, terms in sorted(self.values.items()) for term in terms]
+
+    def first(self, name: str) -> Identifier | None:
+        """The (first) value of ``name``, or ``None`` when unbound."""
+        terms = self.values.get(name)
+        return terms[0] if terms else None
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    if isinstance(value, str | bytes | URIRef | Literal) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _resolve(parameter: Parameter, term: Identifier, choices: Sequence[Choice]) -> URIRef:
+    """The choice ``term`` names: its IRI, or the last segment of exactly one choice's IRI."""
+    text = str(term)
+    for choice in choices:
+        if str(choice.value) == text:
+            return choice.value
+    matches = [choice.value for choice in choices if last_segment(str(choice.value)) == text]
+    if len(matches) == 1:
+        return matches[0]
+    what = parameter.class_iri if parameter.type == "iri" else parameter.scheme
+    kind = "instantie van" if parameter.type == "iri" else "begrip uit"
+    kind_en = "an instance of" if parameter.type == "iri" else "a concept of"
+    raise ParameterError(parameter.name, f"geen {kind} (not {kind_en}) <{what}>: {text[:120]!r}")
+
+
+def bind_arguments(
+    query: CannedQuery,
+    arguments: Mapping[str, object] | None,
+    choices: Callable[[Parameter], Sequence[Choice]] | None = None,
+) -> Arguments:
+    """Check ``arguments`` (name → a value or a list of values) against ``query``'s parameters.
+
+    Empty texts count as "not given"; a parameter not given gets its default, or stays
+    unbound. ``choices`` gives the allowed values of an ``iri`` or ``concept`` parameter
+    (from the graph); without it only the form of such a value is checked. Raises
+    :class:`ParameterError` naming the first parameter that is wrong, unknown or missing.
+    """
+    given = dict(arguments or {})
+    known = {parameter.name for parameter in query.parameters}
+    for name in given:
+        if name not in known:
+            accepted = ", ".join(sorted(known)) or "geen (none)"
+            raise ParameterError(
+                name, f"onbekend (unknown); deze vraag kent (this query takes): {accepted}"
+            )
+    bound: dict[str, tuple[Identifier, ...]] = {}
+    for parameter in query.parameters:
+        raw = [
+            value
+            for value in _as_list(given.get(parameter.name))
+            if not (isinstance(value, str) and not value.strip())
+        ]
+        if len(raw) > 1 and not parameter.multiple:
+            raise ParameterError(
+                parameter.name, "neemt één waarde (takes one value), niet (not) " + str(len(raw))
+            )
+        terms = [parameter.coerce(value) for value in raw] or list(parameter.default)
+        if not terms:
+            if parameter.required:
+                raise ParameterError(parameter.name, "is verplicht (is required)")
+            continue
+        if parameter.has_choices and choices is not None:
+            allowed = choices(parameter)
+            terms = [_resolve(parameter, term, allowed) for term in terms]
+        unique = sorted(set(terms), key=lambda term: (str(term), term.n3()))
+        bound[parameter.name] = tuple(unique)
+    return Arguments(MappingProxyType(bound))

@@ -1,0 +1,91 @@
+"""The collaboration map: lines between municipalities, for the collaboration opportunities of
+the canned query ``samenwerkingskansen`` and for the projects they already share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.canned.running import run_canned_query
+from server.maps.data import MapData
+from server.rdf.iris import IriMap
+from server.settings import Settings
+from server.store import Store
+
+
+@dataclass
+class Link:
+    """A line between two municipalities: an opportunity or a shared project."""
+
+    kind: str  # "kans" or "gezamenlijk"
+    a: str
+    b: str
+    strength: int = 0
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+
+
+def collaboration_links(data: MapData, store: Store, settings: Settings) -> list[Link]:
+    """Opportunities (canned query ``samenwerkingskansen``) and existing joint projects."""
+    links: dict[tuple[str, str, str], Link] = {}
+    result = run_canned_query("samenwerkingskansen", {}, store=store, settings=settings)
+    for row in result.records():
+        a, b = sorted((row["gemeente1"], row["gemeente2"]))
+        link = links.setdefault(("kans", a, b), Link("kans", a, b))
+        link.strength = max(link.strength, int(row["overlap"] or 0))
+        link.reasons.append(
+            {
+                "schakel": row["stage"],
+                "schakel_naam": row["stageNaam"],
+                "opgave": row["challenge"],
+                "opgave_naam": row["challengeNaam"],
+                "reden": row["reden"],
+            }
+        )
+    for project in data.projects:
+        members = sorted({project.lead, *project.participants} & set(data.municipalities))
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                link = links.setdefault(("gezamenlijk", a, b), Link("gezamenlijk", a, b))
+                link.projects.append(project.iri)
+                link.strength = len(link.projects)
+    return sorted(
+        links.values(),
+        key=lambda k: (k.kind != "kans", -k.strength, data.label(k.a).nl, data.label(k.b).nl),
+    )
+
+
+def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> dict[str, Any]:
+    """The collaboration lines as GeoJSON LineStrings between the municipalities' points."""
+    features = []
+    by_iri = {p.iri: p for p in data.projects}
+    for link in links:
+        a, b = data.municipalities.get(link.a), data.municipalities.get(link.b)
+        geometry = None
+        if a and b and a.point and b.point:
+            geometry = {"type": "LineString", "coordinates": [list(a.point), list(b.point)]}
+        projects = [
+            {"id": iri, "titel": by_iri[iri].nl, "pagina": pages.page(iri)} for iri in link.projects
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"{link.kind}:{data.label(link.a).ref}-{data.label(link.b).ref}",
+                "geometry": geometry,
+                "properties": {
+                    "soort": link.kind,
+                    "gemeente1": link.a,
+                    "gemeente1_naam": data.label(link.a).nl,
+                    "gemeente2": link.b,
+                    "gemeente2_naam": data.label(link.b).nl,
+                    "sterkte": link.strength,
+                    "schakel": link.reasons[0]["schakel"].rsplit("/", 1)[-1]
+                    if link.reasons
+                    else "",
+                    "redenen": link.reasons,
+                    "projecten": projects,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
