@@ -101,12 +101,12 @@ class Generated:
 
 def load_reference(root: Path = REPO) -> Reference:
     """Read municipalities, memberships, stages, challenges, statuses and goals from the
-    ontology and the reference data under ``root`` (examples under data/voorbeelden/ and
-    contributions are left out)."""
+    ontology, the reference data and the real register under ``root`` (examples under
+    data/voorbeelden/ and contributions are left out)."""
     graph = Graph()
-    for path in sorted((root / "ontology").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    for path in sorted((root / "data").glob("*.ttl")):
+    sources = [*(root / "ontology").glob("*.ttl"), *(root / "data").glob("*.ttl")]
+    sources += (root / "data" / "register").glob("*.ttl")
+    for path in sorted(sources):
         graph.parse(path, format="turtle")
 
     def things(root_class: str) -> tuple[str, ...]:
