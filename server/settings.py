@@ -6,13 +6,14 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from server.errors import ConfigurationError
 from server.rdf.namespaces import DATA_BASE
 
 #: The project root: the folder that holds ontology/, data/, shapes/ and queries/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigurationError, ValueError):
     """A setting has a value that cannot be used; the message names the variable and value."""
 
 

@@ -27,6 +27,7 @@ from rdflib import Literal, URIRef
 
 from server.build.sources import discover
 from server.build.turtle import TurtleSyntaxError, parse_turtle
+from server.errors import SourceError
 
 #: Where the boundaries go, relative to the project root (ignored by git).
 DEFAULT_OUTPUT: Final = Path("data") / "geo" / "gemeentegrenzen.ttl"
@@ -40,7 +41,7 @@ TIMEOUT: Final = 60.0
 _CBS_CODE = re.compile(r"^GM\d{4}$")
 
 
-class GeoError(ValueError):
+class GeoError(SourceError, ValueError):
     """A boundary file or download that cannot be used; the message says why."""
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from server.errors import SourceError
+
 #: Base of every named graph IRI (docs/model.md).
 GRAPH_BASE = "https://w3id.org/regiograaf/graph/"
 #: Base of municipality IRIs; a contribution folder's name is the ``<ref>``.
@@ -75,7 +77,7 @@ def graph_iri(path: Path | str, root: Path | str) -> str:
     return GRAPH_BASE + urllib.parse.quote(rel, safe="/")
 
 
-class MissingSourcesError(ValueError):
+class MissingSourcesError(SourceError, ValueError):
     """The project root lacks the ontology or shapes (most likely a wrong root)."""
 
 

@@ -25,6 +25,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from server.errors import RegiograafError
+
 __all__ = [
     "GEOMETRY",
     "WKT_LITERAL",
@@ -69,7 +71,7 @@ _INTEGER_TYPES: Final = frozenset(
 _DECIMAL_TYPES: Final = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
 
 
-class WktError(ValueError):
+class WktError(RegiograafError, ValueError):
     """A WKT literal that cannot be turned into a GeoJSON geometry."""
 
 

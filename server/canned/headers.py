@@ -64,6 +64,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from server.errors import BadRequest, SourceError
 from server.rdf.namespaces import query_prefixes
 from server.store.scan import ScanError, projection, tokens
 
@@ -130,7 +131,7 @@ _ABSOLUTE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 _DEFAULT_PREFIXES: Final = query_prefixes("https://w3id.org/regiograaf/")
 
 
-class CannedQueryError(ValueError):
+class CannedQueryError(SourceError, ValueError):
     """A canned query file that cannot be used; ``str()`` is ``path:line: message``."""
 
     def __init__(self, path: Path, line: int, message: str) -> None:
@@ -140,7 +141,7 @@ class CannedQueryError(ValueError):
         self.message = message
 
 
-class ParameterError(ValueError):
+class ParameterError(BadRequest, ValueError):
     """A value that does not fit its parameter (or a parameter the query does not have).
 
     ``parameter`` is the parameter's name; ``str()`` says what is wrong, in Dutch and English.

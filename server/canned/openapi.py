@@ -21,12 +21,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 from server.canned.headers import MAX_STRING, CannedQuery, Choice, Parameter
+from server.http.media_types import GEOJSON, SPARQL_JSON
 
 __all__ = ["OPENAPI_VERSION", "openapi_document", "operation_id"]
 
 OPENAPI_VERSION: Final = "3.1.0"
-SPARQL_JSON: Final = "application/sparql-results+json"
-GEOJSON: Final = "application/geo+json"
 
 
 def operation_id(name: str) -> str:

@@ -46,6 +46,8 @@ from server.canned.headers import (
     bind_arguments,
     load_canned_queries,
 )
+from server.errors import Unavailable
+from server.http.media_types import SPARQL_JSON
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
 from server.store.values import with_values
@@ -61,8 +63,6 @@ __all__ = [
     "run_canned_query",
     "run_checked",
 ]
-
-SPARQL_JSON: Final = "application/sparql-results+json"
 
 #: The allowed values of an ``iri`` or ``concept`` parameter, with Dutch and English labels
 #: (skos:prefLabel, else dct:title) and an order (rg:position, else skos:notation). The
@@ -99,7 +99,7 @@ RESULTS: ResultsCache[CannedResult] = ResultsCache()
 _choices: dict[tuple[str, str, str], tuple[Choice, ...]] = {}
 
 
-class UnknownQuery(KeyError):
+class UnknownQuery(Unavailable, KeyError):
     """No canned query has this name."""
 
     def __init__(self, name: str) -> None:

@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from server.canned.formats import WktError, parse_wkt
 from server.canned.running import run_canned_query
+from server.errors import BadRequest
 from server.linkeddata.describe import IriMap
 from server.settings import Settings
 from server.store import Store
@@ -118,7 +119,7 @@ SELECT DISTINCT ?from ?to WHERE {
 )
 
 
-class FilterError(ValueError):
+class FilterError(BadRequest, ValueError):
     """A filter value that names nothing on the map; the message says which filter."""
 
 

@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Final
 
+from server.errors import RegiograafError, Unavailable
 from server.http import negotiation
 from server.store import QueryResult, Store
 
@@ -109,12 +110,16 @@ def wait_for_queries(timeout: float = 60.0) -> bool:
     return _THREADS.wait(timeout)
 
 
-class QueryTimeout(Exception):
-    """The query passed the time limit (before or while streaming)."""
+class QueryTimeout(Unavailable):
+    """The query passed the time limit (before or while streaming): 503, try again later."""
+
+    logged = False
+    headers = (("Retry-After", "10"),)
 
 
-class QueryAborted(RuntimeError):
-    """The query failed or was cancelled after its response had started."""
+class QueryAborted(RegiograafError, RuntimeError):
+    """The query failed or was cancelled after its response had started (the client sees a
+    response cut off; nothing is rendered)."""
 
 
 class QueryRun:
@@ -132,7 +137,6 @@ class QueryRun:
         store: Store,
         query: str,
         dataset: dict[str, tuple[str, ...] | None],
-        offer: negotiation.Offer | None,
         accept: str | None,
         formats: tuple[str, ...],
         deadline: float | None,
@@ -140,10 +144,12 @@ class QueryRun:
         self._store = store
         self._query = query
         self._dataset = dataset
-        self._offer = offer
         self._accept = accept
         self._formats = formats
         self.deadline = deadline
+        #: The offer of the result's kind (graph or solutions) and the media type chosen from
+        #: it (``None``: nothing of it is acceptable); set once the engine has answered.
+        self.offer: negotiation.Offer | None = None
         self.media_type: str | None = None
         self.error: BaseException | None = None
         self._pieces: queue.SimpleQueue[tuple[bytes, bool]] = queue.SimpleQueue()
@@ -212,12 +218,8 @@ class QueryRun:
             del result
 
     def _choose(self, result: QueryResult) -> str | None:
-        offer = self._offer or (
-            negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
-        )
-        if (offer is negotiation.GRAPH) != (result.kind == "graph"):
-            offer = negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
-        return negotiation.negotiate_remembered(offer, self._accept, self._formats)
+        self.offer = negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
+        return negotiation.negotiate_remembered(self.offer, self._accept, self._formats)
 
     # The request side.
 
