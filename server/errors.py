@@ -46,7 +46,7 @@ class ClientError(RegiograafError):
     """A request that cannot be answered as it is (RFC 9110 §15.5)."""
 
     status = 400
-    public = None
+    public: str | None = None
     logged = False
 
 
@@ -114,7 +114,7 @@ class Unavailable(RegiograafError):
     missing and is safe to show unless a subclass says otherwise."""
 
     status = 503
-    public = None
+    public: str | None = None
 
 
 class StoreError(Unavailable):

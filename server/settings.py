@@ -119,7 +119,7 @@ def load_settings(**overrides: object) -> Settings:
     """Resolve every setting: explicit ``overrides`` beat ``REGIOGRAAF_<NAME>``, which beats the
     default. ``None`` in ``overrides`` means "not given"."""
     values: dict[str, object] = {}
-    types = {f.name: f.type for f in fields(Settings)}
+    types = {f.name: str(f.type) for f in fields(Settings)}
     for setting in SETTINGS:
         raw = overrides.get(setting.name)
         if raw is None:

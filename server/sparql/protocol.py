@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 from urllib.parse import parse_qsl
 
 from server.errors import ProtocolError
@@ -28,6 +29,7 @@ from server.sparql.query_text import (
 
 __all__ = [
     "ALLOWED_METHODS",
+    "DatasetArguments",
     "ProtocolError",
     "ProtocolRequest",
     "cap_rows",
@@ -41,6 +43,13 @@ __all__ = [
 
 #: The methods ``/sparql`` answers.
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+class DatasetArguments(TypedDict):
+    """The RDF dataset of a query, as keyword arguments of :meth:`server.store.Store.query`."""
+
+    default_graph_uris: tuple[str, ...] | None
+    named_graph_uris: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -84,31 +93,32 @@ def parse_request(
         return _from_params(url_params + body_params, allow_description=False)
     if media_type == SPARQL_QUERY:
         _check_charset(charset)
-        if _values(url_params, "update"):
-            raise ProtocolError(403, READ_ONLY_MESSAGE)
-        if _values(url_params, "query"):
-            raise ProtocolError(
-                400, "The query is given twice: in the body and as the 'query' URL parameter."
-            )
-        query = _decode(body, "request body")
-        if not query.strip():
-            raise ProtocolError(400, "The request body is empty: it should hold the query.")
-        return ProtocolRequest(
-            query=query,
-            default_graph_uris=tuple(_values(url_params, "default-graph-uri")),
-            named_graph_uris=tuple(_values(url_params, "named-graph-uri")),
-            formats=tuple(_values(url_params, "format")),
-        )
+        return _direct(url_params, body)
     if media_type == SPARQL_UPDATE:
         raise ProtocolError(403, READ_ONLY_MESSAGE)
     if not media_type:
-        raise ProtocolError(
-            400,
-            f"A POST needs a Content-Type: {FORM} or {SPARQL_QUERY}.",
-        )
+        raise ProtocolError(400, f"A POST needs a Content-Type: {FORM} or {SPARQL_QUERY}.")
     raise ProtocolError(
-        400,
-        f"Unsupported Content-Type {media_type!r}: use {FORM} or {SPARQL_QUERY}.",
+        400, f"Unsupported Content-Type {media_type!r}: use {FORM} or {SPARQL_QUERY}."
+    )
+
+
+def _direct(url_params: Sequence[tuple[str, str]], body: bytes) -> ProtocolRequest:
+    """A query sent directly in a POST body (§2.1.3), with the other parameters in the URL."""
+    if _values(url_params, "update"):
+        raise ProtocolError(403, READ_ONLY_MESSAGE)
+    if _values(url_params, "query"):
+        raise ProtocolError(
+            400, "The query is given twice: in the body and as the 'query' URL parameter."
+        )
+    query = _decode(body, "request body")
+    if not query.strip():
+        raise ProtocolError(400, "The request body is empty: it should hold the query.")
+    return ProtocolRequest(
+        query=query,
+        default_graph_uris=tuple(_values(url_params, "default-graph-uri")),
+        named_graph_uris=tuple(_values(url_params, "named-graph-uri")),
+        formats=tuple(_values(url_params, "format")),
     )
 
 
@@ -177,7 +187,7 @@ def _from_params(params: Sequence[tuple[str, str]], *, allow_description: bool) 
     return ProtocolRequest(queries[0], defaults, named, formats)
 
 
-def dataset_override(request: ProtocolRequest, query: str) -> dict[str, tuple[str, ...] | None]:
+def dataset_override(request: ProtocolRequest, query: str) -> DatasetArguments:
     """Keyword arguments for the store's ``query``: the RDF dataset to query.
 
     SPARQL 1.1 Protocol §2.1.4: ``default-graph-uri`` and ``named-graph-uri`` together replace

@@ -22,10 +22,11 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Final
+from typing import IO, Final, cast
 
 from server.errors import RegiograafError, Unavailable
 from server.http import negotiation
+from server.sparql.protocol import DatasetArguments
 from server.store import QueryResult, Store
 
 #: Name of the threads that run queries.
@@ -136,7 +137,7 @@ class QueryRun:
         self,
         store: Store,
         query: str,
-        dataset: dict[str, tuple[str, ...] | None],
+        dataset: DatasetArguments,
         accept: str | None,
         formats: tuple[str, ...],
         deadline: float | None,
@@ -213,7 +214,8 @@ class QueryRun:
         try:
             self.media_type = self._choose(result)
             if self.media_type is not None:
-                result.write(self.media_type, self)
+                # The engine only calls write() and flush() of its output.
+                result.write(self.media_type, cast("IO[bytes]", self))
         finally:
             del result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 from rdflib.term import Node
 
@@ -49,7 +49,7 @@ def _distributions(graph: Graph, dataset: Node, site_url: str) -> list[dict[str,
                 "title": _pair(graph, node, DCTERMS.title),
                 "href": _local(graph.value(node, DCAT.downloadURL), site_url),
                 "media": str(graph.value(node, DCAT.mediaType)).rsplit("media-types/", 1)[-1],
-                "size": int(size) if size is not None else None,
+                "size": int(size) if isinstance(size, Literal) else None,
             }
         )
     return distributions

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from server.errors import UnknownIri
 from server.http.media_types import HTML
@@ -78,19 +79,19 @@ def render_page(description: Description, path: str, **extra: object) -> str:
 
 
 @blueprint.get("/id/<path:rest>")
-def identifier(rest: str) -> Response:
+def identifier(rest: str) -> BaseResponse:
     """``/id/<type>/<ref>`` → 303 See Other → ``/doc/<type>/<ref>`` (404 when unknown)."""
     return _see_other(iri_map().base + "id/" + rest, "/doc/" + rest)
 
 
 @blueprint.get("/graph/<path:rest>")
-def named_graph(rest: str) -> Response:
+def named_graph(rest: str) -> BaseResponse:
     """A named graph (source file) IRI → 303 → ``/doc/graph/<path>``."""
     iri = iri_map().graph_iri(rest)
     return _see_other(iri, "/doc/" + iri[len(iri_map().base) :])
 
 
-def _see_other(iri: str, target: str) -> Response:
+def _see_other(iri: str, target: str) -> BaseResponse:
     if not exists(get_store(), iri):
         raise UnknownIri(iri)
     return redirect(target, 303)
@@ -108,7 +109,7 @@ def document(rest: str) -> Response:
 
 @blueprint.get("/def")
 @blueprint.get("/shapes")
-def namespace_redirect() -> Response:
+def namespace_redirect() -> BaseResponse:
     """The ontology IRI (``.../def``) and the shapes IRI: 303 to their documentation."""
     return redirect(request.path + "/", 303)
 
