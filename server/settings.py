@@ -6,13 +6,14 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from server.errors import ConfigurationError
 from server.rdf.namespaces import DATA_BASE
 
 #: The project root: the folder that holds ontology/, data/, shapes/ and queries/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigurationError, ValueError):
     """A setting has a value that cannot be used; the message names the variable and value."""
 
 
@@ -118,7 +119,7 @@ def load_settings(**overrides: object) -> Settings:
     """Resolve every setting: explicit ``overrides`` beat ``REGIOGRAAF_<NAME>``, which beats the
     default. ``None`` in ``overrides`` means "not given"."""
     values: dict[str, object] = {}
-    types = {f.name: f.type for f in fields(Settings)}
+    types = {f.name: str(f.type) for f in fields(Settings)}
     for setting in SETTINGS:
         raw = overrides.get(setting.name)
         if raw is None:

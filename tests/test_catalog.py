@@ -284,7 +284,7 @@ def test_a_registered_layer_becomes_a_geojson_distribution(
     )
     monkeypatch.setattr(
         "server.web.catalog.LAYERS",
-        (("/kaart/proef.geojson", "Proeflaag", "Test layer"), ("/kaart/geen.geojson", "X", "X")),
+        (("/kaart/proef.geojson", "Proeflaag", "Test layer"),),
     )
     graph = catalog_turtle(app)
     layers = [

@@ -27,6 +27,7 @@ from rdflib import Literal, URIRef
 
 from server.build.sources import discover
 from server.build.turtle import TurtleSyntaxError, parse_turtle
+from server.errors import SourceError
 from server.rdf.geometry import to_wkt
 from server.rdf.namespaces import ID_BASE, RG
 
@@ -42,7 +43,7 @@ TIMEOUT: Final = 60.0
 _CBS_CODE = re.compile(r"^GM\d{4}$")
 
 
-class GeoError(ValueError):
+class GeoError(SourceError, ValueError):
     """A boundary file or download that cannot be used; the message says why."""
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from server.errors import SourceError
 from server.rdf.namespaces import GRAPH_BASE, ID_BASE
 
 #: Base of municipality IRIs; a contribution folder's name is the ``<ref>``.
@@ -75,7 +76,7 @@ def graph_iri(path: Path | str, root: Path | str) -> str:
     return GRAPH_BASE + urllib.parse.quote(rel, safe="/")
 
 
-class MissingSourcesError(ValueError):
+class MissingSourcesError(SourceError, ValueError):
     """The project root lacks the ontology or shapes (most likely a wrong root)."""
 
 

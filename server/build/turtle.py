@@ -26,12 +26,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
+from server.errors import SourceError
+
 __all__ = ["LineIndex", "ParsedTurtle", "TurtleSyntaxError", "parse_turtle", "parse_turtle_text"]
 
 log = logging.getLogger(__name__)
 
 
-class TurtleSyntaxError(Exception):
+class TurtleSyntaxError(SourceError):
     """A Turtle file that the grammar does not allow; positions are 1-based, in characters."""
 
     def __init__(self, path: Path, line: int, column: int, message: str) -> None:

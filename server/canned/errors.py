@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from server.errors import BadRequest, SourceError
 
-class CannedQueryError(ValueError):
+
+class CannedQueryError(SourceError, ValueError):
     """A canned query file that cannot be used; ``str()`` is ``path:line: message``."""
 
     def __init__(self, path: Path, line: int, message: str) -> None:
@@ -15,7 +17,7 @@ class CannedQueryError(ValueError):
         self.message = message
 
 
-class ParameterError(ValueError):
+class ParameterError(BadRequest, ValueError):
     """A value that does not fit its parameter (or a parameter the query does not have).
 
     ``parameter`` is the parameter's name; ``str()`` says what is wrong, in Dutch and English.

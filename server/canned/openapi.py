@@ -24,12 +24,11 @@ from typing import Any, Final
 
 from server.canned.query import CannedQuery, Choice, Parameter
 from server.canned.schema import VALUE_SCHEMAS
+from server.http.media_types import GEOJSON, SPARQL_JSON
 
 __all__ = ["OPENAPI_VERSION", "openapi_document", "operation_id"]
 
 OPENAPI_VERSION: Final = "3.1.0"
-SPARQL_JSON: Final = "application/sparql-results+json"
-GEOJSON: Final = "application/geo+json"
 
 
 def operation_id(name: str) -> str:

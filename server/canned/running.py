@@ -41,6 +41,8 @@ from server.canned.cache import ResultsCache
 from server.canned.formats import plain_value, to_geojson
 from server.canned.headers import load_canned_queries
 from server.canned.query import CannedQuery, Choice, Parameter
+from server.errors import Unavailable
+from server.http.media_types import SPARQL_JSON
 from server.rdf.namespaces import sparql_prefixes
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
@@ -58,8 +60,6 @@ __all__ = [
     "run_canned_query",
     "run_checked",
 ]
-
-SPARQL_JSON: Final = "application/sparql-results+json"
 
 #: The allowed values of an ``iri`` or ``concept`` parameter, with Dutch and English labels
 #: (skos:prefLabel, else dct:title) and an order (rg:position, else skos:notation). The
@@ -95,7 +95,7 @@ RESULTS: ResultsCache[CannedResult] = ResultsCache()
 _choices: dict[tuple[str, str, str], tuple[Choice, ...]] = {}
 
 
-class UnknownQuery(KeyError):
+class UnknownQuery(Unavailable, KeyError):
     """No canned query has this name."""
 
     def __init__(self, name: str) -> None:

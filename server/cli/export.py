@@ -63,8 +63,6 @@ def run(args: argparse.Namespace) -> int:
     except (ExportError, OSError) as error:
         print(f"export failed: {error}", file=sys.stderr)
         return 2
-    for path, origin in sorted(result.unrouted.items()):
-        print(f"warning: no such page yet: {path} (linked from {origin})", file=sys.stderr)
     for path, (status, origin) in sorted(result.broken.items()):
         print(f"not exported: {path} ({status}, linked from {origin})", file=sys.stderr)
     print(f"exported {len(result.files)} files to {args.directory}")

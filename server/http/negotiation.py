@@ -1,12 +1,13 @@
 """Content negotiation, decided in one place.
 
 Every route that can answer in more than one format asks this module which media type to send.
-The decision follows RFC 9110 §12.5.1 (``Accept`` with quality values): for each media type the
-server can produce, the *most specific* matching media range of the client sets its quality;
-the highest quality above zero wins; ties go to the more specific range, then to the range the
-client listed first, then to the server's order of preference. Browsers, which cannot set
-``Accept`` from a link, may name a format with the ``format=`` parameter instead; it overrides
-``Accept``.
+The ``Accept`` header is parsed by werkzeug (:class:`werkzeug.datastructures.MIMEAccept`),
+which also tells which of the client's media ranges covers a media type: the *most specific*
+one (RFC 9110 §12.5.1), whose quality then counts. The highest quality above zero wins; ties go
+to the more specific range, then to the range the client listed first, then to the server's
+order of preference. Parameters other than ``q`` are ignored (every text this server sends is
+UTF-8, and it has no other variants). Browsers, which cannot set ``Accept`` from a link, may
+name a format with the ``format=`` parameter instead; it overrides ``Accept``.
 
 An :class:`Offer` lists what one kind of response can be: the media types (server preference
 first), aliases that some clients send instead of the registered type, and the short format
@@ -19,28 +20,73 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-# Registered media types (IANA) used by the offers below.
-SPARQL_JSON = "application/sparql-results+json"
-SPARQL_XML = "application/sparql-results+xml"
-CSV = "text/csv"
-TSV = "text/tab-separated-values"
-TURTLE = "text/turtle"
-N_TRIPLES = "application/n-triples"
-JSON_LD = "application/ld+json"
-RDF_XML = "application/rdf+xml"
-HTML = "text/html"
-JSON = "application/json"
-TEXT = "text/plain"
-GEOJSON = "application/geo+json"
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header, parse_list_header
+
+from server.errors import BadRequest, NotAcceptable
+from server.http.media_types import (
+    CSV,
+    GEOJSON,
+    HTML,
+    JSON,
+    JSON_LD,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TEXT,
+    TSV,
+    TURTLE,
+    XML,
+)
+
+__all__ = [
+    "CANNED_LIST",
+    "CANNED_RESULT",
+    "CSV",
+    "DESCRIPTION",
+    "ERRORS",
+    "GEOJSON",
+    "GRAPH",
+    "HTML",
+    "JSON",
+    "JSON_LD",
+    "KNOWN_FORMATS",
+    "N_TRIPLES",
+    "RDF_XML",
+    "RESULTS",
+    "SPARQL_JSON",
+    "SPARQL_XML",
+    "TEXT",
+    "TSV",
+    "TURTLE",
+    "MediaRange",
+    "Offer",
+    "UnknownFormat",
+    "accept_ranges",
+    "content_type",
+    "error_media_type",
+    "negotiate",
+    "negotiate_remembered",
+    "not_acceptable",
+    "parse_accept",
+]
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(BadRequest, ValueError):
     """A ``format=`` value that names no format this server knows for any kind of response."""
+
+    @property
+    def public_message(self) -> str:
+        """The values, named as the client gave them."""
+        return f"Unknown format={self}."
 
 
 @dataclass(frozen=True)
 class MediaRange:
-    """One element of an ``Accept`` header: ``type/subtype`` (possibly ``*``) and its quality."""
+    """One element of an ``Accept`` header: ``type/subtype`` (possibly ``*``), its quality, and
+    its position among the client's ranges ordered most specific first (ties in the client's
+    order)."""
 
     type: str
     subtype: str
@@ -53,13 +99,6 @@ class MediaRange:
         if self.type == "*":
             return 0
         return 1 if self.subtype == "*" else 2
-
-    def matches(self, media_type: str) -> bool:
-        """Whether this range covers ``media_type`` (a concrete ``type/subtype``)."""
-        main, _, sub = media_type.partition("/")
-        if self.type == "*":
-            return True
-        return self.type == main and self.subtype in ("*", sub)
 
 
 @dataclass(frozen=True)
@@ -141,30 +180,34 @@ KNOWN_FORMATS: frozenset[str] = frozenset(
 )
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an ``Accept`` header (RFC 9110 §12.5.1), in the client's order.
+def accept_ranges(header: str | None) -> MIMEAccept:
+    """The media ranges of an ``Accept`` header (RFC 9110 §12.5.1), parsed by werkzeug: most
+    specific first, then by quality, ties in the client's order.
 
     A missing or empty header means ``*/*``. Malformed elements and quality values are
-    skipped rather than refused, as RFC 9110 allows.
+    skipped rather than refused, as RFC 9110 allows; parameters other than ``q`` are dropped.
     """
     if not header or not header.strip():
-        return [MediaRange("*", "*", 1.0, 0)]
-    ranges: list[MediaRange] = []
-    for position, element in enumerate(header.split(",")):
-        media, *params = (part.strip() for part in element.split(";"))
-        main, slash, sub = media.lower().partition("/")
-        if not slash or not main or not sub or (main == "*" and sub != "*"):
-            continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value.strip())
-                except ValueError:
-                    q = -1.0
-        if 0.0 <= q <= 1.0:
-            ranges.append(MediaRange(main, sub, q, position))
+        return MIMEAccept([("*/*", 1)])
+    ranges = []
+    # Element by element, so that MIMEAccept's (stable) sort keeps the client's order among
+    # equals once the parameters are gone.
+    for element in parse_list_header(header):
+        for value, q in parse_accept_header(element, MIMEAccept):
+            media = value.split(";", 1)[0].strip().lower()
+            main, slash, sub = media.partition("/")
+            if slash and main and sub and (main != "*" or sub == "*"):
+                ranges.append((media, q))
+    return MIMEAccept(ranges)
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an ``Accept`` header as :class:`MediaRange` values, in the order of
+    :func:`accept_ranges`."""
+    ranges = []
+    for position, (media, q) in enumerate(accept_ranges(header)):
+        main, _, sub = media.partition("/")
+        ranges.append(MediaRange(main, sub, q, position))
     return ranges
 
 
@@ -184,13 +227,13 @@ def negotiate(offer: Offer, accept: str | None, formats: Iterable[str] = ()) -> 
         if not any(value in KNOWN_FORMATS or "/" in value for value in given):
             raise UnknownFormat(", ".join(given))
         return None
-    ranges = parse_accept(accept)
+    ranges = accept_ranges(accept)
     best: tuple[float, int, int, int] | None = None
     chosen_type: str | None = None
     for preference, media_type in enumerate(offer.media_types):
-        names = [media_type, *(a for a, target in offer.aliases.items() if target == media_type)]
-        score = _score(ranges, names)
-        if score is None or score[0] <= 0:
+        aliases = [alias for alias, target in offer.aliases.items() if target == media_type]
+        score = _score(ranges, media_type, aliases)
+        if score is None:
             continue
         q, specificity, position = score
         key = (q, specificity, -position, -preference)
@@ -231,31 +274,48 @@ def _format_value(offer: Offer, value: str) -> str | None:
     return offer.aliases.get(media)
 
 
-def _score(ranges: list[MediaRange], names: list[str]) -> tuple[float, int, int] | None:
-    """(quality, specificity, client position) of the most specific range matching any of
-    ``names`` (the media type first, then its aliases, which only count as exact matches)."""
-    best: MediaRange | None = None
-    for media_range in ranges:
-        hit = media_range.matches(names[0]) or (
-            media_range.specificity == 2
-            and f"{media_range.type}/{media_range.subtype}" in names[1:]
-        )
-        if not hit:
+def _score(
+    ranges: MIMEAccept, media_type: str, aliases: list[str]
+) -> tuple[float, int, int] | None:
+    """(quality, specificity, position) of the client's range that decides on ``media_type``:
+    the most specific range covering it, or naming one of its ``aliases`` exactly (aliases do
+    not count through wildcards); ``None`` when none does or its quality is zero."""
+    candidates = []
+    for name, exact in ((media_type, False), *((alias, True) for alias in aliases)):
+        position = ranges.find(name)
+        if position < 0:
             continue
-        if (
-            best is None
-            or media_range.specificity > best.specificity
-            or (media_range.specificity == best.specificity and media_range.q > best.q)
-        ):
-            best = media_range
-    if best is None:
+        media, q = ranges[position]
+        specificity = _specificity(media)
+        if exact and specificity < 2:
+            continue
+        candidates.append((specificity, q, position))
+    if not candidates:
         return None
-    return best.q, best.specificity, best.position
+    specificity, q, position = max(candidates, key=lambda found: (found[0], found[1], -found[2]))
+    return (q, specificity, position) if q > 0 else None
+
+
+def _specificity(media: str) -> int:
+    """2 for ``type/subtype``, 1 for ``type/*``, 0 for ``*/*``."""
+    main, _, sub = media.partition("/")
+    return 0 if main == "*" else 1 if sub == "*" else 2
+
+
+def not_acceptable(offer: Offer) -> NotAcceptable:
+    """The 406 for a client that accepts nothing of ``offer``, naming what it can have."""
+    formats = "; or use format=" + "|".join(sorted(offer.formats)) if offer.formats else ""
+    return NotAcceptable(
+        "None of the accepted media types can be produced here. Available: "
+        + ", ".join(offer.media_types)
+        + formats
+        + "."
+    )
 
 
 def content_type(media_type: str) -> str:
     """The ``Content-Type`` value for ``media_type``: textual types say they are UTF-8."""
-    if media_type.startswith("text/") or media_type.endswith("+xml"):
+    if media_type.startswith("text/") or media_type.endswith("+xml") or media_type == XML:
         return f"{media_type}; charset=utf-8"
     return media_type
 

@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from server.errors import BadRequest
 from server.maps.data import ENABLERS, GOAL_LEVELS, MapData, Project
 
 
-class FilterError(ValueError):
+class FilterError(BadRequest, ValueError):
     """A filter value that names nothing on the map; the message says which filter."""
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from server.errors import ConfigurationError
 from server.publish.dumps import DUMPS, IANA, Dump
 from server.rdf.iris import IriMap, valid_iri
 from server.settings import Settings
@@ -76,7 +77,7 @@ SELECT ?dataset ?version ?when WHERE {
 }"""
 
 
-class CatalogSettingError(ValueError):
+class CatalogSettingError(ConfigurationError, ValueError):
     """A catalog setting (publisher, contact point) cannot be used; the message says which."""
 
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
-from werkzeug.exceptions import HTTPException
+
+from server.errors import RegiograafError
 
 #: Where the crawl starts (the sitemap adds every resource).
 SEEDS: tuple[str, ...] = (
@@ -69,12 +70,10 @@ class ExportResult:
 
     files: dict[str, str] = field(default_factory=dict)  # path → file (relative to the target)
     broken: dict[str, tuple[int, str]] = field(default_factory=dict)  # path → (status, from)
-    #: Linked paths that no route of the app serves (a page not built yet): path → from.
-    unrouted: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """True when every internal link the app can answer was exported."""
+        """True when every internal link was exported."""
         return not self.broken
 
 
@@ -109,9 +108,6 @@ def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportR
             html_pages[path] = stub.encode()
             result.files[path] = file
             continue
-        if response.status_code == 404 and not routable(app, path):
-            result.unrouted[path] = origin
-            continue
         if response.status_code != 200:
             result.broken[path] = (response.status_code, origin)
             continue
@@ -140,7 +136,7 @@ def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportR
     return result
 
 
-class ExportError(ValueError):
+class ExportError(RegiograafError, ValueError):
     """The export cannot be written where it was asked to go."""
 
 
@@ -174,15 +170,6 @@ def write_identifiers(target: Path, result: ExportResult) -> None:
         relative = posixpath.relpath(file, posixpath.dirname(stub) or ".")
         write(target / stub, redirect_page(relative).encode("utf-8"))
         result.files[identifier] = stub
-
-
-def routable(app: Flask, path: str) -> bool:
-    """Whether some route of ``app`` answers GET ``path`` (else a 404 means "not built")."""
-    try:
-        app.url_map.bind("localhost").match(path, method="GET")
-    except HTTPException:
-        return False
-    return True
 
 
 def file_for(path: str, *, is_html: bool) -> str:

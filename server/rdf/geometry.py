@@ -25,6 +25,8 @@ from shapely.errors import ShapelyError
 from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry, BaseMultipartGeometry
 
+from server.errors import RegiograafError
+
 __all__ = ["CRS84", "WKT_LITERAL", "WktError", "parse_wkt", "read_wkt", "to_wkt", "wkt_point"]
 
 #: GeoSPARQL's WKT datatype.
@@ -48,7 +50,7 @@ WKT_DECIMALS: Final = 7
 _CRS: Final = re.compile(r"^\s*<([^>]*)>\s*")
 
 
-class WktError(ValueError):
+class WktError(RegiograafError, ValueError):
     """A WKT literal that cannot be read, or not turned into a GeoJSON geometry."""
 
 

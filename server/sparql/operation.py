@@ -5,11 +5,14 @@ three times that (docs/performance.md). So :class:`QueryOperation`, installed by
 :func:`server.web.app.create_app` as WSGI middleware, answers every ``/sparql`` request that carries
 a query itself: it parses the request (:mod:`server.sparql.protocol`), negotiates the format,
 runs the query (:class:`~server.sparql.runs.QueryRun`) and sends the engine's bytes with the
-endpoint's headers. What it does not answer it hands to Flask's ``/sparql`` route
-(:mod:`server.web.sparql`) in the WSGI environ under :data:`HANDOFF`:
+headers of the HTTP policy (:mod:`server.http.policy`: ETag per representation, 304,
+caching, CORS and security headers, the same functions the Flask app uses). What it does not
+answer it hands to Flask's ``/sparql`` route (:mod:`server.web.sparql`) in the WSGI environ
+under :data:`HANDOFF`:
 
-* a :class:`Refusal` (status, message, headers): Flask renders the error as HTML, JSON or plain
-  text, as the client's ``Accept`` prefers, like every other error of the app;
+* an exception (a :class:`~server.errors.RegiograafError` such as a refused request, a syntax
+  error or a missing store, or a defect): the route raises it and the app's error handlers
+  render it as HTML, JSON or plain text, like every other error of the app;
 * a :class:`Description` (a request without a query): Flask serves the service description or
   the query UI.
 
@@ -22,14 +25,13 @@ passes the limit while streaming is cut off and the connection closed without th
 so the client sees an incomplete response rather than a silently truncated one.
 
 Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
-of at most ``max_rows`` (:func:`server.sparql.protocol.cap_rows`), so the engine stops by
+of at most ``max_rows`` (:func:`server.sparql.query_text.cap_rows`), so the engine stops by
 itself; a capped response says so in the :data:`MAX_ROWS_HEADER` header. For CONSTRUCT and
 DESCRIBE the cap counts solutions of the WHERE clause, not triples.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Iterable
@@ -37,54 +39,38 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from werkzeug.http import parse_etags
 from werkzeug.wsgi import get_input_stream
 
-from server.http import negotiation
+from server.errors import INTERNAL_ERROR, BadRequest, RegiograafError, StoreMissing
+from server.http import negotiation, policy
+from server.http.policy import MAX_AGE, MAX_ROWS_HEADER, Representation
 from server.settings import Settings
 from server.sparql import protocol as protocol
+from server.sparql.protocol import ALLOWED_METHODS
 from server.sparql.runs import QueryRun, QueryTimeout
-from server.store import (
-    InvalidRequest,
-    QuerySyntaxError,
-    Store,
-    StoreError,
-    StoreMissing,
-    open_store,
-)
+from server.store import Store, open_store
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = [
+    "ALLOWED_METHODS",
+    "HANDOFF",
+    "INTERNAL_ERROR",
+    "MAX_AGE",
+    "MAX_ROWS_HEADER",
+    "PATH",
+    "Description",
+    "QueryOperation",
+    "process_store",
+]
 
 #: The path this operation answers.
 PATH: Final = "/sparql"
 #: WSGI environ key under which a request this operation does not answer goes to Flask.
 HANDOFF: Final = "regiograaf.sparql"
-#: Seconds a client or cache may reuse a response without asking again; the ETag (the data
-#: version) makes asking again cheap (304), and the data only changes with a rebuild.
-MAX_AGE: Final = 300
-#: Header telling the client that the row cap applied to its query.
-MAX_ROWS_HEADER: Final = "Regiograaf-Max-Rows"
-ALLOWED_METHODS: Final = "GET, HEAD, POST, OPTIONS"
-#: Headers of every ``/sparql`` response: any origin may query (CORS), and the answer depends
-#: on ``Accept``.
-SHARED_HEADERS: Final = (
-    ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Expose-Headers", f"ETag, {MAX_ROWS_HEADER}"),
-    ("Vary", "Accept"),
-)
-INTERNAL_ERROR: Final = "Internal server error; the details are in the log."
 
 _STATUS_LINES: Final = {200: "200 OK", 304: "304 Not Modified"}
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A ``/sparql`` request that gets an error instead of an answer."""
-
-    status: int
-    message: str
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +79,6 @@ class Description:
 
     store: Store
     version: str
-    formats: tuple[str, ...]
 
 
 @dataclass
@@ -118,86 +103,47 @@ def process_store(path: Path) -> Store:
     return store
 
 
-def store_refusal(error: StoreError, logger: logging.Logger) -> Refusal:
-    """503 for a store that is missing or cannot be read. The details (which may name paths
-    on the server) go to ``logger``, not to the client."""
-    if isinstance(error, StoreMissing):
-        return Refusal(503, "No data has been built yet (run `regiograaf build`).")
-    logger.error("The store cannot be read: %s", error)
-    return Refusal(503, "The store cannot be read right now; try again later.")
-
-
-def not_acceptable(offer: negotiation.Offer) -> Refusal:
-    """406, naming what can be produced."""
-    return Refusal(
-        406,
-        "None of the accepted media types can be produced here. Available: "
-        + ", ".join(offer.media_types)
-        + "; or use format="
-        + "|".join(sorted(offer.formats))
-        + ".",
-    )
-
-
-def cache_headers(version: str) -> list[tuple[str, str]]:
-    """``ETag`` (the data version) and ``Cache-Control`` of an answer of data ``version``."""
-    return [("ETag", f'"{version}"'), ("Cache-Control", f"public, max-age={MAX_AGE}")]
-
-
 class QueryOperation:
     """WSGI middleware that answers ``/sparql`` queries and hands everything else to ``app``."""
 
-    def __init__(self, app: WSGIApplication, settings: Settings, logger: logging.Logger) -> None:
+    def __init__(self, app: WSGIApplication, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.logger = logger
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Answer a query, or hand the request to ``app``."""
         method = environ.get("REQUEST_METHOD", "GET")
         if environ.get("PATH_INFO") != PATH or method not in ("GET", "HEAD", "POST"):
             return self.app(environ, start_response)
+        outcome: _Answer | Description | Exception
         try:
             outcome = self._examine(environ, method)
-        except Exception as error:  # a defect: logged, answered by Flask as a generic 500
-            self.logger.error("Unhandled error in %s", PATH, exc_info=error)
-            outcome = Refusal(500, INTERNAL_ERROR)
+        except RegiograafError as error:  # refused: rendered by the app's error handlers
+            outcome = error.with_traceback(None)
+        except Exception as error:  # a defect: logged there with its traceback, generic 500
+            outcome = error
         if isinstance(outcome, _Answer):
-            start_response(_STATUS_LINES[outcome.status], outcome.headers + list(SHARED_HEADERS))
+            start_response(
+                _STATUS_LINES[outcome.status], outcome.headers + list(policy.every_response())
+            )
             return outcome.body
         environ[HANDOFF] = outcome
         return self.app(environ, start_response)
 
-    def _examine(self, environ: WSGIEnvironment, method: str) -> _Answer | Refusal | Description:
-        body = b""
-        if method == "POST":
-            try:
-                body = get_input_stream(environ).read()
-            except Exception as error:  # the client's body broke off (e.g. a bad chunk)
-                return Refusal(400, f"The request body could not be read: {error}")
-        try:
-            parsed = protocol.parse_request(
-                method,
-                environ.get("CONTENT_TYPE"),
-                environ.get("QUERY_STRING", "").encode("latin-1"),
-                body,
-            )
-        except protocol.ProtocolError as error:
-            allow = (("Allow", ALLOWED_METHODS),) if error.status == 405 else ()
-            return Refusal(error.status, error.message, allow)
+    def _examine(self, environ: WSGIEnvironment, method: str) -> _Answer | Description:
+        """The answer, or the description to hand to Flask; raises why there is neither."""
+        parsed = protocol.parse_request(
+            method,
+            environ.get("CONTENT_TYPE"),
+            environ.get("QUERY_STRING", "").encode("latin-1"),
+            _body(environ, method),
+        )
         store = process_store(self.settings.store)
-        try:
-            version = store.data_version()
-        except StoreError as error:
-            return store_refusal(error, self.logger)
+        version = store.data_version()
         if version is None:
-            return store_refusal(StoreMissing("no data version"), self.logger)
-        # RFC 9110 §13.1.2 (weak comparison): the client already has this version.
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and method != "POST" and parse_etags(if_none_match).contains_weak(version):
-            return _Answer(304, cache_headers(version), [])
+            raise StoreMissing("no data version: nothing is built")
         if parsed.query is None:
-            return Description(store, version, parsed.formats)
+            return Description(store, version)
         return self._answer(environ, method, store, version, parsed)
 
     def _answer(
@@ -207,71 +153,62 @@ class QueryOperation:
         store: Store,
         version: str,
         parsed: protocol.ProtocolRequest,
-    ) -> _Answer | Refusal:
-        """Run the query; the engine's serialisation of the result, or why there is none."""
+    ) -> _Answer:
+        """304 when the client has the answer, else run the query and answer with the
+        engine's serialisation of the result."""
         assert parsed.query is not None
-        try:
-            shape = protocol.inspect_query(parsed.query)
-        except protocol.ProtocolError as error:
-            return Refusal(error.status, error.message)
-        offer = None
-        if shape.form in ("CONSTRUCT", "DESCRIBE"):
-            offer = negotiation.GRAPH
-        elif shape.form is not None:
-            offer = negotiation.RESULTS
+        shape = protocol.inspect_query(parsed.query)
         accept = environ.get("HTTP_ACCEPT")
-        try:
-            if (
-                offer is not None
-                and negotiation.negotiate_remembered(offer, accept, parsed.formats) is None
-            ):
-                return not_acceptable(offer)
-        except negotiation.UnknownFormat as error:
-            return Refusal(400, f"Unknown format={error}.")
-        max_rows = self.settings.max_rows
-        query, capped = protocol.cap_rows(parsed.query, max_rows)
+        if shape.form is not None:
+            # The form tells the kind of result, so the representation is known before running.
+            offer = (
+                negotiation.GRAPH
+                if shape.form in ("CONSTRUCT", "DESCRIBE")
+                else negotiation.RESULTS
+            )
+            media_type = negotiation.negotiate_remembered(offer, accept, parsed.formats)
+            if media_type is None:
+                raise negotiation.not_acceptable(offer)
+            etag = Representation(version, media_type, offer, negotiated=True).etag
+            if policy.not_modified(method, environ.get("HTTP_IF_NONE_MATCH"), etag):
+                return _Answer(304, policy.cache_headers(etag, negotiated=True), [])
+        query, capped = protocol.cap_rows(parsed.query, self.settings.max_rows)
         timeout = self.settings.query_timeout
         run = QueryRun(
             store,
             query,
             protocol.dataset_override(parsed, query),
-            offer,
             accept,
             parsed.formats,
             time.monotonic() + timeout if timeout > 0 else None,
         ).start()
         try:
-            return self._respond(run, method, offer, version, capped)
+            return self._respond(run, method, version, capped)
         except BaseException:
             run.cancel()
             raise
 
-    def _respond(
-        self,
-        run: QueryRun,
-        method: str,
-        offer: negotiation.Offer | None,
-        version: str,
-        capped: bool,
-    ) -> _Answer | Refusal:
-        """Wait for the query's first piece of output; the response, or why there is none."""
-        timeout = self.settings.query_timeout
+    def _respond(self, run: QueryRun, method: str, version: str, capped: bool) -> _Answer:
+        """Wait for the query's first piece of output; the response, or raise why there is
+        none."""
         try:
             first, last = run.next_piece()
-        except QueryTimeout:
-            return Refusal(
-                503,
-                f"The query did not finish within {timeout:g} seconds and was stopped. "
-                "Make it more selective (add a LIMIT, narrow the patterns) and try again.",
-                (("Retry-After", "10"),),
-            )
+        except QueryTimeout as error:
+            raise QueryTimeout(
+                f"The query did not finish within {self.settings.query_timeout:g} seconds and "
+                "was stopped. Make it more selective (add a LIMIT, narrow the patterns) and "
+                "try again."
+            ) from error
         if last and run.error is not None:
             # Nothing has been sent yet: the client gets the error's own status.
-            return self._failure(run.error)
-        if run.media_type is None:
-            return not_acceptable(offer or negotiation.RESULTS)
+            if isinstance(run.error, QueryTimeout):
+                raise QueryTimeout("The query was stopped.") from run.error
+            raise run.error
+        if run.media_type is None or run.offer is None:
+            raise negotiation.not_acceptable(run.offer or negotiation.RESULTS)
+        etag = Representation(version, run.media_type, run.offer, negotiated=True).etag
         headers = [("Content-Type", negotiation.content_type(run.media_type))]
-        headers += cache_headers(version)
+        headers += policy.cache_headers(etag, negotiated=True)
         if capped:
             headers.append((MAX_ROWS_HEADER, str(self.settings.max_rows)))
         if last:
@@ -281,14 +218,13 @@ class QueryOperation:
             return _Answer(200, headers, [])
         return _Answer(200, headers, [first] if last else run.stream(first))
 
-    def _failure(self, error: BaseException) -> Refusal:
-        """The refusal for a query that failed before its first byte."""
-        if isinstance(error, QuerySyntaxError):
-            return Refusal(400, f"SPARQL syntax error: {error}")
-        if isinstance(error, InvalidRequest):
-            return Refusal(400, str(error))
-        if isinstance(error, QueryTimeout):
-            return Refusal(503, "The query was stopped.")
-        if isinstance(error, StoreError):
-            return store_refusal(error, self.logger)
-        raise error
+
+def _body(environ: WSGIEnvironment, method: str) -> bytes:
+    """The request body of a POST (``b""`` for other methods)."""
+    if method != "POST":
+        return b""
+    try:
+        return get_input_stream(environ).read()
+    except Exception as error:  # the client's body broke off (a bad chunk: the server's own
+        # exception classes, not all of them OSError)
+        raise BadRequest(f"The request body could not be read: {error}") from error

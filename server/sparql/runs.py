@@ -22,9 +22,11 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Final
+from typing import IO, Final, cast
 
+from server.errors import RegiograafError, Unavailable
 from server.http import negotiation
+from server.sparql.protocol import DatasetArguments
 from server.store import QueryResult, Store
 
 #: Name of the threads that run queries.
@@ -109,12 +111,16 @@ def wait_for_queries(timeout: float = 60.0) -> bool:
     return _THREADS.wait(timeout)
 
 
-class QueryTimeout(Exception):
-    """The query passed the time limit (before or while streaming)."""
+class QueryTimeout(Unavailable):
+    """The query passed the time limit (before or while streaming): 503, try again later."""
+
+    logged = False
+    headers = (("Retry-After", "10"),)
 
 
-class QueryAborted(RuntimeError):
-    """The query failed or was cancelled after its response had started."""
+class QueryAborted(RegiograafError, RuntimeError):
+    """The query failed or was cancelled after its response had started (the client sees a
+    response cut off; nothing is rendered)."""
 
 
 class QueryRun:
@@ -131,8 +137,7 @@ class QueryRun:
         self,
         store: Store,
         query: str,
-        dataset: dict[str, tuple[str, ...] | None],
-        offer: negotiation.Offer | None,
+        dataset: DatasetArguments,
         accept: str | None,
         formats: tuple[str, ...],
         deadline: float | None,
@@ -140,10 +145,12 @@ class QueryRun:
         self._store = store
         self._query = query
         self._dataset = dataset
-        self._offer = offer
         self._accept = accept
         self._formats = formats
         self.deadline = deadline
+        #: The offer of the result's kind (graph or solutions) and the media type chosen from
+        #: it (``None``: nothing of it is acceptable); set once the engine has answered.
+        self.offer: negotiation.Offer | None = None
         self.media_type: str | None = None
         self.error: BaseException | None = None
         self._pieces: queue.SimpleQueue[tuple[bytes, bool]] = queue.SimpleQueue()
@@ -207,17 +214,14 @@ class QueryRun:
         try:
             self.media_type = self._choose(result)
             if self.media_type is not None:
-                result.write(self.media_type, self)
+                # The engine only calls write() and flush() of its output.
+                result.write(self.media_type, cast("IO[bytes]", self))
         finally:
             del result
 
     def _choose(self, result: QueryResult) -> str | None:
-        offer = self._offer or (
-            negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
-        )
-        if (offer is negotiation.GRAPH) != (result.kind == "graph"):
-            offer = negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
-        return negotiation.negotiate_remembered(offer, self._accept, self._formats)
+        self.offer = negotiation.GRAPH if result.kind == "graph" else negotiation.RESULTS
+        return negotiation.negotiate_remembered(self.offer, self._accept, self._formats)
 
     # The request side.
 

@@ -24,44 +24,32 @@ from typing import IO, Any, Literal, Protocol, runtime_checkable
 from rdflib import Graph
 from rdflib.term import Identifier
 
+from server.errors import (
+    InvalidRequest,
+    QuerySyntaxError,
+    StoreError,
+    StoreMissing,
+    UnsupportedMediaType,
+)
+from server.http.media_types import (
+    CSV,
+    JSON_LD,
+    N_QUADS,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TRIG,
+    TSV,
+    TURTLE,
+)
+
 QueryKind = Literal["select", "ask", "graph"]
 
 #: Media types of SELECT and ASK results, in order of preference.
-RESULTS_MEDIA_TYPES: tuple[str, ...] = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
+RESULTS_MEDIA_TYPES: tuple[str, ...] = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 #: Media types of CONSTRUCT and DESCRIBE results, in order of preference.
-GRAPH_MEDIA_TYPES: tuple[str, ...] = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/n-quads",
-    "application/trig",
-)
-
-
-class StoreError(Exception):
-    """The store could not be read or written."""
-
-
-class StoreMissing(StoreError):
-    """No store has been built at the given path yet (run ``regiograaf build``)."""
-
-
-class QuerySyntaxError(ValueError):
-    """The SPARQL text does not parse."""
-
-
-class InvalidRequest(ValueError):
-    """A request parameter is not valid, for example a graph name that is not an IRI."""
-
-
-class UnsupportedMediaType(ValueError):
-    """The result cannot be serialised in the requested media type."""
+GRAPH_MEDIA_TYPES: tuple[str, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUADS, TRIG)
 
 
 @runtime_checkable

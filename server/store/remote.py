@@ -25,6 +25,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
+from server.http.media_types import SPARQL_JSON
 from server.store import (
     QueryKind,
     QuerySyntaxError,
@@ -36,8 +37,6 @@ from server.store.scan import query_form
 from server.store.values import with_values
 
 __all__ = ["RemoteResult", "RemoteStore"]
-
-SPARQL_JSON = "application/sparql-results+json"
 
 
 class RemoteResult:

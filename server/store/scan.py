@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
+from server.errors import RegiograafError
+
 __all__ = ["ScanError", "Token", "projection", "query_form", "tokens", "where_group_start"]
 
 #: SPARQL 1.1 §19.8 IRIREF: ``<`` then no ``<>"{}|^`\`` or control/space characters, ``>``.
@@ -30,7 +32,7 @@ _SPACE: Final = re.compile(r"\s+")
 _FORMS: Final = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
 
-class ScanError(ValueError):
+class ScanError(RegiograafError, ValueError):
     """The text cannot be scanned (an unterminated string) or lacks what was looked for."""
 
 

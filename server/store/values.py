@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
+from server.errors import BadRequest
 from server.store.scan import where_group_start
 
 __all__ = ["InvalidTerm", "sparql_term", "values_block", "with_values"]
@@ -47,7 +48,7 @@ _ESCAPES: Final = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\
 _ESCAPED: Final = re.compile(r'[\\"\n\r\t]')
 
 
-class InvalidTerm(ValueError):
+class InvalidTerm(BadRequest, ValueError):
     """A term that cannot be written into a query (an invalid IRI, a blank node, ...)."""
 
 

@@ -135,5 +135,4 @@ def asset(name: str) -> Response:
         abort(404)
     response = send_file(entry.path, mimetype=entry.mimetype, conditional=True, etag=True)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}, immutable"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,48 +1,28 @@
 """``/catalog`` (DCAT), ``/dumps/<file>``, ``/.well-known/void`` (VoID) and ``/sitemap.xml``.
 
 The catalog and VoID are RDF (Turtle, JSON-LD, N-Triples, RDF/XML by ``Accept`` or extension);
-the catalog is also an HTML page. Their URLs point at the host that was asked (the static
-export asks with the site's URL). The logic is in :mod:`server.publish.catalog`,
-:mod:`server.publish.void`
-and :mod:`server.publish.dumps`.
+the catalog is also an HTML page (:mod:`server.web.catalog_view`). Their URLs point at the host
+that was asked (the static export asks with the site's URL). The logic is in
+:mod:`server.publish.catalog`, :mod:`server.publish.void` and :mod:`server.publish.dumps`.
 """
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from flask import Blueprint, Response, make_response, render_template
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request
-from rdflib import Graph
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
-
+from server.errors import NotFound
 from server.http import negotiation
+from server.http.media_types import HTML, XML
 from server.maps.layers import LAYERS
 from server.publish import dumps
-from server.publish.catalog import (
-    VCARD,
-    CatalogSettingError,
-    Layer,
-    Site,
-    catalog_graph,
-    catalog_iri,
-    dataset_iri,
-)
-from server.publish.export import routable as export_routable
+from server.publish.catalog import Layer, Site, catalog_graph
 from server.publish.void import void_graph
-from server.rdf.formats import RDF_FORMATS, serialize_graph, split_extension
+from server.rdf.formats import RDF_FORMATS
 from server.rdf.iris import bind_prefixes
-from server.store import StoreError
-from server.web.resources import (
-    alternates,
-    choose_document,
-    finish,
-    iri_map,
-    not_found,
-    settings,
-    site_url,
-    store,
-)
-from server.web.sparql import error_response, store_unavailable
+from server.web.catalog_view import catalog_view
+from server.web.context import get_settings, get_store, iri_map, service_url, site_url
+from server.web.documents import RESOURCE, alternates, choose_document, rdf_response
+from server.web.policy import answer, representation
 
 blueprint = Blueprint("catalog", __name__)
 
@@ -52,7 +32,7 @@ VOID_OFFER = negotiation.Offer(
     aliases=negotiation.GRAPH.aliases,
     formats=negotiation.GRAPH.formats,
 )
-#: Pages listed in the sitemap besides every resource (only those the app routes).
+#: Pages listed in the sitemap besides every resource.
 SITEMAP_PAGES = (
     "/",
     "/catalog",
@@ -67,117 +47,38 @@ SITEMAP_PAGES = (
 SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s"
 
 
-def routable(path: str) -> bool:
-    """Whether this app answers GET ``path`` with a route (not a 404 or 405)."""
-    return export_routable(current_app, path)
-
-
 def site() -> Site:
-    """The site as seen by this request: its URL, the map layers served, the query API."""
-    layers = [Layer(*entry) for entry in LAYERS if routable(entry[0])]
-    query_api = routable("/queries") and routable("/openapi.json")
-    return Site(site_url(), layers, query_api, current_app.config.get("SERVICE_URL"))
+    """The site as seen by this request: its URL, the map layers, the query API."""
+    return Site(site_url(), [Layer(*entry) for entry in LAYERS], True, service_url())
 
 
 def dump_sizes(version: str) -> dict[str, int]:
     """Byte size of every dump (made, and cached, for the data version)."""
-    return {
-        dump.name: len(dumps.content(store(), iri_map(), dump, version)) for dump in dumps.DUMPS
-    }
+    store, base = get_store(), iri_map()
+    return {dump.name: len(dumps.content(store, base, dump, version)) for dump in dumps.DUMPS}
 
 
 @blueprint.get("/catalog")
 @blueprint.get("/catalog.<ext>")
 def catalog(ext: str | None = None) -> Response:
     """The DCAT catalog as HTML, Turtle, JSON-LD, N-Triples or RDF/XML."""
-    extension_type, media_type = choose_document("catalog", ext)
-    if isinstance(media_type, Response):
-        return media_type
-    current = store()
-    try:
-        version = current.data_version() or ""
-        graph = catalog_graph(current, settings(), site(), dump_sizes(version))
-    except StoreError as error:
-        return store_unavailable(error)
-    except CatalogSettingError as error:
-        current_app.logger.error("The catalog cannot be made: %s", error)
-        return error_response(503, f"The catalog is not configured correctly: {error}")
+    media_type, negotiated = choose_document("catalog", ext)
+    chosen = representation(media_type, RESOURCE, negotiated=negotiated)
+    return answer(chosen, lambda: _catalog(chosen.version, media_type))
+
+
+def _catalog(version: str, media_type: str) -> Response:
+    graph = catalog_graph(get_store(), get_settings(), site(), dump_sizes(version))
     bind_prefixes(graph, iri_map().base)
-    if media_type != negotiation.HTML:
-        response = Response(
-            serialize_graph(graph, media_type),
-            content_type=negotiation.content_type(media_type),
-        )
-        return finish(response, version, extension_type is None)
+    if media_type != HTML:
+        return rdf_response(graph, media_type)
     html = render_template(
         "catalog.html",
-        view=catalog_view(graph),
+        view=catalog_view(graph, iri_map(), site_url()),
         alternates=alternates("/catalog"),
         void_url="/.well-known/void",
     )
-    return finish(make_response(html), version, extension_type is None)
-
-
-def catalog_view(graph: Graph) -> dict[str, object]:
-    """What the catalog page shows, read back from the catalog graph."""
-    base = iri_map()
-    dataset = dataset_iri(base)
-
-    def text(node: object, predicate: object, language: str) -> str:
-        for value in graph.objects(node, predicate):
-            if getattr(value, "language", None) == language:
-                return str(value)
-        return ""
-
-    def pair(node: object, predicate: object) -> dict[str, str]:
-        return {"nl": text(node, predicate, "nl"), "en": text(node, predicate, "en")}
-
-    publisher = graph.value(dataset, DCTERMS.publisher)
-    contact = graph.value(dataset, DCAT.contactPoint)
-    distributions = []
-    for node in sorted(graph.objects(dataset, DCAT.distribution), key=str):
-        url = str(graph.value(node, DCAT.downloadURL))
-        media = str(graph.value(node, DCAT.mediaType)).rsplit("media-types/", 1)[-1]
-        size = graph.value(node, DCAT.byteSize)
-        distributions.append(
-            {
-                "title": pair(node, DCTERMS.title),
-                "href": url.replace(site_url().rstrip("/"), "", 1),
-                "media": media,
-                "size": int(size) if size is not None else None,
-            }
-        )
-    services = []
-    for node in sorted(graph.objects(catalog_iri(base), DCAT.service), key=str):
-        services.append(
-            {
-                "title": pair(node, DCTERMS.title),
-                "description": pair(node, DCTERMS.description),
-                "endpoint": str(graph.value(node, DCAT.endpointURL)).replace(
-                    site_url().rstrip("/"), "", 1
-                ),
-                "description_url": str(graph.value(node, DCAT.endpointDescription)).replace(
-                    site_url().rstrip("/"), "", 1
-                ),
-            }
-        )
-    return {
-        "catalog": pair(catalog_iri(base), DCTERMS.title),
-        "dataset_iri": str(dataset),
-        "dataset_href": base.page(str(dataset)),
-        "title": pair(dataset, DCTERMS.title),
-        "description": pair(dataset, DCTERMS.description),
-        "publisher": str(publisher),
-        "publisher_names": [str(n) for n in graph.objects(publisher, FOAF.name)],
-        "licence": str(graph.value(catalog_iri(base), DCTERMS.license)),
-        "themes": [
-            {"iri": str(theme), **pair(theme, SKOS.prefLabel)}
-            for theme in sorted(graph.objects(dataset, DCAT.theme), key=str)
-        ],
-        "contact_url": str(graph.value(contact, VCARD.hasURL)),
-        "distributions": distributions,
-        "services": services,
-    }
+    return make_response(html)
 
 
 @blueprint.get("/dumps/<name>")
@@ -185,76 +86,48 @@ def dump(name: str) -> Response:
     """One of the files the catalog lists; 404 for any other name."""
     entry = dumps.BY_NAME.get(name)
     if entry is None:
-        return error_response(404, f"No dump named {name!r}.")
-    current = store()
-    try:
-        version = current.data_version() or ""
-        body = dumps.content(current, iri_map(), entry, version)
-    except StoreError as error:
-        return store_unavailable(error)
-    response = Response(body, content_type=entry.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return finish(response, version, False)
+        raise NotFound(f"No dump named {name!r}.")
+    chosen = representation(entry.content_type)
+
+    def render() -> Response:
+        body = dumps.content(get_store(), iri_map(), entry, chosen.version)
+        response = Response(body, content_type=entry.content_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return answer(chosen, render)
 
 
 @blueprint.get("/.well-known/void")
 @blueprint.get("/.well-known/void.<ext>")
 def void(ext: str | None = None) -> Response:
     """The VoID description with statistics (Turtle by default)."""
-    extension_type = None
-    if ext is not None:
-        _, extension_type = split_extension("void." + ext)
-        if extension_type is None or extension_type == negotiation.HTML:
-            return not_found(request.path)
-    if extension_type is None:
-        try:
-            extension_type = negotiation.negotiate(
-                VOID_OFFER, request.headers.get("Accept"), request.args.getlist("format")
-            )
-        except negotiation.UnknownFormat as error:
-            return error_response(400, f"Unknown format={error}.")
-        if extension_type is None:
-            return error_response(406, "Available: " + ", ".join(VOID_OFFER.media_types) + ".")
-        negotiated = True
-    else:
-        negotiated = False
-    current = store()
-    try:
-        version = current.data_version() or ""
-        graph = void_graph(current, iri_map(), site())
-    except StoreError as error:
-        return store_unavailable(error)
-    bind_prefixes(graph, iri_map().base)
-    response = Response(
-        serialize_graph(graph, extension_type),
-        content_type=negotiation.content_type(extension_type),
-    )
-    return finish(response, version, negotiated)
+    media_type, negotiated = choose_document("void", ext, VOID_OFFER)
+    chosen = representation(media_type, VOID_OFFER, negotiated=negotiated)
+
+    def render() -> Response:
+        graph = void_graph(get_store(), iri_map(), site())
+        bind_prefixes(graph, iri_map().base)
+        return rdf_response(graph, media_type)
+
+    return answer(chosen, render)
 
 
 @blueprint.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every page: the fixed pages the app serves and the page of every resource."""
-    current = store()
+    return answer(representation(XML), _sitemap)
+
+
+def _sitemap() -> Response:
     base = iri_map()
-    try:
-        version = current.data_version() or ""
-        subjects = [str(row["s"]) for row in current.query(SUBJECTS).rows()]
-    except StoreError as error:
-        return store_unavailable(error)
-    paths = [path for path in SITEMAP_PAGES if routable(path)]
+    paths = list(SITEMAP_PAGES)
     seen = set(paths)
-    for iri in subjects:
-        page = base.page(iri)
+    for row in get_store().query(SUBJECTS).rows():
+        page = base.page(str(row["s"]))
         if page and "#" not in page and page not in seen:
             seen.add(page)
             paths.append(page)
     root = site_url().rstrip("/")
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    lines += [f"  <url><loc>{escape(root + path)}</loc></url>" for path in paths]
-    lines.append("</urlset>")
-    response = Response("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8")
-    return finish(response, version, False)
+    xml = render_template("sitemap.xml", urls=[root + path for path in paths])
+    return Response(xml, content_type=negotiation.content_type(XML))

@@ -34,10 +34,10 @@ class BalancedThreadWorker(ThreadWorker):
         self.busy = 0
         super().init_process()
 
-    def set_accept_enabled(self, enabled: bool) -> None:
+    def set_accept_enabled(self, enabled: bool | None) -> None:
         """Accept only while this worker has a thread free (gunicorn asks again after every
         round of events)."""
-        super().set_accept_enabled(enabled and self.busy < self.cfg.threads)
+        super().set_accept_enabled(bool(enabled) and self.busy < self.cfg.threads)
 
     def enqueue_req(self, conn: Any) -> None:
         """Hand a connection with a request to the thread pool."""
@@ -86,16 +86,16 @@ class RegiograafApplication(BaseApplication):
             if key in self.cfg.settings and value is not None:
                 self.cfg.set(key.lower(), value)
 
-    def load(self) -> Flask:
+    def load(self) -> Flask:  # type: ignore[override]  # gunicorn's stub narrows WSGI callables
         """Create the WSGI app (called in each worker), and start copying the store into
         this worker's memory (setting ``memory_quads``; the worker serves from disk until the
         copy is complete, and logs when it is)."""
-        from server.store import open_store
+        from server.sparql.operation import process_store
         from server.store.embedded import EmbeddedStore
         from server.web.app import create_app
 
         app = create_app(self.settings)
-        store = open_store(self.settings.store)
+        store = process_store(self.settings.store)
         if isinstance(store, EmbeddedStore) and self.settings.memory_quads > 0:
             # The copy's progress goes to gunicorn's error log.
             store_log = logging.getLogger("server.store")

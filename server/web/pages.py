@@ -1,8 +1,4 @@
-"""The home page and ``/health``: what is loaded, in numbers from SPARQL on the store.
-
-The store is opened lazily, once per worker process (:func:`server.store.open_store`), never at
-import time; it follows a rebuild on disk without a restart.
-"""
+"""The home page and ``/health``: what is loaded, in numbers from SPARQL on the store."""
 
 from __future__ import annotations
 
@@ -10,8 +6,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, jsonify, make_response, render_template
 
-from server.settings import Settings
-from server.store import Store, StoreError, StoreMissing, open_store
+from server.errors import StoreError, StoreMissing
+from server.http.media_types import HTML
+from server.store import Store
+from server.web.context import get_store
+from server.web.policy import answer, representation
 
 blueprint = Blueprint("pages", __name__)
 
@@ -53,51 +52,36 @@ class GraphCount:
     triples: int
 
 
-def settings() -> Settings:
-    """The settings of the running app."""
-    return current_app.config["REGIOGRAAF"]
-
-
-def store() -> Store:
-    """The read-only store of this worker (opened on first use)."""
-    return open_store(settings().store)
-
-
-def count(sparql: str) -> int:
+def count(store: Store, sparql: str) -> int:
     """The ``?n`` of a one-row counting query over the union of all graphs."""
-    rows = store().query(_PREFIXES + sparql).rows()
+    rows = store.query(_PREFIXES + sparql).rows()
     return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
 
 
-def graph_counts() -> list[GraphCount]:
+def graph_counts(store: Store) -> list[GraphCount]:
     """Every named graph with its triple count, sorted by IRI."""
-    rows = store().query(GRAPH_COUNTS).rows()
+    rows = store.query(GRAPH_COUNTS).rows()
     return [GraphCount(str(row["g"]), int(row["n"])) for row in rows]
-
-
-def _with_etag(response: Response, version: str | None) -> Response:
-    if version:
-        response.set_etag(version)
-    return response
 
 
 @blueprint.get("/health")
 def health() -> Response:
-    """``{"status": "ok", "data_version", "graphs", "triples"}``; 503 when there is no store."""
-    current = store()
+    """``{"status": "ok", "data_version", "graphs", "triples"}``; 503 with ``"status":
+    "unavailable"`` (nothing built) or ``"error"`` (the store cannot be read) and the public
+    message of the error (the details, which may name server paths, go to the log)."""
+    store = get_store()
     try:
-        version = current.data_version()
-        graphs = current.named_graphs()
-        triples = current.count()
-    except StoreMissing as error:
-        response = jsonify(status="unavailable", error=str(error), data_version=None)
-        response.status_code = 503
-        return response
-    except StoreError as error:
-        response = jsonify(status="error", error=str(error), data_version=None)
-        response.status_code = 503
-        return response
-    response = jsonify(status="ok", data_version=version, graphs=len(graphs), triples=triples)
+        version = store.data_version()
+        graphs = store.named_graphs()
+        triples = store.count()
+    except StoreError as error:  # a health check reports the error as its content
+        if error.logged:
+            current_app.logger.error("/health: %s", error)
+        status = "unavailable" if isinstance(error, StoreMissing) else "error"
+        response = jsonify(status=status, error=error.public_message, data_version=None)
+        response.status_code = error.status
+    else:
+        response = jsonify(status="ok", data_version=version, graphs=len(graphs), triples=triples)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -105,35 +89,23 @@ def health() -> Response:
 @blueprint.get("/")
 def home() -> Response:
     """The home page: what is loaded (Dutch first, English second)."""
-    current = store()
-    try:
-        version = current.data_version()
-        numbers = {name: count(sparql) for name, sparql in COUNT_QUERIES.items()}
-        levels = [
-            (
-                nl,
-                en,
-                count(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a rg:{name} }}"),
-            )
-            for name, nl, en in GOAL_LEVELS
-        ]
-        graphs = graph_counts()
-    except StoreMissing:
-        html = render_template("unavailable.html")
-        return make_response(html, 503)
-    except StoreError as error:
-        # The details may name paths on the server: they go to the log only.
-        current_app.logger.error("The store cannot be read: %s", error)
-        html = render_template("unavailable.html", unreadable=True)
-        return make_response(html, 503)
-    metadata = current.metadata()
+    chosen = representation(HTML)
+    return answer(chosen, lambda: _home_page(chosen.version))
+
+
+def _home_page(version: str) -> Response:
+    store = get_store()
+    graphs = graph_counts(store)
     html = render_template(
         "home.html",
         data_version=version,
-        generated_at=metadata.get("generated_at"),
-        numbers=numbers,
-        levels=levels,
+        generated_at=store.metadata().get("generated_at"),
+        numbers={name: count(store, sparql) for name, sparql in COUNT_QUERIES.items()},
+        levels=[
+            (nl, en, count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a rg:{name} }}"))
+            for name, nl, en in GOAL_LEVELS
+        ],
         graphs=graphs,
         total=sum(graph.triples for graph in graphs),
     )
-    return _with_etag(make_response(html), version)
+    return make_response(html)

@@ -3,8 +3,9 @@
 ``/id/<type>/<ref>`` and ``/graph/<path>`` answer 303 See Other to their page under ``/doc/``.
 A page is HTML for browsers and Turtle, JSON-LD, N-Triples or RDF/XML by ``Accept``
 (:mod:`server.http.negotiation`) or by extension (``.ttl .jsonld .nt .rdf``; ``.html`` for the
-page). ``/def/`` documents the ontology and ``/def/<Term>`` each term; ``/shapes/`` likewise for
-the SHACL shapes. An IRI that is not the subject of any statement is a 404 page.
+page; :mod:`server.web.documents`). ``/def/`` documents the ontology and ``/def/<Term>`` each
+term; ``/shapes/`` likewise for the SHACL shapes. An IRI that is not the subject of any
+statement is a 404 (:class:`~server.errors.UnknownIri`).
 The logic is in :mod:`server.linkeddata.describe` and :mod:`server.linkeddata.ontology_docs`.
 """
 
@@ -12,17 +13,11 @@ from __future__ import annotations
 
 import json
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-)
+from flask import Blueprint, Response, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
-from server.http import negotiation
+from server.errors import UnknownIri
+from server.http.media_types import HTML
 from server.linkeddata import ontology_docs
 from server.linkeddata.describe import (
     Description,
@@ -32,142 +27,44 @@ from server.linkeddata.describe import (
     resource_graph,
 )
 from server.linkeddata.schema_org import schema_org
-from server.maps.layers import LAYERS
-from server.publish.export import routable
-from server.rdf.formats import RDF_FORMATS, serialize_graph, split_extension
-from server.rdf.iris import IriMap
-from server.settings import Settings
-from server.store import Store, StoreError, open_store
-from server.web.sparql import error_response, store_unavailable
+from server.rdf.formats import split_extension
+from server.web.context import get_store, iri_map, site_url
+from server.web.documents import RESOURCE, alternates, choose_document, rdf_response
+from server.web.maps import MUNICIPALITIES_LAYER
+from server.web.policy import answer, choose, representation
 
 blueprint = Blueprint("resources", __name__)
 
-#: A page about a resource: HTML first (people), then the RDF formats.
-RESOURCE = negotiation.Offer(
-    media_types=(negotiation.HTML, *RDF_FORMATS),
-    aliases=negotiation.GRAPH.aliases,
-    formats={**negotiation.GRAPH.formats, "html": negotiation.HTML},
-)
 #: The document a hash namespace (``def``, ``shapes``) dereferences to, by source folder.
 NAMESPACE_SOURCES = {"def": "ontology", "shapes": "shapes"}
-#: The layer of municipality areas (registered by the maps in :mod:`server.maps.layers`).
-MUNICIPALITIES_LAYER = "/kaart/gemeenten.geojson"
-
-
-def settings() -> Settings:
-    """The settings of the running app."""
-    return current_app.config["REGIOGRAAF"]
-
-
-def site_url() -> str:
-    """The URL of the site, ending in ``/``: ``SITE_URL`` in the app config (the static export
-    sets it to where the files will be published), else the URL this request came to."""
-    return current_app.config.get("SITE_URL") or request.url_root
-
-
-def iri_map() -> IriMap:
-    """The IRI ↔ page map for the ``base_iri`` setting."""
-    return IriMap.for_base(settings().base_iri)
-
-
-def store() -> Store:
-    """The read-only store of this worker."""
-    return open_store(settings().store)
-
-
-def choose(extension_type: str | None) -> str | Response:
-    """The media type to answer with: the extension's, else negotiated; or an error response."""
-    if extension_type is not None:
-        return extension_type
-    try:
-        chosen = negotiation.negotiate(
-            RESOURCE, request.headers.get("Accept"), request.args.getlist("format")
-        )
-    except negotiation.UnknownFormat as error:
-        return error_response(400, f"Unknown format={error}.")
-    if chosen is None:
-        return error_response(
-            406, "Available: " + ", ".join(RESOURCE.media_types) + " (or .ttl .jsonld .nt .rdf)."
-        )
-    return chosen
-
-
-def choose_document(stem: str, ext: str | None) -> tuple[str | None, str | Response]:
-    """For a document served as ``<stem>`` or ``<stem>.<ext>``: the extension's media type
-    (``None`` without one) and the media type to answer with, or an error response (an unknown
-    extension is a 404)."""
-    extension_type = None
-    if ext is not None:
-        _, extension_type = split_extension(f"{stem}.{ext}")
-        if extension_type is None:
-            return None, not_found(request.path)
-    return extension_type, choose(extension_type)
-
-
-def finish(response: Response, version: str | None, negotiated: bool) -> Response:
-    """ETag (the data version), conditional GET, and ``Vary: Accept`` when negotiated."""
-    if version:
-        response.set_etag(version)
-    if negotiated:
-        response.vary.add("Accept")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response.make_conditional(request)
-
-
-def not_found(iri: str) -> Response:
-    """404: an HTML page naming the IRI for browsers, text or JSON for other clients."""
-    message = f"Onbekende IRI (unknown IRI): <{iri}>"
-    if negotiation.error_media_type(request.headers.get("Accept")) != negotiation.HTML:
-        return error_response(404, message)
-    html = render_template("resource_missing.html", iri=iri)
-    response = make_response(html, 404)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def rdf_response(body: bytes, media_type: str, version: str | None, negotiated: bool) -> Response:
-    """A 200 with an RDF body."""
-    response = Response(body, content_type=negotiation.content_type(media_type))
-    return finish(response, version, negotiated)
-
-
-def alternates(path: str) -> list[tuple[str, str, str]]:
-    """(href, media type, format name) of every machine-readable form of the page at ``path``."""
-    base = path + "index" if path.endswith("/") else path
-    names = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
-    return [(f"{base}.{ext}", media, names[ext]) for media, (_, ext) in RDF_FORMATS.items()]
 
 
 def resource_page(path: str, iri: str, extension_type: str | None, **extra: object) -> Response:
-    """The page about ``iri`` at ``path`` in the chosen format, or 404."""
-    current = store()
-    try:
-        version = current.data_version()
-        if not exists(current, iri):
-            return not_found(iri)
-        media_type = choose(extension_type)
-        if isinstance(media_type, Response):
-            return media_type
-        if media_type != negotiation.HTML:
-            graph = resource_graph(current, iri, iri_map())
-            return rdf_response(
-                serialize_graph(graph, media_type), media_type, version, extension_type is None
-            )
-        description = describe(current, iri, iri_map())
-    except StoreError as error:
-        return store_unavailable(error)
-    html = render_page(description, path, **extra)
-    return finish(make_response(html), version, extension_type is None)
+    """The page about ``iri`` at ``path`` in the chosen format; 404 when the graph says
+    nothing about it."""
+    store = get_store()
+    if not exists(store, iri):
+        raise UnknownIri(iri)
+    media_type, negotiated = (extension_type, False) if extension_type else choose(RESOURCE)
+    chosen = representation(media_type, RESOURCE, negotiated=negotiated)
+    if media_type != HTML:
+        return answer(
+            chosen, lambda: rdf_response(resource_graph(store, iri, iri_map()), media_type)
+        )
+    return answer(
+        chosen,
+        lambda: make_response(render_page(describe(store, iri, iri_map()), path, **extra)),
+    )
 
 
 def render_page(description: Description, path: str, **extra: object) -> str:
     """The HTML page of a resource."""
-    page_url = site_url().rstrip("/") + path
-    data = schema_org(description, page_url)
+    data = schema_org(description, site_url().rstrip("/") + path)
     return render_template(
         "resource.html",
         d=description,
-        context_layer=context_layer() if description.points else None,
+        # The municipalities' map layer is drawn under the point on the page's small map.
+        context_layer=MUNICIPALITIES_LAYER if description.points else None,
         path=path,
         alternates=alternates(path),
         schema_json=json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
@@ -178,40 +75,26 @@ def render_page(description: Description, path: str, **extra: object) -> str:
     )
 
 
-def context_layer() -> str | None:
-    """The municipalities' map layer, drawn under the point on a resource's small map, when
-    the app serves it (:mod:`server.maps.layers`)."""
-    for path, _, _ in LAYERS:
-        if path == MUNICIPALITIES_LAYER and routable(current_app, path):
-            return path
-    return None
-
-
 # --- /id and /graph: 303 to the page ------------------------------------------------------
 
 
 @blueprint.get("/id/<path:rest>")
-def identifier(rest: str) -> Response:
+def identifier(rest: str) -> BaseResponse:
     """``/id/<type>/<ref>`` → 303 See Other → ``/doc/<type>/<ref>`` (404 when unknown)."""
     return _see_other(iri_map().base + "id/" + rest, "/doc/" + rest)
 
 
 @blueprint.get("/graph/<path:rest>")
-def named_graph(rest: str) -> Response:
+def named_graph(rest: str) -> BaseResponse:
     """A named graph (source file) IRI → 303 → ``/doc/graph/<path>``."""
     iri = iri_map().graph_iri(rest)
     return _see_other(iri, "/doc/" + iri[len(iri_map().base) :])
 
 
-def _see_other(iri: str, target: str) -> Response:
-    try:
-        if not exists(store(), iri):
-            return not_found(iri)
-    except StoreError as error:
-        return store_unavailable(error)
-    response = redirect(target, 303)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+def _see_other(iri: str, target: str) -> BaseResponse:
+    if not exists(get_store(), iri):
+        raise UnknownIri(iri)
+    return redirect(target, 303)
 
 
 @blueprint.get("/doc/<path:rest>")
@@ -226,7 +109,7 @@ def document(rest: str) -> Response:
 
 @blueprint.get("/def")
 @blueprint.get("/shapes")
-def namespace_redirect() -> Response:
+def namespace_redirect() -> BaseResponse:
     """The ontology IRI (``.../def``) and the shapes IRI: 303 to their documentation."""
     return redirect(request.path + "/", 303)
 
@@ -238,30 +121,30 @@ def namespace_redirect() -> Response:
 def namespace_document(ext: str | None = None) -> Response:
     """The ontology documentation (or the list of shapes), or its Turtle, JSON-LD, ..."""
     namespace = request.path.strip("/").split("/")[0]
-    extension_type, media_type = choose_document("index", ext)
-    if isinstance(media_type, Response):
-        return media_type
-    current = store()
-    try:
-        version = current.data_version()
-        if media_type != negotiation.HTML:
-            graph = namespace_graph(current, iri_map(), NAMESPACE_SOURCES[namespace])
-            return rdf_response(
-                serialize_graph(graph, media_type), media_type, version, extension_type is None
-            )
-        if namespace == "def":
-            docs = ontology_docs.document(current, iri_map())
-            html = render_template(
-                "ontology.html", docs=docs, alternates=alternates("/def/"), path="/def/"
-            )
-            return finish(make_response(html), version, extension_type is None)
-        iri = iri_map().namespace_iri(namespace)
-        shapes = ontology_docs.node_shapes(current, iri_map())
-        description = describe(current, iri, iri_map())
-    except StoreError as error:
-        return store_unavailable(error)
-    html = render_page(description, "/shapes/", members=shapes)
-    return finish(make_response(html), version, extension_type is None)
+    media_type, negotiated = choose_document("index", ext)
+    chosen = representation(media_type, RESOURCE, negotiated=negotiated)
+    if media_type != HTML:
+        source = NAMESPACE_SOURCES[namespace]
+        return answer(
+            chosen,
+            lambda: rdf_response(namespace_graph(get_store(), iri_map(), source), media_type),
+        )
+    if namespace == "def":
+        return answer(chosen, _ontology_page)
+    return answer(chosen, _shapes_page)
+
+
+def _ontology_page() -> Response:
+    docs = ontology_docs.document(get_store(), iri_map())
+    html = render_template("ontology.html", docs=docs, alternates=alternates("/def/"), path="/def/")
+    return make_response(html)
+
+
+def _shapes_page() -> Response:
+    store, base = get_store(), iri_map()
+    description = describe(store, base.namespace_iri("shapes"), base)
+    shapes = ontology_docs.node_shapes(store, base)
+    return make_response(render_page(description, "/shapes/", members=shapes))
 
 
 @blueprint.get("/def/<name>")

@@ -1,0 +1,120 @@
+"""The app-wide error handlers (Datasette's ``handle_exception``): every error is answered as an
+HTML page in the site's layout, JSON or plain text, by the same negotiation decision
+(:func:`server.http.negotiation.error_media_type`).
+
+- a :class:`~server.errors.RegiograafError` gets its own status, headers and public message;
+  the details of a server error (which may name paths on the server) go to the log only;
+- a werkzeug :class:`~werkzeug.exceptions.HTTPException` (404 for an unknown path, 405, ...)
+  keeps its status and headers (``Allow``);
+- anything else is a defect: logged with its traceback, answered with a generic 500.
+
+Routes raise; they never build an error answer themselves. :func:`error_response` is the one
+renderer, also for the rare answer that must pick its error format itself (a canned query's
+parameter error follows the format the URL asked for).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+from flask import Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from server.errors import INTERNAL_ERROR, RegiograafError, StoreError, StoreMissing, UnknownIri
+from server.http import negotiation
+from server.http.media_types import HTML, JSON
+from server.http.policy import NO_STORE
+
+#: The heading of an error page, in Dutch and English, by status code.
+TITLES: Final = {
+    400: ("Ongeldig verzoek", "bad request"),
+    403: ("Niet toegestaan", "forbidden"),
+    404: ("Niet gevonden", "not found"),
+    405: ("Methode niet toegestaan", "method not allowed"),
+    406: ("Niet in dit formaat", "not acceptable"),
+    413: ("Verzoek te groot", "payload too large"),
+    500: ("Interne fout", "internal server error"),
+    503: ("Niet beschikbaar", "unavailable"),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers on ``app``."""
+    app.register_error_handler(RegiograafError, handle_regiograaf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def handle_regiograaf_error(error: RegiograafError) -> Response:
+    """One of Regiograaf's own errors: its status, headers and public message."""
+    if error.logged:
+        current_app.logger.error(
+            "%s %s: %s: %s", request.method, request.path, type(error).__name__, error
+        )
+    return error_response(
+        error.status, error.public_message, headers=error.headers, page=_page(error)
+    )
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """404, 405 and friends from werkzeug, rendered like every other error."""
+    headers = [
+        (name, value) for name, value in error.get_headers() if name.lower() != "content-type"
+    ]
+    return error_response(error.code or 500, error.description or error.name, headers=headers)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """A defect: logged with its traceback, answered with a generic 500."""
+    if isinstance(error, HTTPException):  # an HTTPException Flask did not route to its handler
+        return handle_http_exception(error)
+    current_app.logger.error(
+        "Unhandled error in %s %s", request.method, request.path, exc_info=error
+    )
+    return error_response(500, INTERNAL_ERROR)
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    media_type: str | None = None,
+    headers: Iterable[tuple[str, str]] = (),
+    fields: Mapping[str, object] | None = None,
+    page: Mapping[str, object] | None = None,
+) -> Response:
+    """An error answer: HTML, JSON (``{"error": {"status", "message", **fields}}``) or plain
+    text. ``media_type`` is HTML, JSON or plain text; by default the client's ``Accept``
+    decides. ``page`` is passed to the HTML template (``server/web/templates/error.html``)."""
+    negotiated = media_type is None
+    if media_type is None:
+        media_type = negotiation.error_media_type(request.headers.get("Accept"))
+    if media_type == JSON:
+        body = json.dumps({"error": {"status": status, "message": message, **(fields or {})}})
+    elif media_type == HTML:
+        nl, en = TITLES.get(status, ("Fout", "error"))
+        body = render_template(
+            "error.html", status=status, title_nl=nl, title_en=en, message=message, **(page or {})
+        )
+    else:
+        body = message + "\n"
+    response = Response(body, status, content_type=negotiation.content_type(media_type))
+    response.headers["Cache-Control"] = NO_STORE
+    if negotiated:
+        response.vary.add("Accept")
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def _page(error: RegiograafError) -> dict[str, object]:
+    """What the error page shows besides status and message: which explanation (``kind``)."""
+    if isinstance(error, StoreMissing):
+        return {"kind": "no-data"}
+    if isinstance(error, StoreError):
+        return {"kind": "unreadable"}
+    if isinstance(error, UnknownIri):
+        return {"kind": "unknown-iri", "iri": error.iri}
+    return {}

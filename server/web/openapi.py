@@ -1,0 +1,69 @@
+"""``/openapi.json`` and ``/api``: the OpenAPI 3.1 description of the canned queries
+(:mod:`server.canned.openapi`) and the interactive page for it (Swagger UI from
+``node_modules``, no CDN, no inline script).
+
+The document lists the allowed values of parameters from the graph, so it belongs to a data
+version (and to the application's version); it is made once per pair and tagged with both.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import json
+
+from flask import Blueprint, Response, make_response, render_template, url_for
+
+from server.canned.openapi import openapi_document
+from server.canned.running import canned_queries, parameter_choices
+from server.http.media_types import JSON
+from server.store import Store
+from server.web.context import get_settings, get_store
+from server.web.policy import answer, representation
+
+blueprint = Blueprint("api", __name__)
+
+#: The OpenAPI document per (data version, API version).
+_documents: dict[tuple[str, str], bytes] = {}
+
+
+@functools.lru_cache(maxsize=1)
+def api_version() -> str:
+    """The package version: the ``info.version`` of the OpenAPI document."""
+    try:
+        return importlib.metadata.version("regiograaf")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+def openapi_bytes(store: Store, version: str) -> bytes:
+    """The OpenAPI document for data ``version`` of ``store`` (made once per version)."""
+    key = (version, api_version())
+    body = _documents.get(key)
+    if body is None:
+        document = openapi_document(
+            canned_queries(get_settings()).values(),
+            lambda parameter: parameter_choices(store, parameter),
+            api_version=api_version(),
+            data_version=version,
+        )
+        body = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+        if len(_documents) > 8:
+            _documents.clear()
+        _documents[key] = body
+    return body
+
+
+@blueprint.get("/openapi.json")
+def document() -> Response:
+    """The OpenAPI 3.1 description of the canned queries."""
+    chosen = representation(JSON, variant=(api_version(),))
+    return answer(
+        chosen, lambda: Response(openapi_bytes(get_store(), chosen.version), content_type=JSON)
+    )
+
+
+@blueprint.get("/api")
+def page() -> Response:
+    """The interactive API page (Swagger UI served by this app)."""
+    return make_response(render_template("api.html", spec_url=url_for("api.document")))

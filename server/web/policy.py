@@ -1,0 +1,91 @@
+"""The HTTP policy (:mod:`server.http.policy`) applied by the Flask app: which representation a
+request gets, its entity tag, 304 for a client that has it, caching, and the headers every
+response carries.
+
+A route that answers with data of a version does::
+
+    media_type, negotiated = choose(OFFER)             # or the extension's media type
+    return answer(representation(media_type, OFFER, negotiated=negotiated), render)
+
+:func:`answer` calls ``render`` only when the client does not have the representation yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response, request
+
+from server.http import negotiation, policy
+from server.http.policy import Representation
+from server.web.context import data_version
+
+
+def register_policy(app: Flask) -> None:
+    """Add the headers every response carries (the WSGI query layer adds the same to its own
+    answers) and answer CORS preflights."""
+    app.after_request(every_response)
+
+
+def every_response(response: Response) -> Response:
+    """Security and CORS headers on every response Flask sends; on an ``OPTIONS`` preflight
+    also the methods and headers a cross-origin script may use."""
+    for name, value in policy.every_response():
+        response.headers.setdefault(name, value)
+    if (
+        request.method == "OPTIONS"
+        and "Access-Control-Request-Method" in request.headers
+        and "Allow" in response.headers
+    ):
+        requested = request.headers.get("Access-Control-Request-Headers")
+        for name, value in policy.preflight(response.headers["Allow"], requested):
+            response.headers.setdefault(name, value)
+    return response
+
+
+def choose(offer: negotiation.Offer) -> tuple[str, bool]:
+    """The media type to answer with by ``format=`` or ``Accept``, and ``True`` (it was
+    negotiated); :class:`~server.http.negotiation.UnknownFormat` (400) or
+    :class:`~server.errors.NotAcceptable` (406) when there is none."""
+    media_type = negotiation.negotiate(
+        offer, request.headers.get("Accept"), request.args.getlist("format")
+    )
+    if media_type is None:
+        raise negotiation.not_acceptable(offer)
+    return media_type, True
+
+
+def representation(
+    media_type: str,
+    offer: negotiation.Offer | None = None,
+    *,
+    variant: tuple[object, ...] = (),
+    negotiated: bool = False,
+    version: str | None = None,
+) -> Representation:
+    """The representation in ``media_type`` of the current data version (or of ``version``);
+    see :class:`server.http.policy.Representation`."""
+    return Representation(
+        version if version is not None else data_version(),
+        media_type,
+        offer,
+        variant,
+        negotiated,
+    )
+
+
+def answer(chosen: Representation, render: Callable[[], Response]) -> Response:
+    """304 when the client already has ``chosen`` (``If-None-Match``), else ``render()``;
+    either way with the ETag, ``Cache-Control`` and ``Vary`` of ``chosen``."""
+    etag = chosen.etag
+    if policy.not_modified(request.method, request.headers.get("If-None-Match"), etag):
+        response = Response(status=304)
+        del response.headers["Content-Type"]  # no body, so no metadata of one (RFC 9110 §15.4.5)
+    else:
+        response = render()
+    for name, value in policy.cache_headers(etag, negotiated=chosen.negotiated):
+        if name == "Vary":
+            response.vary.add(value)
+        else:
+            response.headers[name] = value
+    return response

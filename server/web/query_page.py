@@ -1,0 +1,215 @@
+"""The HTML page of one canned query: a form whose choices come from the graph, the figure that
+suits the query (:mod:`server.web.query_figures`), and a table linking to the resources.
+
+The page is also the answer to a wrong value: the form again, with the message next to the
+parameter (:func:`page` with ``error``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask import render_template, url_for
+from rdflib import BNode, Literal, URIRef
+
+from server.canned.errors import ParameterError
+from server.canned.formats import plain_value
+from server.canned.query import CannedQuery, Choice, Parameter
+from server.canned.running import CannedResult, parameter_choices
+from server.rdf.namespaces import DATA_BASE, query_prefixes
+from server.store import Store
+from server.web.context import get_settings
+from server.web.query_figures import figure
+
+#: The canonical base of Regiograaf IRIs (the data always uses it).
+CANONICAL = DATA_BASE
+
+
+@dataclass
+class Field:
+    """One form control of the query page."""
+
+    parameter: Parameter
+    values: list[str]
+    #: ``(IRI, Dutch label, chosen)`` per allowed value of an ``iri`` or ``concept`` parameter
+    #: (a given value may name a choice by its IRI's last path segment).
+    options: list[tuple[str, str, bool]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The form control's HTML id."""
+        return f"parameter-{self.parameter.name}"
+
+
+@dataclass
+class Cell:
+    """One table cell: text, an optional link, and whether it is a number."""
+
+    text: str
+    href: str | None = None
+    numeric: bool = False
+    title: str | None = None
+
+
+def page(
+    query: CannedQuery,
+    store: Store | None,
+    given: Mapping[str, list[str]],
+    *,
+    result: CannedResult | None = None,
+    error: ParameterError | None = None,
+) -> str:
+    """The page of ``query``: the form filled with ``given``, and ``result`` or ``error``."""
+    pairs = result.arguments.as_pairs() if result is not None else []
+    query_string = "?" + urlencode(pairs) if pairs else ""
+    links = {
+        ext: url_for("queries.run", name=f"{query.name}.{ext}") + query_string
+        for ext in ("json", "csv", "geojson")
+        if ext != "geojson" or query.has_geometry
+    }
+    shown = columns(result) if result is not None else []
+    return render_template(
+        "queries_item.html",
+        query=query,
+        fields=fields(store, query, given, error),
+        error=error,
+        unknown_parameter=error is not None
+        and error.parameter not in {p.name for p in query.parameters},
+        result=result,
+        columns=shown,
+        table=cells(result, shown) if result is not None else [],
+        figure=figure(query.view, result) if result is not None else None,
+        links=links,
+    )
+
+
+def fields(
+    store: Store | None,
+    query: CannedQuery,
+    given: Mapping[str, list[str]],
+    error: ParameterError | None,
+) -> list[Field]:
+    """The form controls: given values (or the defaults), choices from the graph, and the
+    error message at the parameter it names."""
+    controls = []
+    for parameter in query.parameters:
+        values = [value for value in given.get(parameter.name, []) if value.strip()]
+        if not values and parameter.name not in given:
+            values = [str(value) for value in parameter.default_values]
+        choices: Sequence[Choice] = ()
+        if parameter.has_choices and store is not None:
+            choices = parameter_choices(store, parameter)
+        options = [
+            (
+                str(choice.value),
+                choice.label_in("nl"),
+                str(choice.value) in values or _last_segment(str(choice.value)) in values,
+            )
+            for choice in choices
+        ]
+        message = error.message if error is not None and error.parameter == parameter.name else None
+        controls.append(Field(parameter, values, options, message))
+    return controls
+
+
+def columns(result: CannedResult) -> list[tuple[str, str | None]]:
+    """The columns of the HTML table: ``(variable, label variable)``. A column of IRIs is
+    shown with the labels of the column after it (when that one names it), as links."""
+    shown: list[tuple[str, str | None]] = []
+    variables = list(result.variables)
+    index = 0
+    while index < len(variables):
+        name = variables[index]
+        after = variables[index + 1] if index + 1 < len(variables) else None
+        if (
+            after is not None
+            and _companion(name, after)
+            and _kind(result, name) == "iri"
+            and _kind(result, after) in ("text", None)
+        ):
+            shown.append((name, after))
+            index += 2
+        else:
+            shown.append((name, None))
+            index += 1
+    return shown
+
+
+def cells(result: CannedResult, shown: list[tuple[str, str | None]]) -> list[list[Cell]]:
+    """The table's cells: IRIs as links (to this server's pages for Regiograaf's own) with a
+    compact name, labels from the companion column, numbers aligned."""
+    base_iri = get_settings().base_iri
+    base = base_iri if base_iri.endswith("/") else base_iri + "/"
+    prefixes = query_prefixes(CANONICAL)
+    table = []
+    for row in result.rows:
+        line = []
+        for name, label in shown:
+            term = row.get(name)
+            if term is None:
+                line.append(Cell(str(row.get(label, "")) if label else ""))
+            elif isinstance(term, URIRef):
+                iri = str(term)
+                if base != CANONICAL and iri.startswith(CANONICAL):
+                    iri = base + iri[len(CANONICAL) :]
+                compact = _compact(str(term), prefixes)
+                text = str(row[label]) if label and label in row else compact
+                line.append(Cell(text, _href(iri, base), title=compact))
+            elif isinstance(term, BNode):
+                line.append(Cell(f"_:{term}"))
+            else:
+                value = plain_value(term)
+                numeric = isinstance(value, int | float) and not isinstance(value, bool)
+                line.append(Cell(str(term), numeric=numeric))
+        table.append(line)
+    return table
+
+
+def _compact(iri: str, prefixes: Mapping[str, str]) -> str:
+    best = max(
+        (
+            (prefix, namespace)
+            for prefix, namespace in prefixes.items()
+            if iri.startswith(namespace)
+        ),
+        key=lambda pair: len(pair[1]),
+        default=None,
+    )
+    if best is None or not iri[len(best[1]) :]:
+        return iri
+    return f"{best[0]}:{iri[len(best[1]) :]}"
+
+
+def _href(iri: str, base: str) -> str:
+    """Where a link to ``iri`` goes: this server's ``/id/...`` for a Regiograaf instance, else
+    the IRI itself."""
+    if iri.startswith(base + "id/"):
+        return "/" + iri[len(base) :]
+    return iri
+
+
+def _kind(result: CannedResult, name: str) -> str | None:
+    """``iri`` or ``text`` when every bound value of the column is one, else ``None``."""
+    values = [row[name] for row in result.rows if name in row]
+    if values and all(isinstance(value, URIRef) for value in values):
+        return "iri"
+    if values and all(isinstance(v, Literal) and v.datatype is None for v in values):
+        return "text"
+    return None
+
+
+def _companion(iri_column: str, label_column: str) -> bool:
+    """Whether ``label_column`` names ``iri_column``: ``gemeente``/``gemeenteNaam``,
+    ``gemeente1``/``naam1``, ``project``/``titel``, ``stage``/``stageNaam``, ..."""
+    suffix = re.search(r"[0-9]*$", iri_column).group()  # type: ignore[union-attr]
+    names = {iri_column + word for word in ("Naam", "Titel", "Label")}
+    names |= {"naam" + suffix, "titel" + suffix}
+    return label_column in names
+
+
+def _last_segment(iri: str) -> str:
+    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]

@@ -1,0 +1,245 @@
+"""The one HTTP policy (server/http/policy.py, server/web/policy.py): an ETag per representation,
+304 on every page and API answer that has a data version, Cache-Control, CORS and the headers
+every response carries, the same from Flask and from the WSGI query layer of /sparql."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from server.http import negotiation
+from server.http.policy import (
+    CACHEABLE,
+    CORS_HEADERS,
+    SECURITY_HEADERS,
+    Representation,
+    not_modified,
+)
+from server.publish.dumps import DUMPS
+from tests.support import BuiltStore
+
+HTML = "text/html"
+TURTLE = "text/turtle"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+SELECT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+#: Every kind of page or API answer with a data version: (path, Accept).
+VERSIONED = [
+    ("/", None),
+    ("/doc/gemeente/gm0599", BROWSER),
+    ("/doc/gemeente/gm0599", TURTLE),
+    ("/doc/gemeente/gm0599.jsonld", None),
+    ("/def/", BROWSER),
+    ("/def/index.ttl", None),
+    ("/def/Project", BROWSER),
+    ("/shapes/", BROWSER),
+    ("/shapes/Project", TURTLE),
+    ("/catalog", BROWSER),
+    ("/catalog.ttl", None),
+    ("/.well-known/void", None),
+    ("/.well-known/void.jsonld", None),
+    *((f"/dumps/{dump.name}", None) for dump in DUMPS),
+    ("/sitemap.xml", None),
+    ("/kaart/projecten", BROWSER),
+    ("/kaart/projecten?schakel=data", BROWSER),
+    ("/kaart/projecten.geojson", None),
+    ("/kaart/gemeenten.geojson", None),
+    ("/kaart/samenwerking", BROWSER),
+    ("/kaart/samenwerking.geojson", None),
+    ("/waardeketen", BROWSER),
+    ("/queries", None),
+    ("/queries", BROWSER),
+    ("/queries/aansluitingsscore", None),
+    ("/queries/aansluitingsscore.csv?gemeente=gm0599", None),
+    ("/queries/aansluitingsscore", BROWSER),
+    ("/openapi.json", None),
+    ("/sparql", None),
+    ("/sparql", BROWSER),
+    (f"/sparql?query={quote(SELECT)}", None),
+    (f"/sparql?query={quote(SELECT)}&format=xml", None),
+]
+
+
+@pytest.fixture(scope="module")
+def client(site_app: Flask) -> FlaskClient:
+    return site_app.test_client()
+
+
+def _get(client: FlaskClient, path: str, accept: str | None, **headers: str) -> TestResponse:
+    if accept:
+        headers["Accept"] = accept
+    return client.get(path, headers=headers)
+
+
+@pytest.mark.parametrize(("path", "accept"), VERSIONED)
+def test_every_versioned_answer_is_tagged_and_answers_304(
+    client: FlaskClient, path: str, accept: str | None
+) -> None:
+    first = _get(client, path, accept)
+    assert first.status_code == 200, first.get_data(as_text=True)[:500]
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert first.headers["Cache-Control"] == CACHEABLE
+    again = _get(client, path, accept, **{"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == CACHEABLE
+    assert again.headers.get("Vary") == first.headers.get("Vary")
+    # Weak comparison (RFC 9110 §13.1.2): W/ and a list of tags match too.
+    weak = _get(client, path, accept, **{"If-None-Match": f'"other", W/{etag}'})
+    assert weak.status_code == 304
+    # Another tag gets the whole answer.
+    assert _get(client, path, accept, **{"If-None-Match": '"old-version"'}).status_code == 200
+
+
+def test_head_answers_304_too(client: FlaskClient) -> None:
+    etag = client.get("/catalog.ttl").headers["ETag"]
+    assert client.head("/catalog.ttl", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_post_query_is_never_304(client: FlaskClient) -> None:
+    first = client.get("/sparql", query_string={"query": SELECT})
+    etag = first.headers["ETag"]
+    posted = client.post("/sparql", data={"query": SELECT}, headers={"If-None-Match": etag})
+    assert posted.status_code == 200
+    assert posted.data == first.data
+
+
+@pytest.mark.parametrize(
+    ("path", "accepts"),
+    [
+        ("/doc/gemeente/gm0599", [BROWSER, TURTLE, "application/ld+json", "application/n-triples"]),
+        ("/def/", [BROWSER, TURTLE, "application/rdf+xml"]),
+        ("/catalog", [BROWSER, TURTLE, "application/ld+json"]),
+        ("/.well-known/void", [TURTLE, "application/ld+json", "application/n-triples"]),
+        ("/sparql", [TURTLE, BROWSER, "application/ld+json"]),
+        (
+            f"/sparql?query={quote(SELECT)}",
+            ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"],
+        ),
+        ("/queries/aansluitingsscore", ["application/sparql-results+json", "text/csv", BROWSER]),
+        ("/queries", ["application/json", BROWSER]),
+    ],
+)
+def test_each_representation_of_a_url_has_its_own_etag(
+    client: FlaskClient, path: str, accepts: list[str]
+) -> None:
+    """RFC 9110 §8.8.1: the tag of one representation never validates another."""
+    tags = {}
+    for accept in accepts:
+        response = _get(client, path, accept)
+        assert response.status_code == 200
+        assert "Accept" in response.vary
+        tags[accept] = response.headers["ETag"]
+    assert len(set(tags.values())) == len(accepts), tags
+    for accept, tag in tags.items():
+        for other in accepts:
+            answer = _get(client, path, other, **{"If-None-Match": tag})
+            assert answer.status_code == (304 if other == accept else 200), (accept, other)
+
+
+def test_the_default_representation_is_tagged_with_the_data_version(
+    client: FlaskClient, built_store: BuiltStore
+) -> None:
+    version = built_store.result.data_version
+    assert client.get("/").headers["ETag"] == f'"{version}"'
+    assert client.get("/sparql").headers["ETag"] == f'"{version}"'  # Turtle
+    assert client.get("/sparql", headers={"Accept": BROWSER}).headers["ETag"] != f'"{version}"'
+    turtle = client.get("/doc/gemeente/gm0599", headers={"Accept": TURTLE}).headers["ETag"]
+    assert turtle.startswith(f'"{version}-')
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/health",
+        "/doc/gemeente/gm0599",
+        "/id/gemeente/gm0599",
+        "/no-such-page",
+        "/queries/bestaat-niet",
+        f"/sparql?query={quote(SELECT)}",
+        "/sparql?query=SELEC",
+        "/assets/regiograaf/kaart.css",
+    ],
+)
+def test_every_response_carries_the_security_and_cors_headers(
+    client: FlaskClient, path: str
+) -> None:
+    response = client.get(path)
+    for name, value in SECURITY_HEADERS + CORS_HEADERS:
+        assert response.headers[name] == value, (path, name)
+
+
+def test_a_304_of_the_query_layer_carries_them_too(client: FlaskClient) -> None:
+    etag = client.get("/sparql", query_string={"query": SELECT}).headers["ETag"]
+    again = client.get("/sparql", query_string={"query": SELECT}, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    for name, value in SECURITY_HEADERS + CORS_HEADERS:
+        assert again.headers[name] == value
+
+
+def test_errors_are_never_stored(client: FlaskClient) -> None:
+    for path in ("/no-such-page", "/doc/gemeente/gm9999", "/sparql?query=SELEC"):
+        response = client.get(path)
+        assert response.status_code >= 400
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "ETag" not in response.headers
+
+
+def test_cors_preflight_anywhere(client: FlaskClient) -> None:
+    response = client.options(
+        "/queries/aansluitingsscore",
+        headers={
+            "Origin": "https://example.net",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+    assert response.headers["Access-Control-Allow-Headers"] == "if-none-match"
+
+
+# --- the pure functions ----------------------------------------------------------------------
+
+
+def test_entity_tags_per_representation() -> None:
+    offer = negotiation.GRAPH
+    turtle = Representation("v1", negotiation.TURTLE, offer)
+    assert turtle.etag == "v1"
+    json_ld = Representation("v1", negotiation.JSON_LD, offer)
+    assert json_ld.etag.startswith("v1-") and json_ld.etag != turtle.etag
+    assert Representation("v2", negotiation.JSON_LD, offer).etag.startswith("v2-")
+    with_variant = Representation("v1", negotiation.TURTLE, offer, ("gemeente", "gm0599"))
+    assert with_variant.etag not in (turtle.etag, json_ld.etag)
+    assert (
+        with_variant.etag
+        == Representation("v1", negotiation.TURTLE, offer, ("gemeente", "gm0599")).etag
+    )
+    assert Representation("v1", negotiation.HTML).etag == "v1"
+
+
+@pytest.mark.parametrize(
+    ("method", "header", "expected"),
+    [
+        ("GET", '"v1"', True),
+        ("HEAD", '"v1"', True),
+        ("GET", 'W/"v1"', True),
+        ("GET", '"a", "v1"', True),
+        ("GET", "*", True),
+        ("GET", '"v2"', False),
+        ("GET", None, False),
+        ("GET", "", False),
+        ("POST", '"v1"', False),
+        ("POST", "*", False),
+    ],
+)
+def test_not_modified(method: str, header: str | None, expected: bool) -> None:
+    assert not_modified(method, header, "v1") is expected
