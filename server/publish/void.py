@@ -8,8 +8,11 @@ dumps, the URI space of instances and the vocabularies used, and links to the DC
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.term import Identifier
 
 from server.linkeddata.describe import IriMap
 from server.publish.catalog import LICENSE, Site, catalog_iri, dataset_iri
@@ -99,7 +102,8 @@ def void_graph(store: Store, iri_map: IriMap, site: Site) -> Graph:
     return graph
 
 
-def _statistics(graph: Graph, node: URIRef, row: dict) -> None:
+def _statistics(graph: Graph, node: Identifier, row: Mapping[str, Identifier]) -> None:
+    """The counts of ``row`` (:data:`STATISTICS`) as VoID statistics of ``node``."""
     for name in STATISTIC_NAMES:
         graph.add((node, VOID[name], _integer(row[name])))
     for name, predicate in DISTINCT.items():
