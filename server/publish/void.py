@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 from rdflib.term import Identifier
 
 from server.linkeddata.describe import IriMap
-from server.publish.catalog import LICENSE, Site, catalog_iri, dataset_iri
+from server.publish.catalog import Site, catalog_iri, dataset_iri, licence
 from server.publish.dumps import DUMPS
 from server.rdf.namespaces import VOCABULARIES
 from server.store import Store
@@ -61,7 +61,7 @@ def void_graph(store: Store, iri_map: IriMap, site: Site) -> Graph:
     dataset = dataset_iri(iri_map)
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, DCTERMS.title, Literal("Regiograaf", lang="nl")))
-    graph.add((dataset, DCTERMS.license, LICENSE))
+    graph.add((dataset, DCTERMS.license, licence(iri_map)))
     graph.add((dataset, VOID.sparqlEndpoint, site.service("/sparql")))
     graph.add((dataset, VOID.uriSpace, Literal(iri_map.base + "id/")))
     graph.add((dataset, VOID.rootResource, URIRef(iri_map.base + "def")))
