@@ -46,7 +46,7 @@ def expected(cbs: str, name: str) -> Graph:
         's-Gravenhage "Den Haag"',
         "Back\\slash",
         "Two\nlines",
-        "Zoë – Ĳsselmonde",
+        "Zoë \u2013 Ĳsselmonde",
         "ends with a quote'",
     ],
 )
