@@ -240,7 +240,8 @@ def download(url: str, timeout: float = TIMEOUT) -> bytes:
     try:
         request = urllib.request.Request(url, headers=headers)
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
+            body: bytes = response.read()
+            return body
     except urllib.error.HTTPError as error:
         raise GeoError(f"{url} answered HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:

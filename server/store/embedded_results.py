@@ -80,7 +80,8 @@ class EmbeddedResult:
         """The result in ``media_type`` (raises :class:`UnsupportedMediaType`)."""
         fmt = self._format(media_type)
         try:
-            return self._result.serialize(format=fmt)
+            body: bytes = self._result.serialize(format=fmt)
+            return body
         except ValueError as error:
             raise UnsupportedMediaType(str(error)) from error
         except OSError as error:

@@ -112,7 +112,7 @@ def parse_turtle_text(text: str, path: Path, data: bytes | None = None) -> Parse
 
 def _ground(graph: Graph) -> set[Triple]:
     """The triples of ``graph`` without blank nodes."""
-    return {t for t in graph if not any(isinstance(term, BNode) for term in t)}  # type: ignore[misc]
+    return {t for t in graph if not any(isinstance(term, BNode) for term in t)}
 
 
 def _graph_of(triples: set[Triple], prefixes_from: Graph) -> Graph:
