@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, GEO, RDF, RDFS
 
 from server.build.sources import discover
 from server.build.turtle import TurtleSyntaxError, parse_turtle
@@ -138,37 +139,58 @@ def known_municipalities(root: Path, skip: Path | None = None) -> dict[str, str]
     return codes
 
 
-def boundaries_turtle(
+#: The comment at the top of the written file (Turtle comments are not part of the graph).
+HEADER: Final = (
+    "# Gemeentegrenzen (CBS, gegeneraliseerd), gemaakt met 'regiograaf geo'. Niet bewerken;\n"
+    "# niet in git. Municipal boundaries (CBS, generalised), written by 'regiograaf geo'.\n"
+    "# Bron / source: CBS, Kadaster (gebiedsindelingen), CC BY 4.0.\n"
+    "\n"
+)
+
+
+def boundaries_graph(
     boundaries: Iterable[Boundary], municipalities: dict[str, str], source: str
-) -> str:
-    """Turtle with a boundary geometry for each known municipality (sorted by CBS code)."""
-    lines = [
-        "# Gemeentegrenzen (CBS, gegeneraliseerd), gemaakt met 'regiograaf geo'. Niet bewerken;",
-        "# niet in git. Municipal boundaries (CBS, generalised), written by 'regiograaf geo'.",
-        "# Bron / source: CBS, Kadaster (gebiedsindelingen), CC BY 4.0.",
-        "",
-        "@prefix geo: <http://www.opengis.net/ont/geosparql#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-        "@prefix dct: <http://purl.org/dc/terms/> .",
-        "",
-    ]
-    for boundary in sorted(boundaries, key=lambda b: b.cbs):
+) -> Graph:
+    """A boundary geometry (GeoSPARQL 1.1) for each known municipality: the municipality
+    ``geo:hasGeometry`` it; its WKT, Dutch and English labels, and ``dct:source``."""
+    graph = Graph()
+    graph.bind("geo", GEO)
+    graph.bind("rdfs", RDFS)
+    graph.bind("dct", DCTERMS)
+    for boundary in boundaries:
         municipality = municipalities.get(boundary.cbs)
         if municipality is None:
             continue
-        geometry = f"{GEOMETRY_BASE}{boundary.cbs.lower()}-grens"
-        wkt = Literal(to_wkt(boundary.geometry)).n3()
-        name = Literal(boundary.name).n3()[1:-1]
-        lines += [
-            f"<{municipality}> geo:hasGeometry <{geometry}> .",
-            f"<{geometry}> a geo:Geometry ;",
-            f"    geo:asWKT {wkt}^^geo:wktLiteral ;",
-            f'    rdfs:label "Gemeentegrens {name} (CBS, gegeneraliseerd)"@nl ,',
-            f'        "Municipal boundary of {name} (CBS, generalised)"@en ;',
-            f"    dct:source <{source}> .",
-            "",
-        ]
-    return "\n".join(lines)
+        geometry = URIRef(f"{GEOMETRY_BASE}{boundary.cbs.lower()}-grens")
+        name = boundary.name
+        graph.add((URIRef(municipality), GEO.hasGeometry, geometry))
+        graph.add((geometry, RDF.type, GEO.Geometry))
+        graph.add(
+            (geometry, GEO.asWKT, Literal(to_wkt(boundary.geometry), datatype=GEO.wktLiteral))
+        )
+        graph.add(
+            (
+                geometry,
+                RDFS.label,
+                Literal(f"Gemeentegrens {name} (CBS, gegeneraliseerd)", lang="nl"),
+            )
+        )
+        graph.add(
+            (
+                geometry,
+                RDFS.label,
+                Literal(f"Municipal boundary of {name} (CBS, generalised)", lang="en"),
+            )
+        )
+        graph.add((geometry, DCTERMS.source, URIRef(source)))
+    return graph
+
+
+def boundaries_turtle(
+    boundaries: Iterable[Boundary], municipalities: dict[str, str], source: str
+) -> str:
+    """:func:`boundaries_graph` as Turtle, after the :data:`HEADER` comment."""
+    return HEADER + boundaries_graph(boundaries, municipalities, source).serialize(format="turtle")
 
 
 def import_boundaries(
@@ -202,7 +224,8 @@ def download(url: str, timeout: float = TIMEOUT) -> bytes:
     try:
         request = urllib.request.Request(url, headers=headers)
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
+            body: bytes = response.read()
+            return body
     except urllib.error.HTTPError as error:
         raise GeoError(f"{url} answered HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:

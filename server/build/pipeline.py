@@ -26,7 +26,7 @@ import importlib.metadata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
@@ -36,12 +36,10 @@ from server.build import vocabulary
 from server.build.inference import infer_with_messages, union
 from server.build.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
 from server.build.turtle import TurtleSyntaxError, parse_turtle
+from server.build.validation import ValidationReport, validate_files
 from server.rdf.namespaces import ID_BASE, INFERRED_GRAPH
 from server.settings import Settings
 from server.store.embedded import EmbeddedStore
-
-if TYPE_CHECKING:
-    from server.build.validation import ValidationReport
 
 RG = Namespace(vocabulary.RG)
 #: The named graph with build metadata.
@@ -49,8 +47,18 @@ META_GRAPH = GRAPH_BASE + "meta"
 #: The node in the meta graph that describes the loaded dataset as a whole.
 DATASET_IRI = ID_BASE + "dataset/regiograaf"
 
-#: Modules whose code decides what ends up in the store: a change rebuilds.
-_PIPELINE_MODULES = ("build.py", "sources.py", "inference.py", "turtle.py", "store/embedded.py")
+#: Modules and packages (under ``server/``) whose code decides what ends up in the store: a
+#: change rebuilds.
+_PIPELINE_CODE = (
+    "build/pipeline.py",
+    "build/sources.py",
+    "build/inference.py",
+    "build/turtle",
+    "store/embedded.py",
+    "store/syntax.py",
+    "store/terms.py",
+    "store/versions.py",
+)
 
 Status = Literal["built", "up-to-date", "syntax-error", "invalid"]
 
@@ -82,11 +90,12 @@ def code_version() -> str:
     except importlib.metadata.PackageNotFoundError:
         version = "0"
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for name in _PIPELINE_MODULES:
+    package = Path(__file__).resolve().parents[1]
+    for name in _PIPELINE_CODE:
         path = package / name
-        if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
     return f"{version}+{digest.hexdigest()[:12]}"
 
 
@@ -136,39 +145,49 @@ def build(settings: Settings, *, force: bool = False) -> BuildResult:
     version = data_version(sources)
     store = EmbeddedStore(settings.store, read_only=False)
     if not force and store.data_version() == version:
-        stamp = store.stamp() or {}
-        return BuildResult(
-            status="up-to-date",
-            data_version=version,
-            sources=sources,
-            graphs=dict(stamp.get("graphs") or {}),
-            triples=int(stamp.get("triples") or 0),
-            inferred=int((stamp.get("graphs") or {}).get(INFERRED_GRAPH, 0)),
-        )
+        return _up_to_date(store, version, sources)
 
     # 1. parse: a syntax error stops the build.
-    parsed: dict[str, Graph] = {}
-    for source in sources:
-        try:
-            parsed[source.graph] = parse_turtle(source.path).graph
-        except TurtleSyntaxError as error:
-            return BuildResult(
-                status="syntax-error", data_version=version, sources=sources, syntax_error=error
-            )
+    try:
+        parsed = {source.graph: parse_turtle(source.path).graph for source in sources}
+    except TurtleSyntaxError as error:
+        return BuildResult(
+            status="syntax-error", data_version=version, sources=sources, syntax_error=error
+        )
 
     # 2. validate the data with the shapes: a violation stops the build.
-    from server.build.validation import validate_files
-
-    data_paths = [source.path for source in sources if source.is_data]
-    report = validate_files(data_paths, settings.root)
+    report = validate_files([source.path for source in sources if source.is_data], settings.root)
     if not report.conforms:
         return BuildResult(status="invalid", data_version=version, sources=sources, report=report)
+    return _load(store, settings, sources, version, parsed)
 
+
+def _up_to_date(store: EmbeddedStore, version: str, sources: list[Source]) -> BuildResult:
+    """The result of a build that had nothing to do: the counts of the stored version."""
+    stamp = store.stamp() or {}
+    graphs = dict(stamp.get("graphs") or {})
+    return BuildResult(
+        status="up-to-date",
+        data_version=version,
+        sources=sources,
+        graphs=graphs,
+        triples=int(stamp.get("triples") or 0),
+        inferred=int(graphs.get(INFERRED_GRAPH, 0)),
+    )
+
+
+def _load(
+    store: EmbeddedStore,
+    settings: Settings,
+    sources: list[Source],
+    version: str,
+    parsed: dict[str, Graph],
+) -> BuildResult:
+    """Infer over the parsed sources and load everything into ``store`` (steps 3 and 4)."""
     # 3. infer over ontology + data (not the shapes).
     inferred, messages = infer_with_messages(
         union(parsed[source.graph] for source in inference_sources(sources))
     )
-
     # 4. load: one graph per source, the inferred graph, the meta graph; swap atomically.
     graphs: dict[str, Graph] = dict(parsed)
     graphs[INFERRED_GRAPH] = inferred

@@ -17,7 +17,7 @@ from server.settings import load_settings
 from server.store import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``build`` subcommand."""
     parser = subparsers.add_parser(
         "build",
@@ -40,7 +40,8 @@ def print_result(result: BuildResult, out: TextIO | None = None, err: TextIO | N
         print(f"build stopped: syntax error\n{result.syntax_error}", file=err)
         return 1
     if result.status == "invalid":
-        print(render(result.report, fmt="text", lang="nl"), file=err)
+        if result.report is not None:
+            print(render(result.report, fmt="text", lang="nl"), file=err)
         print("build stopped: the data does not conform to the shapes", file=err)
         return 1
     if result.status == "up-to-date":

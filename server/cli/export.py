@@ -22,7 +22,7 @@ from server.store import StoreError
 from server.web.app import create_app
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``export`` subcommand."""
     parser = subparsers.add_parser(
         "export",

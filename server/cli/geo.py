@@ -22,7 +22,7 @@ from server.build.boundaries import (
 from server.settings import load_settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``geo`` subcommand with ``import`` and ``download``."""
     parser = subparsers.add_parser(
         "geo",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from rdflib import Literal, URIRef
@@ -30,7 +31,7 @@ from server.store import QuerySyntaxError, Store, StoreError
 FORMATS = ("table", "csv", "json")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``query`` subcommand."""
     parser = subparsers.add_parser(
         "query",
@@ -95,7 +96,7 @@ def _store(args: argparse.Namespace, settings: Settings) -> Store:
     return EmbeddedStore(settings.store, read_only=True)
 
 
-def _shorten(prefixes: dict[str, str]):
+def _shorten(prefixes: dict[str, str]) -> Callable[[Identifier], str]:
     def shorten(term: Identifier) -> str:
         if isinstance(term, URIRef):
             text = str(term)

@@ -21,7 +21,7 @@ from server.settings import SettingsError, load_settings
 __all__ = ["expand", "register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``validate`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
         "validate",

@@ -1,17 +1,19 @@
 """The DCAT catalog (DCAT-AP 3.0.1 and DCAT-AP-NL 3.0): catalog, dataset, distributions and
 the data services, as an rdflib graph.
 
+The fixed statements (titles, descriptions, themes, licence, access rights, languages,
+keywords, the value lists) are Turtle: :data:`TEMPLATE` (``catalog.ttl``), plus
+:data:`QUERY_API_TEMPLATE` when the app serves the query API and
+:data:`PROJECT_PUBLISHER_TEMPLATE` when no publisher is set. They are parsed with the
+``base_iri`` setting as base, so their relative IRIs (``<catalog>``, ``<catalog#sparql>``,
+``<id/dataset/regiograaf>``, ``<def>``) follow it. This module adds only what is computed.
+
 IRIs: the catalog is ``<base>catalog``; the dataset is the node the build writes into the meta
 graph (``<base>id/dataset/regiograaf``, :data:`server.build.pipeline.DATASET_IRI`), so the
-catalog and
-the graph talk about the same thing; distributions, services, the contact point and the default
-publisher are fragments of the catalog document (``<base>catalog#...``), which dereferences to
-``/catalog``. Download and endpoint URLs are on the server (or static site) at ``site_url``.
-
-Value lists (as DCAT-AP-NL prescribes): licence CC BY 4.0 from the DONL licence list
-(``http://creativecommons.org/licenses/by/4.0/deed.nl``; the ontology is published under CC BY
-4.0), EU data themes, EU access rights (``PUBLIC``), EU file types, IANA media types, EU
-languages and frequencies.
+catalog and the graph talk about the same thing; distributions, services, the contact point and
+the default publisher are fragments of the catalog document (``<base>catalog#...``), which
+dereferences to ``/catalog``. Download and endpoint URLs are on the server (or static site) at
+``site_url``.
 
 Publisher and creator: the ``publisher`` setting names a TOOI IRI; when the graph knows an
 organisation with that ``rg:tooi``, its name and sources (``dct:source``) are used. Without it
@@ -23,12 +25,15 @@ only when ``contact_email`` is set; no address of a real organisation is ever ma
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from server.errors import ConfigurationError
 from server.publish.dumps import DUMPS, IANA, Dump
@@ -39,26 +44,23 @@ from server.store import Store
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
-LICENSE = URIRef("http://creativecommons.org/licenses/by/4.0/deed.nl")
-ACCESS_PUBLIC = URIRef(EU + "access-right/PUBLIC")
-#: EU data themes with their labels (publications.europa.eu, authority table data-theme).
-THEMES: dict[URIRef, tuple[str, str]] = {
-    URIRef(EU + "data-theme/GOVE"): ("Overheid en publieke sector", "Government and public sector"),
-    URIRef(EU + "data-theme/REGI"): ("Regio's en steden", "Regions and cities"),
-    URIRef(EU + "data-theme/TECH"): ("Wetenschap en technologie", "Science and technology"),
-}
-THEME_SCHEME = URIRef(EU + "data-theme")
-LANGUAGES = (URIRef(EU + "language/NLD"), URIRef(EU + "language/ENG"))
-FREQUENCY = URIRef(EU + "frequency/IRREG")
 PUBLISHER_TYPES = {
     "https://identifier.overheid.nl/tooi/id/gemeente/": "LocalAuthority",
     "https://identifier.overheid.nl/tooi/id/provincie/": "RegionalAuthority",
     "https://identifier.overheid.nl/tooi/id/ministerie/": "NationalAuthority",
 }
-SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 RFC_4180 = "https://www.rfc-editor.org/rfc/rfc4180"
 RFC_7946 = "https://www.rfc-editor.org/rfc/rfc7946"
-OPENAPI = URIRef("https://spec.openapis.org/oas/v3.1.0")
+
+#: The fixed statements (Turtle next to this module, relative IRIs against the base IRI).
+TEMPLATE = "catalog.ttl"
+#: The query API service, when the app serves it.
+QUERY_API_TEMPLATE = "catalog-query-api.ttl"
+#: The project as publisher and creator, when the ``publisher`` setting is empty.
+PROJECT_PUBLISHER_TEMPLATE = "catalog-publisher.ttl"
+#: Where each data service of the templates answers on the live server, by the fragment of
+#: its IRI: (endpoint URL, endpoint description).
+SERVICE_PATHS = {"sparql": ("/sparql", "/sparql"), "vragen-api": ("/queries", "/openapi.json")}
 
 PUBLISHER_BY_TOOI = """\
 PREFIX rg: <https://w3id.org/regiograaf/def#>
@@ -120,10 +122,45 @@ def dataset_iri(iri_map: IriMap) -> URIRef:
     return URIRef(iri_map.base + "id/dataset/regiograaf")
 
 
+def add_template(graph: Graph, name: str, base: str) -> Graph:
+    """Add the statements of the Turtle template ``name`` (next to this module) to ``graph``,
+    its relative IRIs resolved against ``base``, in the order the file writes them (so lists
+    of values keep the file's order: Dutch before English); ``graph``."""
+    return graph.parse(data=_template_text(name), format="turtle", publicID=base)
+
+
+def template(name: str, base: str) -> Graph:
+    """The statements of the Turtle template ``name`` on their own."""
+    return add_template(Graph(), name, base)
+
+
+@functools.lru_cache(maxsize=8)
+def _template_text(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def licence(iri_map: IriMap) -> URIRef:
+    """The licence of the catalog and its dataset (from :data:`TEMPLATE`)."""
+    value = _template(TEMPLATE, iri_map.base).value(catalog_iri(iri_map), DCTERMS.license)
+    assert isinstance(value, URIRef), f"{TEMPLATE} names no dct:license of the catalog"
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def _template(name: str, base: str) -> Graph:
+    """:func:`template`, parsed once per base (not to be changed)."""
+    return template(name, base)
+
+
 def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str, int]) -> Graph:
     """The DCAT catalog of what ``store`` holds, served at ``site``; ``sizes`` are the byte
-    sizes of the dumps by file name (``dcat:byteSize``)."""
+    sizes of the dumps by file name (``dcat:byteSize``).
+
+    The fixed statements come from :data:`TEMPLATE` (and :data:`QUERY_API_TEMPLATE` when the
+    site serves the query API); this adds the publisher, the contact point's page, what lives
+    on the site, the dates and version of the data, and the distributions."""
     iri_map = IriMap.for_base(settings.base_iri)
+    catalog = catalog_iri(iri_map)
     graph = Graph()
     for prefix, namespace in (
         ("dcat", DCAT),
@@ -134,162 +171,126 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
         ("skos", SKOS),
     ):
         graph.bind(prefix, namespace)
-    catalog = catalog_iri(iri_map)
-    dataset = dataset_iri(iri_map)
-    fragment = f"{catalog}#"
-    publisher = _publisher(graph, store, settings, URIRef(fragment + "regiograaf"))
-    contact = _contact(graph, settings, site, URIRef(fragment + "contact"))
-    _value_lists(graph)
+    add_template(graph, TEMPLATE, iri_map.base)
+    if site.query_api:
+        add_template(graph, QUERY_API_TEMPLATE, iri_map.base)
+    services = [node for node in graph.objects(catalog, DCAT.service) if isinstance(node, URIRef)]
+    publisher = _publisher(graph, store, settings, iri_map)
+    _contact(graph, settings, site, URIRef(f"{catalog}#contact"))
+    for node in (catalog, dataset_iri(iri_map), *services):
+        graph.add((node, DCTERMS.publisher, publisher))
+        graph.add((node, DCTERMS.creator, publisher))
     facts = store.query(DATASET_FACTS).rows()
     modified = facts[0]["when"] if facts else None
     version = str(facts[0]["version"]) if facts else None
-
-    # --- the catalog (DCAT-AP 3.0.1 §Catalogue) ---
-    graph.add((catalog, RDF.type, DCAT.Catalog))
-    _texts(graph, catalog, DCTERMS.title, "Regiograaf-catalogus", "Regiograaf catalogue")
-    _texts(
-        graph,
-        catalog,
-        DCTERMS.description,
-        "Catalogus van Regiograaf, de kennisgraaf van de digitale strategie van de "
-        "Metropoolregio Rotterdam Den Haag: de dataset, de downloads en de diensten.",
-        "Catalogue of Regiograaf, the knowledge graph of the digital strategy of the "
-        "Rotterdam The Hague Metropolitan Area: the dataset, the downloads and the services.",
-    )
-    graph.add((catalog, DCTERMS.publisher, publisher))
-    graph.add((catalog, DCTERMS.creator, publisher))
-    graph.add((catalog, DCAT.contactPoint, contact))
-    graph.add((catalog, DCAT.dataset, dataset))
-    graph.add((catalog, FOAF.homepage, _document(graph, site.link("/"))))
-    graph.add((catalog, DCAT.themeTaxonomy, THEME_SCHEME))
-    graph.add((catalog, DCTERMS.license, LICENSE))
-    for language in LANGUAGES:
-        graph.add((catalog, DCTERMS.language, language))
-    if modified is not None:
-        graph.add((catalog, DCTERMS.modified, modified))
-
-    # --- the dataset ---
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    _texts(
-        graph,
-        dataset,
-        DCTERMS.title,
-        "Regiograaf: digitale strategie van de MRDH",
-        "Regiograaf: digital strategy of the MRDH",
-    )
-    _texts(
-        graph,
-        dataset,
-        DCTERMS.description,
-        "Kennisgraaf met de gemeenten, de regio en de provincie, hun doelen op elk niveau, "
-        "digitaliseringsprojecten, de waardeketen van digitalisering, maatschappelijke "
-        "opgaven, bouwstenen en handelingsperspectieven. Voorbeeldprojecten en -doelen zijn "
-        "verzonnen en gemarkeerd met rg:isExample.",
-        "Knowledge graph of the municipalities, the region and the province, their goals at "
-        "every level, digitalisation projects, the value chain of digitalisation, societal "
-        "challenges, building blocks and action perspectives. Example projects and goals are "
-        "invented and marked rg:isExample.",
-    )
-    graph.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-    graph.add((dataset, DCTERMS.accessRights, ACCESS_PUBLIC))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCTERMS.creator, publisher))
-    graph.add((dataset, DCAT.contactPoint, contact))
-    for theme in THEMES:
-        graph.add((dataset, DCAT.theme, theme))
-    for language in LANGUAGES:
-        graph.add((dataset, DCTERMS.language, language))
-    for nl, en in (
-        ("digitale strategie", "digital strategy"),
-        ("digitalisering", "digitalisation"),
-        ("gemeenten", "municipalities"),
-        ("linked data", "linked data"),
-    ):
-        graph.add((dataset, DCAT.keyword, Literal(nl, lang="nl")))
-        graph.add((dataset, DCAT.keyword, Literal(en, lang="en")))
-    graph.add((dataset, DCAT.landingPage, _document(graph, site.link("/"))))
-    graph.add((dataset, FOAF.page, _document(graph, site.link("/def/"))))
-    graph.add((dataset, RDFS.seeAlso, site.link("/.well-known/void")))
-    graph.add((dataset, DCTERMS.conformsTo, _standard(graph, URIRef(iri_map.base + "def"))))
-    graph.add((dataset, DCTERMS.accrualPeriodicity, FREQUENCY))
-    if version is not None:
-        graph.add((dataset, URIRef(str(DCAT) + "version"), Literal(version[:16])))
-    if modified is not None:
-        graph.add((dataset, DCTERMS.modified, modified))
-
-    # --- distributions: the dumps and the map layers ---
-    for dump in DUMPS:
-        node = URIRef(fragment + "download-" + dump.name.replace(".", "-"))
-        standard = RFC_4180 if dump.media_type == "text/csv" else iri_map.base + "def"
-        _distribution(
-            graph,
-            dataset,
-            node,
-            site.link("/dumps/" + dump.name),
-            (dump.title_nl, dump.title_en),
-            (dump.media_type, dump.file_type, standard),
-            modified,
-        )
-        if dump.compressed:
-            graph.add((node, DCAT.compressFormat, _media_type(graph, "application/gzip")))
-        if dump.name in sizes:
-            graph.add(
-                (node, DCAT.byteSize, Literal(sizes[dump.name], datatype=XSD.nonNegativeInteger))
-            )
-    for layer in site.layers:
-        name = layer.path.strip("/").replace("/", "-").replace(".", "-")
-        node = URIRef(fragment + "kaartlaag-" + name)
-        _distribution(
-            graph,
-            dataset,
-            node,
-            site.link(layer.path),
-            (layer.title_nl, layer.title_en),
-            ("application/geo+json", EU + "file-type/GEOJSON", RFC_7946),
-            modified,
-        )
-
-    # --- data services ---
-    sparql = URIRef(fragment + "sparql")
-    _service(
-        graph,
-        catalog,
-        dataset,
-        sparql,
-        publisher,
-        contact,
-        ("SPARQL-endpoint van Regiograaf", "Regiograaf SPARQL endpoint"),
-        (
-            "SPARQL 1.1 Protocol (alleen lezen) over de hele graaf; de standaardgraaf is de "
-            "vereniging van alle benoemde grafen.",
-            "SPARQL 1.1 Protocol (read-only) over the whole graph; the default graph is the "
-            "union of all named graphs.",
-        ),
-        site.service("/sparql"),
-        site.service("/sparql"),
-        SPARQL_PROTOCOL,
-    )
-    if site.query_api:
-        _service(
-            graph,
-            catalog,
-            dataset,
-            URIRef(fragment + "vragen-api"),
-            publisher,
-            contact,
-            ("Vragen-API van Regiograaf", "Regiograaf query API"),
-            (
-                "Vaste vragen over de graaf met parameters, als JSON, CSV of GeoJSON.",
-                "Canned questions about the graph with parameters, as JSON, CSV or GeoJSON.",
-            ),
-            site.service("/queries"),
-            site.service("/openapi.json"),
-            OPENAPI,
-        )
+    _on_the_site(graph, iri_map, site, modified, version)
+    for node in services:
+        _service(graph, node, site)
+    _distributions(graph, iri_map, site, sizes, modified)
     return graph
 
 
-def _texts(graph: Graph, node: URIRef, predicate: URIRef, nl: str, en: str) -> None:
+def _on_the_site(
+    graph: Graph, iri_map: IriMap, site: Site, modified: Node | None, version: str | None
+) -> None:
+    """The catalog's and the dataset's pages on the site, identifier, date and version."""
+    catalog, dataset = catalog_iri(iri_map), dataset_iri(iri_map)
+    graph.add((catalog, FOAF.homepage, _document(graph, site.link("/"))))
+    graph.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    graph.add((dataset, DCAT.landingPage, _document(graph, site.link("/"))))
+    graph.add((dataset, FOAF.page, _document(graph, site.link("/def/"))))
+    graph.add((dataset, RDFS.seeAlso, site.link("/.well-known/void")))
+    if version is not None:
+        graph.add((dataset, URIRef(str(DCAT) + "version"), Literal(version[:16])))
+    if modified is not None:
+        graph.add((catalog, DCTERMS.modified, modified))
+        graph.add((dataset, DCTERMS.modified, modified))
+
+
+def _service(graph: Graph, node: URIRef, site: Site) -> None:
+    """A data service of the templates: its identifier and where it answers (on the live
+    server, :data:`SERVICE_PATHS`)."""
+    endpoint_path, description_path = SERVICE_PATHS[str(node).rsplit("#", 1)[-1]]
+    endpoint, description = site.service(endpoint_path), site.service(description_path)
+    graph.add((node, DCTERMS.identifier, Literal(str(node))))
+    graph.add((node, DCAT.endpointURL, endpoint))
+    graph.add((endpoint, RDF.type, RDFS.Resource))
+    graph.add((node, DCAT.endpointDescription, description))
+    graph.add((description, RDF.type, RDFS.Resource))
+    graph.add((node, DCAT.landingPage, _document(graph, endpoint)))
+    graph.add((node, FOAF.page, _document(graph, description)))
+
+
+@dataclass(frozen=True)
+class _Distribution:
+    """A downloadable file of the dataset: a dump or a map layer."""
+
+    node: URIRef
+    url: URIRef
+    titles: tuple[str, str]
+    media_type: str
+    file_type: str
+    standard: str
+    dump: Dump | None = None
+
+
+def _distribution_list(iri_map: IriMap, site: Site) -> Iterator[_Distribution]:
+    """The dumps (:data:`~server.publish.dumps.DUMPS`) and the map layers the site serves."""
+    fragment = f"{catalog_iri(iri_map)}#"
+    for dump in DUMPS:
+        yield _Distribution(
+            URIRef(fragment + "download-" + dump.name.replace(".", "-")),
+            site.link("/dumps/" + dump.name),
+            (dump.title_nl, dump.title_en),
+            dump.media_type,
+            dump.file_type,
+            RFC_4180 if dump.media_type == "text/csv" else iri_map.base + "def",
+            dump,
+        )
+    for layer in site.layers:
+        name = layer.path.strip("/").replace("/", "-").replace(".", "-")
+        yield _Distribution(
+            URIRef(fragment + "kaartlaag-" + name),
+            site.link(layer.path),
+            (layer.title_nl, layer.title_en),
+            "application/geo+json",
+            EU + "file-type/GEOJSON",
+            RFC_7946,
+        )
+
+
+def _distributions(
+    graph: Graph, iri_map: IriMap, site: Site, sizes: dict[str, int], modified: Node | None
+) -> None:
+    """Every distribution, with the catalog's licence and languages and the dataset's access
+    rights (from :data:`TEMPLATE`)."""
+    catalog, dataset = catalog_iri(iri_map), dataset_iri(iri_map)
+    shared = [(DCTERMS.license, value) for value in graph.objects(catalog, DCTERMS.license)]
+    shared += [(DCTERMS.rights, value) for value in graph.objects(dataset, DCTERMS.accessRights)]
+    shared += [(DCTERMS.language, value) for value in graph.objects(catalog, DCTERMS.language)]
+    for item in _distribution_list(iri_map, site):
+        node = item.node
+        graph.add((dataset, DCAT.distribution, node))
+        graph.add((node, RDF.type, DCAT.Distribution))
+        _texts(graph, node, DCTERMS.title, *item.titles)
+        graph.add((node, DCAT.accessURL, item.url))
+        graph.add((node, DCAT.downloadURL, item.url))
+        graph.add((node, DCAT.mediaType, _media_type(graph, item.media_type)))
+        graph.add((node, DCTERMS.format, URIRef(item.file_type)))
+        graph.add((URIRef(item.file_type), RDF.type, DCTERMS.MediaTypeOrExtent))
+        graph.add((node, DCTERMS.conformsTo, _standard(graph, URIRef(item.standard))))
+        for predicate, value in shared:
+            graph.add((node, predicate, value))
+        if modified is not None:
+            graph.add((node, DCTERMS.modified, modified))
+        if item.dump is not None and item.dump.compressed:
+            graph.add((node, DCAT.compressFormat, _media_type(graph, "application/gzip")))
+        if item.dump is not None and item.dump.name in sizes:
+            size = Literal(sizes[item.dump.name], datatype=XSD.nonNegativeInteger)
+            graph.add((node, DCAT.byteSize, size))
+
+
+def _texts(graph: Graph, node: Node, predicate: URIRef, nl: str, en: str) -> None:
     graph.add((node, predicate, Literal(nl, lang="nl")))
     graph.add((node, predicate, Literal(en, lang="en")))
 
@@ -310,153 +311,45 @@ def _media_type(graph: Graph, media_type: str) -> URIRef:
     return node
 
 
-def _value_lists(graph: Graph) -> None:
-    """Type the value-list IRIs as the shapes' class constraints expect."""
-    graph.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
-    graph.add((ACCESS_PUBLIC, RDF.type, DCTERMS.RightsStatement))
-    graph.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
-    _texts(graph, THEME_SCHEME, DCTERMS.title, "Datathema", "Data theme")
-    for theme, (nl, en) in THEMES.items():
-        graph.add((theme, RDF.type, SKOS.Concept))
-        graph.add((theme, SKOS.inScheme, THEME_SCHEME))
-        _texts(graph, theme, SKOS.prefLabel, nl, en)
-    for language in LANGUAGES:
-        graph.add((language, RDF.type, DCTERMS.LinguisticSystem))
-    graph.add((FREQUENCY, RDF.type, DCTERMS.Frequency))
-
-
-def _distribution(
-    graph: Graph,
-    dataset: URIRef,
-    node: URIRef,
-    url: URIRef,
-    titles: tuple[str, str],
-    kind: tuple[str, str, str],
-    modified: object,
-) -> None:
-    """A downloadable distribution; ``kind`` is (media type, EU file type, standard)."""
-    media_type, file_type, standard = kind
-    graph.add((dataset, DCAT.distribution, node))
-    graph.add((node, RDF.type, DCAT.Distribution))
-    _texts(graph, node, DCTERMS.title, *titles)
-    graph.add((node, DCAT.accessURL, url))
-    graph.add((node, DCAT.downloadURL, url))
-    graph.add((node, DCAT.mediaType, _media_type(graph, media_type)))
-    graph.add((node, DCTERMS.format, URIRef(file_type)))
-    graph.add((URIRef(file_type), RDF.type, DCTERMS.MediaTypeOrExtent))
-    graph.add((node, DCTERMS.license, LICENSE))
-    graph.add((node, DCTERMS.rights, ACCESS_PUBLIC))
-    graph.add((node, DCTERMS.conformsTo, _standard(graph, URIRef(standard))))
-    for language in LANGUAGES:
-        graph.add((node, DCTERMS.language, language))
-    if isinstance(modified, Literal):
-        graph.add((node, DCTERMS.modified, modified))
-
-
-def _service(
-    graph: Graph,
-    catalog: URIRef,
-    dataset: URIRef,
-    node: URIRef,
-    publisher: URIRef,
-    contact: URIRef,
-    titles: tuple[str, str],
-    descriptions: tuple[str, str],
-    endpoint: URIRef,
-    description: URIRef,
-    standard: URIRef,
-) -> None:
-    graph.add((catalog, DCAT.service, node))
-    graph.add((node, RDF.type, DCAT.DataService))
-    _texts(graph, node, DCTERMS.title, *titles)
-    _texts(graph, node, DCTERMS.description, *descriptions)
-    graph.add((node, DCTERMS.identifier, Literal(str(node))))
-    graph.add((node, DCAT.endpointURL, endpoint))
-    graph.add((endpoint, RDF.type, RDFS.Resource))
-    graph.add((node, DCAT.endpointDescription, description))
-    graph.add((description, RDF.type, RDFS.Resource))
-    graph.add((node, DCAT.servesDataset, dataset))
-    graph.add((node, DCTERMS.conformsTo, _standard(graph, standard)))
-    graph.add((node, DCTERMS.license, LICENSE))
-    graph.add((node, DCTERMS.accessRights, ACCESS_PUBLIC))
-    graph.add((node, DCTERMS.publisher, publisher))
-    graph.add((node, DCTERMS.creator, publisher))
-    graph.add((node, DCAT.contactPoint, contact))
-    for theme in THEMES:
-        graph.add((node, DCAT.theme, theme))
-    for language in LANGUAGES:
-        graph.add((node, DCTERMS.language, language))
-    graph.add((node, DCAT.keyword, Literal("SPARQL" if "sparql" in str(node) else "API")))
-    graph.add((node, DCAT.landingPage, _document(graph, endpoint)))
-    graph.add((node, FOAF.page, _document(graph, description)))
-
-
-def _publisher(graph: Graph, store: Store, settings: Settings, project: URIRef) -> URIRef:
+def _publisher(graph: Graph, store: Store, settings: Settings, iri_map: IriMap) -> URIRef:
     """The publisher (also the creator): the organisation of the ``publisher`` setting, or the
-    Regiograaf project itself."""
-    if settings.publisher:
-        if not settings.publisher.startswith(("https://", "http://")) or not valid_iri(
-            settings.publisher
-        ):
-            raise CatalogSettingError(
-                f"REGIOGRAAF_PUBLISHER must be an http(s) IRI (a TOOI IRI), "
-                f"not {settings.publisher!r}"
-            )
-        rows = [
-            row
-            for row in store.query(PUBLISHER_BY_TOOI).rows()
-            if str(row["tooi"]) == settings.publisher
-        ]
-        node = URIRef(settings.publisher)
-        graph.add((node, RDF.type, FOAF.Agent))
-        graph.add((node, RDF.type, FOAF.Organization))
-        names = {row["name"] for row in rows if "name" in row} or {Literal(settings.publisher)}
-        for name in names:
-            graph.add((node, FOAF.name, name))
-        for row in rows:
-            graph.add((node, RDFS.seeAlso, row["org"]))
-            if "source" in row:
-                graph.add((node, DCTERMS.source, row["source"]))
-        for prefix, kind in PUBLISHER_TYPES.items():
-            if settings.publisher.startswith(prefix):
-                publisher_type = URIRef(f"http://purl.org/adms/publishertype/{kind}")
-                graph.add((node, DCTERMS.type, publisher_type))
-                graph.add((publisher_type, RDF.type, SKOS.Concept))
-                graph.add((publisher_type, SKOS.prefLabel, Literal(kind, lang="en")))
-        return node
-    graph.add((project, RDF.type, FOAF.Agent))
-    graph.add((project, FOAF.name, Literal("Regiograaf (open-sourceproject)", lang="nl")))
-    graph.add((project, FOAF.name, Literal("Regiograaf (open source project)", lang="en")))
-    graph.add(
-        (
-            project,
-            RDFS.comment,
-            Literal(
-                "Het project dat Regiograaf maakt; geen overheidsorganisatie heeft deze "
-                "dataset (aantoonbaar) gepubliceerd.",
-                lang="nl",
-            ),
+    Regiograaf project itself (:data:`PROJECT_PUBLISHER_TEMPLATE`)."""
+    if not settings.publisher:
+        add_template(graph, PROJECT_PUBLISHER_TEMPLATE, iri_map.base)
+        return URIRef(f"{catalog_iri(iri_map)}#regiograaf")
+    if not settings.publisher.startswith(("https://", "http://")) or not valid_iri(
+        settings.publisher
+    ):
+        raise CatalogSettingError(
+            f"REGIOGRAAF_PUBLISHER must be an http(s) IRI (a TOOI IRI), not {settings.publisher!r}"
         )
-    )
-    graph.add(
-        (
-            project,
-            RDFS.comment,
-            Literal(
-                "The project that makes Regiograaf; no government organisation has "
-                "(verifiably) published this dataset.",
-                lang="en",
-            ),
-        )
-    )
-    return project
+    rows = [
+        row
+        for row in store.query(PUBLISHER_BY_TOOI).rows()
+        if str(row["tooi"]) == settings.publisher
+    ]
+    node = URIRef(settings.publisher)
+    graph.add((node, RDF.type, FOAF.Agent))
+    graph.add((node, RDF.type, FOAF.Organization))
+    names = {row["name"] for row in rows if "name" in row} or {Literal(settings.publisher)}
+    for name in names:
+        graph.add((node, FOAF.name, name))
+    for row in rows:
+        graph.add((node, RDFS.seeAlso, row["org"]))
+        if "source" in row:
+            graph.add((node, DCTERMS.source, row["source"]))
+    for prefix, kind in PUBLISHER_TYPES.items():
+        if settings.publisher.startswith(prefix):
+            publisher_type = URIRef(f"http://purl.org/adms/publishertype/{kind}")
+            graph.add((node, DCTERMS.type, publisher_type))
+            graph.add((publisher_type, RDF.type, SKOS.Concept))
+            graph.add((publisher_type, SKOS.prefLabel, Literal(kind, lang="en")))
+    return node
 
 
-def _contact(graph: Graph, settings: Settings, site: Site, node: URIRef) -> URIRef:
-    """The contact point: the project's own page, and an e-mail address only when set."""
-    graph.add((node, RDF.type, VCARD.Kind))
-    graph.add((node, RDF.type, VCARD.Organization))
-    graph.add((node, VCARD.fn, Literal("Regiograaf")))
+def _contact(graph: Graph, settings: Settings, site: Site, node: URIRef) -> None:
+    """The contact point's page (the ``contact_url`` setting, else the site's home page) and
+    an e-mail address only when ``contact_email`` is set."""
     url_ok = not settings.contact_url or (
         settings.contact_url.startswith(("https://", "http://")) and valid_iri(settings.contact_url)
     )
@@ -475,7 +368,6 @@ def _contact(graph: Graph, settings: Settings, site: Site, node: URIRef) -> URIR
     graph.add((node, VCARD.hasURL, url))
     if settings.contact_email:
         graph.add((node, VCARD.hasEmail, URIRef("mailto:" + settings.contact_email)))
-    return node
 
 
 __all__ = [
@@ -486,4 +378,5 @@ __all__ = [
     "catalog_graph",
     "catalog_iri",
     "dataset_iri",
+    "licence",
 ]

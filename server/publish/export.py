@@ -83,57 +83,74 @@ def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportR
     prepare(target)
     app.config["SITE_URL"] = site
     app.config["SERVICE_URL"] = service_url
-    client = app.test_client()
-    result = ExportResult()
-    html_pages: dict[str, bytes] = {}
-    queue: deque[tuple[str, str]] = deque((seed, "seed") for seed in SEEDS)
-    seen = {seed for seed in SEEDS}
-
-    def enqueue(path: str, origin: str) -> None:
-        if path not in seen:
-            seen.add(path)
-            queue.append((path, origin))
-
-    while queue:
-        path, origin = queue.popleft()
-        response = client.get(path, headers={"Accept": ACCEPT})
-        if response.status_code in (301, 302, 303, 307, 308):
-            location = internal_path(response.headers["Location"], path, site)
-            if location is None:
-                result.broken[path] = (response.status_code, origin)
-                continue
-            enqueue(location, path)
-            file = file_for(path, is_html=True)
-            stub = redirect_page(location)
-            html_pages[path] = stub.encode()
-            result.files[path] = file
-            continue
-        if response.status_code != 200:
-            result.broken[path] = (response.status_code, origin)
-            continue
-        body = response.get_data()
-        is_html = response.mimetype == "text/html"
-        result.files[path] = file_for(path, is_html=is_html)
-        if is_html:
-            html_pages[path] = body
-            for link in links(body.decode("utf-8")):
-                found = internal_path(link, path, site)
-                if found is not None and not is_dynamic(found):
-                    enqueue(found, path)
-        else:
-            write(target / result.files[path], body)
-            if path == "/sitemap.xml":
-                for loc in _LOC.findall(body.decode("utf-8")):
-                    found = internal_path(html.unescape(loc), path, site)
-                    if found is not None and not is_dynamic(found):
-                        enqueue(found, path)
-    for path, body in html_pages.items():
+    crawler = _Crawler(app, target, site)
+    crawler.run()
+    result = crawler.result
+    for path, body in crawler.html_pages.items():
         page = rewrite(body.decode("utf-8"), path, result.files, site, service_url)
         write(target / result.files[path], page.encode("utf-8"))
     write_identifiers(target, result)
     # GitHub Pages would otherwise run Jekyll, which leaves out .well-known/.
     write(target / ".nojekyll", b"")
     return result
+
+
+class _Crawler:
+    """Visits every internal path from :data:`SEEDS` on; writes what is not HTML at once and
+    keeps the HTML pages (their links are rewritten once every file is known)."""
+
+    def __init__(self, app: Flask, target: Path, site: str) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.target = target
+        self.site = site
+        self.result = ExportResult()
+        self.html_pages: dict[str, bytes] = {}
+        self.queue: deque[tuple[str, str]] = deque((seed, "seed") for seed in SEEDS)
+        self.seen = set(SEEDS)
+
+    def run(self) -> None:
+        """Visit every path in the queue (visits add more)."""
+        while self.queue:
+            self.visit(*self.queue.popleft())
+
+    def enqueue(self, path: str, origin: str) -> None:
+        """Visit ``path`` (linked from ``origin``) unless it was seen."""
+        if path not in self.seen:
+            self.seen.add(path)
+            self.queue.append((path, origin))
+
+    def follow(self, link: str, origin: str) -> None:
+        """Visit ``link`` (on the page at ``origin``) when it is internal and static."""
+        found = internal_path(link, origin, self.site)
+        if found is not None and not is_dynamic(found):
+            self.enqueue(found, origin)
+
+    def visit(self, path: str, origin: str) -> None:
+        """Export the response for ``path``, or record why it cannot be."""
+        response = self.client.get(path, headers={"Accept": ACCEPT})
+        if response.status_code in (301, 302, 303, 307, 308):
+            location = internal_path(response.headers["Location"], path, self.site)
+            if location is None:
+                self.result.broken[path] = (response.status_code, origin)
+                return
+            self.enqueue(location, path)
+            self.html_pages[path] = redirect_page(location).encode()
+            self.result.files[path] = file_for(path, is_html=True)
+        elif response.status_code != 200:
+            self.result.broken[path] = (response.status_code, origin)
+        elif response.mimetype == "text/html":
+            self.result.files[path] = file_for(path, is_html=True)
+            self.html_pages[path] = body = response.get_data()
+            for link in links(body.decode("utf-8")):
+                self.follow(link, path)
+        else:
+            self.result.files[path] = file_for(path, is_html=False)
+            body = response.get_data()
+            write(self.target / self.result.files[path], body)
+            if path == "/sitemap.xml":
+                for loc in _LOC.findall(body.decode("utf-8")):
+                    self.follow(html.unescape(loc), path)
 
 
 class ExportError(RegiograafError, ValueError):

@@ -8,10 +8,13 @@ dumps, the URI space of instances and the vocabularies used, and links to the DC
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.term import Identifier
 
-from server.publish.catalog import LICENSE, Site, catalog_iri, dataset_iri
+from server.publish.catalog import Site, catalog_iri, dataset_iri, licence
 from server.publish.dumps import DUMPS
 from server.rdf.iris import IriMap
 from server.rdf.namespaces import VOCABULARIES
@@ -58,7 +61,7 @@ def void_graph(store: Store, iri_map: IriMap, site: Site) -> Graph:
     dataset = dataset_iri(iri_map)
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, DCTERMS.title, Literal("Regiograaf", lang="nl")))
-    graph.add((dataset, DCTERMS.license, LICENSE))
+    graph.add((dataset, DCTERMS.license, licence(iri_map)))
     graph.add((dataset, VOID.sparqlEndpoint, site.service("/sparql")))
     graph.add((dataset, VOID.uriSpace, Literal(iri_map.base + "id/")))
     graph.add((dataset, VOID.rootResource, URIRef(iri_map.base + "def")))
@@ -99,7 +102,8 @@ def void_graph(store: Store, iri_map: IriMap, site: Site) -> Graph:
     return graph
 
 
-def _statistics(graph: Graph, node: URIRef, row: dict) -> None:
+def _statistics(graph: Graph, node: Identifier, row: Mapping[str, Identifier]) -> None:
+    """The counts of ``row`` (:data:`STATISTICS`) as VoID statistics of ``node``."""
     for name in STATISTIC_NAMES:
         graph.add((node, VOID[name], _integer(row[name])))
     for name, predicate in DISTINCT.items():

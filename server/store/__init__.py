@@ -1,10 +1,14 @@
 """The store interface: where the built graph lives and how it is queried.
 
-Nothing outside ``server/store*`` (and the parser in ``server/build/turtle.py``) imports
-pyoxigraph or
-SPARQLWrapper: the rest of the code talks to a :class:`Store` and gets :class:`QueryResult`
-objects back, which serialise themselves with the engine's own serialisers (no per-row Python
-work on the hot path of the SPARQL endpoint).
+Nothing outside ``server/store`` imports pyoxigraph or SPARQLWrapper: the rest of the code
+talks to a :class:`Store` and gets :class:`QueryResult` objects back, which serialise
+themselves with the engine's own serialisers (no per-row Python work on the hot path of the
+SPARQL endpoint). The build's strict Turtle check uses the engine's parser through
+:mod:`server.store.syntax`.
+
+Modules: ``embedded`` (pyoxigraph on disk; its ``versions`` folders, ``memory`` copy and
+``embedded_results``), ``terms`` (rdflib ⇄ pyoxigraph), ``syntax``, ``remote`` (any SPARQL 1.1
+endpoint), ``values`` and ``scan`` (query text). This package imports nothing above it.
 
 The default graph of a query is the union of all named graphs unless ``default_graph_uris``
 is given (SPARQL 1.1 Protocol ``default-graph-uri``).

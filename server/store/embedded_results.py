@@ -1,0 +1,143 @@
+"""The answers of the embedded store: pyoxigraph query results behind :class:`QueryResult`.
+
+Results serialise themselves with pyoxigraph's own writers (no per-row Python work); only
+:meth:`EmbeddedResult.rows` and :meth:`EmbeddedResult.graph` convert terms to rdflib.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+from rdflib.term import Identifier
+
+from server.store import (
+    GRAPH_MEDIA_TYPES,
+    RESULTS_MEDIA_TYPES,
+    QueryKind,
+    StoreError,
+    UnsupportedMediaType,
+)
+from server.store.terms import to_rdflib
+
+__all__ = ["EmbeddedResult"]
+
+_RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+
+class EmbeddedResult:
+    """A pyoxigraph query result (single-use): see :class:`server.store.QueryResult`."""
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+        self.kind: QueryKind
+        if isinstance(result, ox.QuerySolutions):
+            self.kind = "select"
+        elif isinstance(result, ox.QueryBoolean):
+            self.kind = "ask"
+        else:
+            self.kind = "graph"
+
+    @property
+    def variables(self) -> list[str]:
+        """The projected variables of a SELECT query (empty for other kinds)."""
+        if self.kind != "select":
+            return []
+        return [variable.value for variable in self._result.variables]
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """The media types :meth:`serialize` can produce, preferred first."""
+        return GRAPH_MEDIA_TYPES if self.kind == "graph" else RESULTS_MEDIA_TYPES
+
+    def _format(self, media_type: str) -> Any:
+        bare = media_type.split(";", 1)[0].strip().lower()
+        formats = _GRAPH_FORMATS if self.kind == "graph" else _RESULT_FORMATS
+        try:
+            return formats[bare]
+        except KeyError:
+            raise UnsupportedMediaType(f"{self.kind} results cannot be {media_type}") from None
+
+    def serialize(self, media_type: str) -> bytes:
+        """The result in ``media_type`` (raises :class:`UnsupportedMediaType`)."""
+        fmt = self._format(media_type)
+        try:
+            body: bytes = self._result.serialize(format=fmt)
+            return body
+        except ValueError as error:
+            raise UnsupportedMediaType(str(error)) from error
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def write(self, media_type: str, output: IO[bytes]) -> None:
+        """Write the result in ``media_type`` to a binary file object."""
+        fmt = self._format(media_type)
+        try:
+            self._result.serialize(output, format=fmt)
+        except ValueError as error:
+            raise UnsupportedMediaType(str(error)) from error
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def boolean(self) -> bool:
+        """The answer of an ASK query."""
+        if self.kind != "ask":
+            raise TypeError("not an ASK result")
+        return bool(self._result)
+
+    def rows(self) -> list[dict[str, Identifier]]:
+        """Python rows (see :meth:`server.store.QueryResult.rows`)."""
+        try:
+            if self.kind == "ask":
+                return [{"boolean": Literal(bool(self._result))}]
+            if self.kind == "graph":
+                return [
+                    {
+                        "subject": to_rdflib(triple.subject),
+                        "predicate": to_rdflib(triple.predicate),
+                        "object": to_rdflib(triple.object),
+                    }
+                    for triple in self._result
+                ]
+            return self._solutions()
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def _solutions(self) -> list[dict[str, Identifier]]:
+        names = self.variables
+        rows = []
+        for solution in self._result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def graph(self) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE query as an rdflib graph."""
+        if self.kind != "graph":
+            raise TypeError("not a CONSTRUCT or DESCRIBE result")
+        graph = Graph()
+        for row in self.rows():
+            graph.add((row["subject"], row["predicate"], row["object"]))
+        return graph

@@ -1,0 +1,90 @@
+"""The engine's strict Turtle parser, for the build (:mod:`server.build.turtle`).
+
+rdflib's own Turtle parser is lenient; pyoxigraph's follows the grammar. The build first lets
+:func:`turtle_triples` check a file, so pyoxigraph stays behind the store layer: this module
+turns its triples into rdflib terms on request and its error messages into :class:`RdfSyntaxError`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from server.store.terms import to_rdflib
+
+__all__ = ["EngineTriples", "RdfSyntaxError", "turtle_triples"]
+
+#: pyoxigraph's position wording: a point, a span on one line, or a span over lines.
+_ERROR_AT = re.compile(
+    r"^Parser error (?:at line (?P<l1>\d+) (?:column (?P<c1>\d+)|between columns (?P<c2>\d+) "
+    r"and \d+)|between line (?P<l3>\d+) column (?P<c3>\d+) and line \d+ column \d+): (?P<msg>.*)$",
+    re.DOTALL,
+)
+
+
+class RdfSyntaxError(ValueError):
+    """Text the grammar does not allow: where the offending text starts (1-based line and
+    column), the engine's message, and whether the offending text runs over several lines
+    (an unclosed string or IRI)."""
+
+    def __init__(self, line: int, column: int, message: str, *, spans_lines: bool) -> None:
+        super().__init__(f"{line}:{column}: {message}")
+        self.line = line
+        self.column = column
+        self.message = message
+        self.spans_lines = spans_lines
+
+
+class EngineTriples:
+    """The distinct triples the engine read from one file. They stay the engine's terms until
+    :meth:`as_rdflib` is asked: RDF 1.2 triple terms, which the engine reads but the build
+    refuses, have no rdflib form."""
+
+    def __init__(self, triples: set[tuple[Any, Any, Any]]) -> None:
+        self._triples = triples
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def as_rdflib(self, *, ground: bool = False) -> set[tuple[Node, Node, Node]]:
+        """The triples as rdflib terms (typed literals exactly as written); blank nodes keep
+        the engine's labels. ``ground``: only the triples without blank nodes.
+        :class:`TypeError` for a triple term."""
+        return {
+            (
+                to_rdflib(subject, normalize=False),
+                to_rdflib(predicate, normalize=False),
+                to_rdflib(obj, normalize=False),
+            )
+            for subject, predicate, obj in self._triples
+            if not ground or not any(isinstance(term, ox.BlankNode) for term in (subject, obj))
+        }
+
+
+def turtle_triples(data: bytes) -> EngineTriples:
+    """The triples of the Turtle ``data``, or :class:`RdfSyntaxError`."""
+    try:
+        return EngineTriples(
+            {
+                (quad.subject, quad.predicate, quad.object)
+                for quad in ox.parse(data, format=ox.RdfFormat.TURTLE)
+            }
+        )
+    except SyntaxError as error:
+        raise _syntax_error(error) from None
+
+
+def _syntax_error(error: SyntaxError) -> RdfSyntaxError:
+    raw = str(error.msg)
+    match = _ERROR_AT.match(raw)
+    if match is None:  # pragma: no cover - other pyoxigraph wording
+        return RdfSyntaxError(error.lineno or 1, error.offset or 1, raw, spans_lines=False)
+    return RdfSyntaxError(
+        int(match["l1"] or match["l3"]),
+        int(match["c1"] or match["c2"] or match["c3"]),
+        match["msg"],
+        spans_lines=match["l3"] is not None,
+    )

@@ -1,0 +1,194 @@
+"""The version folders of the embedded store on disk: write, swap, prune, and read ``current``.
+
+Layout of the store folder (``settings.store``)::
+
+    <store>/current -> versions/<name>     symlink, swapped atomically by a build
+    <store>/versions/<name>/oxigraph/      the pyoxigraph database of one build
+    <store>/versions/<name>/stamp.json     data version, counts and build metadata
+    <store>/.lock                          held while a build writes
+
+:func:`publish` writes a new version folder, closes its database, and then points ``current``
+at it with an atomic rename, so a server reading the old version is never left with a
+half-built store. Every version is immutable once ``current`` points at it. :func:`prune`
+keeps the previous version (a worker may still be reading it) and removes older ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from server.store import StoreError
+from server.store.terms import ToOxigraph
+
+__all__ = [
+    "CURRENT",
+    "DATABASE",
+    "KEEP_VERSIONS",
+    "MERGED_DEFAULT",
+    "STAMP",
+    "VERSIONS",
+    "CurrentLink",
+    "Version",
+    "lock",
+    "prune",
+    "publish",
+]
+
+CURRENT = "current"
+VERSIONS = "versions"
+STAMP = "stamp.json"
+#: Stamp key: this version's default graph holds the RDF merge of all its named graphs.
+MERGED_DEFAULT = "default_graph_is_merge"
+DATABASE = "oxigraph"
+#: How many versions stay on disk (the current one and the one before).
+KEEP_VERSIONS = 2
+
+
+class Version(NamedTuple):
+    """One complete version: the text of the ``current`` link that names it, its folder, and
+    its stamp (``None`` when the stamp is not valid JSON)."""
+
+    link: str
+    folder: Path
+    stamp: dict[str, Any] | None
+
+    @property
+    def quads(self) -> int:
+        """The number of quads in its database, as the stamp says (0 when unknown)."""
+        stamp = self.stamp or {}
+        return int(stamp.get("quads") or stamp.get("triples") or 0)
+
+
+class CurrentLink:
+    """Reads which version ``<store>/current`` names.
+
+    A version never changes once ``current`` points at it, so while the link text stays the
+    same neither path resolution nor the stamp file need reading again. Asked on every request
+    by the server; one readlink(2) is all that remains.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._link = str(root / CURRENT)
+        self._seen: Version | None = None
+
+    def read(self) -> Version | None:
+        """The current version, or ``None`` when there is none (or it is not complete yet)."""
+        try:
+            link = os.readlink(self._link)
+        except OSError:
+            return None
+        seen = self._seen
+        if seen is not None and seen.link == link:
+            return seen
+        folder = (self.root / link).resolve()
+        try:
+            text = (folder / STAMP).read_text(encoding="utf-8")
+        except OSError:
+            return None  # not (yet) a complete version: nothing is cached
+        try:
+            stamp: dict[str, Any] | None = json.loads(text)
+        except ValueError:
+            stamp = None
+        self._seen = Version(link, folder, stamp)
+        return self._seen
+
+
+@contextlib.contextmanager
+def lock(root: Path) -> Iterator[None]:
+    """Hold the store's write lock (one build at a time)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish(
+    root: Path, graphs: Mapping[str, Graph], data_version: str, metadata: Mapping[str, Any]
+) -> str:
+    """Write ``graphs`` into a new version folder and make it current; its name. Call it
+    holding :func:`lock`. Nothing of the new version is left behind when it fails."""
+    versions = root / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{data_version[:12]}-{uuid.uuid4().hex[:6]}"
+    folder = versions / name
+    folder.mkdir()
+    try:
+        counts, quads = write_database(folder / DATABASE, graphs)
+        stamp = {
+            "data_version": data_version,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "graphs": counts,
+            "triples": sum(counts.values()),
+            "quads": quads,
+            MERGED_DEFAULT: True,
+            "metadata": dict(metadata),
+        }
+        (folder / STAMP).write_text(json.dumps(stamp, indent=2, sort_keys=True), encoding="utf-8")
+        _swap(root, name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return name
+
+
+def write_database(database: Path, graphs: Mapping[str, Graph]) -> tuple[dict[str, int], int]:
+    """Write ``graphs`` and their merge as the default graph into a new database; the triples
+    per graph and the number of quads in the database."""
+    convert = ToOxigraph()
+    counts: dict[str, int] = {}
+    db: ox.Store | None = None
+    try:
+        db = ox.Store(str(database))
+        for iri, graph in graphs.items():
+            db.bulk_extend(convert.quads(graph, iri))
+            # The default graph is a set: a triple of several graphs is stored once.
+            db.bulk_extend(convert.quads(graph, None))
+            counts[iri] = len(graph)
+        quads = len(db)
+        db.flush()
+        db.optimize()
+    except (OSError, ValueError) as error:
+        # ValueError: pyoxigraph rejects a term (an invalid IRI, language tag, ...).
+        raise StoreError(f"cannot write {database}: {error}") from error
+    finally:
+        # Close RocksDB before anyone opens the folder read-only.
+        db = None
+        gc.collect()
+    return counts, quads
+
+
+def _swap(root: Path, name: str) -> None:
+    temporary = root / f".{CURRENT}-{uuid.uuid4().hex}"
+    os.symlink(f"{VERSIONS}/{name}", temporary)
+    os.replace(temporary, root / CURRENT)
+
+
+def prune(root: Path, keep: str) -> None:
+    """Remove all version folders but ``keep`` and the newest other one."""
+    versions = sorted(
+        (path for path in (root / VERSIONS).iterdir() if path.is_dir()),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    kept = [path for path in versions if path.name == keep]
+    kept += [path for path in versions if path.name != keep][: KEEP_VERSIONS - 1]
+    for path in versions:
+        if path not in kept:
+            shutil.rmtree(path, ignore_errors=True)
