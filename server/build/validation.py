@@ -119,14 +119,20 @@ class ValidationReport:
         return all(result.conforms for result in self.files)
 
 
-def validate_files(paths: Sequence[Path], root: Path = settings.PROJECT_ROOT) -> ValidationReport:
+def validate_files(
+    paths: Sequence[Path],
+    root: Path = settings.PROJECT_ROOT,
+    *,
+    shapes: Sequence[Path] | None = None,
+) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
-    Raises :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
-    :class:`TurtleSyntaxError` when a shapes or ontology file under ``root`` is broken.
+    ``shapes`` are the shape files to validate against (default: every ``shapes/*.ttl`` under
+    ``root``). Raises :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read
+    and :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
     """
     root = Path(root).resolve()
-    context = _load_context(root)
+    context = _load_context(root, shapes)
     files = [Path(p) for p in paths]
     resolved = [p.resolve() for p in files]
     parsed: dict[int, ParsedTurtle] = {}
@@ -197,8 +203,8 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def _load_context(root: Path) -> _Context:
-    shape_files = sorted((root / "shapes").glob("*.ttl"))
+def _load_context(root: Path, shapes: Sequence[Path] | None = None) -> _Context:
+    shape_files = sorted((root / "shapes").glob("*.ttl") if shapes is None else shapes)
     ontology_files = sorted((root / "ontology").glob("*.ttl"))
     data_files = sorted((root / "data").glob("**/*.ttl"))
     key = (root, *(_stamp(p) for p in (*shape_files, *ontology_files, *data_files)))

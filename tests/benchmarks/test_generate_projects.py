@@ -12,9 +12,10 @@ from rdflib.namespace import RDF
 
 from server.build.validation import validate_files
 from server.settings import load_settings
+from tests.support import REPOSITORY
 
 RG = Namespace("https://w3id.org/regiograaf/def#")
-GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate_projects.py"
+GENERATOR = REPOSITORY / "benchmarks" / "generate_projects.py"
 
 
 def _generator() -> ModuleType:

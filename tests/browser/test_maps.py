@@ -15,52 +15,26 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import BuiltStore, RunningServer
-from tests.support import start_server, stop_server
-from tests.test_browser_sparql_ui import ARTIFACTS, TIMEOUT_MS, PageWatch, browser  # noqa: F401
+from tests.support import (
+    ARTIFACTS,
+    NODE_MODULES,
+    TIMEOUT_MS,
+    BuiltStore,
+    PageWatch,
+    RunningServer,
+    axe_violations,
+    start_server,
+    stop_server,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PROJECT = "/doc/project/voorbeeld-kaarttest-"
-
-
-@pytest.fixture
-def tab(browser: Browser, maps_server: RunningServer) -> Iterator[tuple[Page, PageWatch]]:  # noqa: F811
-    """A fresh page on the map fixture's server; other hosts are recorded and refused."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="nl-NL")
-    context.route(
-        lambda url: urlsplit(url).hostname not in (None, "127.0.0.1"),
-        lambda route: route.abort(),
-    )
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    watch = PageWatch()
-    watch.attach(page)
-    try:
-        yield page, watch
-    finally:
-        context.close()
-
-
-def violations(page: Page) -> list[tuple[str, str]]:
-    """The WCAG 2.1 A/AA violations axe-core finds on ``page``: (impact, description)."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
-    )
-    return [
-        (v["impact"], f"{v['id']}: {v['help']} — {v['nodes'][0]['html'][:160]}")
-        for v in result["violations"]
-    ]
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -286,7 +260,7 @@ def test_no_serious_accessibility_violations(
         page.wait_for_selector("#kaart[data-geladen='true']")
     if path == "/sparql":
         page.wait_for_selector(".yasqe .CodeMirror")
-    found = violations(page)
+    found = axe_violations(page)
     assert [text for impact, text in found if impact in ("serious", "critical")] == []
     if path in ("/kaart/projecten", "/kaart/samenwerking", "/waardeketen"):
         assert found == [], "the map views have no WCAG 2.1 A/AA violation at all"
@@ -312,7 +286,7 @@ def test_query_ui_stays_accessible_with_tabs_and_results(
         assert tabs.nth(expected).evaluate("t => t === document.activeElement"), key
     page.locator(".yasqe_queryButton:visible").click()  # in the new tab
     page.locator(".yasr table tbody tr:visible").first.wait_for()
-    assert violations(page) == []
+    assert axe_violations(page) == []
     assert page.get_attribute("select.tableSizer", "aria-label")
     assert watch.errors == [], f"browser errors: {watch.errors}"
 
@@ -320,7 +294,7 @@ def test_query_ui_stays_accessible_with_tabs_and_results(
 class _TileHandler(http.server.BaseHTTPRequestHandler):
     """Any path: the same small PNG (stands in for PDOK's tile service)."""
 
-    tile = Path(__file__).resolve().parent.parent / "node_modules/leaflet/dist/images/layers.png"
+    tile = NODE_MODULES / "leaflet" / "dist" / "images" / "layers.png"
 
     def do_GET(self) -> None:
         body = self.tile.read_bytes()
@@ -357,7 +331,7 @@ def tiles_server(maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactor
 
 
 def test_tile_layer_beneath_when_configured(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     tiles_server: str,
 ) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1100})

@@ -2,9 +2,6 @@
 on the project data): fill in the form, get the answer; a wrong value shows the form again;
 Swagger UI lists and runs the operations; axe-core finds no WCAG 2.1 A/AA violation on the
 query pages; nothing is requested from another host.
-
-The browser fixtures come from tests/test_browser_sparql_ui.py (skipped with a reason when
-Chromium or Playwright is missing, a failure in CI).
 """
 
 from __future__ import annotations
@@ -15,20 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from server.canned.running import canned_queries, run_canned_query
-from tests.conftest import BuiltStore, RunningServer
-from tests.test_browser_sparql_ui import ARTIFACTS, PageWatch, browser, page  # noqa: F401 - fixtures
-from tests.test_resources_browser import axe_violations
+from tests.support import ARTIFACTS, BuiltStore, PageWatch, RunningServer, axe_violations
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 ID = "https://w3id.org/regiograaf/id/"
-
-
-@pytest.fixture
-def tab(request: pytest.FixtureRequest) -> tuple[Page, PageWatch]:
-    """A fresh browser page on the live server and its watcher (the ``page`` fixture)."""
-    return request.getfixturevalue("page")
 
 
 def _errors(watch: PageWatch) -> list[str]:

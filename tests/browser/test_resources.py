@@ -1,44 +1,18 @@
 """Resource, ontology and catalog pages in a real browser (Chromium via Playwright, the real
 server): the small map draws the point without tiles, the English switch works, axe-core finds
 no WCAG 2.1 A/AA violation, and nothing is requested from another host.
-
-The browser fixtures come from tests/test_browser_sparql_ui.py (skipped with a reason when
-Chromium or Playwright is missing, a failure in CI).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import RunningServer
-from tests.test_browser_sparql_ui import ARTIFACTS, PageWatch, browser, page  # noqa: F401 - fixtures, used by tab()
+from tests.support import ARTIFACTS, PageWatch, RunningServer, axe_violations
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
-
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture
-def tab(request: pytest.FixtureRequest) -> tuple[Page, PageWatch]:
-    """A fresh browser page on the live server and its watcher (the ``page`` fixture)."""
-    return request.getfixturevalue("page")
-
-
-def axe_violations(browser_page: Page) -> list[str]:
-    """The WCAG 2.1 A and AA violations axe-core finds on the page."""
-    browser_page.add_script_tag(path=str(AXE))
-    result = browser_page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
-    )
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
-        for v in result["violations"]
-    ]
 
 
 def test_resource_page_map_switch_and_accessibility(

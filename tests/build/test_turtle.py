@@ -12,8 +12,9 @@ from rdflib.compare import isomorphic
 
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle, parse_turtle_text
 from server.settings import PROJECT_ROOT
+from tests.support import TEST_DATA
 
-SYNTAX = Path(__file__).parent / "data" / "syntax"
+SYNTAX = TEST_DATA / "syntax"
 EXPECTED = json.loads((SYNTAX / "expected.json").read_text(encoding="utf-8"))
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

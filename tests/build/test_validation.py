@@ -9,8 +9,9 @@ import pytest
 from server.build.turtle import TurtleSyntaxError
 from server.build.validation import Finding, ValidationReport, validate_files
 from server.settings import PROJECT_ROOT
+from tests.support import TEST_DATA
 
-HERE = Path(__file__).parent / "data" / "validation"
+HERE = TEST_DATA / "validation"
 ROOT = HERE / "root"  # a tiny ontology, shapes and reference data
 RG = "https://w3id.org/regiograaf/def#"
 RGSH = "https://w3id.org/regiograaf/shapes#"
@@ -25,7 +26,7 @@ def report() -> ValidationReport:
             HERE / "project-valid.ttl",
             HERE / "project-typo.ttl",
             HERE / "project-invalid.ttl",
-            Path(__file__).parent / "data" / "syntax" / "missing-final-dot.ttl",
+            TEST_DATA / "syntax" / "missing-final-dot.ttl",
         ],
         root=ROOT,
     )
@@ -136,7 +137,6 @@ def test_labels_for_readable_reports(report: ValidationReport) -> None:
     assert invalid.label(ID + "project/fout") is None
 
 
-@pytest.mark.skipif(not (PROJECT_ROOT / "shapes").is_dir(), reason="no shapes yet")
 def test_real_project_data_is_parsed_and_validated() -> None:
     files = sorted((PROJECT_ROOT / "data").glob("**/*.ttl"))
     result = validate_files(files)

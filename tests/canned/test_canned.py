@@ -26,7 +26,7 @@ from server.canned.headers import (
 )
 from server.canned.running import run_canned_query
 from server.settings import load_settings
-from tests.conftest import BuiltStore
+from tests.support import BuiltStore
 
 QUERIES = load_settings().root / "queries"
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")

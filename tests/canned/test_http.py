@@ -12,13 +12,11 @@ import re
 from urllib.parse import quote
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from server.canned.formats import parse_sparql_json
 from server.canned.running import RESULTS, canned_queries, run_canned_query
 from server.web.app import create_app
-from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore
 
 ID = "https://w3id.org/regiograaf/id/"
@@ -26,30 +24,15 @@ HTML = "text/html"
 SPARQL_JSON = "application/sparql-results+json"
 
 
-@pytest.fixture(scope="module")
-def fixture(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
-    return query_fixture_store(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def app(fixture: BuiltStore) -> Flask:
-    return create_app(fixture.settings)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 # --- the list ------------------------------------------------------------------------------
 
 
-def test_the_list_as_json(client: FlaskClient, fixture: BuiltStore) -> None:
-    response = client.get("/queries", headers={"Accept": "application/json"})
+def test_the_list_as_json(canned_client: FlaskClient, canned_store: BuiltStore) -> None:
+    response = canned_client.get("/queries", headers={"Accept": "application/json"})
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     listed = response.get_json()["queries"]
-    queries = canned_queries(fixture.settings)
+    queries = canned_queries(canned_store.settings)
     assert [entry["name"] for entry in listed] == sorted(queries)
     for entry in listed:
         query = queries[entry["name"]]
@@ -70,15 +53,15 @@ def test_the_list_as_json(client: FlaskClient, fixture: BuiltStore) -> None:
     assert chances["parameters"][0]["multiple"] is True
 
 
-def test_the_list_as_html(client: FlaskClient, fixture: BuiltStore) -> None:
-    response = client.get("/queries", headers={"Accept": "text/html,*/*;q=0.8"})
+def test_the_list_as_html(canned_client: FlaskClient, canned_store: BuiltStore) -> None:
+    response = canned_client.get("/queries", headers={"Accept": "text/html,*/*;q=0.8"})
     assert response.status_code == 200
     assert response.mimetype == HTML
     page = response.get_data(as_text=True)
-    for name in canned_queries(fixture.settings):
+    for name in canned_queries(canned_store.settings):
         assert f'href="/queries/{name}"' in page
     assert 'href="/openapi.json"' in page and 'href="/api"' in page
-    assert client.get("/queries?format=json").mimetype == "application/json"
+    assert canned_client.get("/queries?format=json").mimetype == "application/json"
 
 
 # --- one query, every format ---------------------------------------------------------------
@@ -89,14 +72,19 @@ def rows_of(body: bytes) -> list[dict[str, str]]:
     return [{name: str(value) for name, value in row.items()} for row in rows]
 
 
-def test_json_is_the_engines_sparql_json(client: FlaskClient, fixture: BuiltStore) -> None:
-    response = client.get("/queries/samenwerkingskansen.json?minimum=2")
+def test_json_is_the_engines_sparql_json(
+    canned_client: FlaskClient, canned_store: BuiltStore
+) -> None:
+    response = canned_client.get("/queries/samenwerkingskansen.json?minimum=2")
     assert response.status_code == 200
     assert response.mimetype == SPARQL_JSON
     document = response.get_json(force=True)
     assert document["head"]["vars"][:5] == ["gemeente1", "naam1", "gemeente2", "naam2", "overlap"]
     expected = run_canned_query(
-        "samenwerkingskansen", {"minimum": 2}, store=fixture.store, settings=fixture.settings
+        "samenwerkingskansen",
+        {"minimum": 2},
+        store=canned_store.store,
+        settings=canned_store.settings,
     )
     assert response.data == expected.json
     assert [row["overlap"]["value"] for row in document["results"]["bindings"]] == ["2", "2"]
@@ -119,17 +107,17 @@ def test_json_is_the_engines_sparql_json(client: FlaskClient, fixture: BuiltStor
     ],
 )
 def test_formats_by_extension_format_or_accept(
-    client: FlaskClient, url: str, accept: str | None, media_type: str
+    canned_client: FlaskClient, url: str, accept: str | None, media_type: str
 ) -> None:
-    response = client.get(url, headers={"Accept": accept} if accept else {})
+    response = canned_client.get(url, headers={"Accept": accept} if accept else {})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == media_type
     assert "Accept" in response.vary
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_csv(client: FlaskClient) -> None:
-    response = client.get("/queries/aansluitingsscore.csv?gemeente=gm0606")
+def test_csv(canned_client: FlaskClient) -> None:
+    response = canned_client.get("/queries/aansluitingsscore.csv?gemeente=gm0606")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
     assert rows == [
@@ -139,8 +127,8 @@ def test_csv(client: FlaskClient) -> None:
     assert response.data.endswith(b"\r\n")
 
 
-def test_geojson(client: FlaskClient) -> None:
-    response = client.get("/queries/projecten-per-gemeente.geojson")
+def test_geojson(canned_client: FlaskClient) -> None:
+    response = canned_client.get("/queries/projecten-per-gemeente.geojson")
     document = json.loads(response.data)
     assert document["type"] == "FeatureCollection"
     first = document["features"][0]
@@ -167,8 +155,8 @@ def test_geojson(client: FlaskClient) -> None:
         ("/queries/aansluitingsscore?format=nonsense", 400),
     ],
 )
-def test_what_is_not_there(client: FlaskClient, url: str, status: int) -> None:
-    assert client.get(url).status_code == status
+def test_what_is_not_there(canned_client: FlaskClient, url: str, status: int) -> None:
+    assert canned_client.get(url).status_code == status
 
 
 # --- parameters ----------------------------------------------------------------------------
@@ -186,20 +174,20 @@ def test_what_is_not_there(client: FlaskClient, url: str, status: int) -> None:
     ],
 )
 def test_a_wrong_value_is_400_naming_the_parameter(
-    client: FlaskClient, query_string: str, parameter: str
+    canned_client: FlaskClient, query_string: str, parameter: str
 ) -> None:
-    response = client.get(f"/queries/samenwerkingskansen.json?{query_string}")
+    response = canned_client.get(f"/queries/samenwerkingskansen.json?{query_string}")
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["status"] == 400
     assert error["parameter"] == parameter
     assert f"'{parameter}'" in error["message"]
-    text = client.get(f"/queries/samenwerkingskansen.csv?{query_string}")
+    text = canned_client.get(f"/queries/samenwerkingskansen.csv?{query_string}")
     assert text.status_code == 400 and f"'{parameter}'".encode() in text.data
 
 
-def test_a_wrong_value_in_the_form_shows_the_form_again(client: FlaskClient) -> None:
-    response = client.get(
+def test_a_wrong_value_in_the_form_shows_the_form_again(canned_client: FlaskClient) -> None:
+    response = canned_client.get(
         "/queries/projecttijdlijn?vanaf=31-12-2021&gemeente=gm0503",
         headers={"Accept": "text/html"},
     )
@@ -223,25 +211,25 @@ INJECTIONS = [
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_sparql_syntax_in_a_value_changes_nothing(client: FlaskClient, text: str) -> None:
+def test_sparql_syntax_in_a_value_changes_nothing(canned_client: FlaskClient, text: str) -> None:
     # As text: searched for literally (nothing has it).
-    response = client.get(f"/queries/projecten-zoeken.json?zoekterm={quote(text)}")
+    response = canned_client.get(f"/queries/projecten-zoeken.json?zoekterm={quote(text)}")
     assert response.status_code == 200
     assert response.get_json(force=True)["results"]["bindings"] == []
     # As an IRI, a number or a date: refused.
     for name in ("gemeente", "minimum"):
-        response = client.get(f"/queries/samenwerkingskansen.json?{name}={quote(text)}")
+        response = canned_client.get(f"/queries/samenwerkingskansen.json?{name}={quote(text)}")
         assert response.status_code == 400
         assert response.get_json()["error"]["parameter"] == name
-    response = client.get(f"/queries/projecttijdlijn.json?vanaf={quote(text)}")
+    response = canned_client.get(f"/queries/projecttijdlijn.json?vanaf={quote(text)}")
     assert response.status_code == 400
 
 
 # --- the page ------------------------------------------------------------------------------
 
 
-def test_the_page_has_a_form_with_choices_from_the_graph(client: FlaskClient) -> None:
-    page = client.get(
+def test_the_page_has_a_form_with_choices_from_the_graph(canned_client: FlaskClient) -> None:
+    page = canned_client.get(
         "/queries/lerende-partners?gemeente=gm0503&schakel=data", headers={"Accept": HTML}
     ).get_data(as_text=True)
     assert '<form method="get" action="/queries/lerende-partners"' in page
@@ -264,8 +252,10 @@ def test_the_page_has_a_form_with_choices_from_the_graph(client: FlaskClient) ->
     assert "— alle (all) —" in page
 
 
-def test_the_table_links_to_the_resources(client: FlaskClient) -> None:
-    page = client.get("/queries/aansluitingsscore", headers={"Accept": HTML}).get_data(as_text=True)
+def test_the_table_links_to_the_resources(canned_client: FlaskClient) -> None:
+    page = canned_client.get("/queries/aansluitingsscore", headers={"Accept": HTML}).get_data(
+        as_text=True
+    )
     # The IRI column shown with the names of the column after it, linked to /id/...
     assert '<a href="/id/gemeente/gm0503" title="gemeente:gm0503">Delft</a>' in page
     assert '<td class="num">67</td>' in page
@@ -276,8 +266,8 @@ def test_the_table_links_to_the_resources(client: FlaskClient) -> None:
     assert 'href="/queries/aansluitingsscore.csv"' in page
 
 
-def test_a_map_view_draws_points_and_offers_geojson(client: FlaskClient) -> None:
-    page = client.get(
+def test_a_map_view_draws_points_and_offers_geojson(canned_client: FlaskClient) -> None:
+    page = canned_client.get(
         "/queries/lerende-partners?gemeente=gm0503&schakel=data", headers={"Accept": HTML}
     ).get_data(as_text=True)
     assert page.count('<g class="point">') == 2
@@ -287,8 +277,10 @@ def test_a_map_view_draws_points_and_offers_geojson(client: FlaskClient) -> None
     )
 
 
-def test_a_timeline_view(client: FlaskClient) -> None:
-    page = client.get("/queries/projecttijdlijn", headers={"Accept": HTML}).get_data(as_text=True)
+def test_a_timeline_view(canned_client: FlaskClient) -> None:
+    page = canned_client.get("/queries/projecttijdlijn", headers={"Accept": HTML}).get_data(
+        as_text=True
+    )
     assert page.count('<g class="bar') == 7
     assert page.count('<g class="bar open">') == 5  # p1, p2, p3, p4, p6: no end date yet
 
@@ -296,51 +288,57 @@ def test_a_timeline_view(client: FlaskClient) -> None:
 # --- cache, ETag, 304 ----------------------------------------------------------------------
 
 
-def test_etag_304_and_the_cache(client: FlaskClient) -> None:
+def test_etag_304_and_the_cache(canned_client: FlaskClient) -> None:
     RESULTS.clear()
     url = "/queries/waardeketen-gaten.json?gemeente=gm0606"
-    first = client.get(url)
+    first = canned_client.get(url)
     assert first.status_code == 200
     assert first.headers["Regiograaf-Cache"] == "miss"
     etag = first.headers["ETag"]
     assert "max-age" in first.headers["Cache-Control"]
     # The same arguments written differently: the same answer, from the cache.
-    second = client.get(f"/queries/waardeketen-gaten.json?gemeente={quote(ID)}gemeente%2Fgm0606")
+    second = canned_client.get(
+        f"/queries/waardeketen-gaten.json?gemeente={quote(ID)}gemeente%2Fgm0606"
+    )
     assert second.headers["Regiograaf-Cache"] == "hit"
     assert second.headers["ETag"] == etag
     assert second.data == first.data
     assert RESULTS.stats().hits == 1
-    not_modified = client.get(url, headers={"If-None-Match": etag})
+    not_modified = canned_client.get(url, headers={"If-None-Match": etag})
     assert not_modified.status_code == 304
     assert not_modified.data == b""
     assert RESULTS.stats().hits == 1  # a 304 does not even look in the cache
     # Another format or other arguments: another ETag.
-    assert client.get(url.replace(".json", ".csv")).headers["ETag"] != etag
-    assert client.get("/queries/waardeketen-gaten.json").headers["ETag"] != etag
+    assert canned_client.get(url.replace(".json", ".csv")).headers["ETag"] != etag
+    assert canned_client.get("/queries/waardeketen-gaten.json").headers["ETag"] != etag
 
 
-def test_the_sparql_page_offers_every_query_as_an_example(client: FlaskClient, fixture) -> None:
-    page = client.get("/sparql", headers={"Accept": HTML}).get_data(as_text=True)
-    for name in canned_queries(fixture.settings):
+def test_the_sparql_page_offers_every_query_as_an_example(
+    canned_client: FlaskClient, canned_store
+) -> None:
+    page = canned_client.get("/sparql", headers={"Accept": HTML}).get_data(as_text=True)
+    for name in canned_queries(canned_store.settings):
         assert f'data-example="{name}"' in page
 
 
-def test_hostile_text_is_escaped_in_the_page(client: FlaskClient) -> None:
+def test_hostile_text_is_escaped_in_the_page(canned_client: FlaskClient) -> None:
     text = '"><script>alert(1)</script>'
-    page = client.get(
+    page = canned_client.get(
         f"/queries/projecten-zoeken?zoekterm={quote(text)}", headers={"Accept": HTML}
     ).get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
-    bad = client.get(f"/queries/projecttijdlijn?vanaf={quote(text)}", headers={"Accept": HTML})
+    bad = canned_client.get(
+        f"/queries/projecttijdlijn?vanaf={quote(text)}", headers={"Accept": HTML}
+    )
     assert bad.status_code == 400
     assert "<script>alert(1)" not in bad.get_data(as_text=True)
 
 
-def test_without_a_store_the_answers_are_503(fixture: BuiltStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_store_the_answers_are_503(canned_store: BuiltStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
-    empty = dataclasses.replace(fixture.settings, store=tmp_path / "no-store")
+    empty = dataclasses.replace(canned_store.settings, store=tmp_path / "no-store")
     client = create_app(empty).test_client()
     assert client.get("/queries/aansluitingsscore.json").status_code == 503
     assert client.get("/openapi.json").status_code == 503

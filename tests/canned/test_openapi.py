@@ -14,32 +14,15 @@ from openapi_spec_validator import validate
 
 from server.canned.openapi import operation_id
 from server.canned.running import canned_queries
-from server.web.app import create_app
 from server.web.assets import missing_assets
-from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore
 
 ID = "https://w3id.org/regiograaf/id/"
 
 
 @pytest.fixture(scope="module")
-def fixture(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
-    return query_fixture_store(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def app(fixture: BuiltStore) -> Flask:
-    return create_app(fixture.settings)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def document(app: Flask) -> dict:
-    response = app.test_client().get("/openapi.json")
+def document(canned_app: Flask) -> dict:
+    response = canned_app.test_client().get("/openapi.json")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     return json.loads(response.data)
@@ -50,8 +33,8 @@ def test_the_document_is_valid_openapi_3_1(document: dict) -> None:
     validate(document)
 
 
-def test_the_document_on_the_real_data_is_valid(built_store: BuiltStore) -> None:
-    response = create_app(built_store.settings).test_client().get("/openapi.json")
+def test_the_document_on_the_real_data_is_valid(client: FlaskClient) -> None:
+    response = client.get("/openapi.json")
     document = json.loads(response.data)
     validate(document)
     municipalities = document["paths"]["/queries/gemeente-profiel"]["get"]["parameters"][0]
@@ -59,8 +42,8 @@ def test_the_document_on_the_real_data_is_valid(built_store: BuiltStore) -> None
     assert "Rotterdam" in municipalities["schema"]["x-enum-labels"]
 
 
-def test_one_operation_per_query(document: dict, fixture: BuiltStore) -> None:
-    queries = canned_queries(fixture.settings)
+def test_one_operation_per_query(document: dict, canned_store: BuiltStore) -> None:
+    queries = canned_queries(canned_store.settings)
     paths = document["paths"]
     assert set(paths) == {"/queries"} | {f"/queries/{name}" for name in queries}
     ids = [operation["get"]["operationId"] for operation in paths.values()]
@@ -140,22 +123,26 @@ def test_parameters_are_typed_with_enums_from_the_graph(document: dict) -> None:
     ]
 
 
-def test_the_document_has_an_etag(client: FlaskClient) -> None:
-    first = client.get("/openapi.json")
-    again = client.get("/openapi.json", headers={"If-None-Match": first.headers["ETag"]})
+def test_the_document_has_an_etag(canned_client: FlaskClient) -> None:
+    first = canned_client.get("/openapi.json")
+    again = canned_client.get("/openapi.json", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
 
 
-def test_an_enum_value_from_the_document_is_accepted(client: FlaskClient, document: dict) -> None:
+def test_an_enum_value_from_the_document_is_accepted(
+    canned_client: FlaskClient, document: dict
+) -> None:
     operation = document["paths"]["/queries/lerende-partners"]["get"]
     gemeente = next(p for p in operation["parameters"] if p["name"] == "gemeente")
     for value in gemeente["schema"]["enum"]:
-        response = client.get("/queries/lerende-partners.json", query_string={"gemeente": value})
+        response = canned_client.get(
+            "/queries/lerende-partners.json", query_string={"gemeente": value}
+        )
         assert response.status_code == 200
 
 
-def test_the_api_page(client: FlaskClient) -> None:
-    response = client.get("/api")
+def test_the_api_page(canned_client: FlaskClient) -> None:
+    response = canned_client.get("/api")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'id="swagger-ui" data-spec-url="/openapi.json"' in page
@@ -174,5 +161,5 @@ def test_the_api_page(client: FlaskClient) -> None:
     "name",
     ["swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css", "regiograaf/api-ui.js"],
 )
-def test_the_api_page_assets_are_served(client: FlaskClient, name: str) -> None:
-    assert client.get(f"/assets/{name}").status_code == 200
+def test_the_api_page_assets_are_served(canned_client: FlaskClient, name: str) -> None:
+    assert canned_client.get(f"/assets/{name}").status_code == 200

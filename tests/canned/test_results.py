@@ -25,7 +25,6 @@ from server.canned.running import (
     run_canned_query,
 )
 from server.store.values import values_block
-from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore
 
 ID = "https://w3id.org/regiograaf/id/"
@@ -38,15 +37,10 @@ POINTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def fixture(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
-    return query_fixture_store(tmp_path_factory)
-
-
-def run(fixture: BuiltStore, name: str, **arguments: Any) -> list[dict[str, Any]]:
+def run(canned_store: BuiltStore, name: str, **arguments: Any) -> list[dict[str, Any]]:
     """The answer as plain values, IRIs without the instance base, unbound left out."""
     result = run_canned_query(
-        name, arguments, store=fixture.store, settings=fixture.settings, cache=None
+        name, arguments, store=canned_store.store, settings=canned_store.settings, cache=None
     )
     return [
         {
@@ -58,8 +52,8 @@ def run(fixture: BuiltStore, name: str, **arguments: Any) -> list[dict[str, Any]
     ]
 
 
-def test_there_are_at_least_twelve_queries(fixture: BuiltStore) -> None:
-    names = set(canned_queries(fixture.settings))
+def test_there_are_at_least_twelve_queries(canned_store: BuiltStore) -> None:
+    names = set(canned_queries(canned_store.settings))
     assert len(names) >= 12
     assert {
         "waardeketen-matrix",
@@ -85,15 +79,15 @@ def matrix_row(code: str, name: str, *counts: int) -> dict[str, Any]:
     return {"gemeente": f"gemeente/{code}", "naam": name, **dict(zip(keys, counts, strict=True))}
 
 
-def test_waardeketen_matrix(fixture: BuiltStore) -> None:
-    assert run(fixture, "waardeketen-matrix") == [
+def test_waardeketen_matrix(canned_store: BuiltStore) -> None:
+    assert run(canned_store, "waardeketen-matrix") == [
         matrix_row(BRIELLE, "Brielle", 1, 0, 0, 0, 0, 1),
         matrix_row(DELFT, "Delft", 1, 1, 0, 0, 0, 2),
         # p6 is in two enablers: one project in the enabler column.
         matrix_row(SCHIEDAM, "Schiedam", 0, 0, 1, 0, 1, 2),
         matrix_row(WESTLAND, "Westland", 1, 1, 0, 0, 0, 2),
     ]
-    assert run(fixture, "waardeketen-matrix", gemeente=[SCHIEDAM, WESTLAND]) == [
+    assert run(canned_store, "waardeketen-matrix", gemeente=[SCHIEDAM, WESTLAND]) == [
         matrix_row(SCHIEDAM, "Schiedam", 0, 0, 1, 0, 1, 2),
         matrix_row(WESTLAND, "Westland", 1, 1, 0, 0, 0, 2),
     ]
@@ -110,7 +104,7 @@ def gap(code: str, name: str, stage: str, stage_name: str, kind: str, others: in
     }
 
 
-def test_waardeketen_gaten(fixture: BuiltStore) -> None:
+def test_waardeketen_gaten(canned_store: BuiltStore) -> None:
     # Brielle is no member any more; "elders" counts every municipality active in the stage.
     delft = [
         gap(DELFT, "Delft", "toepassingen-en-diensten", "Toepassingen en diensten", "schakel", 1),
@@ -127,12 +121,12 @@ def test_waardeketen_gaten(fixture: BuiltStore) -> None:
         ),
     ]
     westland = [{**row, "gemeente": f"gemeente/{WESTLAND}", "naam": "Westland"} for row in delft]
-    assert run(fixture, "waardeketen-gaten") == delft + schiedam + westland
-    assert run(fixture, "waardeketen-gaten", gemeente=SCHIEDAM) == schiedam
-    assert run(fixture, "waardeketen-gaten", gemeente=BRIELLE) == []
+    assert run(canned_store, "waardeketen-gaten") == delft + schiedam + westland
+    assert run(canned_store, "waardeketen-gaten", gemeente=SCHIEDAM) == schiedam
+    assert run(canned_store, "waardeketen-gaten", gemeente=BRIELLE) == []
 
 
-def test_bouwstenen_per_schakel(fixture: BuiltStore) -> None:
+def test_bouwstenen_per_schakel(canned_store: BuiltStore) -> None:
     def row(stage: str, stage_name: str, kind: str, item: str, title: str, *example: str) -> dict:
         found = {
             "schakel": f"waardeketen/{stage}",
@@ -170,20 +164,22 @@ def test_bouwstenen_per_schakel(fixture: BuiltStore) -> None:
         row("governance-en-regie", "Governance en regie", "handelingsperspectief",
             "regionaal-samenwerken", "Regionaal samenwerken"),
     ]  # fmt: skip
-    assert run(fixture, "bouwstenen-per-schakel") == expected_infra + expected_data + governance
-    assert run(fixture, "bouwstenen-per-schakel", schakel="digitale-infrastructuur") == (
+    assert (
+        run(canned_store, "bouwstenen-per-schakel") == expected_infra + expected_data + governance
+    )
+    assert run(canned_store, "bouwstenen-per-schakel", schakel="digitale-infrastructuur") == (
         expected_infra
     )
-    assert run(fixture, "bouwstenen-per-schakel", schakel=["data", "governance-en-regie"]) == (
+    assert run(canned_store, "bouwstenen-per-schakel", schakel=["data", "governance-en-regie"]) == (
         expected_data + governance
     )
-    assert run(fixture, "bouwstenen-per-schakel", schakel="maatschappelijke-waarde") == []
+    assert run(canned_store, "bouwstenen-per-schakel", schakel="maatschappelijke-waarde") == []
 
 
 # --- goals and alignment -------------------------------------------------------------------
 
 
-def test_doelen_zonder_aansluiting(fixture: BuiltStore) -> None:
+def test_doelen_zonder_aansluiting(canned_store: BuiltStore) -> None:
     # D2 aligns through D1 (a sub-goal) with R1; S2 only with a national goal.
     schiedam = {
         "doel": "doel/fixture-schiedam-vaardig",
@@ -197,15 +193,15 @@ def test_doelen_zonder_aansluiting(fixture: BuiltStore) -> None:
         "gemeente": f"gemeente/{WESTLAND}",
         "gemeenteNaam": "Westland",
     }
-    assert run(fixture, "doelen-zonder-aansluiting") == [schiedam, westland]
-    assert run(fixture, "doelen-zonder-aansluiting", gemeente=DELFT) == []
-    assert run(fixture, "doelen-zonder-aansluiting", gemeente=[WESTLAND]) == [westland]
+    assert run(canned_store, "doelen-zonder-aansluiting") == [schiedam, westland]
+    assert run(canned_store, "doelen-zonder-aansluiting", gemeente=DELFT) == []
+    assert run(canned_store, "doelen-zonder-aansluiting", gemeente=[WESTLAND]) == [westland]
 
 
-def test_doelen_zonder_bijdrage_uses_the_inferred_graph(fixture: BuiltStore) -> None:
+def test_doelen_zonder_bijdrage_uses_the_inferred_graph(canned_store: BuiltStore) -> None:
     # R1 only has an indirect contribution (p1 → D2 → D1 → R1), P2 too (p3 → S1 → P2):
     # both are left out because of rg:contributesIndirectlyTo in .../graph/inferred.
-    assert run(fixture, "doelen-zonder-bijdrage") == [
+    assert run(canned_store, "doelen-zonder-bijdrage") == [
         {
             "doel": "doel/pzh-waardenvol-3",
             "titel": "Digitale veiligheid",
@@ -223,7 +219,7 @@ def test_doelen_zonder_bijdrage_uses_the_inferred_graph(fixture: BuiltStore) -> 
     ]
 
 
-def test_aansluitingsscore_ranked(fixture: BuiltStore) -> None:
+def test_aansluitingsscore_ranked(canned_store: BuiltStore) -> None:
     def score(code: str, name: str, value: int, aligned: int, projects: int) -> dict:
         return {
             "gemeente": f"gemeente/{code}",
@@ -234,18 +230,18 @@ def test_aansluitingsscore_ranked(fixture: BuiltStore) -> None:
         }
 
     # Schiedam: p2 (P1 direct) and p3 (P2 via S1) of p2, p3, p6: 2 of 3 = 67 %.
-    assert run(fixture, "aansluitingsscore") == [
+    assert run(canned_store, "aansluitingsscore") == [
         score(DELFT, "Delft", 100, 2, 2),
         score(SCHIEDAM, "Schiedam", 67, 2, 3),
         score(WESTLAND, "Westland", 0, 0, 2),
         score(BRIELLE, "Brielle", 0, 0, 1),
     ]
-    assert run(fixture, "aansluitingsscore", gemeente=SCHIEDAM) == [
+    assert run(canned_store, "aansluitingsscore", gemeente=SCHIEDAM) == [
         score(SCHIEDAM, "Schiedam", 67, 2, 3)
     ]
 
 
-def test_bijdragen_aan_principes(fixture: BuiltStore) -> None:
+def test_bijdragen_aan_principes(canned_store: BuiltStore) -> None:
     p2_direct = {
         "principe": "doel/pzh-waardenvol-1",
         "principeTitel": "Opgaven van de provincie staan voorop",
@@ -273,14 +269,16 @@ def test_bijdragen_aan_principes(fixture: BuiltStore) -> None:
         "bijdrage": "indirect",
         "via": "Energieneutraal Schiedam",
     }
-    assert run(fixture, "bijdragen-aan-principes") == [p2_direct, p1_indirect, p3_indirect]
-    assert run(fixture, "bijdragen-aan-principes", principe="pzh-waardenvol-2") == [p3_indirect]
-    assert run(fixture, "bijdragen-aan-principes", gemeente=DELFT) == [p2_direct, p1_indirect]
-    assert run(fixture, "bijdragen-aan-principes", principe="pzh-waardenvol-3") == []
+    assert run(canned_store, "bijdragen-aan-principes") == [p2_direct, p1_indirect, p3_indirect]
+    assert run(canned_store, "bijdragen-aan-principes", principe="pzh-waardenvol-2") == [
+        p3_indirect
+    ]
+    assert run(canned_store, "bijdragen-aan-principes", gemeente=DELFT) == [p2_direct, p1_indirect]
+    assert run(canned_store, "bijdragen-aan-principes", principe="pzh-waardenvol-3") == []
 
 
-def test_indirecte_bijdragen(fixture: BuiltStore) -> None:
-    assert run(fixture, "indirecte-bijdragen") == [
+def test_indirecte_bijdragen(canned_store: BuiltStore) -> None:
+    assert run(canned_store, "indirecte-bijdragen") == [
         {
             "project": "project/fixture-schiedam-laadpalen",
             "projectTitel": "Slimme laadpalen",
@@ -338,22 +336,24 @@ SCHIEDAM_WESTLAND_DATA = chance(
 )  # fmt: skip
 
 
-def test_samenwerkingskansen(fixture: BuiltStore) -> None:
+def test_samenwerkingskansen(canned_store: BuiltStore) -> None:
     # Delft and Schiedam share (data, energy) but already have the joint project p2;
     # Brielle (p7, like Delft's p1 and Westland's p4) is no member any more.
     everything = [DELFT_WESTLAND_DATA, DELFT_WESTLAND_INFRA, SCHIEDAM_WESTLAND_DATA]
-    assert run(fixture, "samenwerkingskansen") == everything
-    assert run(fixture, "samenwerkingskansen", minimum=2) == everything[:2]
-    assert run(fixture, "samenwerkingskansen", minimum=3) == []
-    assert run(fixture, "samenwerkingskansen", gemeente=SCHIEDAM) == [SCHIEDAM_WESTLAND_DATA]
+    assert run(canned_store, "samenwerkingskansen") == everything
+    assert run(canned_store, "samenwerkingskansen", minimum=2) == everything[:2]
+    assert run(canned_store, "samenwerkingskansen", minimum=3) == []
+    assert run(canned_store, "samenwerkingskansen", gemeente=SCHIEDAM) == [SCHIEDAM_WESTLAND_DATA]
     # Several municipalities: a pair with both of them is listed once.
-    assert run(fixture, "samenwerkingskansen", gemeente=[DELFT, WESTLAND]) == everything
-    assert run(fixture, "samenwerkingskansen", schakel="data") == [
+    assert run(canned_store, "samenwerkingskansen", gemeente=[DELFT, WESTLAND]) == everything
+    assert run(canned_store, "samenwerkingskansen", schakel="data") == [
         DELFT_WESTLAND_DATA,
         SCHIEDAM_WESTLAND_DATA,
     ]
-    assert run(fixture, "samenwerkingskansen", opgave="klimaatadaptatie") == [DELFT_WESTLAND_INFRA]
-    assert run(fixture, "samenwerkingskansen", gemeente=BRIELLE) == []
+    assert run(canned_store, "samenwerkingskansen", opgave="klimaatadaptatie") == [
+        DELFT_WESTLAND_INFRA
+    ]
+    assert run(canned_store, "samenwerkingskansen", gemeente=BRIELLE) == []
 
 
 def partner(code: str, name: str, stage, status: tuple[str, str], titles: str) -> dict:
@@ -380,26 +380,32 @@ FINISHED, IDEA, IMPLEMENTATION = (
 )
 
 
-def test_lerende_partners(fixture: BuiltStore) -> None:
+def test_lerende_partners(canned_store: BuiltStore) -> None:
     # Most experienced first (status notation descending); Delft itself is left out.
-    assert run(fixture, "lerende-partners", gemeente=DELFT, schakel="digitale-infrastructuur") == [
+    assert run(
+        canned_store, "lerende-partners", gemeente=DELFT, schakel="digitale-infrastructuur"
+    ) == [
         partner(BRIELLE, "Brielle", INFRA, FINISHED, "Kustdata Brielle"),
         partner(WESTLAND, "Westland", INFRA, IDEA, "Meetnet wateroverlast kassen"),
     ]
-    assert run(fixture, "lerende-partners", gemeente=DELFT, schakel="data") == [
+    assert run(canned_store, "lerende-partners", gemeente=DELFT, schakel="data") == [
         partner(WESTLAND, "Westland", DATA, FINISHED, "Energiedata glastuinbouw"),
         partner(SCHIEDAM, "Schiedam", DATA, IMPLEMENTATION, "Energiedata-platform"),
     ]
     assert run(
-        fixture, "lerende-partners", gemeente=DELFT, schakel="data", status=["afgerond", "idee"]
+        canned_store,
+        "lerende-partners",
+        gemeente=DELFT,
+        schakel="data",
+        status=["afgerond", "idee"],
     ) == [partner(WESTLAND, "Westland", DATA, FINISHED, "Energiedata glastuinbouw")]
     # Without a municipality nobody is left out.
-    everyone = run(fixture, "lerende-partners", schakel="data")
+    everyone = run(canned_store, "lerende-partners", schakel="data")
     assert [row["partnerNaam"] for row in everyone] == ["Westland", "Delft", "Schiedam"]
-    assert len(run(fixture, "lerende-partners")) == 9
+    assert len(run(canned_store, "lerende-partners")) == 9
 
 
-def test_vergelijkbare_projecten(fixture: BuiltStore) -> None:
+def test_vergelijkbare_projecten(canned_store: BuiltStore) -> None:
     def pair(one, two, score: int, shared: set[str]) -> dict:
         return {
             "project1": f"project/{one[0]}",
@@ -421,7 +427,7 @@ def test_vergelijkbare_projecten(fixture: BuiltStore) -> None:
     p7 = ("fixture-brielle-kustdata", "Kustdata Brielle", BRIELLE, "Brielle")
 
     def answer(**arguments: Any) -> list[dict]:
-        rows = run(fixture, "vergelijkbare-projecten", **arguments)
+        rows = run(canned_store, "vergelijkbare-projecten", **arguments)
         # GROUP_CONCAT has no defined order: compare the shared features as a set.
         return [{**row, "overeenkomsten": set(row["overeenkomsten"].split("; "))} for row in rows]
 
@@ -439,7 +445,7 @@ def test_vergelijkbare_projecten(fixture: BuiltStore) -> None:
     assert answer(gemeente=[WESTLAND, DELFT]) == strong
 
 
-def test_projecttijdlijn(fixture: BuiltStore) -> None:
+def test_projecttijdlijn(canned_store: BuiltStore) -> None:
     def line(project: str, title: str, code: str, name: str, status, start, end=None) -> dict:
         found = {
             "project": f"project/{project}",
@@ -504,20 +510,25 @@ def test_projecttijdlijn(fixture: BuiltStore) -> None:
     )
     p4 = line("fixture-westland-wateroverlast", "Meetnet wateroverlast kassen", WESTLAND,
               "Westland", IDEA, "2025-06-01")  # fmt: skip
-    assert run(fixture, "projecttijdlijn") == [p7, p5, p3, p2, p1, p6, p4]
+    assert run(canned_store, "projecttijdlijn") == [p7, p5, p3, p2, p1, p6, p4]
     # As lead or as participant (Schiedam takes part in Delft's p2).
-    assert run(fixture, "projecttijdlijn", gemeente=SCHIEDAM) == [p3, p2, p6]
+    assert run(canned_store, "projecttijdlijn", gemeente=SCHIEDAM) == [p3, p2, p6]
     # p2 belongs to both: listed once.
-    assert run(fixture, "projecttijdlijn", gemeente=[DELFT, SCHIEDAM]) == [p3, p2, p1, p6]
-    assert run(fixture, "projecttijdlijn", vanaf=datetime.date(2021, 1, 1)) == [
+    assert run(canned_store, "projecttijdlijn", gemeente=[DELFT, SCHIEDAM]) == [p3, p2, p1, p6]
+    assert run(canned_store, "projecttijdlijn", vanaf=datetime.date(2021, 1, 1)) == [
         p7, p3, p2, p1, p6, p4
     ]  # fmt: skip
-    assert run(fixture, "projecttijdlijn", tot="2019-12-31") == [p7, p5, p3]
-    assert run(fixture, "projecttijdlijn", vanaf="2021-06-01", tot="2021-12-31") == [p7, p3, p2, p1]
-    assert run(fixture, "projecttijdlijn", status=["afgerond", "idee"]) == [p7, p5, p4]
+    assert run(canned_store, "projecttijdlijn", tot="2019-12-31") == [p7, p5, p3]
+    assert run(canned_store, "projecttijdlijn", vanaf="2021-06-01", tot="2021-12-31") == [
+        p7,
+        p3,
+        p2,
+        p1,
+    ]
+    assert run(canned_store, "projecttijdlijn", status=["afgerond", "idee"]) == [p7, p5, p4]
 
 
-def test_gemeente_profiel(fixture: BuiltStore) -> None:
+def test_gemeente_profiel(canned_store: BuiltStore) -> None:
     delft = {
         "gemeente": f"gemeente/{DELFT}",
         "naam": "Delft",
@@ -533,7 +544,7 @@ def test_gemeente_profiel(fixture: BuiltStore) -> None:
         "score": 100,
         "geometry": POINTS[DELFT],
     }
-    assert run(fixture, "gemeente-profiel", gemeente=DELFT) == [delft]
+    assert run(canned_store, "gemeente-profiel", gemeente=DELFT) == [delft]
     brielle = {
         "gemeente": f"gemeente/{BRIELLE}",
         "naam": "Brielle",
@@ -572,10 +583,10 @@ def test_gemeente_profiel(fixture: BuiltStore) -> None:
         "score": 0,
         "geometry": POINTS[WESTLAND],
     }
-    assert run(fixture, "gemeente-profiel") == [brielle, delft, schiedam, westland]
+    assert run(canned_store, "gemeente-profiel") == [brielle, delft, schiedam, westland]
 
 
-def test_projecten_per_gemeente(fixture: BuiltStore) -> None:
+def test_projecten_per_gemeente(canned_store: BuiltStore) -> None:
     def row(code: str, name: str, count: int) -> dict:
         return {
             "gemeente": f"gemeente/{code}",
@@ -585,7 +596,7 @@ def test_projecten_per_gemeente(fixture: BuiltStore) -> None:
             "geometry": POINTS[code],
         }
 
-    assert run(fixture, "projecten-per-gemeente") == [
+    assert run(canned_store, "projecten-per-gemeente") == [
         row(DELFT, "Delft", 2),
         row(SCHIEDAM, "Schiedam", 2),
         row(WESTLAND, "Westland", 2),
@@ -593,14 +604,14 @@ def test_projecten_per_gemeente(fixture: BuiltStore) -> None:
     ]
 
 
-def test_projecten_zoeken(fixture: BuiltStore) -> None:
-    titles = [row["titel"] for row in run(fixture, "projecten-zoeken", zoekterm="ENERGIE")]
+def test_projecten_zoeken(canned_store: BuiltStore) -> None:
+    titles = [row["titel"] for row in run(canned_store, "projecten-zoeken", zoekterm="ENERGIE")]
     assert titles == ["Energiedata glastuinbouw", "Energiedata-platform"]
     # In the description only ("... ook voor parkeren").
-    assert [row["titel"] for row in run(fixture, "projecten-zoeken", zoekterm="parkeren")] == [
+    assert [row["titel"] for row in run(canned_store, "projecten-zoeken", zoekterm="parkeren")] == [
         "Algoritmeregister Schiedam"
     ]
-    assert len(run(fixture, "projecten-zoeken")) == 7
+    assert len(run(canned_store, "projecten-zoeken")) == 7
 
 
 # --- parameters: checked, bound, never spliced ---------------------------------------------
@@ -622,17 +633,17 @@ def test_projecten_zoeken(fixture: BuiltStore) -> None:
     ],
 )
 def test_a_wrong_value_names_its_parameter(
-    fixture: BuiltStore, name: str, arguments: dict, parameter: str
+    canned_store: BuiltStore, name: str, arguments: dict, parameter: str
 ) -> None:
     with pytest.raises(ParameterError) as caught:
-        run(fixture, name, **arguments)
+        run(canned_store, name, **arguments)
     assert caught.value.parameter == parameter
     assert f"'{parameter}'" in str(caught.value)
 
 
-def test_an_unknown_query_is_an_error(fixture: BuiltStore) -> None:
+def test_an_unknown_query_is_an_error(canned_store: BuiltStore) -> None:
     with pytest.raises(UnknownQuery):
-        run(fixture, "bestaat-niet")
+        run(canned_store, "bestaat-niet")
 
 
 INJECTIONS = [
@@ -646,14 +657,14 @@ INJECTIONS = [
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
-def test_sparql_in_a_string_value_is_only_text(fixture: BuiltStore, text: str) -> None:
+def test_sparql_in_a_string_value_is_only_text(canned_store: BuiltStore, text: str) -> None:
     # The value is a literal in a VALUES block: it is searched for, and found nowhere.
-    assert run(fixture, "projecten-zoeken", zoekterm=text) == []
+    assert run(canned_store, "projecten-zoeken", zoekterm=text) == []
     result = run_canned_query(
         "projecten-zoeken",
         {"zoekterm": text},
-        store=fixture.store,
-        settings=fixture.settings,
+        store=canned_store.store,
+        settings=canned_store.settings,
         cache=None,
     )
     # The query that ran is the canned text plus one line: the VALUES block, whose only
@@ -665,9 +676,9 @@ def test_sparql_in_a_string_value_is_only_text(fixture: BuiltStore, text: str) -
 
 
 @pytest.mark.parametrize("text", ["energie\n} #", "a\x00b", "x" * 201])
-def test_control_characters_and_long_texts_are_refused(fixture: BuiltStore, text: str) -> None:
+def test_control_characters_and_long_texts_are_refused(canned_store: BuiltStore, text: str) -> None:
     with pytest.raises(ParameterError) as caught:
-        run(fixture, "projecten-zoeken", zoekterm=text)
+        run(canned_store, "projecten-zoeken", zoekterm=text)
     assert caught.value.parameter == "zoekterm"
 
 
@@ -682,16 +693,16 @@ def test_control_characters_and_long_texts_are_refused(fixture: BuiltStore, text
         "gm0503 } #",
     ],
 )
-def test_sparql_in_an_iri_value_is_refused(fixture: BuiltStore, value: str) -> None:
+def test_sparql_in_an_iri_value_is_refused(canned_store: BuiltStore, value: str) -> None:
     with pytest.raises(ParameterError) as caught:
-        run(fixture, "samenwerkingskansen", gemeente=value)
+        run(canned_store, "samenwerkingskansen", gemeente=value)
     assert caught.value.parameter == "gemeente"
 
 
-def test_the_bound_query_is_the_canned_text_plus_values(fixture: BuiltStore) -> None:
-    query = canned_queries(fixture.settings)["samenwerkingskansen"]
+def test_the_bound_query_is_the_canned_text_plus_values(canned_store: BuiltStore) -> None:
+    query = canned_queries(canned_store.settings)["samenwerkingskansen"]
     result = run_canned_query(
-        query, {"gemeente": DELFT, "minimum": 2}, store=fixture.store, cache=None
+        query, {"gemeente": DELFT, "minimum": 2}, store=canned_store.store, cache=None
     )
     assert result.arguments.values["gemeente"] == (URIRef(ID + "gemeente/" + DELFT),)
     text = bound_sparql(query, result.arguments)
@@ -703,10 +714,10 @@ def test_the_bound_query_is_the_canned_text_plus_values(fixture: BuiltStore) -> 
     assert text.replace(inserted, "", 1) == query.sparql
 
 
-def test_answers_are_cached_per_data_version(fixture: BuiltStore) -> None:
+def test_answers_are_cached_per_data_version(canned_store: BuiltStore) -> None:
     cache: ResultsCache[CannedResult] = ResultsCache()
     calls: list[str] = []
-    store = fixture.store
+    store = canned_store.store
 
     class Counting:
         def __getattr__(self, name: str) -> Any:

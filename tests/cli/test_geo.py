@@ -22,8 +22,7 @@ from server.build.validation import validate_files
 from server.canned.formats import parse_wkt
 from server.cli import main
 from server.settings import load_settings
-from tests.conftest import SHARED_GEO
-from tests.support import copy_project
+from tests.support import SHARED_GEO, copy_project
 
 GEO = "http://www.opengis.net/ont/geosparql#"
 FILE_2025 = SHARED_GEO / "mrdh-gemeenten-2025.geojson"

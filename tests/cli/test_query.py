@@ -13,15 +13,9 @@ import pytest
 
 from server.canned.formats import parse_sparql_json
 from server.cli import main
-from tests.canned_fixture import query_fixture_store
 from tests.support import BuiltStore, RunningServer, regiograaf_command
 
 ID = "https://w3id.org/regiograaf/id/"
-
-
-@pytest.fixture(scope="module")
-def fixture(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
-    return query_fixture_store(tmp_path_factory)
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -30,8 +24,10 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_csv_on_the_local_store(fixture: BuiltStore, capsys: pytest.CaptureFixture[str]) -> None:
-    store = str(fixture.settings.store)
+def test_csv_on_the_local_store(
+    canned_store: BuiltStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(canned_store.settings.store)
     code, out, err = cli(
         capsys, "aansluitingsscore", "--store", store, "--param", "gemeente=gm0606", "-f", "csv"
     )
@@ -42,8 +38,10 @@ def test_csv_on_the_local_store(fixture: BuiltStore, capsys: pytest.CaptureFixtu
     ]
 
 
-def test_json_and_several_values(fixture: BuiltStore, capsys: pytest.CaptureFixture[str]) -> None:
-    store = str(fixture.settings.store)
+def test_json_and_several_values(
+    canned_store: BuiltStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(canned_store.settings.store)
     code, out, _ = cli(
         capsys,
         "projecttijdlijn",
@@ -65,9 +63,14 @@ def test_json_and_several_values(fixture: BuiltStore, capsys: pytest.CaptureFixt
     ]
 
 
-def test_table(fixture: BuiltStore, capsys: pytest.CaptureFixture[str]) -> None:
+def test_table(canned_store: BuiltStore, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(
-        capsys, "samenwerkingskansen", "--store", str(fixture.settings.store), "-p", "minimum=2"
+        capsys,
+        "samenwerkingskansen",
+        "--store",
+        str(canned_store.settings.store),
+        "-p",
+        "minimum=2",
     )
     assert code == 0
     lines = out.splitlines()
@@ -96,9 +99,9 @@ def test_the_list(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_usage_errors_exit_2(
-    fixture: BuiltStore, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+    canned_store: BuiltStore, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
 ) -> None:
-    code, out, err = cli(capsys, *args, "--store", str(fixture.settings.store))
+    code, out, err = cli(capsys, *args, "--store", str(canned_store.settings.store))
     assert code == 2
     assert out == ""
     assert fragment in err

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from server.cli import main
+from tests.support import TEST_DATA
 
-DATA = Path(__file__).parent / "data"
-ROOT = DATA / "validation" / "root"
-VALID = DATA / "validation" / "project-valid.ttl"
-INVALID = DATA / "validation" / "project-invalid.ttl"
-TYPO = DATA / "validation" / "project-typo.ttl"
-BROKEN = DATA / "syntax" / "unterminated-string.ttl"  # 5:15
+ROOT = TEST_DATA / "validation" / "root"
+VALID = TEST_DATA / "validation" / "project-valid.ttl"
+INVALID = TEST_DATA / "validation" / "project-invalid.ttl"
+TYPO = TEST_DATA / "validation" / "project-typo.ttl"
+BROKEN = TEST_DATA / "syntax" / "unterminated-string.ttl"  # 5:15
 ALL = [VALID, INVALID, TYPO, BROKEN]
 
 
@@ -48,7 +48,7 @@ def test_exit_1_for_a_syntax_error(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_exit_2_for_a_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, VALID, DATA / "nope.ttl")
+    code, out, err = run(capsys, VALID, TEST_DATA / "nope.ttl")
     assert code == 2
     assert "no such file" in err and "nope.ttl" in err
     assert out == ""
@@ -131,7 +131,7 @@ def _console_script() -> list[str]:
 
 @pytest.mark.parametrize(
     ("files", "expected"),
-    [([VALID], 0), ([VALID, INVALID], 1), ([BROKEN], 1), ([DATA / "nope.ttl"], 2)],
+    [([VALID], 0), ([VALID, INVALID], 1), ([BROKEN], 1), ([TEST_DATA / "nope.ttl"], 2)],
 )
 def test_console_script_exit_codes(files: list[Path], expected: int) -> None:
     done = subprocess.run(

@@ -45,8 +45,8 @@ def describe(built_store: BuiltStore, iri: str) -> Graph:
     return built_store.store.query("DESCRIBE ?x", bindings={"x": URIRef(iri)}).graph()
 
 
-def test_every_subject_iri_dereferences(site_app: Flask, built_store: BuiltStore) -> None:
-    client = site_app.test_client()
+def test_every_subject_iri_dereferences(app: Flask, built_store: BuiltStore) -> None:
+    client = app.test_client()
     iri_map = IriMap.for_base(BASE)
     subjects = subjects_under_base(built_store)
     assert len(subjects) > 300
@@ -78,9 +78,9 @@ def test_every_subject_iri_dereferences(site_app: Flask, built_store: BuiltStore
     ],
 )
 def test_each_format_parses_back_to_the_same_triples(
-    site_app: Flask, built_store: BuiltStore, iri: str
+    app: Flask, built_store: BuiltStore, iri: str
 ) -> None:
-    client = site_app.test_client()
+    client = app.test_client()
     path = IriMap.for_base(BASE).page(iri)
     expected = describe(built_store, iri)
     assert len(expected) > 3
@@ -96,9 +96,9 @@ def test_each_format_parses_back_to_the_same_triples(
 
 
 def test_browsers_get_html_and_the_etag_is_the_data_version(
-    site_app: Flask, built_store: BuiltStore
+    app: Flask, built_store: BuiltStore
 ) -> None:
-    client = site_app.test_client()
+    client = app.test_client()
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     response = client.get("/doc/gemeente/gm0599", headers={"Accept": accept})
     assert response.status_code == 200
@@ -127,8 +127,8 @@ def test_browsers_get_html_and_the_etag_is_the_data_version(
         "/doc/a%5Cb.ttl",
     ],
 )
-def test_unknown_iri_is_a_404_page(site_app: Flask, path: str) -> None:
-    client = site_app.test_client()
+def test_unknown_iri_is_a_404_page(app: Flask, path: str) -> None:
+    client = app.test_client()
     html = client.get(path, headers={"Accept": "text/html"})
     assert html.status_code == 404
     assert html.mimetype == "text/html"
@@ -138,8 +138,8 @@ def test_unknown_iri_is_a_404_page(site_app: Flask, path: str) -> None:
     assert "unknown IRI" in text.get_data(as_text=True)
 
 
-def test_bad_format_and_unacceptable_accept_are_client_errors(site_app: Flask) -> None:
-    client = site_app.test_client()
+def test_bad_format_and_unacceptable_accept_are_client_errors(app: Flask) -> None:
+    client = app.test_client()
     assert client.get("/doc/gemeente/gm0599?format=pdfje").status_code == 400
     assert client.get("/doc/gemeente/gm0599", headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/doc/gemeente/gm0599?format=ttl").mimetype == "text/turtle"
@@ -153,8 +153,8 @@ def row_of(html: str, curie: str, value_text: str) -> str:
     raise AssertionError(f"no row for {curie} {value_text}")
 
 
-def test_municipality_page(site_app: Flask, built_store: BuiltStore) -> None:
-    html = site_app.test_client().get("/doc/gemeente/gm0599").get_data(as_text=True)
+def test_municipality_page(app: Flask, built_store: BuiltStore) -> None:
+    html = app.test_client().get("/doc/gemeente/gm0599").get_data(as_text=True)
     assert re.search(r"<h1>.*?<span lang=\"nl\">Rotterdam</span>", html, flags=re.S)
     assert 'id="voorbeeld"' not in html
     # asserted, from its source file, with a link to that file's page
@@ -201,17 +201,15 @@ def test_municipality_page(site_app: Flask, built_store: BuiltStore) -> None:
         )
 
 
-def test_example_project_says_it_is_an_example(site_app: Flask) -> None:
-    html = site_app.test_client().get("/doc/project/voorbeeld-rotterdam-digital-twin-binnenstad")
+def test_example_project_says_it_is_an_example(app: Flask) -> None:
+    html = app.test_client().get("/doc/project/voorbeeld-rotterdam-digital-twin-binnenstad")
     text = html.get_data(as_text=True)
     assert 'id="voorbeeld"' in text
     assert "Voorbeeld" in text and "not a real project" in text
     assert '"@type": "Project"' in text
 
 
-def test_contributed_statements_name_the_contribution(
-    site_app: Flask, built_store: BuiltStore
-) -> None:
+def test_contributed_statements_name_the_contribution(app: Flask, built_store: BuiltStore) -> None:
     rows = built_store.store.query(
         "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?t } "
         "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/regiograaf/graph/data/contributions/')) "
@@ -219,19 +217,19 @@ def test_contributed_statements_name_the_contribution(
     ).rows()
     assert rows, "the project has a contribution"
     page = IriMap.for_base(BASE).page(str(rows[0]["s"]))
-    html = site_app.test_client().get(page).get_data(as_text=True)
+    html = app.test_client().get(page).get_data(as_text=True)
     path = str(rows[0]["g"])[len(BASE + "graph/") :] + ".ttl"
     assert f'<code>{path}</code></a> <span class="contribution">bijdrage' in html
 
 
-def test_language_switch_and_labels_in_both_languages(site_app: Flask) -> None:
-    html = site_app.test_client().get("/doc/opgave/energietransitie").get_data(as_text=True)
+def test_language_switch_and_labels_in_both_languages(app: Flask) -> None:
+    html = app.test_client().get("/doc/opgave/energietransitie").get_data(as_text=True)
     assert '<button type="button" id="taal"' in html
     assert re.search(r'<span lang="nl">Energietransitie</span> <span class="en" lang="en">', html)
 
 
-def test_ontology_documentation(site_app: Flask, built_store: BuiltStore) -> None:
-    client = site_app.test_client()
+def test_ontology_documentation(app: Flask, built_store: BuiltStore) -> None:
+    client = app.test_client()
     redirect = client.get("/def")
     assert redirect.status_code == 303 and redirect.headers["Location"] == "/def/"
     html = client.get("/def/").get_data(as_text=True)
@@ -259,16 +257,16 @@ def test_ontology_documentation(site_app: Flask, built_store: BuiltStore) -> Non
         assert isomorphic(parse(client.get(f"/def/index.{ext}").data, rdflib_format), ontology)
 
 
-def test_term_page(site_app: Flask) -> None:
-    html = site_app.test_client().get("/def/Project").get_data(as_text=True)
+def test_term_page(app: Flask) -> None:
+    html = app.test_client().get("/def/Project").get_data(as_text=True)
     assert '<code id="iri">https://w3id.org/regiograaf/def#Project</code>' in html
     assert "ontology/regiograaf.ttl" in html
     # the shape that targets the class links here
     assert 'href="/shapes/Project"' in html
 
 
-def test_literals_keep_language_and_datatype(site_app: Flask, built_store: BuiltStore) -> None:
-    graph = parse(site_app.test_client().get("/doc/gemeente/gm0599.ttl").data, "turtle")
+def test_literals_keep_language_and_datatype(app: Flask, built_store: BuiltStore) -> None:
+    graph = parse(app.test_client().get("/doc/gemeente/gm0599.ttl").data, "turtle")
     assert (URIRef(ROTTERDAM), URIRef(BASE + "def#cbsCode"), Literal("GM0599")) in graph
 
 
@@ -291,8 +289,8 @@ def test_live_server_answers_303_then_turtle(live_server: RunningServer) -> None
     assert (URIRef(ROTTERDAM), None, None) in parse(body, "turtle")
 
 
-def test_shapes_index_lists_every_node_shape(site_app: Flask, built_store: BuiltStore) -> None:
-    client = site_app.test_client()
+def test_shapes_index_lists_every_node_shape(app: Flask, built_store: BuiltStore) -> None:
+    client = app.test_client()
     assert client.get("/shapes").headers["Location"] == "/shapes/"
     html = client.get("/shapes/").get_data(as_text=True)
     rows = built_store.store.query(

@@ -19,7 +19,7 @@ from server.maps.layers import LAYERS
 from server.publish.export import export
 from server.settings import load_settings
 from server.web.app import create_app
-from tests.conftest import BuiltStore
+from tests.support import BuiltStore
 
 PROJECT = "https://w3id.org/regiograaf/id/project/voorbeeld-kaarttest-"
 GEMEENTE = "https://w3id.org/regiograaf/id/gemeente/"
@@ -32,20 +32,14 @@ FIXTURE_PROJECTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def client(maps_store: BuiltStore) -> FlaskClient:
-    """A test client of the app on the map fixture."""
-    return create_app(maps_store.settings).test_client()
-
-
 def _ids(client: FlaskClient, query: str = "") -> list[str]:
     response = client.get("/kaart/projecten.geojson" + query)
     assert response.status_code == 200, response.data
     return [f["id"].removeprefix(PROJECT) for f in response.json["features"]]
 
 
-def test_project_layer_has_a_feature_per_project(client: FlaskClient) -> None:
-    response = client.get("/kaart/projecten.geojson")
+def test_project_layer_has_a_feature_per_project(maps_client: FlaskClient) -> None:
+    response = maps_client.get("/kaart/projecten.geojson")
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     assert response.headers["ETag"]
@@ -91,8 +85,8 @@ def test_project_layer_has_a_feature_per_project(client: FlaskClient) -> None:
         ("?schakel=maatschappelijke-waarde", []),
     ],
 )
-def test_filters(client: FlaskClient, query: str, expected: list[str]) -> None:
-    assert _ids(client, query) == expected
+def test_filters(maps_client: FlaskClient, query: str, expected: list[str]) -> None:
+    assert _ids(maps_client, query) == expected
 
 
 @pytest.mark.parametrize(
@@ -107,15 +101,15 @@ def test_filters(client: FlaskClient, query: str, expected: list[str]) -> None:
 )
 @pytest.mark.parametrize("path", ["/kaart/projecten", "/kaart/projecten.geojson"])
 def test_unknown_filter_is_a_clear_400(
-    client: FlaskClient, path: str, query: str, message: str
+    maps_client: FlaskClient, path: str, query: str, message: str
 ) -> None:
-    response = client.get(path + query)
+    response = maps_client.get(path + query)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 
 
-def test_project_page_filters_table_and_links_layers(client: FlaskClient) -> None:
-    html = client.get("/kaart/projecten?schakel=data").get_data(as_text=True)
+def test_project_page_filters_table_and_links_layers(maps_client: FlaskClient) -> None:
+    html = maps_client.get("/kaart/projecten?schakel=data").get_data(as_text=True)
     assert (
         '<link rel="alternate" type="application/geo+json" href="/kaart/projecten.geojson"' in html
     )
@@ -142,8 +136,8 @@ def test_tiles_setting_empty_means_no_tiles(maps_store: BuiltStore) -> None:
     assert 'data-tiles=""' in html
 
 
-def test_municipality_layer_has_boundaries(client: FlaskClient) -> None:
-    features = client.get("/kaart/gemeenten.geojson").json["features"]
+def test_municipality_layer_has_boundaries(maps_client: FlaskClient) -> None:
+    features = maps_client.get("/kaart/gemeenten.geojson").json["features"]
     # The 21 current members; no project names a former one.
     assert len(features) == 21
     assert {f["geometry"]["type"] for f in features} == {"Polygon"}
@@ -153,8 +147,8 @@ def test_municipality_layer_has_boundaries(client: FlaskClient) -> None:
     assert rotterdam["properties"]["grens"] is True
 
 
-def test_municipality_layer_without_boundaries_has_points(site_app: Flask) -> None:
-    features = site_app.test_client().get("/kaart/gemeenten.geojson").json["features"]
+def test_municipality_layer_without_boundaries_has_points(app: Flask) -> None:
+    features = app.test_client().get("/kaart/gemeenten.geojson").json["features"]
     shipped = Path(load_settings().root / "data" / "geo").exists()
     if shipped:
         pytest.skip("boundaries were imported into this working copy (data/geo/)")
@@ -164,8 +158,8 @@ def test_municipality_layer_without_boundaries_has_points(site_app: Flask) -> No
     assert len([f for f in features if f["properties"]["lid"]]) == 21
 
 
-def test_collaboration_layer_draws_the_expected_lines(client: FlaskClient) -> None:
-    features = client.get("/kaart/samenwerking.geojson").json["features"]
+def test_collaboration_layer_draws_the_expected_lines(maps_client: FlaskClient) -> None:
+    features = maps_client.get("/kaart/samenwerking.geojson").json["features"]
     assert [f["id"] for f in features] == ["kans:gm0503-gm0599", "gezamenlijk:gm0518-gm0603"]
     kans, joint = features
     assert kans["geometry"] == {
@@ -184,8 +178,8 @@ def test_collaboration_layer_draws_the_expected_lines(client: FlaskClient) -> No
     ]
 
 
-def test_collaboration_page_lists_every_line(client: FlaskClient) -> None:
-    html = client.get("/kaart/samenwerking").get_data(as_text=True)
+def test_collaboration_page_lists_every_line(maps_client: FlaskClient) -> None:
+    html = maps_client.get("/kaart/samenwerking").get_data(as_text=True)
     assert 'id="kans-gm0503-gm0599"' in html
     assert 'id="gezamenlijk-gm0518-gm0603"' in html
     assert html.count("<tr id=") == 2
@@ -194,8 +188,8 @@ def test_collaboration_page_lists_every_line(client: FlaskClient) -> None:
     assert 'href="/kaart/samenwerking.geojson" data-layer="samenwerking"' in html
 
 
-def test_value_chain_page(client: FlaskClient) -> None:
-    html = client.get("/waardeketen").get_data(as_text=True)
+def test_value_chain_page(maps_client: FlaskClient) -> None:
+    html = maps_client.get("/waardeketen").get_data(as_text=True)
     assert '<a href="/kaart/projecten?trekker=gm0599&amp;schakel=data"' in html
     assert '<a href="/kaart/projecten?trekker=gm0599&amp;schakel=digitale-infrastructuur"' in html
     # Rotterdam: one project in infrastructure, one in data; total 2.
@@ -220,22 +214,22 @@ def test_value_chain_page(client: FlaskClient) -> None:
     assert 'href="/doc/doel/voorbeeld-rotterdam-datagedreven-energietransitie"' in html
 
 
-def test_layers_are_registered_and_in_the_catalog(client: FlaskClient) -> None:
+def test_layers_are_registered_and_in_the_catalog(maps_client: FlaskClient) -> None:
     assert [path for path, _, _ in LAYERS] == [
         "/kaart/projecten.geojson",
         "/kaart/gemeenten.geojson",
         "/kaart/samenwerking.geojson",
     ]
-    catalog = client.get("/catalog.ttl").get_data(as_text=True)
+    catalog = maps_client.get("/catalog.ttl").get_data(as_text=True)
     for path, _, _ in LAYERS:
         assert path in catalog
 
 
-def test_real_data_has_a_feature_per_project(built_store: BuiltStore, site_app: Flask) -> None:
+def test_real_data_has_a_feature_per_project(built_store: BuiltStore, app: Flask) -> None:
     rows = built_store.store.query(
         "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/regiograaf/def#Project> }"
     ).rows()
-    features = site_app.test_client().get("/kaart/projecten.geojson").json["features"]
+    features = app.test_client().get("/kaart/projecten.geojson").json["features"]
     assert len(features) == int(rows[0]["n"]) > 0
     assert all(f["geometry"] for f in features)
 
@@ -277,8 +271,7 @@ def test_missing_canned_query_is_503(maps_store: BuiltStore, tmp_path: Path) -> 
     assert "no canned query is called 'samenwerkingskansen'" in response.get_data(as_text=True)
 
 
-def test_every_matrix_count_matches_the_projects_it_links_to(site_app: Flask) -> None:
-    client = site_app.test_client()
+def test_every_matrix_count_matches_the_projects_it_links_to(client: FlaskClient) -> None:
     html = client.get("/waardeketen").get_data(as_text=True)
     links = re.findall(r'<a href="/kaart/projecten\?([^"]+)"\s+aria-label="[^"]*">(\d+)</a>', html)
     assert len(links) > 20

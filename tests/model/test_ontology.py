@@ -8,7 +8,6 @@ is part of the pipeline tests.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import owlrl
 import pyoxigraph
@@ -18,8 +17,9 @@ from rdflib.namespace import DCTERMS, ORG, PROV
 from rdflib.plugins.sparql import prepareQuery
 
 from server.canned.headers import parse_canned_query
+from tests.support import REPOSITORY
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPOSITORY
 ONTOLOGY_FILE = ROOT / "ontology" / "regiograaf.ttl"
 QC_DIR = ROOT / "queries" / "qc"
 QC_FILES = sorted(QC_DIR.glob("*.rq"))

@@ -1,37 +1,50 @@
 """SHACL shapes (shapes/*.ttl) against the fixtures in tests/data/shapes/.
 
-Each fixture is validated as a contribution would be: the data graph is the fixture plus the
-ontology (ontology/regiograaf.ttl) plus the reference data (data/*.ttl, not data/voorbeelden or
-data/contributions), so that sh:class and sh:targetClass follow the rdfs:subClassOf triples of the
-ontology. Only results whose focus node is a subject in the fixture are compared with
-tests/data/shapes/expected.json.
+Each fixture goes through :func:`server.build.validation.validate_files`, the path a contributor's
+file takes (``regiograaf validate``), against the shapes it is about only: its own shape file
+(``project-*`` against shapes/project.ttl, ``membership-*`` against shapes/organisation.ttl, see
+:data:`OWN_SHAPES`) with the two files every class shares (shapes/common.ttl, shapes/general.ttl).
+The data graph is the fixture plus the ontology and the project's data as context, so that
+sh:class and sh:targetClass follow the rdfs:subClassOf triples of the ontology. The findings
+about the fixture's nodes are compared with tests/data/shapes/expected.json; each must name a
+line of the fixture that holds the offending property (or the focus subject, when the property
+is missing) and carry a message and a hint in Dutch and English.
 
 expected.json maps a fixture file name to a list of {"focus", "shape", "path", "severity"}:
-"shape" is the result's sh:sourceShape. Every SPARQL rule is its own node shape (e.g.
-rgsh:Project-finishedHasEndDate, whose SPARQL constraint rgsh:Project-finishedHasEndDate-sparql is
-reported as sh:sourceConstraint), so sh:sourceShape identifies every rule.
+"shape" is the rule's IRI. Every SPARQL rule is its own node shape (e.g.
+rgsh:Project-finishedHasEndDate, whose SPARQL constraint rgsh:Project-finishedHasEndDate-sparql
+names the finding), so the shape identifies every rule.
 """
 
 from __future__ import annotations
 
 import json
-from functools import cache
+import shutil
 from pathlib import Path
 
-import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from server.build.validation import validate_files
+from server.build.validation import Finding, validate_files
+from tests.support import REPOSITORY, TEST_DATA, copy_project
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "data" / "shapes"
+FIXTURES = TEST_DATA / "shapes"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
-ONTOLOGY = ROOT / "ontology" / "regiograaf.ttl"
+SHAPES = REPOSITORY / "shapes"
 RGSH = Namespace("https://w3id.org/regiograaf/shapes#")
 RG = Namespace("https://w3id.org/regiograaf/def#")
 ID = "https://w3id.org/regiograaf/id/"
+
+#: The shape file of a fixture, by the fixture's first word, where the two differ.
+OWN_SHAPES = {
+    "actionperspective": "buildingblock",
+    "membership": "organisation",
+    "municipality": "organisation",
+}
+#: The shape files every class shares: the declarations and value shapes (common.ttl) and the
+#: rules that apply to several classes (general.ttl).
+SHARED_SHAPES = ("common.ttl", "general.ttl")
 
 # Constraint parameters of SHACL Core and SHACL-SPARQL: a node that has one of these is a shape
 # that can produce validation results of its own.
@@ -49,76 +62,37 @@ CONSTRAINT_PARAMETERS = {
 NESTING_PARAMETERS = {SH.qualifiedValueShape, SH.node, SH["not"]}
 
 
-def reference_files() -> list[Path]:
-    """The ontology and the reference data: data/*.ttl only (not voorbeelden, contributions)."""
-    return [ONTOLOGY, *sorted((ROOT / "data").glob("*.ttl"))]
+def fixture_names() -> list[str]:
+    """Every fixture, in name order (which keeps the fixtures of one shape file together)."""
+    return sorted(p.name for p in FIXTURES.glob("*.ttl"))
 
 
-@cache
-def shapes_graph() -> Graph:
-    graph = Graph()
-    for path in sorted((ROOT / "shapes").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
-
-
-@cache
-def context_graph() -> Graph:
-    graph = Graph()
-    for path in reference_files():
-        graph.parse(path, format="turtle")
-    return graph
-
-
-def fixture_names(kind: str) -> list[str]:
-    return sorted(p.name for p in FIXTURES.glob(f"*-{kind}*.ttl"))
-
-
-def results(fixture: Graph, with_context: bool = True) -> set[tuple[str, str, str | None, str]]:
-    """(focus, shape, path, severity) of every result whose focus node is a fixture subject."""
-    data = Graph()
-    if with_context:
-        data += context_graph()
-    data += fixture
-    _conforms, report, _text = pyshacl.validate(
-        data_graph=data,
-        shacl_graph=shapes_graph(),
-        advanced=True,
-        allow_warnings=True,
-    )
-    subjects = set(fixture.subjects())
-    found = set()
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        if focus not in subjects:
-            continue
-        path = report.value(result, SH.resultPath)
-        found.add(
-            (
-                str(focus),
-                str(report.value(result, SH.sourceShape)),
-                None if path is None else str(path),
-                str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-            )
-        )
-    return found
+def own_shapes(name: str) -> list[Path]:
+    """The shape files fixture ``name`` is validated against."""
+    kind = name.split("-", 1)[0]
+    return [SHAPES / f"{OWN_SHAPES.get(kind, kind)}.ttl", *(SHAPES / s for s in SHARED_SHAPES)]
 
 
 def expected_results(name: str) -> set[tuple[str, str, str | None, str]]:
     return {(e["focus"], e["shape"], e["path"], e["severity"]) for e in EXPECTED[name]}
 
 
-def load(name: str) -> Graph:
-    return Graph().parse(FIXTURES / name, format="turtle")
+def summary(finding: Finding) -> tuple[str, str, str | None, str]:
+    """(focus, shape, path, severity): a SPARQL rule by its shape, not its constraint."""
+    return (finding.focus, finding.shape.removesuffix("-sparql"), finding.path, finding.severity)
 
 
-def test_context_exists():
-    assert ONTOLOGY.is_file(), "ontology/regiograaf.ttl is missing"
-    assert len(reference_files()) > 1, "no reference data in data/*.ttl"
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    """All shape files in one graph."""
+    graph = Graph()
+    for path in sorted(SHAPES.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
 
 
-def test_every_fixture_has_expectations():
-    names = {p.name for p in FIXTURES.glob("*.ttl")}
+def test_every_fixture_has_expectations() -> None:
+    names = set(fixture_names())
     assert names == set(EXPECTED), names.symmetric_difference(EXPECTED)
     for name in names:
         if "-invalid-" in name:
@@ -128,48 +102,65 @@ def test_every_fixture_has_expectations():
             assert not EXPECTED[name], f"{name}: a valid fixture expects no results"
 
 
-def test_every_invalid_fixture_has_a_valid_partner():
-    for name in fixture_names("invalid"):
-        partner = name.split("-invalid-")[0] + "-valid.ttl"
-        assert (FIXTURES / partner).is_file(), f"{name} has no {partner}"
+def test_every_invalid_fixture_has_a_valid_partner() -> None:
+    for name in fixture_names():
+        if "-invalid-" in name:
+            partner = name.split("-invalid-")[0] + "-valid.ttl"
+            assert (FIXTURES / partner).is_file(), f"{name} has no {partner}"
 
 
-@pytest.mark.parametrize("name", fixture_names("valid") + fixture_names("invalid"))
-def test_fixture(name):
-    assert results(load(name)) == expected_results(name)
+def test_every_shape_file_has_fixtures() -> None:
+    """Each shape file but the shared ones is some fixture's own, and every own file exists."""
+    owned = {path for name in fixture_names() for path in own_shapes(name)}
+    assert owned == set(SHAPES.glob("*.ttl"))
 
 
-def test_expected_shapes_exist():
+@pytest.mark.parametrize("name", fixture_names())
+def test_fixture(name: str) -> None:
+    """The findings, each on the line that holds the offending property (or the focus subject
+    when the property is missing), with messages and hints in both languages."""
+    report = validate_files([FIXTURES / name], REPOSITORY, shapes=own_shapes(name))
+    (result,) = report.files
+    assert result.syntax_error is None, result.syntax_error
+    lines = result.file.read_text(encoding="utf-8").splitlines()
+    for finding in result.findings:
+        assert finding.shape != str(RGSH.UnknownTerm), finding
+        assert finding.line is not None, finding
+        text = lines[finding.line - 1]
+        focus_name = finding.focus.rsplit("/", 1)[-1]
+        path_name = (finding.path or "").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        assert path_name in text or f":{focus_name} " in text, finding
+        assert set(finding.messages) == {"nl", "en"}, finding
+        assert set(finding.hints) == {"nl", "en"}, finding
+    assert {summary(f) for f in result.findings} == expected_results(name)
+
+
+def test_expected_shapes_exist(shapes: Graph) -> None:
     """Every shape named in expected.json is defined in shapes/ (catches typos in the IRIs)."""
-    shapes = shapes_graph()
     for name, entries in EXPECTED.items():
         for entry in entries:
             assert (URIRef(entry["shape"]), RDF.type, None) in shapes, (name, entry["shape"])
 
 
-def test_subclasses_come_from_the_ontology():
+def test_subclasses_come_from_the_ontology(tmp_path: Path) -> None:
     """sh:class rg:ValueChainConcept accepts an rg:ValueChainStage only through the ontology's
     rdfs:subClassOf triple in the data graph: without the ontology, the valid project fails."""
-    fixture = load("project-valid.ttl")
-    assert results(fixture) == set()
-    data = Graph()
-    for path in reference_files()[1:]:
-        data.parse(path, format="turtle")
-    data += fixture
-    without_ontology = results(data, with_context=False)
+    root = copy_project(tmp_path)
+    shutil.rmtree(root / "ontology")
+    name = "project-valid.ttl"
+    report = validate_files([FIXTURES / name], root, shapes=own_shapes(name))
     project = ID + "project/test-slimme-haven"
-    assert (project, str(RGSH["Project-stage"]), str(RG.stage), "Violation") in without_ontology
+    found = {summary(f) for f in report.files[0].findings}
+    assert (project, str(RGSH["Project-stage"]), str(RG.stage), "Violation") in found
 
 
-def test_reference_data_conforms():
-    """The ontology and reference data alone give no violations (the build would fail)."""
-    conforms, _report, text = pyshacl.validate(
-        data_graph=context_graph(),
-        shacl_graph=shapes_graph(),
-        advanced=True,
-        allow_warnings=True,
-    )
-    assert conforms, text
+def test_reference_data_conforms() -> None:
+    """The reference data (data/*.ttl) gives no violations (the build would fail)."""
+    files = sorted((REPOSITORY / "data").glob("*.ttl"))
+    assert files, "no reference data in data/*.ttl"
+    report = validate_files(files, REPOSITORY)
+    violations = [f for r in report.files for f in r.findings if f.severity == "Violation"]
+    assert report.conforms, violations
 
 
 def constraints(shapes: Graph) -> set:
@@ -186,8 +177,7 @@ def constraints(shapes: Graph) -> set:
     return (found - nested) - in_lists
 
 
-def test_constraints_are_complete():
-    shapes = shapes_graph()
+def test_constraints_are_complete(shapes: Graph) -> None:
     found = constraints(shapes)
     assert len(found) > 50
     for node in found:
@@ -205,8 +195,7 @@ def test_constraints_are_complete():
             assert names == ["en", "nl"], (node, "sh:name")
 
 
-def test_sparql_constraints_declare_prefixes_and_match_their_shape():
-    shapes = shapes_graph()
+def test_sparql_constraints_declare_prefixes_and_match_their_shape(shapes: Graph) -> None:
     sparql = list(shapes.subject_objects(SH.sparql))
     assert sparql
     for shape, constraint in sparql:
@@ -219,54 +208,10 @@ def test_sparql_constraints_declare_prefixes_and_match_their_shape():
         assert isinstance(shapes.value(constraint, SH.select), Literal), constraint
 
 
-def test_no_blank_node_shapes():
+def test_no_blank_node_shapes(shapes: Graph) -> None:
     """Property shapes and node shapes are named; only sh:declare entries are blank."""
-    shapes = shapes_graph()
     for kind in (SH.NodeShape, SH.PropertyShape):
         for node in shapes.subjects(RDF.type, kind):
             assert not isinstance(node, BNode), node
     for node in shapes.subjects(SH.path, None):
         assert not isinstance(node, BNode), node
-
-
-def fixture_groups() -> list[list[str]]:
-    """The fixtures grouped by number (all -valid, all -invalid-01, ...): fixtures of different
-    kinds describe different subjects, so a group can be validated in one run."""
-    groups: dict[str, list[str]] = {}
-    for name in fixture_names("valid") + fixture_names("invalid"):
-        key = name.rsplit("-", 1)[-1]
-        groups.setdefault(key, []).append(name)
-    return [groups[key] for key in sorted(groups)]
-
-
-@pytest.mark.parametrize(
-    "names", fixture_groups(), ids=lambda names: names[0].rsplit("-", 1)[-1].removesuffix(".ttl")
-)
-def test_fixture_findings_and_lines_via_server_validation(names):
-    """Through server.build.validation: the same results, no unknown terms, and every
-    finding's line holds the offending property, or the focus subject when the property is
-    missing. server.build.validation names a SPARQL rule by its constraint (<shape>-sparql)."""
-    report = validate_files([FIXTURES / name for name in names], ROOT)
-    assert [r.file.name for r in report.files] == names
-    for result in report.files:
-        assert result.syntax_error is None, result.syntax_error
-        lines = result.file.read_text(encoding="utf-8").splitlines()
-        found = set()
-        for finding in result.findings:
-            assert finding.shape != str(RGSH.UnknownTerm), (result.file.name, finding)
-            found.add(
-                (
-                    finding.focus,
-                    finding.shape.removesuffix("-sparql"),
-                    finding.path,
-                    finding.severity,
-                )
-            )
-            assert finding.line is not None, finding
-            text = lines[finding.line - 1]
-            focus_name = finding.focus.rsplit("/", 1)[-1]
-            path_name = (finding.path or "").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-            assert path_name in text or f":{focus_name} " in text, (result.file.name, finding)
-            assert set(finding.messages) == {"nl", "en"}, finding
-            assert set(finding.hints) == {"nl", "en"}, finding
-        assert found == expected_results(result.file.name), result.file.name

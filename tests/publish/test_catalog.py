@@ -16,9 +16,9 @@ from werkzeug.exceptions import HTTPException
 
 from server.maps.layers import LAYERS
 from server.web.app import create_app
-from tests.support import BuiltStore
+from tests.support import SHARED, BuiltStore
 
-SHAPES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "shapes"
+SHAPES = SHARED / "reference" / "shapes"
 SEMIC = SHAPES / "semic-dcat-ap"
 NL = SHAPES / "geonovum-dcat-ap-nl30"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -95,24 +95,24 @@ def violations(data: Graph, files: tuple[Path, ...]) -> list[str]:
 
 
 @pytest.mark.parametrize("name", list(SHAPE_SETS))
-def test_catalog_passes_the_official_shapes(site_app: Flask, name: str) -> None:
-    assert violations(catalog_turtle(site_app), SHAPE_SETS[name]) == []
+def test_catalog_passes_the_official_shapes(app: Flask, name: str) -> None:
+    assert violations(catalog_turtle(app), SHAPE_SETS[name]) == []
 
 
 @pytest.mark.parametrize("name", list(SHAPE_SETS))
-def test_the_shapes_do_find_violations(site_app: Flask, name: str) -> None:
+def test_the_shapes_do_find_violations(app: Flask, name: str) -> None:
     """The same shapes reject a catalog without the dataset's title, description, publisher
     and licences."""
-    graph = catalog_turtle(site_app)
+    graph = catalog_turtle(app)
     for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher):
         graph.remove((DATASET, predicate, None))
     graph.remove((None, DCTERMS.license, None))
     assert violations(graph, SHAPE_SETS[name])
 
 
-def test_formats_hold_the_same_catalog(site_app: Flask) -> None:
-    client = site_app.test_client()
-    expected = catalog_turtle(site_app)
+def test_formats_hold_the_same_catalog(app: Flask) -> None:
+    client = app.test_client()
+    expected = catalog_turtle(app)
     for path, fmt in (
         ("/catalog.ttl", "turtle"),
         ("/catalog.jsonld", "json-ld"),
@@ -127,9 +127,9 @@ def test_formats_hold_the_same_catalog(site_app: Flask) -> None:
     )
 
 
-def test_distributions_are_what_the_catalog_says(site_app: Flask) -> None:
-    client = site_app.test_client()
-    graph = catalog_turtle(site_app)
+def test_distributions_are_what_the_catalog_says(app: Flask) -> None:
+    client = app.test_client()
+    graph = catalog_turtle(app)
     distributions = list(graph.objects(DATASET, DCAT.distribution))
     media = {
         str(graph.value(d, DCAT.mediaType)).rsplit("media-types/", 1)[1] for d in distributions
@@ -161,14 +161,14 @@ def test_distributions_are_what_the_catalog_says(site_app: Flask) -> None:
         )
 
 
-def test_map_layers_are_listed_exactly_when_the_app_serves_them(site_app: Flask) -> None:
-    graph = catalog_turtle(site_app)
+def test_map_layers_are_listed_exactly_when_the_app_serves_them(app: Flask) -> None:
+    graph = catalog_turtle(app)
     listed = {
         str(graph.value(d, DCAT.downloadURL))
         for d in graph.objects(DATASET, DCAT.distribution)
         if str(graph.value(d, DCAT.mediaType)).endswith("application/geo+json")
     }
-    adapter = site_app.url_map.bind("localhost")
+    adapter = app.url_map.bind("localhost")
     served = set()
     for path, _, _ in LAYERS:
         try:
@@ -178,13 +178,13 @@ def test_map_layers_are_listed_exactly_when_the_app_serves_them(site_app: Flask)
         served.add("http://localhost" + path)
     assert listed == served
     for url in listed:
-        response = site_app.test_client().get(url[len("http://localhost") :])
+        response = app.test_client().get(url[len("http://localhost") :])
         assert response.status_code == 200
 
 
-def test_data_services(site_app: Flask) -> None:
-    client = site_app.test_client()
-    graph = catalog_turtle(site_app)
+def test_data_services(app: Flask) -> None:
+    client = app.test_client()
+    graph = catalog_turtle(app)
     services = list(graph.objects(CATALOG, DCAT.service))
     sparql = URIRef(str(CATALOG) + "#sparql")
     assert sparql in services
@@ -199,8 +199,8 @@ def test_data_services(site_app: Flask) -> None:
         assert client.get(url[len("http://localhost") :]).status_code == 200
 
 
-def test_default_publisher_is_the_project_and_no_email_is_invented(site_app: Flask) -> None:
-    graph = catalog_turtle(site_app)
+def test_default_publisher_is_the_project_and_no_email_is_invented(app: Flask) -> None:
+    graph = catalog_turtle(app)
     publisher = graph.value(DATASET, DCTERMS.publisher)
     assert publisher == URIRef(str(CATALOG) + "#regiograaf")
     assert graph.value(DATASET, DCTERMS.creator) == publisher
@@ -240,17 +240,17 @@ def test_publisher_setting_uses_the_tooi_iri_and_the_graphs_facts(
         assert violations(graph, files) == []
 
 
-def test_catalog_links_void_and_the_dataset_page(site_app: Flask) -> None:
-    graph = catalog_turtle(site_app)
+def test_catalog_links_void_and_the_dataset_page(app: Flask) -> None:
+    graph = catalog_turtle(app)
     assert URIRef("http://localhost/.well-known/void") in set(
         graph.objects(DATASET, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"))
     )
-    page = site_app.test_client().get("/doc/dataset/regiograaf")
+    page = app.test_client().get("/doc/dataset/regiograaf")
     assert page.status_code == 200
 
 
-def test_unknown_catalog_extension_is_404(site_app: Flask) -> None:
-    assert site_app.test_client().get("/catalog.pdf").status_code == 404
+def test_unknown_catalog_extension_is_404(app: Flask) -> None:
+    assert app.test_client().get("/catalog.pdf").status_code == 404
 
 
 @pytest.mark.parametrize(

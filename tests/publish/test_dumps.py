@@ -25,13 +25,13 @@ def download(app: Flask, name: str) -> bytes:
     return response.data
 
 
-def test_whole_graph_dumps_hold_every_triple(site_app: Flask, built_store: BuiltStore) -> None:
+def test_whole_graph_dumps_hold_every_triple(app: Flask, built_store: BuiltStore) -> None:
     expected = union(built_store)
     assert len(expected) > 4000
     bodies = {
-        "turtle": download(site_app, "regiograaf.ttl"),
-        "nt": gzip.decompress(download(site_app, "regiograaf.nt.gz")),
-        "json-ld": download(site_app, "regiograaf.jsonld"),
+        "turtle": download(app, "regiograaf.ttl"),
+        "nt": gzip.decompress(download(app, "regiograaf.nt.gz")),
+        "json-ld": download(app, "regiograaf.jsonld"),
     }
     for fmt, body in bodies.items():
         parsed = Graph().parse(data=body, format=fmt)
@@ -39,9 +39,9 @@ def test_whole_graph_dumps_hold_every_triple(site_app: Flask, built_store: Built
         assert isomorphic(parsed, expected), fmt
 
 
-def test_trig_dump_keeps_every_named_graph(site_app: Flask, built_store: BuiltStore) -> None:
+def test_trig_dump_keeps_every_named_graph(app: Flask, built_store: BuiltStore) -> None:
     parsed = Dataset()
-    parsed.parse(data=download(site_app, "regiograaf.trig"), format="trig")
+    parsed.parse(data=download(app, "regiograaf.trig"), format="trig")
     names = {str(g.identifier) for g in parsed.graphs() if len(g)}
     assert names == set(built_store.store.named_graphs())
     for name in names:
@@ -55,8 +55,8 @@ def test_trig_dump_keeps_every_named_graph(site_app: Flask, built_store: BuiltSt
     ) in inferred
 
 
-def test_projects_csv_has_one_row_per_project(site_app: Flask, built_store: BuiltStore) -> None:
-    response = site_app.test_client().get("/dumps/projecten.csv")
+def test_projects_csv_has_one_row_per_project(app: Flask, built_store: BuiltStore) -> None:
+    response = app.test_client().get("/dumps/projecten.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     projects = built_store.store.query(
@@ -72,8 +72,8 @@ def test_projects_csv_has_one_row_per_project(site_app: Flask, built_store: Buil
     assert twin["wkt"].startswith("POINT(")
 
 
-def test_dumps_are_stable_and_unknown_names_404(site_app: Flask) -> None:
-    client = site_app.test_client()
+def test_dumps_are_stable_and_unknown_names_404(app: Flask) -> None:
+    client = app.test_client()
     for dump in DUMPS:
         first, second = client.get(f"/dumps/{dump.name}"), client.get(f"/dumps/{dump.name}")
         assert first.data == second.data

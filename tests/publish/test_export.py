@@ -106,8 +106,8 @@ def not_built_yet(app: Flask, exported: Exported) -> set[str]:
     return paths
 
 
-def test_static_site_has_no_broken_internal_link(site_app: Flask, exported: Exported) -> None:
-    allowed = not_built_yet(site_app, exported)
+def test_static_site_has_no_broken_internal_link(app: Flask, exported: Exported) -> None:
+    allowed = not_built_yet(app, exported)
     site = urlsplit(exported.url)
     queue: deque[str] = deque([exported.url])
     seen = {exported.url}
@@ -202,11 +202,11 @@ def same_content(path: str, exported: bytes, served: bytes) -> bool:
     return exported == served
 
 
-def test_catalog_and_dumps_in_the_export(site_app: Flask, exported: Exported) -> None:
+def test_catalog_and_dumps_in_the_export(app: Flask, exported: Exported) -> None:
     catalog = Graph().parse(exported.folder / "catalog.ttl", format="turtle")
     urls = [str(u) for u in catalog.objects(None, DCAT.downloadURL)]
     assert urls
-    client = site_app.test_client()
+    client = app.test_client()
     for url in urls:
         assert url.startswith(exported.url), url
         path = url[len(exported.url) - 1 :]

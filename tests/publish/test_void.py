@@ -23,10 +23,10 @@ def void(app: Flask) -> Graph:
     return Graph().parse(data=response.data, format="turtle")
 
 
-def test_statistics_agree_with_the_data(site_app: Flask, built_store: BuiltStore) -> None:
-    graph = void(site_app)
+def test_statistics_agree_with_the_data(app: Flask, built_store: BuiltStore) -> None:
+    graph = void(app)
     dump = Graph().parse(
-        data=gzip.decompress(site_app.test_client().get("/dumps/regiograaf.nt.gz").data),
+        data=gzip.decompress(app.test_client().get("/dumps/regiograaf.nt.gz").data),
         format="nt",
     )
     assert int(graph.value(DATASET, VOID.triples)) == len(dump)
@@ -47,44 +47,44 @@ def test_statistics_agree_with_the_data(site_app: Flask, built_store: BuiltStore
 
 
 def test_every_named_graph_is_a_subset_with_its_triples(
-    site_app: Flask, built_store: BuiltStore
+    app: Flask, built_store: BuiltStore
 ) -> None:
-    graph = void(site_app)
+    graph = void(app)
     subsets = set(graph.objects(DATASET, VOID.subset))
     assert {str(s) for s in subsets} == set(built_store.store.named_graphs())
     for subset in subsets:
         assert int(graph.value(subset, VOID.triples)) == built_store.store.count(str(subset))
 
 
-def test_links_to_endpoint_dumps_and_catalog(site_app: Flask) -> None:
-    graph = void(site_app)
+def test_links_to_endpoint_dumps_and_catalog(app: Flask) -> None:
+    graph = void(app)
     assert graph.value(DATASET, VOID.sparqlEndpoint) == URIRef("http://localhost/sparql")
     dumps = {str(d) for d in graph.objects(DATASET, VOID.dataDump)}
     assert "http://localhost/dumps/regiograaf.ttl" in dumps
-    client = site_app.test_client()
+    client = app.test_client()
     for url in dumps:
         assert client.get(url[len("http://localhost") :]).status_code == 200
     assert URIRef("http://localhost/catalog") in set(graph.objects(DATASET, RDFS.seeAlso))
 
 
-def test_service_description_links_to_void(site_app: Flask) -> None:
-    response = site_app.test_client().get("/sparql", headers={"Accept": "text/turtle"})
+def test_service_description_links_to_void(app: Flask) -> None:
+    response = app.test_client().get("/sparql", headers={"Accept": "text/turtle"})
     description = Graph().parse(data=response.data, format="turtle")
     assert URIRef("http://localhost/.well-known/void") in set(
         description.objects(None, RDFS.seeAlso)
     )
 
 
-def test_void_formats(site_app: Flask) -> None:
-    client = site_app.test_client()
+def test_void_formats(app: Flask) -> None:
+    client = app.test_client()
     jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert jsonld.mimetype == "application/ld+json"
-    assert len(Graph().parse(data=jsonld.data, format="json-ld")) == len(void(site_app))
+    assert len(Graph().parse(data=jsonld.data, format="json-ld")) == len(void(app))
     assert client.get("/.well-known/void.html").status_code == 404
 
 
-def test_sitemap_lists_every_resource_page(site_app: Flask, built_store: BuiltStore) -> None:
-    response = site_app.test_client().get("/sitemap.xml")
+def test_sitemap_lists_every_resource_page(app: Flask, built_store: BuiltStore) -> None:
+    response = app.test_client().get("/sitemap.xml")
     assert response.mimetype == "application/xml"
     locations = set(re.findall(r"<loc>([^<]+)</loc>", response.get_data(as_text=True)))
     assert {"http://localhost/", "http://localhost/catalog", "http://localhost/def/"} <= locations

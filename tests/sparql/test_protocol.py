@@ -2,7 +2,8 @@
 server/web/sparql.py, server/sparql/protocol.py), with Flask's test client over a small store
 built with the store API.
 
-The store holds two named graphs with known content, so every count below is exact.
+The store (``small_settings``, ``small_client``: tests/sparql/conftest.py) holds two named graphs
+with known content (:data:`tests.support.SMALL_GRAPHS`), so every count below is exact.
 """
 
 from __future__ import annotations
@@ -29,22 +30,11 @@ from server.sparql import runs as query_runs
 from server.store.embedded import EmbeddedStore
 from server.web import sparql
 from server.web.app import create_app
+from tests.support import EX, G1, G2, SMALL_VERSION
 
-EX = "http://example.org/"
-G1 = "https://w3id.org/regiograaf/graph/test/een"
-G2 = "https://w3id.org/regiograaf/graph/test/twee"
-VERSION = "test-version-1"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PREFIX = f"PREFIX ex: <{EX}>\n"
 
-GRAPH_1 = f"""@prefix ex: <{EX}> .
-ex:a ex:label "één"@nl , "one"@en ; ex:n 1 .
-ex:shared ex:p ex:x .
-"""
-GRAPH_2 = f"""@prefix ex: <{EX}> .
-ex:b ex:label "\u2019s-Gravenhage"@nl ; ex:n 2 .
-ex:shared ex:p ex:x .
-"""
 #: Triples per graph (the shared triple is in both).
 COUNT_1, COUNT_2 = 4, 3
 #: Triples of the default graph, the RDF merge of both: the shared triple once.
@@ -55,32 +45,6 @@ CONSTRUCT_LABELS = PREFIX + "CONSTRUCT { ?s ex:label ?l } WHERE { ?s ex:label ?l
 JSON = "application/sparql-results+json"
 
 
-def build_store(path: Path) -> Settings:
-    """Settings for a store at ``path`` holding :data:`GRAPH_1` and :data:`GRAPH_2`."""
-    settings = load_settings(store=path)
-    graphs = {
-        G1: Graph().parse(data=GRAPH_1, format="turtle"),
-        G2: Graph().parse(data=GRAPH_2, format="turtle"),
-    }
-    EmbeddedStore(settings.store, read_only=False).replace(graphs, VERSION)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return build_store(tmp_path_factory.mktemp("sparql-store"))
-
-
-@pytest.fixture(scope="module")
-def app(settings: Settings) -> Flask:
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def bindings(response) -> list[dict[str, str]]:
     """SPARQL JSON results as rows of plain values."""
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -89,19 +53,19 @@ def bindings(response) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
 
 
-def store_state(settings: Settings) -> tuple[str | None, int, list[str]]:
-    store = EmbeddedStore(settings.store)
+def store_state(small_settings: Settings) -> tuple[str | None, int, list[str]]:
+    store = EmbeddedStore(small_settings.store)
     return store.data_version(), store.count(), store.named_graphs()
 
 
 # --- the three ways to send a query (SPARQL 1.1 Protocol §2.1) -----------------------------
 
 
-def test_get_post_form_and_post_direct_give_the_same_answer(client: FlaskClient) -> None:
-    by_get = bindings(client.get("/sparql", query_string={"query": SELECT_ALL}))
-    by_form = bindings(client.post("/sparql", data={"query": SELECT_ALL}))
+def test_get_post_form_and_post_direct_give_the_same_answer(small_client: FlaskClient) -> None:
+    by_get = bindings(small_client.get("/sparql", query_string={"query": SELECT_ALL}))
+    by_form = bindings(small_client.post("/sparql", data={"query": SELECT_ALL}))
     by_body = bindings(
-        client.post(
+        small_client.post(
             "/sparql",
             data=SELECT_ALL.encode(),
             headers={"Content-Type": "application/sparql-query"},
@@ -113,9 +77,9 @@ def test_get_post_form_and_post_direct_give_the_same_answer(client: FlaskClient)
     assert {"s": EX + "b", "p": EX + "label", "o": "\u2019s-Gravenhage"} in by_get
 
 
-def test_post_direct_with_utf8_charset(client: FlaskClient) -> None:
+def test_post_direct_with_utf8_charset(small_client: FlaskClient) -> None:
     query = PREFIX + 'ASK { ?s ex:label "één"@nl }'
-    response = client.post(
+    response = small_client.post(
         "/sparql",
         data=query.encode("utf-8"),
         headers={"Content-Type": "application/sparql-query; charset=UTF-8"},
@@ -177,15 +141,17 @@ def test_post_direct_with_utf8_charset(client: FlaskClient) -> None:
     ],
 )
 def test_malformed_requests_are_400(
-    client: FlaskClient, method: str, kwargs: dict, fragment: str
+    small_client: FlaskClient, method: str, kwargs: dict, fragment: str
 ) -> None:
-    response = getattr(client, method)("/sparql", **kwargs)
+    response = getattr(small_client, method)("/sparql", **kwargs)
     assert response.status_code == 400
     assert fragment in response.get_data(as_text=True)
 
 
-def test_syntax_error_is_400_with_the_parsers_message_and_position(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p \n"})
+def test_syntax_error_is_400_with_the_parsers_message_and_position(
+    small_client: FlaskClient,
+) -> None:
+    response = small_client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p \n"})
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert text.startswith("SPARQL syntax error: error at 3:")
@@ -193,8 +159,8 @@ def test_syntax_error_is_400_with_the_parsers_message_and_position(client: Flask
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
-def test_other_methods_are_405_with_allow(client: FlaskClient, method: str) -> None:
-    response = getattr(client, method)("/sparql", data=b"ASK {}")
+def test_other_methods_are_405_with_allow(small_client: FlaskClient, method: str) -> None:
+    response = getattr(small_client, method)("/sparql", data=b"ASK {}")
     assert response.status_code == 405
     allowed = {m.strip() for m in response.headers["Allow"].split(",")}
     assert {"GET", "POST", "OPTIONS"} <= allowed
@@ -223,34 +189,34 @@ UPDATE = f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}new> <{EX}p> <{EX}o> }} }}"
     ],
 )
 def test_updates_are_refused_and_change_nothing(
-    client: FlaskClient, settings: Settings, method: str, kwargs: dict
+    small_client: FlaskClient, small_settings: Settings, method: str, kwargs: dict
 ) -> None:
-    before = store_state(settings)
-    response = getattr(client, method)("/sparql", **kwargs)
+    before = store_state(small_settings)
+    response = getattr(small_client, method)("/sparql", **kwargs)
     assert response.status_code == 403
     assert "read-only" in response.get_data(as_text=True)
-    assert store_state(settings) == before
-    ask = client.get("/sparql", query_string={"query": f"ASK {{ <{EX}new> ?p ?o }}"})
+    assert store_state(small_settings) == before
+    ask = small_client.get("/sparql", query_string={"query": f"ASK {{ <{EX}new> ?p ?o }}"})
     assert json.loads(ask.data)["boolean"] is False
-    assert bindings(client.get("/sparql", query_string={"query": SELECT_ALL}))
+    assert bindings(small_client.get("/sparql", query_string={"query": SELECT_ALL}))
 
 
-def test_service_is_refused(client: FlaskClient) -> None:
+def test_service_is_refused(small_client: FlaskClient) -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
-    response = client.get("/sparql", query_string={"query": query})
+    response = small_client.get("/sparql", query_string={"query": query})
     assert response.status_code == 400
     assert "SERVICE" in response.get_data(as_text=True)
     silent = "SELECT * WHERE { service silent <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
-    assert client.post("/sparql", data={"query": silent}).status_code == 400
+    assert small_client.post("/sparql", data={"query": silent}).status_code == 400
 
 
-def test_keywords_in_strings_iris_and_comments_are_not_refused(client: FlaskClient) -> None:
+def test_keywords_in_strings_iris_and_comments_are_not_refused(small_client: FlaskClient) -> None:
     query = (
         "# SERVICE and INSERT in a comment\n"
         'SELECT ?x WHERE { BIND("SERVICE <x> DELETE" AS ?x) '
         "FILTER(?x != <http://example.org/LOAD#SERVICE>) }"
     )
-    assert bindings(client.get("/sparql", query_string={"query": query})) == [
+    assert bindings(small_client.get("/sparql", query_string={"query": query})) == [
         {"x": "SERVICE <x> DELETE"}
     ]
 
@@ -272,10 +238,10 @@ def test_keywords_in_strings_iris_and_comments_are_not_refused(client: FlaskClie
         ("text/html,application/xhtml+xml,*/*;q=0.8", JSON),
     ],
 )
-def test_select_formats(client: FlaskClient, accept: str | None, mimetype: str) -> None:
+def test_select_formats(small_client: FlaskClient, accept: str | None, mimetype: str) -> None:
     headers = {"Accept": accept} if accept else {}
     query = PREFIX + "SELECT ?s ?n WHERE { ?s ex:n ?n } ORDER BY ?n"
-    response = client.get("/sparql", query_string={"query": query}, headers=headers)
+    response = small_client.get("/sparql", query_string={"query": query}, headers=headers)
     assert response.status_code == 200
     assert response.mimetype == mimetype
     assert "Accept" in response.headers["Vary"]
@@ -297,13 +263,13 @@ def test_select_formats(client: FlaskClient, accept: str | None, mimetype: str) 
         assert len(list(root.iter(ns + "result"))) == 2
 
 
-def test_ask_in_json_and_xml(client: FlaskClient) -> None:
+def test_ask_in_json_and_xml(small_client: FlaskClient) -> None:
     query = {"query": PREFIX + "ASK { ex:a ex:n 1 }"}
-    assert json.loads(client.get("/sparql", query_string=query).data) == {
+    assert json.loads(small_client.get("/sparql", query_string=query).data) == {
         "head": {},
         "boolean": True,
     }
-    response = client.get("/sparql", query_string={**query, "format": "xml"})
+    response = small_client.get("/sparql", query_string={**query, "format": "xml"})
     assert response.mimetype == "application/sparql-results+xml"
     assert b"<boolean>true</boolean>" in response.data
 
@@ -325,11 +291,15 @@ def test_ask_in_json_and_xml(client: FlaskClient) -> None:
     ],
 )
 def test_construct_formats(
-    client: FlaskClient, accept: str | None, fmt: str | None, mimetype: str, rdflib_format: str
+    small_client: FlaskClient,
+    accept: str | None,
+    fmt: str | None,
+    mimetype: str,
+    rdflib_format: str,
 ) -> None:
     params = {"query": CONSTRUCT_LABELS, **({"format": fmt} if fmt else {})}
     headers = {"Accept": accept} if accept else {}
-    response = client.get("/sparql", query_string=params, headers=headers)
+    response = small_client.get("/sparql", query_string=params, headers=headers)
     assert response.status_code == 200, response.data
     assert response.mimetype == mimetype
     graph = Graph().parse(data=response.data, format=rdflib_format)
@@ -337,8 +307,8 @@ def test_construct_formats(
     assert labels == {"één", "one", "\u2019s-Gravenhage"}
 
 
-def test_describe_is_a_graph(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": f"DESCRIBE <{EX}a>"})
+def test_describe_is_a_graph(small_client: FlaskClient) -> None:
+    response = small_client.get("/sparql", query_string={"query": f"DESCRIBE <{EX}a>"})
     assert response.mimetype == "text/turtle"
     graph = Graph().parse(data=response.data, format="turtle")
     assert (URIRef(EX + "a"), URIRef(EX + "n"), None) in graph
@@ -356,31 +326,35 @@ def test_describe_is_a_graph(client: FlaskClient) -> None:
     ],
 )
 def test_nothing_acceptable_is_406(
-    client: FlaskClient, query: str, params: dict, headers: dict
+    small_client: FlaskClient, query: str, params: dict, headers: dict
 ) -> None:
-    response = client.get("/sparql", query_string={"query": query, **params}, headers=headers)
+    response = small_client.get("/sparql", query_string={"query": query, **params}, headers=headers)
     assert response.status_code == 406
     assert "Available" in response.get_data(as_text=True)
 
 
-def test_format_parameter_beats_accept_and_unknown_format_is_400(client: FlaskClient) -> None:
-    response = client.get(
+def test_format_parameter_beats_accept_and_unknown_format_is_400(small_client: FlaskClient) -> None:
+    response = small_client.get(
         "/sparql", query_string={"query": SELECT_ALL, "format": "csv"}, headers={"Accept": JSON}
     )
     assert response.mimetype == "text/csv"
-    response = client.get("/sparql", query_string={"query": SELECT_ALL, "format": "excel"})
+    response = small_client.get("/sparql", query_string={"query": SELECT_ALL, "format": "excel"})
     assert response.status_code == 400
 
 
-def test_errors_follow_the_clients_preference(client: FlaskClient) -> None:
+def test_errors_follow_the_clients_preference(small_client: FlaskClient) -> None:
     query = {"query": "SELECT * {"}
-    as_json = client.get("/sparql", query_string=query, headers={"Accept": "application/json"})
+    as_json = small_client.get(
+        "/sparql", query_string=query, headers={"Accept": "application/json"}
+    )
     assert as_json.status_code == 400
     assert json.loads(as_json.data)["error"]["status"] == 400
-    as_html = client.get("/sparql", query_string=query, headers={"Accept": "text/html,*/*;q=0.8"})
+    as_html = small_client.get(
+        "/sparql", query_string=query, headers={"Accept": "text/html,*/*;q=0.8"}
+    )
     assert as_html.mimetype == "text/html"
     assert b"syntax error" in as_html.data
-    plain = client.get("/sparql", query_string=query)
+    plain = small_client.get("/sparql", query_string=query)
     assert plain.mimetype == "text/plain"
 
 
@@ -399,10 +373,12 @@ def test_errors_follow_the_clients_preference(client: FlaskClient) -> None:
     ],
 )
 def test_service_description(
-    client: FlaskClient, accept: str | None, fmt: str | None, rdflib_format: str
+    small_client: FlaskClient, accept: str | None, fmt: str | None, rdflib_format: str
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = client.get("/sparql", query_string={"format": fmt} if fmt else {}, headers=headers)
+    response = small_client.get(
+        "/sparql", query_string={"format": fmt} if fmt else {}, headers=headers
+    )
     assert response.status_code == 200
     graph = Graph().parse(data=response.data, format=rdflib_format)
     service = graph.value(None, RDF.type, SD.Service)
@@ -426,8 +402,8 @@ def test_service_description(
     assert int(graph.value(default, VOID.triples)) == MERGED
 
 
-def test_browsers_get_a_query_form(client: FlaskClient) -> None:
-    response = client.get(
+def test_browsers_get_a_query_form(small_client: FlaskClient) -> None:
+    response = small_client.get(
         "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     )
     assert response.status_code == 200
@@ -446,70 +422,74 @@ def count_of(response) -> int:
     return int(bindings(response)[0]["n"])
 
 
-def test_default_graph_uri_restricts_the_default_graph(client: FlaskClient) -> None:
-    assert count_of(client.get("/sparql", query_string={"query": COUNT_QUERY})) == MERGED
-    one = client.get("/sparql", query_string={"query": COUNT_QUERY, "default-graph-uri": G1})
+def test_default_graph_uri_restricts_the_default_graph(small_client: FlaskClient) -> None:
+    assert count_of(small_client.get("/sparql", query_string={"query": COUNT_QUERY})) == MERGED
+    one = small_client.get("/sparql", query_string={"query": COUNT_QUERY, "default-graph-uri": G1})
     assert count_of(one) == COUNT_1
     # Distinct triples: pyoxigraph repeats a shared triple when it merges graphs itself
     # (tests/test_sparql_w3c_protocol.py: test_default_graph_of_two_graphs_is_their_rdf_merge).
     distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    both = client.post("/sparql", data={"query": distinct, "default-graph-uri": [G1, G2]})
+    both = small_client.post("/sparql", data={"query": distinct, "default-graph-uri": [G1, G2]})
     assert count_of(both) == MERGED
     # Only a default graph given: no named graphs in the dataset.
-    named = client.get("/sparql", query_string={"query": GRAPHS_QUERY, "default-graph-uri": G1})
+    named = small_client.get(
+        "/sparql", query_string={"query": GRAPHS_QUERY, "default-graph-uri": G1}
+    )
     assert bindings(named) == []
 
 
-def test_named_graph_uri_restricts_graph_patterns(client: FlaskClient) -> None:
-    response = client.post(
+def test_named_graph_uri_restricts_graph_patterns(small_client: FlaskClient) -> None:
+    response = small_client.post(
         f"/sparql?named-graph-uri={G2}",
         data=GRAPHS_QUERY.encode(),
         headers={"Content-Type": "application/sparql-query"},
     )
     assert bindings(response) == [{"g": G2}]
     # Only named graphs given: the default graph is empty.
-    empty = client.get("/sparql", query_string={"query": COUNT_QUERY, "named-graph-uri": G1})
+    empty = small_client.get("/sparql", query_string={"query": COUNT_QUERY, "named-graph-uri": G1})
     assert count_of(empty) == 0
 
 
-def test_from_and_from_named_in_the_query(client: FlaskClient) -> None:
+def test_from_and_from_named_in_the_query(small_client: FlaskClient) -> None:
     query = f"SELECT (COUNT(*) AS ?n) FROM <{G2}> WHERE {{ ?s ?p ?o }}"
-    assert count_of(client.get("/sparql", query_string={"query": query})) == COUNT_2
+    assert count_of(small_client.get("/sparql", query_string={"query": query})) == COUNT_2
     query = f"SELECT DISTINCT ?g FROM NAMED <{G1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
-    assert bindings(client.get("/sparql", query_string={"query": query})) == [{"g": G1}]
+    assert bindings(small_client.get("/sparql", query_string={"query": query})) == [{"g": G1}]
 
 
-def test_protocol_dataset_overrides_from(client: FlaskClient) -> None:
+def test_protocol_dataset_overrides_from(small_client: FlaskClient) -> None:
     query = f"SELECT (COUNT(*) AS ?n) FROM <{G2}> WHERE {{ ?s ?p ?o }}"
-    response = client.get("/sparql", query_string={"query": query, "default-graph-uri": G1})
+    response = small_client.get("/sparql", query_string={"query": query, "default-graph-uri": G1})
     assert count_of(response) == COUNT_1
     query = f"SELECT DISTINCT ?g FROM NAMED <{G1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
-    response = client.get("/sparql", query_string={"query": query, "named-graph-uri": G2})
+    response = small_client.get("/sparql", query_string={"query": query, "named-graph-uri": G2})
     assert bindings(response) == [{"g": G2}]
 
 
 # --- caching and CORS ------------------------------------------------------------------------
 
 
-def test_etag_and_304(client: FlaskClient) -> None:
+def test_etag_and_304(small_client: FlaskClient) -> None:
     query = {"query": SELECT_ALL}
-    response = client.get("/sparql", query_string=query)
-    assert response.headers["ETag"] == f'"{VERSION}"'
+    response = small_client.get("/sparql", query_string=query)
+    assert response.headers["ETag"] == f'"{SMALL_VERSION}"'
     assert response.headers["Cache-Control"] == f"public, max-age={query_operation.MAX_AGE}"
-    again = client.get("/sparql", query_string=query, headers={"If-None-Match": f'"{VERSION}"'})
+    again = small_client.get(
+        "/sparql", query_string=query, headers={"If-None-Match": f'"{SMALL_VERSION}"'}
+    )
     assert again.status_code == 304
     assert again.data == b""
-    assert again.headers["ETag"] == f'"{VERSION}"'
-    other = client.get("/sparql", query_string=query, headers={"If-None-Match": '"old"'})
+    assert again.headers["ETag"] == f'"{SMALL_VERSION}"'
+    other = small_client.get("/sparql", query_string=query, headers={"If-None-Match": '"old"'})
     assert other.status_code == 200
-    description = client.get("/sparql", headers={"If-None-Match": f'"{VERSION}"'})
+    description = small_client.get("/sparql", headers={"If-None-Match": f'"{SMALL_VERSION}"'})
     assert description.status_code == 304
 
 
-def test_cors(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": SELECT_ALL})
+def test_cors(small_client: FlaskClient) -> None:
+    response = small_client.get("/sparql", query_string={"query": SELECT_ALL})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    preflight = client.options(
+    preflight = small_client.options(
         "/sparql",
         headers={
             "Origin": "https://example.net",
@@ -523,10 +503,10 @@ def test_cors(client: FlaskClient) -> None:
     assert preflight.headers["Access-Control-Allow-Headers"] == "content-type"
 
 
-def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient) -> None:
+def test_head_has_the_headers_of_get_and_no_body(small_client: FlaskClient) -> None:
     query = {"query": SELECT_ALL}
-    get = client.get("/sparql", query_string=query, headers={"Accept": JSON})
-    head = client.head("/sparql", query_string=query, headers={"Accept": JSON})
+    get = small_client.get("/sparql", query_string=query, headers={"Accept": JSON})
+    head = small_client.head("/sparql", query_string=query, headers={"Accept": JSON})
     assert head.status_code == 200
     assert head.data == b""
     for name in ("Content-Type", "Content-Length", "ETag", "Cache-Control", "Vary"):
@@ -536,14 +516,14 @@ def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient) -> None:
 
 
 def test_a_defect_in_the_query_operation_is_a_logged_generic_500(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    small_settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def defect(*args: object) -> object:
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(protocol, "inspect_query", defect)
-    client = create_app(settings).test_client()
-    response = client.get(
+    small_client = create_app(small_settings).test_client()
+    response = small_client.get(
         "/sparql", query_string={"query": SELECT_ALL}, headers={"Accept": "application/json"}
     )
     assert response.status_code == 500
@@ -551,27 +531,27 @@ def test_a_defect_in_the_query_operation_is_a_logged_generic_500(
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "secret detail" in caplog.text
     # The service description and the UI do not go through the query path.
-    assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+    assert small_client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
 
 
 # --- limits -----------------------------------------------------------------------------------
 
 
-def limited_app(settings: Settings, **changes: object) -> Flask:
-    return create_app(dataclasses.replace(settings, **changes))
+def limited_app(small_settings: Settings, **changes: object) -> Flask:
+    return create_app(dataclasses.replace(small_settings, **changes))
 
 
-def test_row_cap(settings: Settings) -> None:
-    client = limited_app(settings, max_rows=3).test_client()
-    capped = client.get("/sparql", query_string={"query": SELECT_ALL})
+def test_row_cap(small_settings: Settings) -> None:
+    small_client = limited_app(small_settings, max_rows=3).test_client()
+    capped = small_client.get("/sparql", query_string={"query": SELECT_ALL})
     assert len(bindings(capped)) == 3
     assert capped.headers[query_operation.MAX_ROWS_HEADER] == "3"
-    lowered = client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 5"})
+    lowered = small_client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 5"})
     assert len(bindings(lowered)) == 3
-    small = client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 2"})
+    small = small_client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 2"})
     assert len(bindings(small)) == 2
     assert query_operation.MAX_ROWS_HEADER not in small.headers
-    uncapped = limited_app(settings, max_rows=0).test_client()
+    uncapped = limited_app(small_settings, max_rows=0).test_client()
     assert len(bindings(uncapped.get("/sparql", query_string={"query": SELECT_ALL}))) == MERGED
 
 
@@ -600,8 +580,8 @@ def join_query_threads() -> None:
     assert query_runs.wait_for_queries(timeout=60)
 
 
-def test_timeout_is_503_while_other_requests_are_answered(settings: Settings) -> None:
-    app = limited_app(settings, query_timeout=0.5)
+def test_timeout_is_503_while_other_requests_are_answered(small_settings: Settings) -> None:
+    app = limited_app(small_settings, query_timeout=0.5)
     outcome: dict[str, object] = {}
 
     def slow() -> None:
@@ -628,8 +608,8 @@ def test_timeout_is_503_while_other_requests_are_answered(settings: Settings) ->
     join_query_threads()
 
 
-def test_timeout_while_streaming_cuts_the_response_off(settings: Settings) -> None:
-    app = limited_app(settings, query_timeout=0.3, max_rows=0)
+def test_timeout_while_streaming_cuts_the_response_off(small_settings: Settings) -> None:
+    app = limited_app(small_settings, query_timeout=0.3, max_rows=0)
     response = app.test_client().get(
         "/sparql", query_string={"query": SLOW_STREAM, "format": "tsv"}, buffered=False
     )
@@ -641,13 +621,13 @@ def test_timeout_while_streaming_cuts_the_response_off(settings: Settings) -> No
     join_query_threads()
 
 
-def test_small_result_in_one_piece_large_one_streams(settings: Settings) -> None:
-    client = limited_app(settings, max_rows=0).test_client()
-    small = client.get("/sparql", query_string={"query": SELECT_ALL})
+def test_small_result_in_one_piece_large_one_streams(small_settings: Settings) -> None:
+    small_client = limited_app(small_settings, max_rows=0).test_client()
+    small = small_client.get("/sparql", query_string={"query": SELECT_ALL})
     assert small.status_code == 200
     assert small.headers["Content-Length"] == str(len(small.data))
     assert "Transfer-Encoding" not in small.headers
-    large = client.get(
+    large = small_client.get(
         "/sparql",
         query_string={
             "query": "SELECT * WHERE { "
@@ -665,13 +645,13 @@ def test_small_result_in_one_piece_large_one_streams(settings: Settings) -> None
     assert body.count(b"\n") == 100 * 100 * 5 + 1
 
 
-def test_query_threads_are_reused(settings: Settings) -> None:
-    app = limited_app(settings)
-    client = app.test_client()
+def test_query_threads_are_reused(small_settings: Settings) -> None:
+    app = limited_app(small_settings)
+    small_client = app.test_client()
     assert query_runs.wait_for_queries(timeout=60)
     before = {t.ident for t in threading.enumerate() if t.name == query_runs.QUERY_THREAD_NAME}
     for _ in range(20):
-        assert client.get("/sparql", query_string={"query": SELECT_ALL}).status_code == 200
+        assert small_client.get("/sparql", query_string={"query": SELECT_ALL}).status_code == 200
     after = {t.ident for t in threading.enumerate() if t.name == query_runs.QUERY_THREAD_NAME}
     # One request at a time: at most one thread more than before, however many queries ran.
     assert len(after - before) <= 1
@@ -706,7 +686,7 @@ def test_query_thread_pool_never_queues() -> None:
 
 
 def test_failure_before_the_first_piece_gets_its_status(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    small_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from server.store import StoreError
     from server.store.embedded import EmbeddedResult
@@ -717,17 +697,17 @@ def test_failure_before_the_first_piece_gets_its_status(
 
     monkeypatch.setattr(EmbeddedResult, "write", failing)
     response = (
-        limited_app(settings).test_client().get("/sparql", query_string={"query": SELECT_ALL})
+        limited_app(small_settings).test_client().get("/sparql", query_string={"query": SELECT_ALL})
     )
     assert response.status_code == 503
     assert b'{"head": ' not in response.data
 
 
 def test_missing_store_is_503(tmp_path: Path) -> None:
-    client = create_app(load_settings(store=tmp_path / "nothing")).test_client()
-    response = client.get("/sparql", query_string={"query": SELECT_ALL})
+    small_client = create_app(load_settings(store=tmp_path / "nothing")).test_client()
+    response = small_client.get("/sparql", query_string={"query": SELECT_ALL})
     assert response.status_code == 503
-    assert client.get("/sparql").status_code == 503
+    assert small_client.get("/sparql").status_code == 503
 
 
 # --- the pure protocol functions -------------------------------------------------------------
@@ -787,38 +767,38 @@ def test_query_dataset_resolves_prefixes_and_base() -> None:
         {"query": "SELECT * FROM <http://a/%zz> WHERE { ?s ?p ?o }"},
     ],
 )
-def test_invalid_graph_iri_is_400(client: FlaskClient, query_string: dict[str, str]) -> None:
-    response = client.get("/sparql", query_string=query_string)
+def test_invalid_graph_iri_is_400(small_client: FlaskClient, query_string: dict[str, str]) -> None:
+    response = small_client.get("/sparql", query_string=query_string)
     assert response.status_code == 400
     assert response.get_data(as_text=True).strip()
 
 
-def test_limit_that_is_not_an_integer_is_not_a_500(client: FlaskClient) -> None:
+def test_limit_that_is_not_an_integer_is_not_a_500(small_client: FlaskClient) -> None:
     assert protocol.cap_rows("SELECT * WHERE { ?s ?p ?o } LIMIT 1e400", 10) == (
         "SELECT * WHERE { ?s ?p ?o } LIMIT 1e400",
         False,
     )
-    response = client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 1e400"})
+    response = small_client.get("/sparql", query_string={"query": SELECT_ALL + " LIMIT 1e400"})
     assert response.status_code == 400
 
 
 def test_unreadable_store_is_503_without_paths(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    small_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from server.store import StoreError
 
     def broken(self: EmbeddedStore, *args: object, **kwargs: object) -> object:
-        raise StoreError(f"cannot open {settings.store}/versions/x: Permission denied")
+        raise StoreError(f"cannot open {small_settings.store}/versions/x: Permission denied")
 
     monkeypatch.setattr(EmbeddedStore, "query", broken)
     monkeypatch.setattr(EmbeddedStore, "named_graphs", broken)
     monkeypatch.setattr(EmbeddedStore, "count", broken)
     monkeypatch.setattr(sparql, "_descriptions", {})
-    client = create_app(settings).test_client()
+    small_client = create_app(small_settings).test_client()
     for response in (
-        client.get("/sparql", query_string={"query": SELECT_ALL}),
-        client.get("/sparql", headers={"Accept": "text/turtle"}),
-        client.get("/"),
+        small_client.get("/sparql", query_string={"query": SELECT_ALL}),
+        small_client.get("/sparql", headers={"Accept": "text/turtle"}),
+        small_client.get("/"),
     ):
         assert response.status_code == 503
-        assert str(settings.store) not in response.get_data(as_text=True)
+        assert str(small_settings.store) not in response.get_data(as_text=True)

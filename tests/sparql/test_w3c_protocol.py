@@ -110,22 +110,17 @@ def distinct_triples(built_store: BuiltStore, *graphs: str) -> int:
     return int(rows[0]["n"])
 
 
-@pytest.fixture(scope="module")
-def server(live_server: RunningServer) -> RunningServer:
-    return live_server
-
-
 # --- query_get, query_post_form, query_post_direct -------------------------------------------
 
 
 def test_query_get_post_form_and_post_direct(
-    server: RunningServer, built_store: BuiltStore
+    live_server: RunningServer, built_store: BuiltStore
 ) -> None:
     total = expected(built_store, COUNT)
-    assert select(server, [("query", COUNT)]) == total
-    assert select(server, [("query", COUNT)], "POST") == total
+    assert select(live_server, [("query", COUNT)]) == total
+    assert select(live_server, [("query", COUNT)], "POST") == total
     status, content_type, body = call(
-        server,
+        live_server,
         "POST",
         body=COUNT.encode(),
         headers={"Content-Type": DIRECT, "Accept": RESULTS_JSON},
@@ -137,8 +132,8 @@ def test_query_get_post_form_and_post_direct(
 # --- query_dataset_* and query_multiple_dataset ----------------------------------------------
 
 
-def test_query_dataset_default_graph(server: RunningServer, built_store: BuiltStore) -> None:
-    rows = select(server, [("query", COUNT), ("default-graph-uri", MUNICIPALITIES)])
+def test_query_dataset_default_graph(live_server: RunningServer, built_store: BuiltStore) -> None:
+    rows = select(live_server, [("query", COUNT), ("default-graph-uri", MUNICIPALITIES)])
     assert int(rows[0]["n"]) == built_store.store.count(MUNICIPALITIES)
 
 
@@ -150,7 +145,7 @@ IN_BOTH = f"""ASK {{
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_query_dataset_default_graphs(server: RunningServer, method: str) -> None:
+def test_query_dataset_default_graphs(live_server: RunningServer, method: str) -> None:
     """Two default-graph-uri: the default graph holds the triples of both (and of no other)."""
     for graphs, answer in (
         ((MUNICIPALITIES, ORGANISATIONS), True),
@@ -158,7 +153,7 @@ def test_query_dataset_default_graphs(server: RunningServer, method: str) -> Non
         ((ORGANISATIONS, STATUSES), False),
     ):
         params = [("query", IN_BOTH)] + [("default-graph-uri", g) for g in graphs]
-        assert results(server, params, method)["boolean"] is answer, graphs
+        assert results(live_server, params, method)["boolean"] is answer, graphs
 
 
 UPSTREAM_MERGE = (
@@ -171,13 +166,13 @@ UPSTREAM_MERGE = (
 
 
 def test_default_graph_of_two_graphs_is_their_rdf_merge(
-    server: RunningServer, built_store: BuiltStore
+    live_server: RunningServer, built_store: BuiltStore
 ) -> None:
     merged = distinct_triples(built_store, MUNICIPALITIES, ORGANISATIONS)
     total = built_store.store.count(MUNICIPALITIES) + built_store.store.count(ORGANISATIONS)
     assert merged < total, "the two graphs should share triples for this test to mean anything"
     rows = select(
-        server,
+        live_server,
         [
             ("query", COUNT),
             ("default-graph-uri", MUNICIPALITIES),
@@ -190,21 +185,21 @@ def test_default_graph_of_two_graphs_is_their_rdf_merge(
 
 
 def test_union_default_graph_is_the_rdf_merge_of_all_graphs(
-    server: RunningServer, built_store: BuiltStore
+    live_server: RunningServer, built_store: BuiltStore
 ) -> None:
-    rows = select(server, [("query", COUNT)])
+    rows = select(live_server, [("query", COUNT)])
     assert int(rows[0]["n"]) == distinct_triples(built_store, *built_store.store.named_graphs())
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_query_dataset_named_graphs(server: RunningServer, method: str) -> None:
+def test_query_dataset_named_graphs(live_server: RunningServer, method: str) -> None:
     params = [("query", NAMED), ("named-graph-uri", STATUSES), ("named-graph-uri", CHALLENGES)]
-    assert select(server, params, method) == [{"g": CHALLENGES}, {"g": STATUSES}]
+    assert select(live_server, params, method) == [{"g": CHALLENGES}, {"g": STATUSES}]
 
 
-def test_query_dataset_full(server: RunningServer, built_store: BuiltStore) -> None:
+def test_query_dataset_full(live_server: RunningServer, built_store: BuiltStore) -> None:
     rows = select(
-        server,
+        live_server,
         [
             ("query", PER_GRAPH),
             ("default-graph-uri", MUNICIPALITIES),
@@ -220,20 +215,20 @@ def test_query_dataset_full(server: RunningServer, built_store: BuiltStore) -> N
 
 
 def test_query_multiple_dataset_the_protocol_wins_over_from(
-    server: RunningServer, built_store: BuiltStore
+    live_server: RunningServer, built_store: BuiltStore
 ) -> None:
     query = PER_GRAPH.replace(
         "WHERE", f"FROM <{ORGANISATIONS}> FROM NAMED <{MUNICIPALITIES}> WHERE", 1
     )
     # The query's own dataset alone ...
-    alone = select(server, [("query", query)])
+    alone = select(live_server, [("query", query)])
     assert {row["g"]: int(row["n"]) for row in alone} == {
         "default": built_store.store.count(ORGANISATIONS),
         MUNICIPALITIES: built_store.store.count(MUNICIPALITIES),
     }
     # ... is replaced by the protocol's.
     rows = select(
-        server,
+        live_server,
         [("query", query), ("default-graph-uri", STATUSES), ("named-graph-uri", CHALLENGES)],
     )
     assert {row["g"]: int(row["n"]) for row in rows} == {
@@ -260,10 +255,10 @@ LABELS = (
     ],
 )
 def test_query_content_type_select(
-    server: RunningServer, built_store: BuiltStore, accept: str
+    live_server: RunningServer, built_store: BuiltStore, accept: str
 ) -> None:
     status, content_type, body = call(
-        server, "GET", [("query", LABELS)], headers={"Accept": accept}
+        live_server, "GET", [("query", LABELS)], headers={"Accept": accept}
     )
     assert (status, content_type) == (200, accept)
     text = body.decode("utf-8")
@@ -280,18 +275,22 @@ def test_query_content_type_select(
     assert count == len(expected(built_store, LABELS)) > 0
 
 
-def test_query_content_type_select_prefers_the_clients_order(server: RunningServer) -> None:
+def test_query_content_type_select_prefers_the_clients_order(live_server: RunningServer) -> None:
     accept = "text/csv;q=0.5, application/sparql-results+xml, application/sparql-results+json;q=0.9"
-    status, content_type, _ = call(server, "GET", [("query", LABELS)], headers={"Accept": accept})
+    status, content_type, _ = call(
+        live_server, "GET", [("query", LABELS)], headers={"Accept": accept}
+    )
     assert (status, content_type) == (200, "application/sparql-results+xml")
 
 
 @pytest.mark.parametrize(
     "accept", ["application/sparql-results+json", "application/sparql-results+xml"]
 )
-def test_query_content_type_ask(server: RunningServer, accept: str) -> None:
+def test_query_content_type_ask(live_server: RunningServer, accept: str) -> None:
     query = f"ASK {{ GRAPH <{MUNICIPALITIES}> {{ <{ROTTERDAM}> ?p ?o }} }}"
-    status, content_type, body = call(server, "GET", [("query", query)], headers={"Accept": accept})
+    status, content_type, body = call(
+        live_server, "GET", [("query", query)], headers={"Accept": accept}
+    )
     assert (status, content_type) == (200, accept)
     if accept.endswith("json"):
         assert json.loads(body)["boolean"] is True
@@ -309,9 +308,9 @@ RDF_TYPES = {
 
 
 @pytest.mark.parametrize("accept", list(RDF_TYPES))
-def test_query_content_type_describe(server: RunningServer, accept: str) -> None:
+def test_query_content_type_describe(live_server: RunningServer, accept: str) -> None:
     status, content_type, body = call(
-        server, "GET", [("query", f"DESCRIBE <{ROTTERDAM}>")], headers={"Accept": accept}
+        live_server, "GET", [("query", f"DESCRIBE <{ROTTERDAM}>")], headers={"Accept": accept}
     )
     assert (status, content_type) == (200, accept)
     graph = Graph().parse(data=body, format=RDF_TYPES[accept])
@@ -321,10 +320,12 @@ def test_query_content_type_describe(server: RunningServer, accept: str) -> None
 
 @pytest.mark.parametrize("accept", list(RDF_TYPES))
 def test_query_content_type_construct(
-    server: RunningServer, built_store: BuiltStore, accept: str
+    live_server: RunningServer, built_store: BuiltStore, accept: str
 ) -> None:
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{STATUSES}> {{ ?s ?p ?o }} }}"
-    status, content_type, body = call(server, "GET", [("query", query)], headers={"Accept": accept})
+    status, content_type, body = call(
+        live_server, "GET", [("query", query)], headers={"Accept": accept}
+    )
     assert (status, content_type) == (200, accept)
     graph = Graph().parse(data=body, format=RDF_TYPES[accept])
     assert len(graph) == built_store.store.count(STATUSES)
@@ -333,14 +334,16 @@ def test_query_content_type_construct(
 # --- bad_query_* and bad_multiple_queries -----------------------------------------------------
 
 
-def test_bad_query_method(server: RunningServer) -> None:
+def test_bad_query_method(live_server: RunningServer) -> None:
     for method in ("PUT", "DELETE", "PATCH"):
-        status, _, _ = call(server, method, body=COUNT.encode(), headers={"Content-Type": DIRECT})
+        status, _, _ = call(
+            live_server, method, body=COUNT.encode(), headers={"Content-Type": DIRECT}
+        )
         assert status == 405, method
 
 
-def test_bad_multiple_queries(server: RunningServer) -> None:
-    status, _, body = call(server, "GET", [("query", "ASK {}"), ("query", "ASK {}")])
+def test_bad_multiple_queries(live_server: RunningServer) -> None:
+    status, _, body = call(live_server, "GET", [("query", "ASK {}"), ("query", "ASK {}")])
     assert status == 400
     assert b"query" in body
 
@@ -360,17 +363,17 @@ def test_bad_multiple_queries(server: RunningServer) -> None:
     ],
 )
 def test_bad_query_requests_are_400(
-    server: RunningServer, body: bytes, headers: dict[str, str]
+    live_server: RunningServer, body: bytes, headers: dict[str, str]
 ) -> None:
-    status, _, _ = call(server, "POST", body=body, headers=headers)
+    status, _, _ = call(live_server, "POST", body=body, headers=headers)
     assert status == 400
 
 
-def test_bad_query_syntax(server: RunningServer) -> None:
+def test_bad_query_syntax(live_server: RunningServer) -> None:
     # Results in JSON, errors (which are not results) in plain text.
     accept = f"{RESULTS_JSON}, text/plain;q=0.1"
     status, content_type, body = call(
-        server, "GET", [("query", "SELECT * WHERE { ?s ?p }")], headers={"Accept": accept}
+        live_server, "GET", [("query", "SELECT * WHERE { ?s ?p }")], headers={"Accept": accept}
     )
     assert (status, content_type) == (400, "text/plain")
     message = body.decode("utf-8")
@@ -384,27 +387,27 @@ INSERT = f"INSERT DATA {{ GRAPH <{STATUSES}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }}
 
 
 def test_updates_are_refused_in_every_form_and_change_nothing(
-    server: RunningServer, built_store: BuiltStore
+    live_server: RunningServer, built_store: BuiltStore
 ) -> None:
-    before = select(server, [("query", COUNT)])
+    before = select(live_server, [("query", COUNT)])
     attempts = [
-        call(server, "GET", [("update", INSERT)]),
-        call(server, "GET", [("query", INSERT)]),
+        call(live_server, "GET", [("update", INSERT)]),
+        call(live_server, "GET", [("query", INSERT)]),
         call(
-            server,
+            live_server,
             "POST",
             body=urlencode({"update": INSERT}).encode(),
             headers={"Content-Type": FORM},
         ),
         call(
-            server,
+            live_server,
             "POST",
             body=INSERT.encode(),
             headers={"Content-Type": "application/sparql-update"},
         ),
-        call(server, "POST", body=INSERT.encode(), headers={"Content-Type": DIRECT}),
+        call(live_server, "POST", body=INSERT.encode(), headers={"Content-Type": DIRECT}),
     ]
     for status, _, body in attempts:
         assert 400 <= status < 500, body
-    assert select(server, [("query", COUNT)]) == before
-    assert results(server, [("query", "ASK { <urn:x:a> ?p ?o }")])["boolean"] is False
+    assert select(live_server, [("query", COUNT)]) == before
+    assert results(live_server, [("query", "ASK { <urn:x:a> ?p ?o }")])["boolean"] is False

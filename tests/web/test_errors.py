@@ -13,7 +13,8 @@ from server.web.app import create_app
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Flask:
+def storeless_app(tmp_path: Path) -> Flask:
+    """The app without a store, with a route ``/boom`` that fails unexpectedly."""
     app = create_app(load_settings(store=tmp_path / "nothing"))
 
     @app.get("/boom")
@@ -23,8 +24,8 @@ def app(tmp_path: Path) -> Flask:
     return app
 
 
-def test_404_is_html_for_browsers_and_json_for_json_clients(app: Flask) -> None:
-    client = app.test_client()
+def test_404_is_html_for_browsers_and_json_for_json_clients(storeless_app: Flask) -> None:
+    client = storeless_app.test_client()
     html = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert html.status_code == 404
     assert html.mimetype == "text/html"
@@ -38,25 +39,25 @@ def test_404_is_html_for_browsers_and_json_for_json_clients(app: Flask) -> None:
     assert text.mimetype == "text/plain"
 
 
-def test_405_keeps_allow(app: Flask) -> None:
-    response = app.test_client().post("/health", headers={"Accept": "application/json"})
+def test_405_keeps_allow(storeless_app: Flask) -> None:
+    response = storeless_app.test_client().post("/health", headers={"Accept": "application/json"})
     assert response.status_code == 405
     assert response.mimetype == "application/json"
     assert "GET" in response.headers["Allow"]
 
 
 def test_unexpected_error_is_a_generic_logged_500(
-    app: Flask, caplog: pytest.LogCaptureFixture
+    storeless_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    response = app.test_client().get("/boom", headers={"Accept": "application/json"})
+    response = storeless_app.test_client().get("/boom", headers={"Accept": "application/json"})
     assert response.status_code == 500
     assert response.mimetype == "application/json"
     assert "secret detail" not in response.get_data(as_text=True)
     assert "secret detail" in caplog.text
 
 
-def test_sparql_errors_look_as_before(app: Flask) -> None:
-    response = app.test_client().get("/sparql", query_string={"query": "SELEC"})
+def test_sparql_errors_look_as_before(storeless_app: Flask) -> None:
+    response = storeless_app.test_client().get("/sparql", query_string={"query": "SELEC"})
     assert response.status_code == 503
     assert response.mimetype == "text/plain"
     assert "regiograaf build" in response.get_data(as_text=True)

@@ -6,26 +6,13 @@ import json
 import re
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from server.rdf.namespaces import VOCABULARIES, query_prefixes
 from server.settings import load_settings
-from server.web.app import create_app
 from server.web.assets import ASSETS, MAX_AGE, missing_assets
-from tests.conftest import BuiltStore
 
 HTML = "text/html"
-
-
-@pytest.fixture(scope="module")
-def app(built_store: BuiltStore) -> Flask:
-    return create_app(built_store.settings)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_vocabulary_prefixes_match_the_ontology() -> None:
