@@ -203,8 +203,8 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def _load_context(root: Path, shapes: Sequence[Path] | None = None) -> _Context:
-    shape_files = sorted((root / "shapes").glob("*.ttl") if shapes is None else shapes)
+def _load_context(root: Path, shape_paths: Sequence[Path] | None = None) -> _Context:
+    shape_files = sorted((root / "shapes").glob("*.ttl") if shape_paths is None else shape_paths)
     ontology_files = sorted((root / "ontology").glob("*.ttl"))
     data_files = sorted((root / "data").glob("**/*.ttl"))
     key = (root, *(_stamp(p) for p in (*shape_files, *ontology_files, *data_files)))
