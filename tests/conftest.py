@@ -1,19 +1,67 @@
-"""Shared fixtures: the real project built once into a temporary store, and a real server."""
+"""Fixtures shared by every test folder, each defined here once.
+
+``tests/`` mirrors ``server/``: the tests of ``server/<folder>/`` are in ``tests/<folder>/``;
+``tests/browser/`` holds the tests that drive Chromium (marker ``browser``), ``tests/model/``
+those of the project's model files (``ontology/``, ``shapes/``, ``queries/qc/``), and
+``tests/data/`` the fixtures. Helpers that are not fixtures are in :mod:`tests.support`.
+
+The stores are built once per test session by the real build:
+
+- ``built_store``: the project's own data; ``app`` and ``client`` serve it with Flask's test
+  client, ``live_server`` with the real ``regiograaf serve`` (gunicorn);
+- ``canned_store``: the canned-query fixture (``tests/data/queries/``), with ``canned_app``
+  and ``canned_client``;
+- ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
+  ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``.
+
+In CI (``CI=true``) nothing may be skipped: a skipped test counts as failed there.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Generator, Iterator
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
-from server.build.pipeline import build
+from server.cli import main
 from server.settings import load_settings
-from server.store.embedded import EmbeddedStore
-from tests.support import BuiltStore, RunningServer, copy_project, start_server, stop_server
+from server.web.app import create_app
+from tests.support import (
+    SHARED_GEO,
+    TEST_DATA,
+    BuiltStore,
+    RunningServer,
+    build_canned_store,
+    build_root,
+    copy_project,
+    start_server,
+    stop_server,
+)
+
+pytest_plugins = ["pytester"]  # for tests/test_ci.py
+
+#: True in CI (``.ci/run`` runs with ``CI=true``), where every test must run.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """In CI, a skipped test is a failed test: ``make test`` there runs everything."""
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {reason}"
+    return report
+
+
+# --------------------------------------------------------------------------- the project
 
 
 @pytest.fixture(scope="session")
@@ -21,17 +69,26 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
     """The real project data, built once per test session into a temporary store.
 
     The project is ``REGIOGRAAF_ROOT`` when set, else the repository."""
-    settings = load_settings(store=tmp_path_factory.mktemp("store"))
-    result = build(settings)
-    assert result.ok, f"the project data does not build: {result.status}"
-    return BuiltStore(settings, result, EmbeddedStore(settings.store))
+    return build_root(load_settings(store=tmp_path_factory.mktemp("store")))
+
+
+@pytest.fixture(scope="session")
+def app(built_store: BuiltStore) -> Flask:
+    """The Flask app on :func:`built_store`."""
+    return create_app(built_store.settings)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Flask's test client of :func:`app`."""
+    return app.test_client()
 
 
 @pytest.fixture(scope="session")
 def live_server(
     built_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
-    """The real ``regiograaf serve`` (gunicorn, 2 workers) on the built store."""
+    """The real ``regiograaf serve`` (gunicorn, 2 workers) on :func:`built_store`."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     server = start_server(built_store.settings.store, log)
     try:
@@ -40,39 +97,57 @@ def live_server(
         stop_server(server)
 
 
+# --------------------------------------------------------------------------- the query fixture
+
+
 @pytest.fixture(scope="session")
-def site_app(built_store: BuiltStore) -> Flask:
-    """The Flask app (test client via ``site_app.test_client()``) on the built store."""
-    from server.web.app import create_app
-
-    return create_app(built_store.settings)
+def canned_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
+    """The canned-query fixture (``tests/data/queries/``, see its README.md), built once."""
+    return build_canned_store(tmp_path_factory.mktemp("canned-fixture"))
 
 
-#: The CBS boundary files of the shared reference folder (``../shared/geo/``).
-SHARED_GEO = Path(
-    os.environ.get("REGIOGRAAF_SHARED_GEO", load_settings().root.parent / "shared" / "geo")
-)
-#: The map views' test projects (known collaboration lines).
-MAPS_FIXTURE = Path(__file__).resolve().parent / "data" / "maps" / "projecten.ttl"
+@pytest.fixture(scope="session")
+def canned_app(canned_store: BuiltStore) -> Flask:
+    """The Flask app on :func:`canned_store`."""
+    return create_app(canned_store.settings)
+
+
+@pytest.fixture
+def canned_client(canned_app: Flask) -> FlaskClient:
+    """Flask's test client of :func:`canned_app`."""
+    return canned_app.test_client()
+
+
+# --------------------------------------------------------------------------- the map fixture
 
 
 @pytest.fixture(scope="session")
 def maps_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
-    """The project with the map fixture's projects instead of the examples and contributions,
-    and the CBS boundaries of 2021 and 2025 imported with ``regiograaf geo import``."""
-    from server.cli import main
-
+    """The project with the map fixture's projects (``tests/data/maps/projecten.ttl``) instead
+    of the examples and contributions, and the CBS boundaries of 2021 and 2025 imported with
+    ``regiograaf geo import``."""
     boundaries = sorted(SHARED_GEO.glob("mrdh-gemeenten-*.geojson"))
     if not boundaries:
         pytest.skip(f"no boundary files in {SHARED_GEO}")
     root = copy_project(tmp_path_factory.mktemp("maps-root"))
     shutil.rmtree(root / "data" / "contributions")
-    shutil.copyfile(MAPS_FIXTURE, root / "data" / "voorbeelden" / "projecten.ttl")
+    shutil.copyfile(
+        TEST_DATA / "maps" / "projecten.ttl", root / "data" / "voorbeelden" / "projecten.ttl"
+    )
     assert main(["geo", "import", *map(str, boundaries), "--root", str(root)]) == 0
-    settings = load_settings(root=root, store=tmp_path_factory.mktemp("maps-store"))
-    result = build(settings)
-    assert result.ok, f"the map fixture does not build: {result.status}"
-    return BuiltStore(settings, result, EmbeddedStore(settings.store))
+    return build_root(load_settings(root=root, store=tmp_path_factory.mktemp("maps-store")))
+
+
+@pytest.fixture(scope="session")
+def maps_app(maps_store: BuiltStore) -> Flask:
+    """The Flask app on :func:`maps_store`."""
+    return create_app(maps_store.settings)
+
+
+@pytest.fixture
+def maps_client(maps_app: Flask) -> FlaskClient:
+    """Flask's test client of :func:`maps_app`."""
+    return maps_app.test_client()
 
 
 @pytest.fixture(scope="session")

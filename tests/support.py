@@ -1,4 +1,9 @@
-"""Helpers shared by the tests: a copy of the project, free ports, and a real server process."""
+"""Helpers shared by the tests (the fixtures themselves are in the ``conftest.py`` files).
+
+Paths of the repository and the test data; a copy of the project; the stores the fixtures build
+(the canned-query fixture, the small two-graph store); a real server process on a free port;
+and what the browser tests share (a watcher for console errors and foreign requests, axe-core).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +19,31 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from server.build.pipeline import BuildResult
+from rdflib import Graph
+
+from server.build.pipeline import BuildResult, build
+from server.build.reports import render
 from server.settings import Settings, load_settings
 from server.store.embedded import EmbeddedStore
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Page, Request
+
+#: The repository (the folder that holds ``server/`` and ``tests/``).
+REPOSITORY = Path(__file__).resolve().parent.parent
+#: The test fixtures: ``tests/data/``.
+TEST_DATA = REPOSITORY / "tests" / "data"
+#: The shared reference folder beside the repository (CBS boundaries, official shapes).
+SHARED = REPOSITORY.parent / "shared"
+#: The CBS boundary files of the shared reference folder (``../shared/geo/``).
+SHARED_GEO = Path(os.environ.get("REGIOGRAAF_SHARED_GEO", SHARED / "geo"))
+#: The npm assets (``npm ci``).
+NODE_MODULES = REPOSITORY / "node_modules"
+#: Screenshots of the browser tests.
+ARTIFACTS = REPOSITORY / "test-artifacts"
 
 #: The folders a build reads; copied by :func:`copy_project`.
 SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
@@ -40,6 +66,69 @@ def copy_project(target: Path) -> Path:
         if source.is_dir():
             shutil.copytree(source, target / name)
     return target
+
+
+def build_root(settings: Settings) -> BuiltStore:
+    """Build the project under ``settings.root`` into ``settings.store``; fail on any finding."""
+    result = build(settings)
+    if not result.ok:
+        detail = result.syntax_error or render(result.report, fmt="text", lang="en")
+        raise AssertionError(f"{settings.root} does not build ({result.status}):\n{detail}")
+    return BuiltStore(settings, result, EmbeddedStore(settings.store))
+
+
+# --------------------------------------------------------------------------- the query fixture
+
+#: The canned-query fixture: a small, exactly known project (see its README.md).
+CANNED_FIXTURE = TEST_DATA / "queries"
+
+
+def build_canned_store(folder: Path) -> BuiltStore:
+    """The canned-query fixture built into ``folder`` by the real build.
+
+    A project root is assembled there: the repository's ontology, shapes and queries, and the
+    fixture files as its only data. The build then parses, validates (a fixture that does not
+    conform fails here), infers and loads it, exactly as for the real data, so every canned
+    query can be checked against a small, exactly known answer."""
+    repository = load_settings().root
+    root = folder / "root"
+    for name in ("ontology", "shapes", "queries"):
+        shutil.copytree(repository / name, root / name)
+    (root / "data").mkdir(parents=True)
+    for path in sorted(CANNED_FIXTURE.glob("*.ttl")):
+        shutil.copy(path, root / "data" / path.name)
+    return build_root(load_settings(root=root, store=folder / "store"))
+
+
+# --------------------------------------------------------------------------- the small store
+
+EX = "http://example.org/"
+G1 = "https://w3id.org/regiograaf/graph/test/een"
+G2 = "https://w3id.org/regiograaf/graph/test/twee"
+#: The data version of the small store.
+SMALL_VERSION = "test-version-1"
+#: The two named graphs of the small store (``ex:shared ex:p ex:x`` is in both).
+SMALL_GRAPHS = {
+    G1: f"""@prefix ex: <{EX}> .
+ex:a ex:label "één"@nl , "one"@en ; ex:n 1 .
+ex:shared ex:p ex:x .
+""",
+    G2: f"""@prefix ex: <{EX}> .
+ex:b ex:label "\u2019s-Gravenhage"@nl ; ex:n 2 .
+ex:shared ex:p ex:x .
+""",
+}
+
+
+def build_small_store(path: Path) -> Settings:
+    """Settings for a store at ``path`` holding :data:`SMALL_GRAPHS` (by the store API)."""
+    settings = load_settings(store=path)
+    graphs = {iri: Graph().parse(data=text, format="turtle") for iri, text in SMALL_GRAPHS.items()}
+    EmbeddedStore(settings.store, read_only=False).replace(graphs, SMALL_VERSION)
+    return settings
+
+
+# --------------------------------------------------------------------------- a real server
 
 
 def free_port() -> int:
@@ -74,35 +163,51 @@ class RunningServer:
 
 
 def start_server(
-    store: Path, log: Path, *, workers: int = 2, timeout: float = 120, attempts: int = 3
+    store: Path,
+    log: Path,
+    *,
+    workers: int = 2,
+    timeout: float = 120,
+    attempts: int = 3,
+    build: bool = True,
 ) -> RunningServer:
     """Start ``regiograaf serve`` on a free port of 127.0.0.1 and wait until /health is ok.
 
+    ``serve`` builds a store that is missing or older than the project's sources; with
+    ``build=False`` gunicorn serves ``store`` as it is (a store made with the store API).
     A port found free can be taken by another process before gunicorn binds it (tests run in
     parallel): the server counts as started only when its own log says it listens on that port,
     and a server that could not bind is started again on another port."""
     for _ in range(attempts):
-        server = _start_once(store, log, workers, timeout)
+        server = _start_once(store, log, workers, timeout, build)
         if server is not None:
             return server
     raise RuntimeError(f"regiograaf serve found no free port:\n{log.read_text(errors='replace')}")
 
 
-def _start_once(store: Path, log: Path, workers: int, timeout: float) -> RunningServer | None:
+#: ``regiograaf serve`` without its build step: gunicorn on the store as it is.
+_SERVE_AS_IS = """
+import sys
+from server.settings import load_settings
+from server.web.gunicorn_app import RegiograafApplication
+store, port, workers = sys.argv[1:]
+settings = load_settings(store=store, host="127.0.0.1", port=int(port), workers=int(workers))
+RegiograafApplication(settings).run()
+"""
+
+
+def _start_once(
+    store: Path, log: Path, workers: int, timeout: float, build: bool
+) -> RunningServer | None:
     port = free_port()
-    command = [
-        *regiograaf_command(),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--store",
-        str(store),
-        "--workers",
-        str(workers),
-    ]
-    env = {**os.environ, "REGIOGRAAF_ROOT": str(load_settings().root)}
+    if build:
+        command = [*regiograaf_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--store", str(store), "--workers", str(workers)]
+    else:
+        command = [sys.executable, "-c", _SERVE_AS_IS, str(store), str(port), str(workers)]
+    # This checkout's server package, whichever checkout the virtualenv was installed from.
+    path = os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "REGIOGRAAF_ROOT": str(load_settings().root), "PYTHONPATH": path}
     with log.open("wb") as handle:
         process = subprocess.Popen(
             command, stdout=handle, stderr=subprocess.STDOUT, env=env, start_new_session=True
@@ -137,3 +242,70 @@ def stop_server(server: RunningServer) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- the browser tests
+
+#: Debian's Chromium (``make browser``), never a download by ``playwright install``.
+CHROMIUM = Path(os.environ.get("REGIOGRAAF_CHROMIUM", "/usr/bin/chromium"))
+#: Generous, for a slow CI machine; the waits end as soon as the condition holds.
+TIMEOUT_MS = 30_000
+#: axe-core (npm) and the WCAG 2.1 A and AA rules it checks.
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or ``None``."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (pip install -e '.[dev]')"
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    if not (NODE_MODULES / "@zazuko" / "yasgui").is_dir():
+        return "node_modules is missing (npm ci)"
+    return None
+
+
+class PageWatch:
+    """Console errors, page errors and requests to hosts other than 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.requests: list[str] = []
+
+    def attach(self, page: Page) -> None:
+        """Listen to ``page`` (a Playwright page)."""
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("request", self._request)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def _request(self, request: Request) -> None:
+        url = request.url
+        self.requests.append(url)
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return
+        if parts.hostname != "127.0.0.1":
+            self.foreign.append(url)
+
+
+def axe_violations(page: Page) -> list[tuple[str, str]]:
+    """The WCAG 2.1 A/AA violations axe-core finds on ``page``: (impact, description)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        (
+            v["impact"],
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:160]})",
+        )
+        for v in result["violations"]
+    ]

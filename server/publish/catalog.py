@@ -38,6 +38,7 @@ from rdflib.term import Node
 from server.errors import ConfigurationError
 from server.publish.dumps import DUMPS, IANA, Dump
 from server.rdf.iris import IriMap, valid_iri
+from server.rdf.namespaces import sparql_prefixes
 from server.settings import Settings
 from server.store import Store
 
@@ -62,15 +63,15 @@ PROJECT_PUBLISHER_TEMPLATE = "catalog-publisher.ttl"
 #: its IRI: (endpoint URL, endpoint description).
 SERVICE_PATHS = {"sparql": ("/sparql", "/sparql"), "vragen-api": ("/queries", "/openapi.json")}
 
-PUBLISHER_BY_TOOI = """\
-PREFIX rg: <https://w3id.org/regiograaf/def#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
+PUBLISHER_BY_TOOI = (
+    sparql_prefixes("rg", "skos", "dct")
+    + """\
 SELECT ?tooi ?org ?name ?source WHERE {
   ?org rg:tooi ?tooi .
   OPTIONAL { ?org skos:prefLabel ?name }
   OPTIONAL { ?org dct:source ?source }
 }"""
+)
 DATASET_FACTS = """\
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>

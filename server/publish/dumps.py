@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rdflib import Dataset, Graph, URIRef
 
 from server.rdf.iris import IriMap, bind_prefixes
+from server.rdf.namespaces import sparql_prefixes
 from server.store import Store
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
@@ -89,11 +90,9 @@ DUMPS: tuple[Dump, ...] = (
 )
 BY_NAME: dict[str, Dump] = {dump.name: dump for dump in DUMPS}
 
-PROJECTS_CSV = """\
-PREFIX rg: <https://w3id.org/regiograaf/def#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PROJECTS_CSV = (
+    sparql_prefixes("rg", "dct", "skos", "foaf")
+    + """\
 PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 SELECT ?project ?title_nl ?title_en ?lead ?lead_name ?status ?start ?end ?homepage
        ?is_example ?wkt
@@ -120,6 +119,7 @@ GROUP BY ?project ?title_nl ?title_en ?lead ?lead_name ?status ?start ?end ?home
          ?is_example ?wkt
 ORDER BY ?project
 """
+)
 
 _cache: dict[tuple[str, str], bytes] = {}
 

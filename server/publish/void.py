@@ -17,7 +17,7 @@ from rdflib.term import Identifier
 from server.publish.catalog import Site, catalog_iri, dataset_iri, licence
 from server.publish.dumps import DUMPS
 from server.rdf.iris import IriMap
-from server.rdf.namespaces import VOCABULARIES
+from server.rdf.namespaces import RG, VOCABULARIES
 from server.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -42,7 +42,7 @@ WHERE { ?x a ?class } GROUP BY ?class ORDER BY ?class"""
 PROPERTIES = """SELECT ?property (COUNT(*) AS ?triples)
 WHERE { SELECT DISTINCT ?s ?property ?o WHERE { ?s ?property ?o } }
 GROUP BY ?property ORDER BY ?property"""
-EXAMPLE = """SELECT ?x WHERE { ?x a <https://w3id.org/regiograaf/def#Municipality> }
+EXAMPLE = f"""SELECT ?x WHERE {{ ?x a <{RG}Municipality> }}
 ORDER BY ?x LIMIT 1"""
 STATISTIC_NAMES = ("triples", "entities", "properties")
 DISTINCT = {"subjects": VOID.distinctSubjects, "objects": VOID.distinctObjects}

@@ -8,16 +8,14 @@ from flask import Blueprint, Response, current_app, jsonify, make_response, rend
 
 from server.errors import StoreError, StoreMissing
 from server.http.media_types import HTML
+from server.rdf.namespaces import sparql_prefixes
 from server.store import Store
 from server.web.context import get_store
 from server.web.policy import answer, representation
 
 blueprint = Blueprint("pages", __name__)
 
-_PREFIXES = """\
-PREFIX rg: <https://w3id.org/regiograaf/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+_PREFIXES = sparql_prefixes("rg", "rdfs")
 
 #: The numbers on the home page: name → SPARQL returning one ``?n``.
 COUNT_QUERIES: dict[str, str] = {

@@ -38,13 +38,19 @@ __all__ = [
 ]
 
 
-def validate_files(paths: Sequence[Path], root: Path = settings.PROJECT_ROOT) -> ValidationReport:
+def validate_files(
+    paths: Sequence[Path],
+    root: Path = settings.PROJECT_ROOT,
+    *,
+    shapes: Sequence[Path] | None = None,
+) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
-    Raises :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
-    :class:`TurtleSyntaxError` when a shapes or ontology file under ``root`` is broken.
+    ``shapes`` are the shape files to validate against (default: every ``shapes/*.ttl`` under
+    ``root``). Raises :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read
+    and :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
     """
-    context = load_context(Path(root).resolve())
+    context = load_context(Path(root).resolve(), shapes)
     files = [Path(p) for p in paths]
     parsed: dict[int, ParsedTurtle] = {}
     errors: dict[int, TurtleSyntaxError] = {}

@@ -7,6 +7,7 @@ and size of every file are the cache key).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +47,11 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def load_context(root: Path) -> Context:
+def load_context(root: Path, shape_paths: Sequence[Path] | None = None) -> Context:
     """The context under ``root`` (``shapes/``, ``ontology/``, ``data/``), from the cache when
     no file changed. A broken shapes or ontology file raises :class:`TurtleSyntaxError`; a
     broken data file is left out (with a warning)."""
-    shape_files = sorted((root / "shapes").glob("*.ttl"))
+    shape_files = sorted((root / "shapes").glob("*.ttl") if shape_paths is None else shape_paths)
     ontology_files = sorted((root / "ontology").glob("*.ttl"))
     data_files = sorted((root / "data").glob("**/*.ttl"))
     key = (root, *(_stamp(p) for p in (*shape_files, *ontology_files, *data_files)))

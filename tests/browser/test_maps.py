@@ -1,0 +1,351 @@
+"""The map views in a real browser (Debian's Chromium via Playwright, the real gunicorn server
+on the map fixture of tests/data/maps/ with CBS boundaries, no base tiles: offline).
+
+The project layer has a marker for every project; the filter form reduces them (and the
+counts and the table) as expected; a marker opens its popup (by mouse and by keyboard) whose
+link works; the collaboration map draws the fixture's two lines and a line says why; axe-core
+(npm) finds no serious or critical WCAG 2.1 A/AA violation; no console error, no request to
+another host. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.support import (
+    ARTIFACTS,
+    NODE_MODULES,
+    TIMEOUT_MS,
+    BuiltStore,
+    PageWatch,
+    RunningServer,
+    axe_violations,
+    start_server,
+    stop_server,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+PROJECT = "/doc/project/voorbeeld-kaarttest-"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a screenshot as a test artifact and say where (after a popup has faded in)."""
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.leaflet-popup'))"
+        ".every(p => getComputedStyle(p).opacity === '1')"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+
+
+def shown(page: Page) -> int:
+    """Markers on the project map right now (clustered or not)."""
+    return page.evaluate("window.regiograafProjectenKaart.cluster.getLayers().length")
+
+
+def visible_rows(page: Page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#projecten-tabel tbody tr:not([hidden])",
+        "rows => rows.map(r => r.getAttribute('data-project').split('kaarttest-')[1])",
+    )
+
+
+def test_project_map(tab: tuple[Page, PageWatch], maps_server: RunningServer) -> None:
+    page, watch = tab
+    response = page.goto(maps_server.url + "/kaart/projecten", wait_until="load")
+    assert response is not None and response.status == 200
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    # A marker for every project, the boundaries beneath, and no tiles (offline).
+    assert page.evaluate("window.regiograafProjectenKaart.markers.length") == 5
+    assert shown(page) == 5
+    assert page.locator("#kaart svg path").count() >= 21
+    assert page.locator("#kaart img.leaflet-tile").count() == 0
+    screenshot(page, "kaart-projecten.png")
+
+    # Filtering: the markers, the count and the table follow.
+    page.select_option("#f-schakel", "data")
+    assert shown(page) == 2
+    assert page.inner_text("#aantal-getoond") == "2"
+    assert visible_rows(page) == ["delft-energie", "rotterdam-energie"]
+    assert page.url.endswith("/kaart/projecten?schakel=data")
+    page.select_option("#f-gemeente", "gm0603")
+    assert shown(page) == 0
+    assert visible_rows(page) == []
+    page.select_option("#f-schakel", "")
+    assert shown(page) == 2
+    assert visible_rows(page) == ["denhaag-mobiliteit", "rijswijk-mobiliteit"]
+    page.select_option("#f-gemeente", "")
+    page.select_option("#f-status", "afgerond")
+    assert shown(page) == 1
+
+    # Clicking the one marker opens its popup; its link leads to the project's page.
+    marker = page.locator("#kaart .leaflet-marker-icon .rg-marker")
+    assert marker.count() == 1
+    assert marker.get_attribute("class") == (
+        "rg-marker schakel-toepassingen-en-diensten status-afgerond voorbeeld"
+    )
+    marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Kaarttest mobiliteit Rijswijk" in popup.inner_text()
+    assert "voorbeeld" in popup.inner_text()
+    link = popup.locator("a.projectlink")
+    assert link.get_attribute("href") == PROJECT + "rijswijk-mobiliteit"
+    screenshot(page, "kaart-projecten-popup.png")
+    with page.expect_navigation():
+        link.click()
+    assert page.url == maps_server.url + PROJECT + "rijswijk-mobiliteit"
+    assert "Kaarttest mobiliteit Rijswijk" in page.inner_text("h1")
+    assert watch.foreign == [], f"requests to other hosts: {watch.foreign}"
+    assert watch.errors == [], f"browser errors: {watch.errors}"
+
+
+def test_project_map_keyboard(tab: tuple[Page, PageWatch], maps_server: RunningServer) -> None:
+    page, watch = tab
+    page.goto(maps_server.url + "/kaart/projecten?status=idee", wait_until="load")
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    assert shown(page) == 1
+    assert page.locator("#f-status").input_value() == "idee"
+    # The filter form and the marker are reachable with Tab; Enter opens the popup.
+    page.focus("#f-schakel")
+    assert page.evaluate("document.activeElement.id") == "f-schakel"
+    marker = page.locator("#kaart .leaflet-marker-icon")
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content a.projectlink").wait_for()
+    assert (
+        page.locator(".leaflet-popup-content a.projectlink").get_attribute("href")
+        == PROJECT + "denhaag-mobiliteit"
+    )
+    assert watch.errors == []
+
+
+def test_collaboration_map(tab: tuple[Page, PageWatch], maps_server: RunningServer) -> None:
+    page, watch = tab
+    response = page.goto(maps_server.url + "/kaart/samenwerking", wait_until="load")
+    assert response is not None and response.status == 200
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    assert page.get_attribute("#kaart", "data-kansen") == "1"
+    assert page.get_attribute("#kaart", "data-gezamenlijk") == "1"
+    lines = page.locator("#kaart path[data-lijn]")
+    assert sorted(lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))")) == [
+        "gezamenlijk:gm0518-gm0603",
+        "kans:gm0503-gm0599",
+    ]
+    assert (
+        page.locator("#kaart path[data-soort='gezamenlijk']").get_attribute("stroke-dasharray")
+        == "8 6"
+    )
+    page.locator("#kaart path[data-lijn='kans:gm0503-gm0599']").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Delft en Rotterdam hebben allebei projecten in de schakel 'Data'" in popup.inner_text()
+    screenshot(page, "kaart-samenwerking.png")
+    # The filters: the lines, the counts and the table rows follow.
+    page.keyboard.press("Escape")
+    page.select_option("#f-soort", "gezamenlijk")
+    assert page.get_attribute("#kaart", "data-kansen") == "0"
+    assert page.get_attribute("#kaart", "data-gezamenlijk") == "1"
+    assert lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))") == [
+        "gezamenlijk:gm0518-gm0603"
+    ]
+    assert page.locator("#kansen tbody tr:not([hidden])").count() == 0
+    assert page.locator("#gezamenlijk tbody tr:not([hidden])").count() == 1
+    page.select_option("#f-soort", "")
+    page.select_option("#f-schakel", "data")
+    assert lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))") == [
+        "kans:gm0503-gm0599"
+    ]
+    assert page.inner_text("#aantal-kansen") == "1"
+    assert page.inner_text("#aantal-gezamenlijk") == "0"
+    assert watch.foreign == []
+    assert watch.errors == [], f"browser errors: {watch.errors}"
+
+
+def test_value_chain_page(tab: tuple[Page, PageWatch], maps_server: RunningServer) -> None:
+    page, watch = tab
+    page.goto(maps_server.url + "/waardeketen", wait_until="load")
+    assert (
+        page.locator("figure.afstemming svg path").count()
+        == page.locator("#afstemming tbody tr").count()
+    )
+    screenshot(page, "waardeketen.png")
+    page.locator("#matrix a[href='/kaart/projecten?trekker=gm0599&schakel=data']").click()
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    assert shown(page) == 1
+    assert visible_rows(page) == ["rotterdam-energie"]
+    assert watch.errors == []
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def exported_maps(
+    maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``regiograaf export`` of the map fixture, served by a plain static file server (which
+    ignores query strings)."""
+    from server.publish.export import export
+    from server.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("maps-export") / "site"
+    files = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder))
+    )
+    url = f"http://127.0.0.1:{files.server_address[1]}/"
+    settings = dataclasses.replace(maps_store.settings, map_tiles="")
+    assert export(create_app(settings), folder, url, "https://example.org/regiograaf/").ok
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    try:
+        yield url
+    finally:
+        files.shutdown()
+        files.server_close()
+
+
+def test_value_chain_links_filter_the_map_in_a_static_export(
+    tab: tuple[Page, PageWatch], exported_maps: str
+) -> None:
+    page, watch = tab
+    page.goto(exported_maps + "waardeketen.html", wait_until="load")
+    link = page.locator("#matrix a[href$='kaart/projecten.html?trekker=gm0599&schakel=data']")
+    link.click()
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    # The static server sent the unfiltered page; the script applied the link's filters.
+    assert page.locator("#projecten-tabel tbody tr").count() == 5
+    assert shown(page) == 1
+    assert visible_rows(page) == ["rotterdam-energie"]
+    assert page.input_value("#f-schakel") == "data"
+    assert page.is_visible("#trekker")
+    assert "Alleen projecten die Rotterdam trekt" in page.inner_text("#trekker")
+    assert "only projects led by Rotterdam" in page.inner_text("#trekker .en")
+    # Without a query string: everything.
+    page.goto(exported_maps + "kaart/projecten.html", wait_until="load")
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    assert shown(page) == 5
+    assert not page.is_visible("#trekker")
+    assert watch.errors == [], f"browser errors: {watch.errors}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kaart/projecten",
+        "/kaart/samenwerking",
+        "/waardeketen",
+        "/",
+        "/sparql",
+    ],
+)
+def test_no_serious_accessibility_violations(
+    tab: tuple[Page, PageWatch], maps_server: RunningServer, path: str
+) -> None:
+    page, watch = tab
+    page.goto(maps_server.url + path, wait_until="load")
+    if path.startswith("/kaart"):
+        page.wait_for_selector("#kaart[data-geladen='true']")
+    if path == "/sparql":
+        page.wait_for_selector(".yasqe .CodeMirror")
+    found = axe_violations(page)
+    assert [text for impact, text in found if impact in ("serious", "critical")] == []
+    if path in ("/kaart/projecten", "/kaart/samenwerking", "/waardeketen"):
+        assert found == [], "the map views have no WCAG 2.1 A/AA violation at all"
+    assert watch.foreign == []
+
+
+def test_query_ui_stays_accessible_with_tabs_and_results(
+    tab: tuple[Page, PageWatch], maps_server: RunningServer
+) -> None:
+    """YASGUI's markup as repaired by sparql-ui.js: no WCAG 2.1 A/AA violation at all, also
+    after a new tab and a results table; the new-tab button still works, outside the tab list."""
+    page, watch = tab
+    page.goto(maps_server.url + "/sparql", wait_until="load")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert page.locator("[role='tablist'] button").count() == 0
+    page.click("button.addTab")
+    tabs = page.locator("[role='tab']")
+    assert tabs.count() == 2
+    # Arrow keys move between the tabs (and only the tabs), both ways round.
+    tabs.nth(1).focus()
+    for key, expected in (("ArrowRight", 0), ("ArrowRight", 1), ("ArrowLeft", 0)):
+        page.keyboard.press(key)
+        assert tabs.nth(expected).evaluate("t => t === document.activeElement"), key
+    page.locator(".yasqe_queryButton:visible").click()  # in the new tab
+    page.locator(".yasr table tbody tr:visible").first.wait_for()
+    assert axe_violations(page) == []
+    assert page.get_attribute("select.tableSizer", "aria-label")
+    assert watch.errors == [], f"browser errors: {watch.errors}"
+
+
+class _TileHandler(http.server.BaseHTTPRequestHandler):
+    """Any path: the same small PNG (stands in for PDOK's tile service)."""
+
+    tile = NODE_MODULES / "leaflet" / "dist" / "images" / "layers.png"
+
+    def do_GET(self) -> None:
+        body = self.tile.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def tiles_server(maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server on the map fixture, with a tile layer from a local tile server."""
+    tiles = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TileHandler)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    log = tmp_path_factory.mktemp("tiles-serve") / "serve.log"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGIOGRAAF_ROOT", str(maps_store.settings.root))
+        patch.setenv(
+            "REGIOGRAAF_MAP_TILES",
+            f"http://127.0.0.1:{tiles.server_address[1]}/tegel/{{z}}/{{x}}/{{y}}.png",
+        )
+        patch.setenv("REGIOGRAAF_MAP_TILES_ATTRIBUTION", "Testtegels &copy; Regiograaf")
+        server = start_server(maps_store.settings.store, log)
+    try:
+        yield server.url
+    finally:
+        stop_server(server)
+        tiles.shutdown()
+        tiles.server_close()
+
+
+def test_tile_layer_beneath_when_configured(
+    browser: Browser,
+    tiles_server: str,
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(tiles_server + "/kaart/projecten", wait_until="load")
+        page.wait_for_selector("#kaart[data-geladen='true']")
+        page.wait_for_selector("#kaart img.leaflet-tile-loaded")
+        sources = page.eval_on_selector_all("#kaart img.leaflet-tile", "ts => ts.map(t => t.src)")
+        assert sources and all("/tegel/" in src for src in sources)
+        # Beneath the markers, and with its attribution.
+        assert page.locator(".leaflet-tile-pane img").count() == len(sources)
+        assert "Testtegels © Regiograaf" in page.inner_text(".leaflet-control-attribution")
+        screenshot(page, "kaart-projecten-tegels.png")
+    finally:
+        context.close()

@@ -1,0 +1,123 @@
+"""The query pages and the API page in a real browser (Chromium via Playwright, the real server
+on the project data): fill in the form, get the answer; a wrong value shows the form again;
+Swagger UI lists and runs the operations; axe-core finds no WCAG 2.1 A/AA violation on the
+query pages; nothing is requested from another host.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from server.canned.running import canned_queries, run_canned_query
+from tests.support import ARTIFACTS, BuiltStore, PageWatch, RunningServer, axe_violations
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+ID = "https://w3id.org/regiograaf/id/"
+
+
+def _errors(watch: PageWatch) -> list[str]:
+    # The browser asks for /favicon.ico, which this app does not have.
+    return [error for error in watch.errors if "404" not in error]
+
+
+def test_the_form_asks_the_question(
+    tab: tuple[Page, PageWatch], live_server: RunningServer, built_store: BuiltStore
+) -> None:
+    browser_page, watch = tab
+    response = browser_page.goto(live_server.url + "/queries", wait_until="load")
+    assert response is not None and response.status == 200
+    assert axe_violations(browser_page) == []
+    browser_page.get_by_role("link", name="Samenwerkingskansen tussen gemeenten").click()
+    browser_page.wait_for_url("**/queries/samenwerkingskansen")
+    assert axe_violations(browser_page) == []
+
+    # Choose by the Dutch names the graph gives.
+    browser_page.get_by_role("checkbox", name="Rotterdam").check()
+    browser_page.get_by_label("Schakel van de waardeketen").select_option(label="Data")
+    browser_page.get_by_label("Minimale overlap").fill("2")
+    browser_page.get_by_role("button", name="Vraag stellen").click()
+    browser_page.wait_for_url("**/queries/samenwerkingskansen?*")
+    asked = parse_qs(urlsplit(browser_page.url).query, keep_blank_values=True)
+    assert asked == {
+        "gemeente": [f"{ID}gemeente/gm0599"],
+        "schakel": [f"{ID}waardeketen/data"],
+        "opgave": [""],
+        "minimum": ["2"],
+    }
+    expected = run_canned_query(
+        "samenwerkingskansen",
+        {"gemeente": "gm0599", "schakel": "data", "minimum": 2},
+        store=built_store.store,
+        settings=built_store.settings,
+    )
+    assert expected.rows
+    rows = browser_page.locator("table.results tbody tr")
+    assert rows.count() == len(expected.rows)
+    assert browser_page.locator("#aantal").inner_text() == str(len(expected.rows))
+    for index in range(rows.count()):
+        text = rows.nth(index).inner_text()
+        assert "Rotterdam" in text and "Data" in text
+    # What was chosen stays chosen.
+    assert browser_page.get_by_role("checkbox", name="Rotterdam").is_checked()
+    assert axe_violations(browser_page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser_page.screenshot(path=str(ARTIFACTS / "query-page.png"), full_page=True)
+    assert watch.foreign == [], f"requests to other hosts: {watch.foreign}"
+    assert _errors(watch) == []
+
+
+def test_a_wrong_value_shows_the_form_with_the_error(
+    tab: tuple[Page, PageWatch], live_server: RunningServer
+) -> None:
+    browser_page, watch = tab
+    response = browser_page.goto(
+        live_server.url + "/queries/projecttijdlijn?vanaf=31-12-2023", wait_until="load"
+    )
+    assert response is not None and response.status == 400
+    alert = browser_page.get_by_role("alert")
+    assert "'vanaf'" in alert.inner_text()
+    alert.get_by_role("link").click()
+    field = browser_page.get_by_label("Vanaf")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert axe_violations(browser_page) == []
+    assert watch.foreign == []
+
+
+@pytest.mark.parametrize("name", ["aansluitingsscore", "projecttijdlijn", "lerende-partners"])
+def test_views_are_accessible(
+    tab: tuple[Page, PageWatch], live_server: RunningServer, name: str
+) -> None:
+    browser_page, watch = tab
+    browser_page.goto(live_server.url + f"/queries/{name}", wait_until="load")
+    assert browser_page.locator("figure.view svg").count() == 1
+    assert axe_violations(browser_page) == []
+    assert watch.foreign == []
+
+
+def test_the_api_page_lists_and_runs_the_operations(
+    tab: tuple[Page, PageWatch], live_server: RunningServer, built_store: BuiltStore
+) -> None:
+    browser_page, watch = tab
+    response = browser_page.goto(live_server.url + "/api", wait_until="load")
+    assert response is not None and response.status == 200
+    browser_page.wait_for_selector(".opblock")
+    operations = browser_page.locator(".opblock")
+    assert operations.count() == len(canned_queries(built_store.settings)) + 1
+    block = browser_page.locator("#operations-gemeenten-aansluitingsscore")
+    block.locator(".opblock-summary").click()
+    # Trying out is on from the start (tryItOutEnabled): execute right away.
+    block.get_by_role("button", name="Execute").click()
+    status = block.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    assert status.inner_text().strip() == "200"
+    answer = block.locator(".live-responses-table tbody .response-col_description").first
+    assert "Rotterdam" in answer.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser_page.screenshot(path=str(ARTIFACTS / "api-page.png"), full_page=True)
+    assert watch.foreign == [], f"requests to other hosts: {watch.foreign}"
+    assert _errors(watch) == []

@@ -1,0 +1,196 @@
+"""``regiograaf query NAME [--param k=v]... [--endpoint URL] [--format table|csv|json]``: on the
+local store (the query fixture), and with ``--endpoint`` through SPARQLWrapper against this
+project's own running server (``live_server``), which must give the local answer."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from server.cli import main
+from server.store.results import parse_sparql_json
+from tests.support import BuiltStore, RunningServer, regiograaf_command
+
+ID = "https://w3id.org/regiograaf/id/"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["query", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_csv_on_the_local_store(
+    canned_store: BuiltStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(canned_store.settings.store)
+    code, out, err = cli(
+        capsys, "aansluitingsscore", "--store", store, "--param", "gemeente=gm0606", "-f", "csv"
+    )
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "gemeente,naam,score,aansluitend,projecten",
+        f"{ID}gemeente/gm0606,Schiedam,67,2,3",
+    ]
+
+
+def test_json_and_several_values(
+    canned_store: BuiltStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(canned_store.settings.store)
+    code, out, _ = cli(
+        capsys,
+        "projecttijdlijn",
+        "--store",
+        store,
+        "-p",
+        "status=afgerond",
+        "-p",
+        "status=idee",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    _, rows = parse_sparql_json(out)
+    assert [str(row["titel"]) for row in rows] == [
+        "Kustdata Brielle",
+        "Energiedata glastuinbouw",
+        "Meetnet wateroverlast kassen",
+    ]
+
+
+def test_table(canned_store: BuiltStore, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys,
+        "samenwerkingskansen",
+        "--store",
+        str(canned_store.settings.store),
+        "-p",
+        "minimum=2",
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:5] == ["gemeente1", "naam1", "gemeente2", "naam2", "overlap"]
+    assert set(lines[1]) == {"-", " "}
+    assert lines[2].split()[:5] == ["gemeente:gm0503", "Delft", "gemeente:gm1783", "Westland", "2"]
+    assert lines[-1] == "(2 rijen / 2 rows)"
+
+
+def test_the_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--list")
+    assert code == 0
+    assert "samenwerkingskansen\n  Samenwerkingskansen tussen gemeenten" in out
+    assert "--param minimum=…  integer (standaard 1)" in out
+    assert cli(capsys)[1] == out
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["bestaat-niet"], "no canned query is called 'bestaat-niet'"),
+        (["samenwerkingskansen", "-p", "minimum=nul"], "parameter 'minimum'"),
+        (["samenwerkingskansen", "-p", "gemeente=gm9999"], "parameter 'gemeente'"),
+        (["samenwerkingskansen", "-p", "onbekend=1"], "parameter 'onbekend'"),
+        (["samenwerkingskansen", "-p", "minimum"], "--param needs NAME=VALUE"),
+    ],
+)
+def test_usage_errors_exit_2(
+    canned_store: BuiltStore, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+) -> None:
+    code, out, err = cli(capsys, *args, "--store", str(canned_store.settings.store))
+    assert code == 2
+    assert out == ""
+    assert fragment in err
+
+
+def test_no_store_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "aansluitingsscore", "--store", str(tmp_path / "nothing"))
+    assert code == 2
+    assert "regiograaf build" in err
+
+
+def test_an_unreachable_endpoint_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "aansluitingsscore", "--endpoint", "http://127.0.0.1:9/sparql")
+    assert code == 2
+    assert "http://127.0.0.1:9/sparql" in err and "cannot be reached" in err
+
+
+# --- against the project's own running server ----------------------------------------------
+
+CASES = [
+    ("waardeketen-matrix", []),
+    ("samenwerkingskansen", ["-p", "gemeente=gm0599", "-p", "minimum=2"]),
+    ("lerende-partners", ["-p", "gemeente=gm0503", "-p", "schakel=data"]),
+    (
+        "projecttijdlijn",
+        ["-p", "gemeente=gm0599", "-p", "gemeente=gm0606", "-p", "vanaf=2023-01-01"],
+    ),
+    ("projecten-zoeken", ["-p", 'zoekterm=" } UNION { ?s ?p ?o } #']),
+    ("gemeente-profiel", ["-p", "gemeente=gm0518"]),
+]
+
+
+def same_answer(one: str, other: str) -> bool:
+    """Whether two SPARQL JSON answers agree, up to what SPARQL leaves undefined: the order of
+    rows that sort alike and of the values GROUP_CONCAT joins (stores may differ in both)."""
+
+    def normal(answer: str) -> tuple[list[str], list[tuple[tuple[str, str, str], ...]]]:
+        variables, rows = parse_sparql_json(answer)
+        return variables, sorted(
+            tuple(
+                (name, type(term).__name__, "|".join(sorted(re.split(r"[,;:()] *", str(term)))))
+                for name, term in sorted(row.items())
+            )
+            for row in rows
+        )
+
+    return normal(one) == normal(other)
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=[name for name, _ in CASES])
+def test_the_endpoint_gives_the_local_answer(
+    built_store: BuiltStore,
+    live_server: RunningServer,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    params: list[str],
+) -> None:
+    store = str(built_store.settings.store)
+    code, local, _ = cli(capsys, name, *params, "--store", store, "-f", "json")
+    assert code == 0
+    code, remote, err = cli(
+        capsys, name, *params, "--endpoint", live_server.url + "/sparql", "-f", "json"
+    )
+    assert (code, err) == (0, "")
+    assert same_answer(remote, local)
+    if name != "projecten-zoeken":
+        assert parse_sparql_json(remote)[1], name
+
+
+def test_the_console_script_against_the_server(live_server: RunningServer) -> None:
+    completed = subprocess.run(
+        [
+            *regiograaf_command(),
+            "query",
+            "aansluitingsscore",
+            "--endpoint",
+            live_server.url + "/sparql",
+            "--param",
+            "gemeente=gm0599",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    (row,) = document["results"]["bindings"]
+    assert row["gemeente"]["value"] == f"{ID}gemeente/gm0599"
+    assert row["naam"]["value"] == "Rotterdam"

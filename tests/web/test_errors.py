@@ -1,0 +1,63 @@
+"""The app's error handlers: 404, 405 and 500 follow the client's Accept like other errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from server.settings import load_settings
+from server.web.app import create_app
+
+
+@pytest.fixture
+def storeless_app(tmp_path: Path) -> Flask:
+    """The app without a store, with a route ``/boom`` that fails unexpectedly."""
+    app = create_app(load_settings(store=tmp_path / "nothing"))
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret detail")
+
+    return app
+
+
+def test_404_is_html_for_browsers_and_json_for_json_clients(storeless_app: Flask) -> None:
+    client = storeless_app.test_client()
+    html = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert html.status_code == 404
+    assert html.mimetype == "text/html"
+    assert "404" in html.get_data(as_text=True)
+    data = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert data.status_code == 404
+    assert data.mimetype == "application/json"
+    assert json.loads(data.data)["error"]["status"] == 404
+    text = client.get("/no-such-page", headers={"Accept": "*/*"})
+    assert text.status_code == 404
+    assert text.mimetype == "text/plain"
+
+
+def test_405_keeps_allow(storeless_app: Flask) -> None:
+    response = storeless_app.test_client().post("/health", headers={"Accept": "application/json"})
+    assert response.status_code == 405
+    assert response.mimetype == "application/json"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_unexpected_error_is_a_generic_logged_500(
+    storeless_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = storeless_app.test_client().get("/boom", headers={"Accept": "application/json"})
+    assert response.status_code == 500
+    assert response.mimetype == "application/json"
+    assert "secret detail" not in response.get_data(as_text=True)
+    assert "secret detail" in caplog.text
+
+
+def test_sparql_errors_look_as_before(storeless_app: Flask) -> None:
+    response = storeless_app.test_client().get("/sparql", query_string={"query": "SELEC"})
+    assert response.status_code == 503
+    assert response.mimetype == "text/plain"
+    assert "regiograaf build" in response.get_data(as_text=True)
