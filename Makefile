@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Browser assets (YASGUI, NL Design System CSS) from package-lock.json, served under /assets.
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup browser build run test lint validate clean
+.PHONY: setup system build run test lint validate clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -20,13 +20,16 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 	touch $(NPM_STAMP)
 
-# Debian's Chromium for the browser tests (playwright drives /usr/bin/chromium; no download).
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the tests use: Chromium for the browser tests (playwright drives
+# /usr/bin/chromium; no download); a JDK and the OWL API for the OWL 2 RL profile check.
+SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update && apt-get install -y --no-install-recommends chromium; \
+			apt-get update && apt-get install -y --no-install-recommends $$missing; \
 		else \
-			echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; \
+			echo "Missing Debian packages for the tests: sudo apt-get install $$missing"; exit 1; \
 		fi; \
 	fi
 
@@ -44,7 +47,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: setup browser lint
+test: setup system lint
 	$(BIN)/pytest
 
 clean:

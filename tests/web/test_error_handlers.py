@@ -17,7 +17,7 @@ from server.build.turtle import TurtleSyntaxError
 from server.canned.headers import CannedQueryError, ParameterError
 from server.canned.running import UnknownQuery
 from server.http.negotiation import UnknownFormat
-from server.maps.data import FilterError
+from server.maps.filters import FilterError
 from server.publish.catalog import CatalogSettingError
 from server.settings import PROJECT_ROOT, SettingsError, load_settings
 from server.sparql.protocol import ProtocolError
