@@ -73,12 +73,37 @@ OWL2_RL_DATATYPES = (
     | {"http://www.w3.org/2000/01/rdf-schema#Literal"}
     | {
         "http://www.w3.org/2001/XMLSchema#" + name
-        for name in (
-            "decimal integer nonNegativeInteger nonPositiveInteger positiveInteger"
-            " negativeInteger long int short byte unsignedLong unsignedInt unsignedShort"
-            " unsignedByte double float string normalizedString token language Name NCName"
-            " NMTOKEN boolean hexBinary base64Binary anyURI dateTime dateTimeStamp"
-        ).split()
+        for name in [
+            "decimal",
+            "integer",
+            "nonNegativeInteger",
+            "nonPositiveInteger",
+            "positiveInteger",
+            "negativeInteger",
+            "long",
+            "int",
+            "short",
+            "byte",
+            "unsignedLong",
+            "unsignedInt",
+            "unsignedShort",
+            "unsignedByte",
+            "double",
+            "float",
+            "string",
+            "normalizedString",
+            "token",
+            "language",
+            "Name",
+            "NCName",
+            "NMTOKEN",
+            "boolean",
+            "hexBinary",
+            "base64Binary",
+            "anyURI",
+            "dateTime",
+            "dateTimeStamp",
+        ]
     }
 )
 
