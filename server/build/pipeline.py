@@ -34,10 +34,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from server.build import vocabulary
 from server.build.inference import infer_with_messages, union
-from server.build.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
+from server.build.sources import Source, check_root, discover, inference_sources
 from server.build.turtle import TurtleSyntaxError, parse_turtle
 from server.build.validation import ValidationReport, validate_files
-from server.rdf.namespaces import ID_BASE, INFERRED_GRAPH
+from server.rdf.namespaces import GRAPH_BASE, ID_BASE, INFERRED_GRAPH
 from server.settings import Settings
 from server.store.embedded import EmbeddedStore
 

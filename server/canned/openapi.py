@@ -128,7 +128,9 @@ def _component_name(query: CannedQuery) -> str:
     return "Result_" + re.sub(r"[^A-Za-z0-9]", "_", query.name)
 
 
-def _operation(query: CannedQuery, choices: Callable[[Parameter], Sequence[Choice]]) -> dict:
+def _operation(
+    query: CannedQuery, choices: Callable[[Parameter], Sequence[Choice]]
+) -> dict[str, Any]:
     content: dict[str, Any] = {
         SPARQL_JSON: {"schema": {"$ref": f"#/components/schemas/{_component_name(query)}"}},
         "text/csv": {"schema": {"type": "string"}},

@@ -59,7 +59,8 @@ def _is_integer(checker: object, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-_Validator = extend(
+# types-jsonschema declares extend() without annotations; its result is a validator class.
+_Validator = extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
@@ -166,7 +167,8 @@ def _context(data: Any, where: Sequence[object], error: ValidationError) -> dict
         items = data.get("parameters")
         if isinstance(items, list) and isinstance(where[1], int) and where[1] < len(items):
             parameter = items[where[1]] if isinstance(items[where[1]], dict) else {}
-    allowed = error.validator_value if error.validator == "enum" else ()
+    enum = error.validator_value if error.validator == "enum" else None
+    allowed = enum if isinstance(enum, list) else []
     return {
         "value": str(error.instance)[:80],
         "key": next((str(step) for step in reversed(where) if isinstance(step, str)), ""),
