@@ -4,6 +4,7 @@
   :func:`server.cli.make_parser`, and still says ``make run`` and ``make test``;
 - the settings table of ``docs/operations.md`` lists exactly :data:`server.settings.SETTINGS`,
   each with its default;
+- the tables of ``docs/api.md`` list exactly the app's routes, the canned queries and the dumps;
 - every repository path (``server/web/app.py``), Python name (``server.canned.running``) and
   relative link (``docs/api.md#canned-queries``) that the README and ``docs/`` name exists.
 
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from server.canned.running import canned_queries
 from server.cli import make_parser
-from server.settings import PROJECT_ROOT, SETTINGS, Setting
+from server.publish.dumps import DUMPS
+from server.settings import PROJECT_ROOT, SETTINGS, Setting, load_settings
+from server.web.app import create_app
 from tests.support import REPOSITORY
 
 README = REPOSITORY / "README.md"
@@ -42,11 +46,11 @@ _WRITTEN_LATER = ("data/geo/", "data/contributions/")
 
 
 def _table(text: str, heading: str) -> list[list[str]]:
-    """The rows (cells, without the header and its rule) of the first table after
-    ``heading``."""
-    section = text.split(heading, 1)[1]
+    """The rows (cells, without the header and its rule) of the first table at or after
+    ``heading`` (a Markdown heading, or the start of a table's header row)."""
+    start = text.rfind("\n", 0, text.index(heading)) + 1
     rows: list[list[str]] = []
-    for line in section.splitlines():
+    for line in text[start:].splitlines():
         if line.startswith("|"):
             rows.append([cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip())[1:-1]])
         elif rows:
@@ -81,7 +85,7 @@ def _words(parser: argparse.ArgumentParser) -> set[str]:
         if isinstance(action, argparse._HelpAction):
             continue
         long = [option for option in action.option_strings if option.startswith("--")]
-        words.update(long[:1] or [str(action.metavar or action.dest).upper()])
+        words.update(long[:1] or [str(action.metavar or action.dest.upper())])
         words.update(str(choice) for choice in action.choices or ())
     return words
 
@@ -110,7 +114,7 @@ def test_readme_lists_every_command():
 @pytest.mark.parametrize("command", sorted(_commands()))
 def test_readme_names_every_option(command: str):
     usage = _documented_commands().get(command, "")
-    words = set(re.findall(r"--[a-z-]+|[A-Za-z][\w.]*", usage))
+    words = set(re.findall(r"--[a-z-]+|[A-Za-z](?:\w|\.(?=\w))*", usage))
     expected = _words(_commands()[command])
     missing = sorted(word for word in expected if word not in words)
     unknown = sorted(word for word in words if word.startswith("--") and word not in expected)
@@ -247,3 +251,41 @@ def test_relative_links_resolve():
             ):
                 broken.append(f"{path.name}: {link} (no such heading)")
     assert not broken, "\n".join(broken)
+
+
+# The reference tables of docs/api.md ---------------------------------------------------------
+
+API = REPOSITORY / "docs" / "api.md"
+
+
+def _first_cells(heading: str) -> set[str]:
+    rows = _table(API.read_text(encoding="utf-8"), heading)
+    return {row[0].strip("`") for row in rows}
+
+
+def test_api_lists_every_route(tmp_path: Path):
+    app = create_app(load_settings(store=tmp_path / "store"))  # routing needs no store
+    routes = {rule.rule for rule in app.url_map.iter_rules()}
+    documented = _first_cells("## Routes")
+    assert documented == routes, (
+        f"docs/api.md, Routes: missing {sorted(routes - documented)}, "
+        f"no such route {sorted(documented - routes)}"
+    )
+
+
+def test_api_lists_every_canned_query():
+    names = set(canned_queries())
+    documented = _first_cells("## Canned queries")
+    assert documented == names, (
+        f"docs/api.md, Canned queries: missing {sorted(names - documented)}, "
+        f"no such query {sorted(documented - names)}"
+    )
+
+
+def test_api_lists_every_dump():
+    names = {dump.name for dump in DUMPS}
+    documented = _first_cells("### Dumps")
+    assert documented == names, (
+        f"docs/api.md, Dumps: missing {sorted(names - documented)}, "
+        f"no such dump {sorted(documented - names)}"
+    )
