@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -87,14 +88,14 @@ def find_unknown_terms(graph: Graph, declared: Iterable[URIRef]) -> Iterator[Unk
     found: set[tuple[Node, URIRef, URIRef]] = set()
     for subject, predicate, obj in graph:
         if _is_unknown(predicate, known):
-            found.add((subject, predicate, predicate))  # type: ignore[arg-type]
+            found.add((subject, predicate, predicate))
         if predicate == RDF.type and _is_unknown(obj, known):
-            found.add((subject, predicate, obj))  # type: ignore[arg-type]
+            found.add((subject, RDF.type, obj))
     for subject, predicate, term in sorted(found, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
         yield UnknownTerm(subject, predicate, term, _closest(term, names))
 
 
-def _is_unknown(node: Node, known: frozenset[URIRef]) -> bool:
+def _is_unknown(node: Node, known: frozenset[URIRef]) -> TypeGuard[URIRef]:
     return isinstance(node, URIRef) and str(node).startswith(RG) and node not in known
 
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from server.canned.query import CannedQuery, Choice, Parameter
 from server.canned.schema import VALUE_SCHEMAS
-from server.http.media_types import GEOJSON, SPARQL_JSON
+from server.http.media_types import CSV, GEOJSON, HTML, JSON, SPARQL_JSON
 
 __all__ = ["OPENAPI_VERSION", "openapi_document", "operation_id"]
 
@@ -133,8 +133,8 @@ def _operation(
 ) -> dict[str, Any]:
     content: dict[str, Any] = {
         SPARQL_JSON: {"schema": {"$ref": f"#/components/schemas/{_component_name(query)}"}},
-        "text/csv": {"schema": {"type": "string"}},
-        "text/html": {"schema": {"type": "string"}},
+        CSV: {"schema": {"type": "string"}},
+        HTML: {"schema": {"type": "string"}},
     }
     if query.has_geometry:
         content[GEOJSON] = {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}
@@ -159,7 +159,7 @@ def _operation(
             "304": {"description": "Niet gewijzigd (not modified: If-None-Match matched)"},
             "400": {
                 "description": "Een parameter heeft een verkeerde waarde (a wrong parameter value)",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
             },
             "406": {"description": "Dit formaat kan niet (this format is not available)"},
             "503": {"description": "Er zijn (nog) geen gegevens (no data has been built)"},
@@ -263,8 +263,8 @@ _LIST_OPERATION: Final[dict[str, Any]] = {
         "200": {
             "description": "De lijst (the list)",
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}},
-                "text/html": {"schema": {"type": "string"}},
+                JSON: {"schema": {"$ref": "#/components/schemas/QueryList"}},
+                HTML: {"schema": {"type": "string"}},
             },
         }
     },

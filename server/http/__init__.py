@@ -3,4 +3,4 @@ content negotiation (:mod:`~server.http.negotiation`) and the HTTP policy of eve
 (:mod:`~server.http.policy`: ETag per representation, 304, caching, CORS, security headers).
 
 Used by the WSGI query layer (:mod:`server.sparql`) and the Flask app (:mod:`server.web`) alike.
-Imports nothing else of ``server`` but :mod:`server.settings` and :mod:`server.errors`."""
+Imports nothing else of ``server`` but :mod:`server.errors`."""

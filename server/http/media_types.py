@@ -29,6 +29,8 @@ TEXT: Final = "text/plain"
 XML: Final = "application/xml"
 #: GeoJSON (RFC 7946).
 GEOJSON: Final = "application/geo+json"
+#: A gzip-compressed file (RFC 6713): the compressed dump.
+GZIP: Final = "application/gzip"
 #: A SPARQL query or update sent directly in a POST body (SPARQL 1.1 Protocol §2.1.3, §2.2.2).
 SPARQL_QUERY: Final = "application/sparql-query"
 SPARQL_UPDATE: Final = "application/sparql-update"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.canned.query import last_segment
 from server.canned.running import run_canned_query
 from server.maps.data import MapData
 from server.rdf.iris import IriMap
@@ -80,9 +81,7 @@ def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> 
                     "gemeente2": link.b,
                     "gemeente2_naam": data.label(link.b).nl,
                     "sterkte": link.strength,
-                    "schakel": link.reasons[0]["schakel"].rsplit("/", 1)[-1]
-                    if link.reasons
-                    else "",
+                    "schakel": last_segment(link.reasons[0]["schakel"]) if link.reasons else "",
                     "redenen": link.reasons,
                     "projecten": projects,
                 },

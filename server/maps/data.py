@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from rdflib.term import Identifier
 
+from server.canned.query import last_segment
 from server.rdf.geometry import WktError, parse_wkt, wkt_point
 from server.rdf.namespaces import RG, sparql_prefixes
 from server.store import Store
@@ -112,7 +113,7 @@ class Concept:
     @property
     def ref(self) -> str:
         """The last segment of the IRI (the value in a filter URL)."""
-        return self.iri.rsplit("/", 1)[-1]
+        return last_segment(self.iri)
 
 
 @dataclass
@@ -130,7 +131,7 @@ class Municipality:
     @property
     def ref(self) -> str:
         """The last segment of the IRI (``gm0599``)."""
-        return self.iri.rsplit("/", 1)[-1]
+        return last_segment(self.iri)
 
 
 @dataclass

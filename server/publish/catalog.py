@@ -36,6 +36,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from server.errors import ConfigurationError
+from server.http.media_types import CSV, GEOJSON, GZIP
 from server.publish.dumps import DUMPS, IANA, Dump
 from server.rdf.iris import IriMap, valid_iri
 from server.rdf.namespaces import sparql_prefixes
@@ -245,7 +246,7 @@ def _distribution_list(iri_map: IriMap, site: Site) -> Iterator[_Distribution]:
             (dump.title_nl, dump.title_en),
             dump.media_type,
             dump.file_type,
-            RFC_4180 if dump.media_type == "text/csv" else iri_map.base + "def",
+            RFC_4180 if dump.media_type == CSV else iri_map.base + "def",
             dump,
         )
     for layer in site.layers:
@@ -254,7 +255,7 @@ def _distribution_list(iri_map: IriMap, site: Site) -> Iterator[_Distribution]:
             URIRef(fragment + "kaartlaag-" + name),
             site.link(layer.path),
             (layer.title_nl, layer.title_en),
-            "application/geo+json",
+            GEOJSON,
             EU + "file-type/GEOJSON",
             RFC_7946,
         )
@@ -285,7 +286,7 @@ def _distributions(
         if modified is not None:
             graph.add((node, DCTERMS.modified, modified))
         if item.dump is not None and item.dump.compressed:
-            graph.add((node, DCAT.compressFormat, _media_type(graph, "application/gzip")))
+            graph.add((node, DCAT.compressFormat, _media_type(graph, GZIP)))
         if item.dump is not None and item.dump.name in sizes:
             size = Literal(sizes[item.dump.name], datatype=XSD.nonNegativeInteger)
             graph.add((node, DCAT.byteSize, size))

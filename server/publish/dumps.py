@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, URIRef
 
+from server.http.media_types import CSV, GZIP, JSON_LD, N_TRIPLES, TRIG, TURTLE
 from server.rdf.iris import IriMap, bind_prefixes
 from server.rdf.namespaces import sparql_prefixes
 from server.store import Store
@@ -44,7 +45,7 @@ class Dump:
     def content_type(self) -> str:
         """The HTTP ``Content-Type`` of the file as served."""
         if self.compressed:
-            return "application/gzip"
+            return GZIP
         if self.media_type.startswith("text/"):
             return self.media_type + "; charset=utf-8"
         return self.media_type
@@ -53,14 +54,14 @@ class Dump:
 DUMPS: tuple[Dump, ...] = (
     Dump(
         "regiograaf.ttl",
-        "text/turtle",
+        TURTLE,
         EU_FILE_TYPE + "RDF_TURTLE",
         "De hele graaf als Turtle",
         "The whole graph as Turtle",
     ),
     Dump(
         "regiograaf.nt.gz",
-        "application/n-triples",
+        N_TRIPLES,
         EU_FILE_TYPE + "RDF_N_TRIPLES",
         "De hele graaf als N-Triples (gzip)",
         "The whole graph as N-Triples (gzip)",
@@ -68,21 +69,21 @@ DUMPS: tuple[Dump, ...] = (
     ),
     Dump(
         "regiograaf.jsonld",
-        "application/ld+json",
+        JSON_LD,
         EU_FILE_TYPE + "JSON_LD",
         "De hele graaf als JSON-LD",
         "The whole graph as JSON-LD",
     ),
     Dump(
         "regiograaf.trig",
-        "application/trig",
+        TRIG,
         EU_FILE_TYPE + "RDF_TRIG",
         "Alle benoemde grafen (bronbestanden, afgeleid, bouwgegevens) als TriG",
         "All named graphs (source files, inferred, build metadata) as TriG",
     ),
     Dump(
         "projecten.csv",
-        "text/csv",
+        CSV,
         EU_FILE_TYPE + "CSV",
         "Projecten als CSV (één rij per project)",
         "Projects as CSV (one row per project)",
@@ -146,7 +147,7 @@ def dataset(store: Store, iri_map: IriMap) -> Dataset:
 def make(store: Store, iri_map: IriMap, dump: Dump) -> bytes:
     """The content of ``dump`` for what ``store`` holds now."""
     if dump.name == "projecten.csv":
-        return store.query(PROJECTS_CSV).serialize("text/csv")
+        return store.query(PROJECTS_CSV).serialize(CSV)
     if dump.name == "regiograaf.trig":
         return dataset(store, iri_map).serialize(format="trig", encoding="utf-8")
     graph = union_graph(store, iri_map)

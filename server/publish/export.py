@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 from flask import Flask
 
 from server.errors import RegiograafError
+from server.http.media_types import HTML
 
 #: Where the crawl starts (the sitemap adds every resource).
 SEEDS: tuple[str, ...] = (
@@ -139,7 +140,7 @@ class _Crawler:
             self.result.files[path] = file_for(path, is_html=True)
         elif response.status_code != 200:
             self.result.broken[path] = (response.status_code, origin)
-        elif response.mimetype == "text/html":
+        elif response.mimetype == HTML:
             self.result.files[path] = file_for(path, is_html=True)
             self.html_pages[path] = body = response.get_data()
             for link in links(body.decode("utf-8")):

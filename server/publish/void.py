@@ -14,6 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 from rdflib.term import Identifier
 
+from server.http.media_types import CSV
 from server.publish.catalog import Site, catalog_iri, dataset_iri, licence
 from server.publish.dumps import DUMPS
 from server.rdf.iris import IriMap
@@ -68,7 +69,7 @@ def void_graph(store: Store, iri_map: IriMap, site: Site) -> Graph:
     graph.add((dataset, RDFS.seeAlso, catalog_iri(iri_map)))
     graph.add((dataset, RDFS.seeAlso, site.link("/catalog")))
     for dump in DUMPS:
-        if dump.media_type != "text/csv":
+        if dump.media_type != CSV:
             graph.add((dataset, VOID.dataDump, site.link("/dumps/" + dump.name)))
     for name in ("Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG"):
         graph.add((dataset, VOID.feature, URIRef(FORMATS + name)))

@@ -6,12 +6,14 @@ from typing import Final
 
 from rdflib import Graph
 
+from server.http.media_types import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE
+
 #: Machine-readable formats of a resource: media type → (rdflib format, file extension).
 RDF_FORMATS: Final[dict[str, tuple[str, str]]] = {
-    "text/turtle": ("turtle", "ttl"),
-    "application/ld+json": ("json-ld", "jsonld"),
-    "application/n-triples": ("nt", "nt"),
-    "application/rdf+xml": ("xml", "rdf"),
+    TURTLE: ("turtle", "ttl"),
+    JSON_LD: ("json-ld", "jsonld"),
+    N_TRIPLES: ("nt", "nt"),
+    RDF_XML: ("xml", "rdf"),
 }
 #: File extension → media type (``/doc/...ttl`` and friends).
 EXTENSIONS: Final[dict[str, str]] = {ext: media for media, (_, ext) in RDF_FORMATS.items()}
@@ -30,5 +32,5 @@ def split_extension(path: str) -> tuple[str, str | None]:
         if ext in EXTENSIONS:
             return stem, EXTENSIONS[ext]
         if ext == "html":
-            return stem, "text/html"
+            return stem, HTML
     return path, None

@@ -64,6 +64,7 @@ def cached_by_text(function: Callable[..., _T]) -> Callable[..., _T]:
             return function(query, *args)
         return cached(query, *args)
 
+    # A function takes attributes, but Callable declares none: the ignore says so.
     wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return wrapper
 

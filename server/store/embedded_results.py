@@ -12,6 +12,21 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.term import Identifier
 
+from server.http.media_types import (
+    CSV,
+    JSON,
+    JSON_LD,
+    N_QUADS,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TEXT,
+    TRIG,
+    TSV,
+    TURTLE,
+    XML,
+)
 from server.store import (
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
@@ -24,22 +39,22 @@ from server.store.terms import to_rdflib
 __all__ = ["EmbeddedResult"]
 
 _RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    SPARQL_JSON: ox.QueryResultsFormat.JSON,
+    JSON: ox.QueryResultsFormat.JSON,
+    SPARQL_XML: ox.QueryResultsFormat.XML,
+    XML: ox.QueryResultsFormat.XML,
+    CSV: ox.QueryResultsFormat.CSV,
+    TSV: ox.QueryResultsFormat.TSV,
 }
 _GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
+    TURTLE: ox.RdfFormat.TURTLE,
+    N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    TEXT: ox.RdfFormat.N_TRIPLES,
+    JSON_LD: ox.RdfFormat.JSON_LD,
+    JSON: ox.RdfFormat.JSON_LD,
+    RDF_XML: ox.RdfFormat.RDF_XML,
+    N_QUADS: ox.RdfFormat.N_QUADS,
+    TRIG: ox.RdfFormat.TRIG,
 }
 
 

@@ -16,7 +16,9 @@ from typing import IO, Any, cast
 
 from rdflib import Graph, Literal
 from rdflib.term import Identifier
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper import JSON as RETURN_JSON
+from SPARQLWrapper import POST, SPARQLWrapper
+from SPARQLWrapper import TURTLE as RETURN_TURTLE
 from SPARQLWrapper.SPARQLExceptions import (
     EndPointInternalError,
     EndPointNotFound,
@@ -25,7 +27,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
-from server.http.media_types import SPARQL_JSON
+from server.http.media_types import CSV, JSON, SPARQL_JSON, TURTLE
 from server.store import (
     QueryKind,
     QuerySyntaxError,
@@ -55,17 +57,17 @@ class RemoteResult:
     @property
     def media_types(self) -> tuple[str, ...]:
         if self.kind == "graph":
-            return ("text/turtle",)
-        return (SPARQL_JSON, "text/csv") if self.kind == "select" else (SPARQL_JSON,)
+            return (TURTLE,)
+        return (SPARQL_JSON, CSV) if self.kind == "select" else (SPARQL_JSON,)
 
     def serialize(self, media_type: str) -> bytes:
         bare = media_type.split(";", 1)[0].strip().lower()
-        if bare in ("application/json", SPARQL_JSON) and self.kind != "graph":
+        if bare in (JSON, SPARQL_JSON) and self.kind != "graph":
             return self._body
-        if bare == "text/csv" and self.kind == "select":
+        if bare == CSV and self.kind == "select":
             variables, rows = parse_sparql_json(self._body)
             return to_csv(variables, rows)
-        if bare == "text/turtle" and self.kind == "graph":
+        if bare == TURTLE and self.kind == "graph":
             return self._body
         raise UnsupportedMediaType(f"{self.kind} results from an endpoint cannot be {media_type}")
 
@@ -150,7 +152,7 @@ class RemoteStore:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setQuery(sparql)
-        wrapper.setReturnFormat(TURTLE if kind == "graph" else JSON)
+        wrapper.setReturnFormat(RETURN_TURTLE if kind == "graph" else RETURN_JSON)
         wrapper.setTimeout(int(timeout or self.timeout))
         for uri in default_graph_uris or ():
             wrapper.addDefaultGraph(uri)

@@ -23,5 +23,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     register_policy(app)
     # /sparql queries are answered in front of Flask, for speed (server/sparql/operation.py).
+    # Replacing wsgi_app is Flask's documented way to add middleware; mypy sees a method.
     app.wsgi_app = QueryOperation(app.wsgi_app, settings)  # type: ignore[method-assign]
     return app

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, make_response, render_template, request
 
+from server.canned.query import last_segment
 from server.http.media_types import GEOJSON, HTML
 from server.maps.alignment_layout import layout
 from server.maps.collaboration import collaboration_layer, collaboration_links
@@ -157,7 +158,7 @@ def value_chain() -> Response:
             drawing=layout(graph),
             pages=iri_map(),
             labels={n.iri: n for n in graph.nodes},
-            ref=lambda iri: iri.rsplit("/", 1)[-1],
+            ref=last_segment,
         )
 
     return page(render)

@@ -7,7 +7,6 @@ parameter (:func:`page` with ``error``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -17,7 +16,7 @@ from rdflib import BNode, Literal, URIRef
 
 from server.canned.errors import ParameterError
 from server.canned.formats import plain_value
-from server.canned.query import CannedQuery, Choice, Parameter
+from server.canned.query import CannedQuery, Choice, Parameter, last_segment
 from server.canned.running import CannedResult, parameter_choices
 from server.rdf.namespaces import DATA_BASE, query_prefixes
 from server.store import Store
@@ -107,7 +106,7 @@ def fields(
             (
                 str(choice.value),
                 choice.label_in("nl"),
-                str(choice.value) in values or _last_segment(str(choice.value)) in values,
+                str(choice.value) in values or last_segment(str(choice.value)) in values,
             )
             for choice in choices
         ]
@@ -205,11 +204,7 @@ def _kind(result: CannedResult, name: str) -> str | None:
 def _companion(iri_column: str, label_column: str) -> bool:
     """Whether ``label_column`` names ``iri_column``: ``gemeente``/``gemeenteNaam``,
     ``gemeente1``/``naam1``, ``project``/``titel``, ``stage``/``stageNaam``, ..."""
-    suffix = re.search(r"[0-9]*$", iri_column).group()  # type: ignore[union-attr]
+    suffix = iri_column[len(iri_column.rstrip("0123456789")) :]
     names = {iri_column + word for word in ("Naam", "Titel", "Label")}
     names |= {"naam" + suffix, "titel" + suffix}
     return label_column in names
-
-
-def _last_segment(iri: str) -> str:
-    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]

@@ -1,5 +1,6 @@
 """The formats of a canned query's answer besides the engine's JSON: CSV (SPARQL 1.1 CSV),
-GeoJSON from WKT (RFC 7946), plain values, and the text table of the command line."""
+GeoJSON from WKT (RFC 7946), plain values, and the text table of the command line. Reading WKT
+itself is tested in tests/rdf/test_geometry.py."""
 
 from __future__ import annotations
 
@@ -7,63 +8,10 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from server.canned.formats import plain_value, text_table, to_geojson
-from server.rdf.geometry import WktError, parse_wkt
 from server.store.results import parse_sparql_json, to_csv
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
-
-
-@pytest.mark.parametrize(
-    ("wkt", "geometry"),
-    [
-        ("POINT(4.48 51.92)", {"type": "Point", "coordinates": [4.48, 51.92]}),
-        (" point ( 4 52 ) ", {"type": "Point", "coordinates": [4.0, 52.0]}),
-        (
-            "<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT(4.48 51.92)",
-            {"type": "Point", "coordinates": [4.48, 51.92]},
-        ),
-        ("POINT Z (1 2 3)", {"type": "Point", "coordinates": [1.0, 2.0, 3.0]}),
-        ("LINESTRING(0 0, 1 1)", {"type": "LineString", "coordinates": [[0.0, 0.0], [1.0, 1.0]]}),
-        (
-            "POLYGON((0 0, 1 0, 1 1, 0 0))",
-            {"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]},
-        ),
-        (
-            "MULTIPOLYGON(((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))",
-            {
-                "type": "MultiPolygon",
-                "coordinates": [
-                    [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]],
-                    [[[5.0, 5.0], [6.0, 5.0], [6.0, 6.0], [5.0, 5.0]]],
-                ],
-            },
-        ),
-        (
-            "MULTIPOINT((1 2), (3 4))",
-            {"type": "MultiPoint", "coordinates": [[1.0, 2.0], [3.0, 4.0]]},
-        ),
-        ("MULTIPOINT(1 2, 3 4)", {"type": "MultiPoint", "coordinates": [[1.0, 2.0], [3.0, 4.0]]}),
-        ("POINT EMPTY", None),
-    ],
-)
-def test_wkt_to_geojson_geometry(wkt: str, geometry: dict | None) -> None:
-    assert parse_wkt(wkt) == geometry
-
-
-@pytest.mark.parametrize(
-    "wkt",
-    [
-        "<http://www.opengis.net/def/crs/EPSG/0/28992> POINT(92000 437000)",
-        "CIRCLE(1 2)",
-        "POINT(1)",
-        "POINT(1 2",
-        "POINT(1 2) extra",
-    ],
-)
-def test_unreadable_wkt(wkt: str) -> None:
-    with pytest.raises(WktError):
-        parse_wkt(wkt)
 
 
 def test_geojson_features_keep_rows_without_geometry() -> None:

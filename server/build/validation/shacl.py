@@ -124,6 +124,7 @@ def _prepared_sparql() -> Iterator[None]:
             strOrQuery = _prepare(strOrQuery, base, tuple(sorted((initNs or {}).items())))
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
+    # Patching the method on purpose (see above); mypy forbids assigning to a method.
     with _SPARQL_LOCK:
         sparql_processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
         try:
