@@ -3,8 +3,7 @@
 Builds the store first when it is missing or stale (like ``serve``), then writes every page,
 the ontology documentation, the dumps, the DCAT catalog, VoID and the sitemap into DIR
 (:mod:`server.publish.export`). Exit codes: 0 written; 1 the build failed or some internal link
-could
-not be exported (each is listed); 2 an internal error.
+could not be exported (each is listed); 2 an internal error.
 """
 
 from __future__ import annotations

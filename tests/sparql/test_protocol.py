@@ -427,7 +427,7 @@ def test_default_graph_uri_restricts_the_default_graph(small_client: FlaskClient
     one = small_client.get("/sparql", query_string={"query": COUNT_QUERY, "default-graph-uri": G1})
     assert count_of(one) == COUNT_1
     # Distinct triples: pyoxigraph repeats a shared triple when it merges graphs itself
-    # (tests/test_sparql_w3c_protocol.py: test_default_graph_of_two_graphs_is_their_rdf_merge).
+    # (tests/sparql/test_w3c_protocol.py: test_default_graph_of_two_graphs_is_their_rdf_merge).
     distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
     both = small_client.post("/sparql", data={"query": distinct, "default-graph-uri": [G1, G2]})
     assert count_of(both) == MERGED
