@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from fnmatch import fnmatch
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -25,7 +24,7 @@ from server.publish.catalog import (
     template,
 )
 from server.publish.void import void_graph
-from tests.support import BuiltStore
+from tests.support import REPOSITORY, BuiltStore
 
 TEMPLATES = (TEMPLATE, QUERY_API_TEMPLATE, PROJECT_PUBLISHER_TEMPLATE)
 OTHER_BASE = "https://data.example.org/regio/"
@@ -38,7 +37,7 @@ def catalog(built: BuiltStore, site: Site = SITE, **settings: str) -> Graph:
 
 def test_templates_are_package_data() -> None:
     """Every template is in the package data that pyproject.toml ships."""
-    root = Path(__file__).resolve().parents[1]
+    root = REPOSITORY
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["server"]
     for name in TEMPLATES:

@@ -65,8 +65,9 @@ VERSIONED = [
 
 
 @pytest.fixture(scope="module")
-def client(site_app: Flask) -> FlaskClient:
-    return site_app.test_client()
+def client(app: Flask) -> FlaskClient:
+    """One test client on the real project's store for the module."""
+    return app.test_client()
 
 
 def _get(client: FlaskClient, path: str, accept: str | None, **headers: str) -> TestResponse:
