@@ -39,7 +39,7 @@ _PATH = re.compile(rf"`({_TOP}/[^`\s]*)`")
 _MODULE = re.compile(r"`(server(?:\.\w+)+)(?:\(\))?`")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 #: What marks a path in the docs as a pattern rather than one file.
-_PLACEHOLDER = re.compile(r"<[^>]*>|[A-Z]{3,}|\.\.\.|…|\{")
+_PLACEHOLDER = re.compile(r"<[^>]*>|\b(?:NAME|FILE|DIR|PATH|URL)\b|\.\.\.|…|\{")
 #: Where files go that are not in a fresh clone: boundaries a command writes (ignored by git),
 #: and the contributions of municipalities (the docs name examples of where they go).
 _WRITTEN_LATER = ("data/geo/", "data/contributions/")
