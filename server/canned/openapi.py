@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
-from server.canned.query import CannedQuery, Choice, Parameter
+from server.canned.query import EXAMPLE_COLUMN, CannedQuery, Choice, Parameter
 from server.canned.schema import VALUE_SCHEMAS
 from server.http.media_types import GEOJSON, SPARQL_JSON
 
@@ -94,13 +94,29 @@ def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any
     return result
 
 
+def _column_schema(query: CannedQuery, name: str) -> dict[str, Any]:
+    """One column of the answer: an RDF term, titled with the column's label (Dutch, with the
+    English one in the description); the example marker says what it means."""
+    schema: dict[str, Any] = {
+        "$ref": "#/components/schemas/RdfTerm",
+        "title": query.column_label(name, "nl"),
+        "description": _texts(query.column_label(name, "nl"), query.column_label(name, "en")),
+    }
+    if name == EXAMPLE_COLUMN:
+        schema["description"] += "\n\n" + _texts(
+            "Een xsd:boolean: true als de rij een verzonnen voorbeeld betreft (rg:isExample), "
+            "zodat zij zonder de voorbeelden niet (zo) in het antwoord zou staan.",
+            "An xsd:boolean: true when the row involves an invented example (rg:isExample), "
+            "so that without the examples it would not be in the answer (as it is).",
+        )
+    return schema
+
+
 def _result_schema(query: CannedQuery) -> dict[str, Any]:
-    """SPARQL JSON results with exactly this query's columns."""
+    """SPARQL JSON results with exactly this query's columns, titled with their labels."""
     binding: dict[str, Any] = {"type": "object", "additionalProperties": False}
     if query.variables:
-        binding["properties"] = {
-            name: {"$ref": "#/components/schemas/RdfTerm"} for name in query.variables
-        }
+        binding["properties"] = {name: _column_schema(query, name) for name in query.variables}
     else:
         binding["additionalProperties"] = {"$ref": "#/components/schemas/RdfTerm"}
     vars_schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
