@@ -22,7 +22,7 @@ class Setting:
     """A setting as documented to users: its name, default value and a line of help."""
 
     name: str
-    default: str | int | float
+    default: str | int | float | bool
     help: str
 
 
@@ -45,6 +45,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Where gunicorn logs each request: a file, '-' for standard output (empty: no log)",
     ),
     Setting("base_iri", DATA_BASE, "Base of all Regiograaf IRIs"),
+    Setting(
+        "examples",
+        False,
+        "Build the invented examples (data/voorbeelden/) into the store too: off for a public "
+        "service, so nobody mistakes invented data for real; on for tests and demos",
+    ),
     Setting(
         "query_timeout",
         30.0,
@@ -95,6 +101,7 @@ class Settings:
     memory_quads: int
     access_log: str
     base_iri: str
+    examples: bool
     query_timeout: float
     max_rows: int
     publisher: str
@@ -128,10 +135,10 @@ def load_settings(**overrides: object) -> Settings:
         try:
             values[setting.name] = _coerce(raw, types[setting.name])
         except ValueError:
+            kind = {"int": "whole number", "bool": "yes or no (true/false, 1/0, on/off)"}
             raise SettingsError(
                 f"{variable} (or --{setting.name.replace('_', '-')}) must be a "
-                f"{'whole number' if types[setting.name] == 'int' else 'number'}, "
-                f"not {str(raw)!r}"
+                f"{kind.get(types[setting.name], 'number')}, not {str(raw)!r}"
             ) from None
     port = values["port"]
     if not 1 <= port <= 65535:  # type: ignore[operator]
@@ -139,7 +146,18 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+_TRUE = frozenset({"1", "true", "yes", "on", "ja", "aan"})
+_FALSE = frozenset({"0", "false", "no", "off", "nee", "uit", ""})
+
+
 def _coerce(value: object, type_name: str) -> object:
+    if type_name == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in _TRUE | _FALSE:
+            raise ValueError(text)
+        return text in _TRUE
     if type_name == "Path":
         return Path(str(value)).resolve()
     if type_name == "int":

@@ -44,6 +44,11 @@ from tests.support import (
 
 pytest_plugins = ["pytester"]  # for tests/test_ci.py
 
+# The tests build and serve the invented examples too (the 'examples' setting, off by default
+# for a public service): they check that every surface marks them. Set in the environment, so
+# that the servers the tests start (gunicorn) build the same data version.
+os.environ.setdefault("REGIOGRAAF_EXAMPLES", "true")
+
 #: True in CI (``.ci/run`` runs with ``CI=true``), where every test must run.
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

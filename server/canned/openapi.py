@@ -243,6 +243,25 @@ _COMPONENTS: Final[dict[str, Any]] = {
                         "description": {"type": "string"},
                         "url": {"type": "string"},
                         "view": {"type": "string", "enum": ["table", "map", "chart"]},
+                        "variables": {"type": "array", "items": {"type": "string"}},
+                        "columns": {
+                            "type": "array",
+                            "description": "Per column: its variable and its label (nl, en).",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "label"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "label": {
+                                        "type": "object",
+                                        "properties": {
+                                            "nl": {"type": "string"},
+                                            "en": {"type": "string"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
                         "parameters": {
                             "type": "array",
                             "items": {
