@@ -11,7 +11,8 @@ What is loaded (docs/model.md):
 - build metadata in ``.../graph/meta``: per source an ``rg:SourceDocument`` (a
   ``prov:Entity``) named by its graph IRI, with ``dct:source`` (its relative path) and
   ``rg:sha256``; files under ``data/contributions/<cbs>/`` are also ``rg:Contribution`` with
-  ``rg:forMunicipality``, the graphs of invented examples carry ``rg:isExample true``; plus the dataset node :data:`DATASET_IRI` with the data version
+  ``rg:forMunicipality``, the graphs of invented examples carry ``rg:isExample true``; plus
+  the dataset node :data:`DATASET_IRI` with the data version
   (``dct:hasVersion``), ``prov:generatedAtTime`` and ``dct:hasPart`` for every graph.
 
 The data version is a SHA-256 over the sorted relative paths and file hashes of the sources and

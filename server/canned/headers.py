@@ -16,6 +16,7 @@ one space) removed they form a YAML mapping (the grlc decorator style)::
     #+   - name: gemeente              # binds ?gemeente
     #+     type: iri                   # iri | concept | string | integer | date
     #+     class: rg:Municipality      # iri: the class of the values
+    #+     members: current            # iri: only current MRDH members (default: all)
     #+     label: {nl: Gemeente, en: Municipality}
     #+   - name: schakel
     #+     type: concept
@@ -232,9 +233,7 @@ def _columns(
             lines["columns"],
             "'columns' has no label for " + ", ".join(f"'{name}'" for name in missing),
         )
-    return MappingProxyType(
-        {name: MappingProxyType(dict(labels)) for name, labels in raw.items()}
-    )
+    return MappingProxyType({name: MappingProxyType(dict(labels)) for name, labels in raw.items()})
 
 
 def _key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
@@ -331,6 +330,7 @@ def _parameter(
         multiple=data.get("multiple", False),
         class_iri=target if kind == "iri" else None,
         scheme=target if kind == "concept" else None,
+        members=data.get("members", "all"),
         minimum=data.get("minimum"),
         maximum=data.get("maximum"),
         line=line,

@@ -77,6 +77,8 @@ def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any
         )
     if parameter.type == "iri":
         description += f"\n\nEen instantie van (an instance of) <{parameter.class_iri}>."
+        if parameter.members == "current":
+            description += " Alleen huidige leden van de MRDH (only current members of MRDH)."
     elif parameter.type == "concept":
         description += f"\n\nEen begrip uit (a concept of) <{parameter.scheme}>."
     if parameter.has_choices:

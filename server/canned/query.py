@@ -93,6 +93,9 @@ class Parameter:
     class_iri: str | None = None
     #: ``concept``: the SKOS concept scheme whose concepts are the allowed values.
     scheme: str | None = None
+    #: ``iri``: ``current`` allows only the current members of MRDH; ``all`` every instance
+    #: (former members are named as such).
+    members: str = "all"
     #: ``integer``: the smallest and largest allowed value, if bounded.
     minimum: int | None = None
     maximum: int | None = None
@@ -221,9 +224,7 @@ class CannedQuery:
     variables: tuple[str, ...] = field(default=())
     #: The label of each column for people, by variable and language (``nl``, ``en``): the
     #: header's ``columns`` (read-only; empty when the header has none).
-    columns: Mapping[str, Mapping[str, str]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang``, else in Dutch, English or any language, else the name."""

@@ -62,6 +62,7 @@ def parameter_json(parameter: Parameter) -> dict[str, Any]:
     }
     if parameter.class_iri:
         entry["class"] = parameter.class_iri
+        entry["members"] = parameter.members
     if parameter.scheme:
         entry["scheme"] = parameter.scheme
     if parameter.minimum is not None:
