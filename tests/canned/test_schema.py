@@ -89,6 +89,17 @@ def test_every_project_query_passes_the_schema() -> None:
         ),
         ("#+ parameters:\n#+   - type: string", 2, "a parameter 'name' must be a variable name"),
         ("#+ parameters:\n#+   - name: x", 2, "parameter 'x' needs a 'type': one of iri, concept"),
+        (
+            "#+ parameters:\n#+   - name: x\n#+     type: string\n#+     members: current",
+            4,
+            "'members' does not apply to a parameter of type 'string'",
+        ),
+        (
+            "#+ parameters:\n#+   - name: x\n#+     type: iri\n#+     class: rg:X\n"
+            "#+     members: former",
+            5,
+            "'members' must be one of current, all",
+        ),
         ("#+ columns: [x]", 1, "'columns' must be a mapping of variable name to label"),
         ("#+ columns:\n#+   x: Iks", 2, "the label of column 'x' must be a text in Dutch and one"),
         ("#+ columns:\n#+   x: {nl: Iks}", 2, "the label of column 'x' must be a text in Dutch"),
