@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.canned.query import EXAMPLE_COLUMN
 from server.canned.running import run_canned_query
 from server.maps.data import MapData
 from server.rdf.iris import IriMap
@@ -41,6 +42,8 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
                 "opgave": row["challenge"],
                 "opgave_naam": row["challengeNaam"],
                 "reden": row["reden"],
+                # The row involves invented examples (the query's example marker).
+                "voorbeeld": bool(row.get(EXAMPLE_COLUMN)),
             }
         )
     for project in data.projects:
@@ -66,8 +69,17 @@ def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> 
         if a and b and a.point and b.point:
             geometry = {"type": "LineString", "coordinates": [list(a.point), list(b.point)]}
         projects = [
-            {"id": iri, "titel": by_iri[iri].nl, "pagina": pages.page(iri)} for iri in link.projects
+            {
+                "id": iri,
+                "titel": by_iri[iri].nl,
+                "pagina": pages.page(iri),
+                "voorbeeld": by_iri[iri].example,
+            }
+            for iri in link.projects
         ]
+        # A line that only invented examples draw is an example itself.
+        marks = [reason["voorbeeld"] for reason in link.reasons]
+        marks += [project["voorbeeld"] for project in projects]
         features.append(
             {
                 "type": "Feature",
@@ -85,6 +97,7 @@ def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> 
                     else "",
                     "redenen": link.reasons,
                     "projecten": projects,
+                    "voorbeeld": bool(marks) and all(marks),
                 },
             }
         )
