@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
         "TOOI IRI of the organisation that publishes the DCAT catalog (empty: the project)",
     ),
     Setting("contact_email", "", "E-mail address of the catalog's contact point (optional)"),
+    Setting(
+        "contact_phone",
+        "",
+        "Telephone number of the catalog's contact point (DCAT-AP-DONL asks for one; optional)",
+    ),
     Setting("contact_url", "", "Web page of the catalog's contact point (empty: the home page)"),
     Setting(
         "map_tiles",
@@ -106,6 +111,7 @@ class Settings:
     max_rows: int
     publisher: str
     contact_email: str
+    contact_phone: str
     contact_url: str
     map_tiles: str
     map_tiles_attribution: str
