@@ -23,7 +23,7 @@ class Link:
     a: str
     b: str
     strength: int = 0
-    reasons: list[dict[str, str]] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
 
 
