@@ -23,7 +23,7 @@ class Setting:
     """A setting as documented to users: its name, default value and a line of help."""
 
     name: str
-    default: str | int | float
+    default: str | int | float | bool
     help: str
 
 
@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("base_iri", DATA_BASE, "Base of all Regiograaf IRIs"),
     Setting(
+        "examples",
+        False,
+        "Build the invented examples (data/voorbeelden/) into the store too: off for a public "
+        "service, so nobody mistakes invented data for real; on for tests and demos",
+    ),
+    Setting(
         "query_timeout",
         30.0,
         "Seconds a SPARQL query may run before /sparql answers 503 (0: no limit)",
@@ -62,6 +68,11 @@ SETTINGS: tuple[Setting, ...] = (
         "TOOI IRI of the organisation that publishes the DCAT catalog (empty: the project)",
     ),
     Setting("contact_email", "", "E-mail address of the catalog's contact point (optional)"),
+    Setting(
+        "contact_phone",
+        "",
+        "Telephone number of the catalog's contact point (DCAT-AP-DONL asks for one; optional)",
+    ),
     Setting("contact_url", "", "Web page of the catalog's contact point (empty: the home page)"),
     Setting(
         "map_tiles",
@@ -96,10 +107,12 @@ class Settings:
     memory_quads: int
     access_log: str
     base_iri: str
+    examples: bool
     query_timeout: float
     max_rows: int
     publisher: str
     contact_email: str
+    contact_phone: str
     contact_url: str
     map_tiles: str
     map_tiles_attribution: str
@@ -130,10 +143,10 @@ def load_settings(**overrides: object) -> Settings:
         try:
             values[setting.name] = _coerce(raw, types[setting.name])
         except ValueError:
+            kind = {"int": "whole number", "bool": "yes or no (true/false, 1/0, on/off)"}
             raise SettingsError(
                 f"{variable} (or --{setting.name.replace('_', '-')}) must be a "
-                f"{'whole number' if types[setting.name] == 'int' else 'number'}, "
-                f"not {str(raw)!r}"
+                f"{kind.get(types[setting.name], 'number')}, not {str(raw)!r}"
             ) from None
     port = values["port"]
     if not 1 <= port <= 65535:
@@ -141,7 +154,18 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**values)
 
 
+_TRUE = frozenset({"1", "true", "yes", "on", "ja", "aan"})
+_FALSE = frozenset({"0", "false", "no", "off", "nee", "uit", ""})
+
+
 def _coerce(value: object, type_name: str) -> object:
+    if type_name == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in _TRUE | _FALSE:
+            raise ValueError(text)
+        return text in _TRUE
     if type_name == "Path":
         return Path(str(value)).resolve()
     if type_name == "int":

@@ -44,6 +44,11 @@ from tests.support import (
 
 pytest_plugins = ["pytester"]  # for tests/test_ci.py
 
+# The tests build and serve the invented examples too (the 'examples' setting, off by default
+# for a public service): they check that every surface marks them. Set in the environment, so
+# that the servers the tests start (gunicorn) build the same data version.
+os.environ.setdefault("REGIOGRAAF_EXAMPLES", "true")
+
 #: True in CI (``.ci/run`` runs with ``CI=true``), where every test must run.
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -124,13 +129,19 @@ def canned_client(canned_app: Flask) -> FlaskClient:
 @pytest.fixture(scope="session")
 def maps_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
     """The project with the map fixture's projects (``tests/data/maps/projecten.ttl``) instead
-    of the examples and contributions, and the CBS boundaries of 2021 and 2025 imported with
-    ``regiograaf geo import``."""
+    of the example projects and contributions and the real municipal projects, and the CBS
+    boundaries of 2021 and 2025 imported with ``regiograaf geo import``."""
     boundaries = sorted(SHARED_GEO.glob("mrdh-gemeenten-*.geojson"))
     if not boundaries:
         pytest.skip(f"no boundary files in {SHARED_GEO}")
     root = copy_project(tmp_path_factory.mktemp("maps-root"))
     shutil.rmtree(root / "data" / "contributions")
+    # The real register's municipal projects out too; the national, regional and provincial
+    # file stays (the goals the fixture contributes to; its projects have no municipal lead).
+    for path in (root / "data" / "register").glob("*.ttl"):
+        if path.name != "rijk-mrdh-provincie.ttl":
+            path.unlink()
+    (root / "data" / "voorbeelden" / "bijdrage-haven-en-kades.ttl").unlink()
     shutil.copyfile(
         TEST_DATA / "maps" / "projecten.ttl", root / "data" / "voorbeelden" / "projecten.ttl"
     )

@@ -83,13 +83,15 @@ def build_root(settings: Settings) -> BuiltStore:
 CANNED_FIXTURE = TEST_DATA / "queries"
 
 
-def build_canned_store(folder: Path) -> BuiltStore:
+def build_canned_store(folder: Path, *, examples: bool | None = None) -> BuiltStore:
     """The canned-query fixture built into ``folder`` by the real build.
 
     A project root is assembled there: the repository's ontology, shapes and queries, and the
     fixture files as its only data. The build then parses, validates (a fixture that does not
     conform fails here), infers and loads it, exactly as for the real data, so every canned
-    query can be checked against a small, exactly known answer."""
+    query can be checked against a small, exactly known answer. ``examples`` is the setting
+    of that name (``None``: as configured; the tests turn it on), which keeps or leaves out
+    the fixture's examples (``voorbeelden.ttl``)."""
     repository = load_settings().root
     root = folder / "root"
     for name in ("ontology", "shapes", "queries"):
@@ -97,7 +99,7 @@ def build_canned_store(folder: Path) -> BuiltStore:
     (root / "data").mkdir(parents=True)
     for path in sorted(CANNED_FIXTURE.glob("*.ttl")):
         shutil.copy(path, root / "data" / path.name)
-    return build_root(load_settings(root=root, store=folder / "store"))
+    return build_root(load_settings(root=root, store=folder / "store", examples=examples))
 
 
 # --------------------------------------------------------------------------- the small store

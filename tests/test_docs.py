@@ -136,6 +136,8 @@ def test_readme_says_the_two_commands():
 
 def documented_default(setting: Setting) -> str:
     """How the settings table writes a default: paths in the repository relative to it."""
+    if isinstance(setting.default, bool):  # as the variable is written: true or false
+        return f"`{str(setting.default).lower()}`"
     value = str(setting.default)
     if value == str(PROJECT_ROOT):
         return "the repository"

@@ -70,3 +70,29 @@ def test_gunicorn_access_log_follows_the_setting(tmp_path: Path):
     loud = RegiograafApplication(load_settings(store=tmp_path / "store", access_log="-"))
     assert loud.cfg is not None
     assert loud.cfg.accesslog == "-"
+
+
+def test_examples_are_off_by_default(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("REGIOGRAAF_EXAMPLES", raising=False)
+    assert load_settings().examples is False
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", True), ("1", True), ("on", True), ("false", False), ("0", False), ("", False)],
+)
+def test_examples_setting_reads_yes_and_no(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+):
+    monkeypatch.setenv("REGIOGRAAF_EXAMPLES", value)
+    assert load_settings().examples is expected
+    assert load_settings(examples=not expected).examples is (not expected)
+
+
+def test_a_bad_examples_value_names_variable_and_value(monkeypatch: pytest.MonkeyPatch):
+    from server.settings import SettingsError
+
+    monkeypatch.setenv("REGIOGRAAF_EXAMPLES", "misschien")
+    with pytest.raises(SettingsError, match="REGIOGRAAF_EXAMPLES") as info:
+        load_settings()
+    assert "'misschien'" in str(info.value)

@@ -11,12 +11,15 @@ What is loaded (docs/model.md):
 - build metadata in ``.../graph/meta``: per source an ``rg:SourceDocument`` (a
   ``prov:Entity``) named by its graph IRI, with ``dct:source`` (its relative path) and
   ``rg:sha256``; files under ``data/contributions/<cbs>/`` are also ``rg:Contribution`` with
-  ``rg:forMunicipality``; plus the dataset node :data:`DATASET_IRI` with the data version
+  ``rg:forMunicipality``, the graphs of invented examples carry ``rg:isExample true``; plus
+  the dataset node :data:`DATASET_IRI` with the data version
   (``dct:hasVersion``), ``prov:generatedAtTime`` and ``dct:hasPart`` for every graph.
 
 The data version is a SHA-256 over the sorted relative paths and file hashes of the sources and
 the code version (:func:`code_version`): a build of unchanged sources with unchanged code does
-no work, and any added, removed or changed file rebuilds.
+no work, and any added, removed or changed file rebuilds. The examples (``data/voorbeelden/``)
+are sources only when the ``examples`` setting is on (:func:`server.build.sources.selected`), so
+switching it rebuilds too.
 """
 
 from __future__ import annotations
@@ -34,7 +37,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from server.build import vocabulary
 from server.build.inference import infer_with_messages, union
-from server.build.sources import Source, check_root, discover, inference_sources
+from server.build.sources import (
+    Source,
+    check_root,
+    discover,
+    inference_sources,
+    selected,
+)
 from server.build.turtle import TurtleSyntaxError, parse_turtle
 from server.build.validation import ValidationReport, validate_files
 from server.rdf.namespaces import GRAPH_BASE, ID_BASE, INFERRED_GRAPH
@@ -127,6 +136,8 @@ def meta_graph(sources: list[Source], version: str, graphs: list[str], when: dat
         meta.add((node, RDF.type, PROV.Entity))
         meta.add((node, DCTERMS.source, RDFLiteral(source.relpath)))
         meta.add((node, RG.sha256, RDFLiteral(source.sha256)))
+        if source.kind == "example":
+            meta.add((node, RG.isExample, RDFLiteral(True)))
         municipality = source.municipality
         if municipality is not None:
             meta.add((node, RDF.type, RG.Contribution))
@@ -141,7 +152,7 @@ def build(settings: Settings, *, force: bool = False) -> BuildResult:
     Raises :class:`~server.build.sources.MissingSourcesError` (store untouched) when the root has no
     ontology or shapes."""
     check_root(settings.root)
-    sources = discover(settings.root)
+    sources = selected(discover(settings.root), examples=settings.examples)
     version = data_version(sources)
     store = EmbeddedStore(settings.store, read_only=False)
     if not force and store.data_version() == version:
@@ -197,6 +208,7 @@ def _load(
         "code_version": code_version(),
         "generated_at": when.isoformat(),
         "root": str(settings.root),
+        "examples": settings.examples,
         "sources": [
             {"path": s.relpath, "graph": s.graph, "kind": s.kind, "sha256": s.sha256}
             for s in sources

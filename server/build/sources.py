@@ -13,6 +13,9 @@ contribution   ``data/contributions/<cbs>/*.ttl``      files submitted by a muni
 shapes         ``shapes/*.ttl``                        SHACL shapes
 =============  ======================================  ========================================
 
+The examples are built only when the ``examples`` setting is on (:func:`selected`): a public
+service leaves them out, so nobody mistakes invented data for real.
+
 Every source is loaded into the store as its own named graph, :func:`graph_iri`. Shapes are
 loaded too, so that users can query the shapes (and their ``sh:message`` texts) next to the
 data, but they are not part of inference nor of the data that is validated: they are the
@@ -154,6 +157,12 @@ def discover(root: Path | str, *, with_hashes: bool = True) -> list[Source]:
             )
         )
     return sorted(sources, key=lambda source: source.relpath)
+
+
+def selected(sources: Iterable[Source], *, examples: bool) -> list[Source]:
+    """``sources`` without the invented examples (kind ``example``, the files under
+    ``data/voorbeelden/``) unless ``examples`` (the ``examples`` setting) is on."""
+    return [source for source in sources if examples or source.kind != "example"]
 
 
 def data_sources(sources: Iterable[Source]) -> list[Source]:

@@ -16,6 +16,7 @@ one space) removed they form a YAML mapping (the grlc decorator style)::
     #+   - name: gemeente              # binds ?gemeente
     #+     type: iri                   # iri | concept | string | integer | date
     #+     class: rg:Municipality      # iri: the class of the values
+    #+     members: current            # iri: only current MRDH members (default: all)
     #+     label: {nl: Gemeente, en: Municipality}
     #+   - name: schakel
     #+     type: concept
@@ -25,6 +26,9 @@ one space) removed they form a YAML mapping (the grlc decorator style)::
     #+     type: integer
     #+     default: 2                  # used when no value is given
     #+     minimum: 1                  # integer: optional bounds
+    #+ columns:                        # a label per column of the SELECT, nl and en
+    #+   gemeente: {nl: Gemeente, en: Municipality}
+    #+   voorbeeld: {nl: Voorbeeld, en: Example}
     PREFIX rg: <https://w3id.org/regiograaf/def#>
     SELECT ...
 
@@ -35,7 +39,8 @@ Prefixed names in the header (``class``, ``scheme``, IRI defaults) use the query
 ``PREFIX`` lines, then the Regiograaf prefixes (:func:`server.rdf.namespaces.query_prefixes`).
 A header that is not valid YAML, that the schema rejects (not a mapping, an unknown key or
 value), or that does not fit its query (a parameter the query does not use, a prefix it does
-not know, a ``map`` view without a ``?geometry`` column) raises
+not know, a ``map`` view without a ``?geometry`` column, a column label for a variable the
+SELECT does not return, or ``columns`` that leave a column of the SELECT without a label) raises
 :class:`~server.canned.errors.CannedQueryError`, which names the file and the line.
 Only the top folder is read by :func:`load_canned_queries`: ``queries/qc/`` holds quality
 checks, which are a different kind of query.
@@ -118,6 +123,7 @@ def parse_canned_query(path: Path, text: str | None = None) -> CannedQuery:
         raise CannedQueryError(
             path, lines["view"], "a 'map' view needs a ?geometry column (WKT) in the SELECT"
         )
+    columns = _columns(path, data.get("columns"), variables, lines, node, first_line)
     return CannedQuery(
         name=name,
         title=_texts(data.get("title")),
@@ -128,6 +134,7 @@ def parse_canned_query(path: Path, text: str | None = None) -> CannedQuery:
         parameters=_parameters(path, node, data, first_line, sparql),
         view=view,
         variables=variables,
+        columns=columns,
     )
 
 
@@ -192,6 +199,41 @@ def _texts(value: object) -> Mapping[str, str]:
     if isinstance(value, dict):
         return MappingProxyType({str(lang): str(text).strip() for lang, text in value.items()})
     return MappingProxyType({})
+
+
+def _columns(
+    path: Path,
+    raw: Mapping[str, Mapping[str, str]] | None,
+    variables: tuple[str, ...],
+    lines: Mapping[str, int],
+    node: yaml.Node | None,
+    first_line: int,
+) -> Mapping[str, Mapping[str, str]]:
+    """The header's ``columns`` (checked by the schema): each names a column of the SELECT,
+    and every column of the SELECT has one."""
+    if raw is None:
+        return MappingProxyType({})
+    column_node = (
+        next((value for key, value in node.value if key.value == "columns"), None)
+        if isinstance(node, yaml.MappingNode)
+        else None
+    )
+    column_lines = _key_lines(column_node, first_line)
+    for name in raw:
+        if variables and name not in variables:
+            raise CannedQueryError(
+                path,
+                column_lines.get(name, lines["columns"]),
+                f"column '{name}' is not a variable of the SELECT (?{name})",
+            )
+    missing = [name for name in variables if name not in raw]
+    if missing:
+        raise CannedQueryError(
+            path,
+            lines["columns"],
+            "'columns' has no label for " + ", ".join(f"'{name}'" for name in missing),
+        )
+    return MappingProxyType({name: MappingProxyType(dict(labels)) for name, labels in raw.items()})
 
 
 def _key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
@@ -288,6 +330,7 @@ def _parameter(
         multiple=data.get("multiple", False),
         class_iri=target if kind == "iri" else None,
         scheme=target if kind == "concept" else None,
+        members=data.get("members", "all"),
         minimum=data.get("minimum"),
         maximum=data.get("maximum"),
         line=line,

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
-from server.canned.query import CannedQuery, Choice, Parameter
+from server.canned.query import EXAMPLE_COLUMN, CannedQuery, Choice, Parameter
 from server.canned.schema import VALUE_SCHEMAS
 from server.http.media_types import CSV, GEOJSON, HTML, JSON, SPARQL_JSON
 
@@ -77,6 +77,8 @@ def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any
         )
     if parameter.type == "iri":
         description += f"\n\nEen instantie van (an instance of) <{parameter.class_iri}>."
+        if parameter.members == "current":
+            description += " Alleen huidige leden van de MRDH (only current members of MRDH)."
     elif parameter.type == "concept":
         description += f"\n\nEen begrip uit (a concept of) <{parameter.scheme}>."
     if parameter.has_choices:
@@ -94,13 +96,29 @@ def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any
     return result
 
 
+def _column_schema(query: CannedQuery, name: str) -> dict[str, Any]:
+    """One column of the answer: an RDF term, titled with the column's label (Dutch, with the
+    English one in the description); the example marker says what it means."""
+    schema: dict[str, Any] = {
+        "$ref": "#/components/schemas/RdfTerm",
+        "title": query.column_label(name, "nl"),
+        "description": _texts(query.column_label(name, "nl"), query.column_label(name, "en")),
+    }
+    if name == EXAMPLE_COLUMN:
+        schema["description"] += "\n\n" + _texts(
+            "Een xsd:boolean: true als de rij een verzonnen voorbeeld betreft (rg:isExample), "
+            "zodat zij zonder de voorbeelden niet (zo) in het antwoord zou staan.",
+            "An xsd:boolean: true when the row involves an invented example (rg:isExample), "
+            "so that without the examples it would not be in the answer (as it is).",
+        )
+    return schema
+
+
 def _result_schema(query: CannedQuery) -> dict[str, Any]:
-    """SPARQL JSON results with exactly this query's columns."""
+    """SPARQL JSON results with exactly this query's columns, titled with their labels."""
     binding: dict[str, Any] = {"type": "object", "additionalProperties": False}
     if query.variables:
-        binding["properties"] = {
-            name: {"$ref": "#/components/schemas/RdfTerm"} for name in query.variables
-        }
+        binding["properties"] = {name: _column_schema(query, name) for name in query.variables}
     else:
         binding["additionalProperties"] = {"$ref": "#/components/schemas/RdfTerm"}
     vars_schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
@@ -229,6 +247,25 @@ _COMPONENTS: Final[dict[str, Any]] = {
                         "description": {"type": "string"},
                         "url": {"type": "string"},
                         "view": {"type": "string", "enum": ["table", "map", "chart"]},
+                        "variables": {"type": "array", "items": {"type": "string"}},
+                        "columns": {
+                            "type": "array",
+                            "description": "Per column: its variable and its label (nl, en).",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "label"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "label": {
+                                        "type": "object",
+                                        "properties": {
+                                            "nl": {"type": "string"},
+                                            "en": {"type": "string"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
                         "parameters": {
                             "type": "array",
                             "items": {

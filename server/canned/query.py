@@ -24,10 +24,23 @@ from rdflib.term import Identifier
 from server.canned.errors import ParameterError
 from server.canned.schema import MAX_STRING
 
-__all__ = ["UNDETERMINED", "CannedQuery", "Choice", "Parameter", "in_language", "last_segment"]
+__all__ = [
+    "EXAMPLE_COLUMN",
+    "UNDETERMINED",
+    "CannedQuery",
+    "Choice",
+    "Parameter",
+    "column_words",
+    "in_language",
+    "last_segment",
+]
 
 #: The language tag under which a plain (untranslated) title or description is kept.
 UNDETERMINED: Final = "und"
+#: The column of every canned query's answer that marks a row involving an invented example
+#: (``rg:isExample true``): ``true`` when the row would not be in the answer, as it stands,
+#: without the examples (docs/model.md, "Data honesty"); the HTML table shows it as a badge.
+EXAMPLE_COLUMN: Final = "voorbeeld"
 _INTEGER: Final = re.compile(r"[+-]?[0-9]{1,18}")
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -52,6 +65,13 @@ class Choice:
         return in_language(self.label, lang) or last_segment(str(self.value))
 
 
+def column_words(name: str) -> str:
+    """A variable name as words, for a column without a label (``gemeenteNaam`` →
+    ``gemeente naam``, ``naam1`` → ``naam 1``): people never see a camelCase name."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])|_", " ", name)
+    return " ".join(spaced.split()).lower()
+
+
 def last_segment(iri: str) -> str:
     """The last segment of an IRI's path or fragment (``gm0599``, ``Municipality``)."""
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
@@ -73,6 +93,9 @@ class Parameter:
     class_iri: str | None = None
     #: ``concept``: the SKOS concept scheme whose concepts are the allowed values.
     scheme: str | None = None
+    #: ``iri``: ``current`` allows only the current members of MRDH; ``all`` every instance
+    #: (former members are named as such).
+    members: str = "all"
     #: ``integer``: the smallest and largest allowed value, if bounded.
     minimum: int | None = None
     maximum: int | None = None
@@ -199,6 +222,9 @@ class CannedQuery:
     view: str = "table"
     #: The projected variables, in order (empty when the query says ``SELECT *``).
     variables: tuple[str, ...] = field(default=())
+    #: The label of each column for people, by variable and language (``nl``, ``en``): the
+    #: header's ``columns`` (read-only; empty when the header has none).
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang``, else in Dutch, English or any language, else the name."""
@@ -207,6 +233,16 @@ class CannedQuery:
     def description_in(self, lang: str) -> str:
         """The description in ``lang``, else in Dutch, English or any language, else ``""``."""
         return in_language(self.description, lang)
+
+    def column_label(self, name: str, lang: str) -> str:
+        """The label of column ``name`` in ``lang`` (else Dutch, English or any language),
+        else the variable name as words (:func:`column_words`)."""
+        return in_language(self.columns.get(name, {}), lang) or column_words(name)
+
+    @property
+    def marks_examples(self) -> bool:
+        """Whether the answer has the :data:`EXAMPLE_COLUMN` that marks rows with examples."""
+        return EXAMPLE_COLUMN in self.variables
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name`` (:class:`KeyError` when there is none)."""

@@ -62,15 +62,22 @@ __all__ = [
 ]
 
 #: The allowed values of an ``iri`` or ``concept`` parameter, with Dutch and English labels
-#: (skos:prefLabel, else dct:title) and an order (rg:position, else skos:notation). The
+#: (skos:prefLabel, else dct:title), an order (rg:position, else skos:notation) and whether the
+#: value is a former member of MRDH (a membership that ended, none that did not). The
 #: ``{members}`` pattern is the instances of ``?class`` or the concepts of ``?scheme``.
 _CHOICES: Final = (
-    sparql_prefixes("rg", "skos", "dct")
+    sparql_prefixes("rg", "skos", "dct", "org", "organisatie")
     + """
-SELECT DISTINCT ?value ?nl ?en ?order
+SELECT DISTINCT ?value ?nl ?en ?order ?former
 WHERE {{
   {members}
   FILTER(isIRI(?value))
+  BIND(EXISTS {{
+      ?ended org:member ?value ; org:organization organisatie:mrdh ; rg:endDate ?until .
+    }} && NOT EXISTS {{
+      ?current org:member ?value ; org:organization organisatie:mrdh .
+      FILTER NOT EXISTS {{ ?current rg:endDate ?end }}
+    }} AS ?former)
   OPTIONAL {{ ?value skos:prefLabel ?nl1 . FILTER(LANGMATCHES(LANG(?nl1), "nl")) }}
   OPTIONAL {{ ?value dct:title ?nl2 . FILTER(LANGMATCHES(LANG(?nl2), "nl")) }}
   OPTIONAL {{ ?value skos:prefLabel ?en1 . FILTER(LANGMATCHES(LANG(?en1), "en")) }}
@@ -83,11 +90,19 @@ WHERE {{
 }}
 """
 )
-#: Per parameter type: the query for its choices and the variable its class or scheme binds.
+#: The instances of ``?class`` that are current members of MRDH (``members: current``).
+_CURRENT_MEMBERS: Final = """?value a ?class .
+  ?membership org:member ?value ; org:organization organisatie:mrdh .
+  FILTER NOT EXISTS { ?membership rg:endDate ?membershipEnd }"""
+#: Per parameter type (and ``members``): the query for its choices and the variable its class
+#: or scheme binds.
 CHOICES_QUERIES: Final = {
     "iri": (_CHOICES.format(members="?value a ?class ."), "class"),
+    "iri-current": (_CHOICES.format(members=_CURRENT_MEMBERS), "class"),
     "concept": (_CHOICES.format(members="?value skos:inScheme ?scheme ."), "scheme"),
 }
+#: How a former member of MRDH is named among the choices, per language.
+FORMER_MEMBER: Final = {"nl": "voormalig MRDH-lid", "en": "former MRDH member"}
 
 #: The answers of this process, per data version (one cache per gunicorn worker).
 RESULTS: ResultsCache[CannedResult] = ResultsCache()
@@ -164,20 +179,28 @@ def parameter_choices(store: Store, parameter: Parameter) -> tuple[Choice, ...]:
     if not parameter.has_choices or target is None:
         return ()
     version = store.data_version()
-    key = (version or "", parameter.type, target)
+    kind = parameter.type + ("-current" if parameter.members == "current" else "")
+    key = (version or "", kind, target)
     if version is not None and key in _choices:
         return _choices[key]
-    text, variable = CHOICES_QUERIES[parameter.type]
+    text, variable = CHOICES_QUERIES[kind]
     sparql = with_values(text, {variable: [URIRef(target)]})
     found: dict[str, tuple[dict[str, str], str | None]] = {}
+    former: set[str] = set()
     for row in store.query(sparql).rows():
         value = str(row["value"])
         labels, order = found.setdefault(value, ({}, None))
         for lang in ("nl", "en"):
             if lang in row and lang not in labels:
                 labels[lang] = str(row[lang])
+        if str(row.get("former")) == "true":
+            former.add(value)
         if order is None and "order" in row:
             found[value] = (labels, str(row["order"]))
+    for value in former:
+        labels = found[value][0]
+        for lang, note in FORMER_MEMBER.items():
+            labels[lang] = f"{labels.get(lang) or labels.get('nl') or value} ({note})"
     choices = [
         (Choice(URIRef(value), MappingProxyType(labels)), order)
         for value, (labels, order) in found.items()

@@ -167,8 +167,8 @@ def _context(data: Any, where: Sequence[object], error: ValidationError) -> dict
         items = data.get("parameters")
         if isinstance(items, list) and isinstance(where[1], int) and where[1] < len(items):
             parameter = items[where[1]] if isinstance(items[where[1]], dict) else {}
-    enum = error.validator_value if error.validator == "enum" else None
-    allowed = enum if isinstance(enum, list) else []
+    value = error.validator_value
+    allowed = value if error.validator == "enum" and isinstance(value, list) else []
     return {
         "value": str(error.instance)[:80],
         "key": next((str(step) for step in reversed(where) if isinstance(step, str)), ""),

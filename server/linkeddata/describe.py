@@ -62,6 +62,10 @@ SUBJECTS = """SELECT DISTINCT ?this ?x WHERE {
   FILTER(isIRI(?x))
   FILTER EXISTS { ?x ?q ?r }
 }"""
+#: The invented examples among the resources the page links to (each link is marked).
+EXAMPLES = SUBJECTS.replace(
+    "FILTER EXISTS { ?x ?q ?r }", f"FILTER EXISTS {{ ?x <{IS_EXAMPLE}> true }}"
+)
 GEOMETRY = f"""SELECT DISTINCT ?this ?wkt WHERE {{
   {{ ?this <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} UNION {{ ?this <{GEO}asWKT> ?wkt }}
 }}"""
@@ -85,6 +89,8 @@ class Term:
     language: str | None = None
     datatype: str | None = None
     curie: str | None = None
+    #: An invented example (``rg:isExample true``): every link to it says so.
+    example: bool = False
 
     def label(self, language: str) -> str | None:
         """The label in ``language``, or in another language when there is none."""
@@ -196,9 +202,10 @@ def describe(store: Store, iri: str, iri_map: IriMap) -> Description:
     wkt = [str(row["wkt"]) for row in store.query(GEOMETRY, bindings=this).rows()]
 
     subjects = {str(row["x"]) for row in store.query(SUBJECTS, bindings=this).rows()}
+    examples = {str(row["x"]) for row in store.query(EXAMPLES, bindings=this).rows()}
 
     def term(node: Identifier) -> Term:
-        return make_term(node, iri_map, labels, subjects)
+        return make_term(node, iri_map, labels, subjects, examples)
 
     def source(graph: Identifier) -> Source:
         name = str(graph)
@@ -234,12 +241,15 @@ def make_term(
     iri_map: IriMap,
     labels: dict[str, dict[str, str]],
     subjects: set[str] | None = None,
+    examples: set[str] | None = None,
 ) -> Term:
-    """A :class:`Term` for ``node`` with its link (see :meth:`IriMap.href`) and its labels."""
+    """A :class:`Term` for ``node`` with its link (see :meth:`IriMap.href`), its labels and
+    whether it is an invented example (one of ``examples``)."""
     if isinstance(node, URIRef):
         value = str(node)
         href = iri_map.href(value, subjects)
-        return Term(value, "iri", href, labels.get(value, {}), curie=curie(value))
+        example = value in (examples or ())
+        return Term(value, "iri", href, labels.get(value, {}), curie=curie(value), example=example)
     if isinstance(node, BNode):
         return Term(str(node), "bnode")
     literal = node if isinstance(node, Literal) else Literal(str(node))

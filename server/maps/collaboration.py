@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.canned.query import last_segment
+from server.canned.query import EXAMPLE_COLUMN, last_segment
 from server.canned.running import run_canned_query
 from server.maps.data import MapData
 from server.rdf.iris import IriMap
@@ -23,7 +23,7 @@ class Link:
     a: str
     b: str
     strength: int = 0
-    reasons: list[dict[str, str]] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
 
 
@@ -42,6 +42,8 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
                 "opgave": row["challenge"],
                 "opgave_naam": row["challengeNaam"],
                 "reden": row["reden"],
+                # The row involves invented examples (the query's example marker).
+                "voorbeeld": bool(row.get(EXAMPLE_COLUMN)),
             }
         )
     for project in data.projects:
@@ -67,8 +69,17 @@ def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> 
         if a and b and a.point and b.point:
             geometry = {"type": "LineString", "coordinates": [list(a.point), list(b.point)]}
         projects = [
-            {"id": iri, "titel": by_iri[iri].nl, "pagina": pages.page(iri)} for iri in link.projects
+            {
+                "id": iri,
+                "titel": by_iri[iri].nl,
+                "pagina": pages.page(iri),
+                "voorbeeld": by_iri[iri].example,
+            }
+            for iri in link.projects
         ]
+        # A line that only invented examples draw is an example itself.
+        marks = [reason["voorbeeld"] for reason in link.reasons]
+        marks += [project["voorbeeld"] for project in projects]
         features.append(
             {
                 "type": "Feature",
@@ -84,6 +95,7 @@ def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> 
                     "schakel": last_segment(link.reasons[0]["schakel"]) if link.reasons else "",
                     "redenen": link.reasons,
                     "projecten": projects,
+                    "voorbeeld": bool(marks) and all(marks),
                 },
             }
         )

@@ -28,7 +28,11 @@ def project_feature(data: MapData, project: Project, pages: IriMap) -> dict[str,
     status = data.label(project.status) if project.status else None
     lead = data.label(project.lead)
     goals = [
-        {**name, "niveau": data.label(name["id"]).level or ""}
+        {
+            **name,
+            "niveau": data.label(name["id"]).level or "",
+            "voorbeeld": data.label(name["id"]).example,
+        }
         for name in names(data, project.goals)
     ]
     return {
@@ -70,10 +74,13 @@ def project_layer(data: MapData, projects: Sequence[Project], pages: IriMap) -> 
 
 
 def municipality_layer(data: MapData, pages: IriMap) -> dict[str, Any]:
-    """The municipalities: boundary (when imported) or point, with the lead project count."""
+    """The municipalities: boundary (when imported) or point, with the lead project count and
+    how many of those are invented examples."""
     leads: dict[str, int] = defaultdict(int)
+    examples: dict[str, int] = defaultdict(int)
     for project in data.projects:
         leads[project.lead] += 1
+        examples[project.lead] += project.example
     features = []
     for m in sorted(data.municipalities.values(), key=lambda m: m.nl.casefold()):
         geometry: dict[str, Any] | None = m.boundary
@@ -94,6 +101,7 @@ def municipality_layer(data: MapData, pages: IriMap) -> dict[str, Any]:
                     "grens": m.boundary is not None,
                     "punt": list(m.point) if m.point else None,
                     "projecten": leads[m.iri],
+                    "voorbeelden": examples[m.iri],
                 },
             }
         )

@@ -32,12 +32,20 @@ from dataclasses import dataclass
 from importlib import resources
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from server.errors import ConfigurationError
-from server.http.media_types import CSV, GEOJSON, GZIP
-from server.publish.dumps import DUMPS, IANA, Dump
+from server.http.media_types import GEOJSON
+from server.publish.distributions import (
+    RFC_7946,
+    Distribution,
+    add_distribution,
+    document,
+    dump_distributions,
+)
+from server.publish.dumps import Dump, available
+from server.publish.parts import has_examples
 from server.rdf.iris import IriMap, valid_iri
 from server.rdf.namespaces import sparql_prefixes
 from server.settings import Settings
@@ -51,18 +59,25 @@ PUBLISHER_TYPES = {
     "https://identifier.overheid.nl/tooi/id/provincie/": "RegionalAuthority",
     "https://identifier.overheid.nl/tooi/id/ministerie/": "NationalAuthority",
 }
-RFC_4180 = "https://www.rfc-editor.org/rfc/rfc4180"
-RFC_7946 = "https://www.rfc-editor.org/rfc/rfc7946"
 
 #: The fixed statements (Turtle next to this module, relative IRIs against the base IRI).
 TEMPLATE = "catalog.ttl"
 #: The query API service, when the app serves it.
 QUERY_API_TEMPLATE = "catalog-query-api.ttl"
+#: The map-layer service, when the app serves map layers.
+MAP_LAYERS_TEMPLATE = "catalog-map-layers.ttl"
+#: The invented examples as a dataset of their own, when the store holds examples.
+EXAMPLES_TEMPLATE = "catalog-examples.ttl"
 #: The project as publisher and creator, when the ``publisher`` setting is empty.
 PROJECT_PUBLISHER_TEMPLATE = "catalog-publisher.ttl"
 #: Where each data service of the templates answers on the live server, by the fragment of
 #: its IRI: (endpoint URL, endpoint description).
-SERVICE_PATHS = {"sparql": ("/sparql", "/sparql"), "vragen-api": ("/queries", "/openapi.json")}
+SERVICE_PATHS = {
+    "sparql": ("/sparql", "/sparql"),
+    "vragen-api": ("/queries", "/openapi.json"),
+    # The project layer is the primary endpoint; its map page explains the layers and filters.
+    "kaartlagen": ("/kaart/projecten.geojson", "/kaart/projecten"),
+}
 
 PUBLISHER_BY_TOOI = (
     sparql_prefixes("rg", "skos", "dct")
@@ -124,6 +139,11 @@ def dataset_iri(iri_map: IriMap) -> URIRef:
     return URIRef(iri_map.base + "id/dataset/regiograaf")
 
 
+def examples_dataset_iri(iri_map: IriMap) -> URIRef:
+    """The IRI of the dataset of the invented examples (:data:`EXAMPLES_TEMPLATE`)."""
+    return URIRef(iri_map.base + "id/dataset/regiograaf-voorbeelden")
+
+
 def add_template(graph: Graph, name: str, base: str) -> Graph:
     """Add the statements of the Turtle template ``name`` (next to this module) to ``graph``,
     its relative IRIs resolved against ``base``, in the order the file writes them (so lists
@@ -159,8 +179,10 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
     sizes of the dumps by file name (``dcat:byteSize``).
 
     The fixed statements come from :data:`TEMPLATE` (and :data:`QUERY_API_TEMPLATE` when the
-    site serves the query API); this adds the publisher, the contact point's page, what lives
-    on the site, the dates and version of the data, and the distributions."""
+    site serves the query API, :data:`MAP_LAYERS_TEMPLATE` when it serves map layers,
+    :data:`EXAMPLES_TEMPLATE` when the store holds examples); this adds the publisher, the
+    contact point's page, what lives on the site, the dates and version of the data, and the
+    distributions (:mod:`server.publish.distributions`)."""
     iri_map = IriMap.for_base(settings.base_iri)
     catalog = catalog_iri(iri_map)
     graph = Graph()
@@ -173,13 +195,20 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
         ("skos", SKOS),
     ):
         graph.bind(prefix, namespace)
-    add_template(graph, TEMPLATE, iri_map.base)
-    if site.query_api:
-        add_template(graph, QUERY_API_TEMPLATE, iri_map.base)
+    examples = has_examples(store)
+    for name, wanted in (
+        (TEMPLATE, True),
+        (QUERY_API_TEMPLATE, site.query_api),
+        (MAP_LAYERS_TEMPLATE, bool(site.layers)),
+        (EXAMPLES_TEMPLATE, examples),
+    ):
+        if wanted:
+            add_template(graph, name, iri_map.base)
     services = [node for node in graph.objects(catalog, DCAT.service) if isinstance(node, URIRef)]
+    datasets = [node for node in graph.objects(catalog, DCAT.dataset) if isinstance(node, URIRef)]
     publisher = _publisher(graph, store, settings, iri_map)
     _contact(graph, settings, site, URIRef(f"{catalog}#contact"))
-    for node in (catalog, dataset_iri(iri_map), *services):
+    for node in (catalog, *datasets, *services):
         graph.add((node, DCTERMS.publisher, publisher))
         graph.add((node, DCTERMS.creator, publisher))
     facts = store.query(DATASET_FACTS).rows()
@@ -187,8 +216,9 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
     version = str(facts[0]["version"]) if facts else None
     _on_the_site(graph, iri_map, site, modified, version)
     for node in services:
-        _service(graph, node, site)
-    _distributions(graph, iri_map, site, sizes, modified)
+        _service(graph, node, site, datasets)
+    items = _distribution_list(iri_map, site, available(store), examples)
+    _distributions(graph, iri_map, items, sizes, modified)
     return graph
 
 
@@ -197,21 +227,26 @@ def _on_the_site(
 ) -> None:
     """The catalog's and the dataset's pages on the site, identifier, date and version."""
     catalog, dataset = catalog_iri(iri_map), dataset_iri(iri_map)
-    graph.add((catalog, FOAF.homepage, _document(graph, site.link("/"))))
-    graph.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-    graph.add((dataset, DCAT.landingPage, _document(graph, site.link("/"))))
-    graph.add((dataset, FOAF.page, _document(graph, site.link("/def/"))))
+    graph.add((catalog, FOAF.homepage, document(graph, site.link("/"))))
     graph.add((dataset, RDFS.seeAlso, site.link("/.well-known/void")))
-    if version is not None:
-        graph.add((dataset, URIRef(str(DCAT) + "version"), Literal(version[:16])))
     if modified is not None:
         graph.add((catalog, DCTERMS.modified, modified))
-        graph.add((dataset, DCTERMS.modified, modified))
+    for node in graph.objects(catalog, DCAT.dataset):
+        graph.add((node, DCTERMS.identifier, Literal(str(node))))
+        graph.add((node, DCAT.landingPage, document(graph, site.link("/"))))
+        graph.add((node, FOAF.page, document(graph, site.link("/def/"))))
+        if version is not None:
+            graph.add((node, URIRef(str(DCAT) + "version"), Literal(version[:16])))
+        if modified is not None:
+            graph.add((node, DCTERMS.modified, modified))
 
 
-def _service(graph: Graph, node: URIRef, site: Site) -> None:
+def _service(graph: Graph, node: URIRef, site: Site, datasets: Sequence[URIRef]) -> None:
     """A data service of the templates: its identifier and where it answers (on the live
-    server, :data:`SERVICE_PATHS`)."""
+    server, :data:`SERVICE_PATHS`). Every service answers from the whole store, so it serves
+    every dataset: the real data, and the examples when there are any (marked)."""
+    for dataset in datasets:
+        graph.add((node, DCAT.servesDataset, dataset))
     endpoint_path, description_path = SERVICE_PATHS[str(node).rsplit("#", 1)[-1]]
     endpoint, description = site.service(endpoint_path), site.service(description_path)
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
@@ -219,98 +254,50 @@ def _service(graph: Graph, node: URIRef, site: Site) -> None:
     graph.add((endpoint, RDF.type, RDFS.Resource))
     graph.add((node, DCAT.endpointDescription, description))
     graph.add((description, RDF.type, RDFS.Resource))
-    graph.add((node, DCAT.landingPage, _document(graph, endpoint)))
-    graph.add((node, FOAF.page, _document(graph, description)))
+    graph.add((node, DCAT.landingPage, document(graph, endpoint)))
+    graph.add((node, FOAF.page, document(graph, description)))
 
 
-@dataclass(frozen=True)
-class _Distribution:
-    """A downloadable file of the dataset: a dump or a map layer."""
-
-    node: URIRef
-    url: URIRef
-    titles: tuple[str, str]
-    media_type: str
-    file_type: str
-    standard: str
-    dump: Dump | None = None
-
-
-def _distribution_list(iri_map: IriMap, site: Site) -> Iterator[_Distribution]:
-    """The dumps (:data:`~server.publish.dumps.DUMPS`) and the map layers the site serves."""
-    fragment = f"{catalog_iri(iri_map)}#"
-    for dump in DUMPS:
-        yield _Distribution(
-            URIRef(fragment + "download-" + dump.name.replace(".", "-")),
-            site.link("/dumps/" + dump.name),
-            (dump.title_nl, dump.title_en),
-            dump.media_type,
-            dump.file_type,
-            RFC_4180 if dump.media_type == CSV else iri_map.base + "def",
-            dump,
-        )
+def _distribution_list(
+    iri_map: IriMap, site: Site, dumps: Sequence[Dump], examples: bool
+) -> Iterator[Distribution]:
+    """The dumps the store offers and the map layers the site serves: the layers belong to
+    the examples dataset when the store holds examples (they show them, marked)."""
+    catalog = catalog_iri(iri_map)
+    fragment = f"{catalog}#"
+    datasets = (dataset_iri(iri_map), examples_dataset_iri(iri_map))
+    yield from dump_distributions(fragment, dumps, site.link, datasets, iri_map.base)
     for layer in site.layers:
         name = layer.path.strip("/").replace("/", "-").replace(".", "-")
-        yield _Distribution(
+        yield Distribution(
             URIRef(fragment + "kaartlaag-" + name),
             site.link(layer.path),
             (layer.title_nl, layer.title_en),
             GEOJSON,
             EU + "file-type/GEOJSON",
             RFC_7946,
+            datasets[1] if examples else datasets[0],
+            URIRef(fragment + "kaartlagen"),
         )
 
 
 def _distributions(
-    graph: Graph, iri_map: IriMap, site: Site, sizes: dict[str, int], modified: Node | None
+    graph: Graph,
+    iri_map: IriMap,
+    items: Iterator[Distribution],
+    sizes: dict[str, int],
+    modified: Node | None,
 ) -> None:
     """Every distribution, with the catalog's licence and languages and the dataset's access
     rights (from :data:`TEMPLATE`)."""
     catalog, dataset = catalog_iri(iri_map), dataset_iri(iri_map)
     shared = [(DCTERMS.license, value) for value in graph.objects(catalog, DCTERMS.license)]
-    shared += [(DCTERMS.rights, value) for value in graph.objects(dataset, DCTERMS.accessRights)]
+    shared += [
+        (DCTERMS.accessRights, value) for value in graph.objects(dataset, DCTERMS.accessRights)
+    ]
     shared += [(DCTERMS.language, value) for value in graph.objects(catalog, DCTERMS.language)]
-    for item in _distribution_list(iri_map, site):
-        node = item.node
-        graph.add((dataset, DCAT.distribution, node))
-        graph.add((node, RDF.type, DCAT.Distribution))
-        _texts(graph, node, DCTERMS.title, *item.titles)
-        graph.add((node, DCAT.accessURL, item.url))
-        graph.add((node, DCAT.downloadURL, item.url))
-        graph.add((node, DCAT.mediaType, _media_type(graph, item.media_type)))
-        graph.add((node, DCTERMS.format, URIRef(item.file_type)))
-        graph.add((URIRef(item.file_type), RDF.type, DCTERMS.MediaTypeOrExtent))
-        graph.add((node, DCTERMS.conformsTo, _standard(graph, URIRef(item.standard))))
-        for predicate, value in shared:
-            graph.add((node, predicate, value))
-        if modified is not None:
-            graph.add((node, DCTERMS.modified, modified))
-        if item.dump is not None and item.dump.compressed:
-            graph.add((node, DCAT.compressFormat, _media_type(graph, GZIP)))
-        if item.dump is not None and item.dump.name in sizes:
-            size = Literal(sizes[item.dump.name], datatype=XSD.nonNegativeInteger)
-            graph.add((node, DCAT.byteSize, size))
-
-
-def _texts(graph: Graph, node: Node, predicate: URIRef, nl: str, en: str) -> None:
-    graph.add((node, predicate, Literal(nl, lang="nl")))
-    graph.add((node, predicate, Literal(en, lang="en")))
-
-
-def _document(graph: Graph, url: URIRef) -> URIRef:
-    graph.add((url, RDF.type, FOAF.Document))
-    return url
-
-
-def _standard(graph: Graph, iri: URIRef) -> URIRef:
-    graph.add((iri, RDF.type, DCTERMS.Standard))
-    return iri
-
-
-def _media_type(graph: Graph, media_type: str) -> URIRef:
-    node = URIRef(IANA + media_type)
-    graph.add((node, RDF.type, DCTERMS.MediaType))
-    return node
+    for item in items:
+        add_distribution(graph, item, shared, modified, sizes)
 
 
 def _publisher(graph: Graph, store: Store, settings: Settings, iri_map: IriMap) -> URIRef:
@@ -380,5 +367,6 @@ __all__ = [
     "catalog_graph",
     "catalog_iri",
     "dataset_iri",
+    "examples_dataset_iri",
     "licence",
 ]

@@ -16,6 +16,7 @@ from server.http.media_types import HTML, XML
 from server.maps.layers import LAYERS
 from server.publish import dumps
 from server.publish.catalog import Layer, Site, catalog_graph
+from server.publish.donl import donl_graph
 from server.publish.void import void_graph
 from server.rdf.formats import RDF_FORMATS
 from server.rdf.iris import bind_prefixes
@@ -55,7 +56,9 @@ def site() -> Site:
 def dump_sizes(version: str) -> dict[str, int]:
     """Byte size of every dump (made, and cached, for the data version)."""
     store, base = get_store(), iri_map()
-    return {dump.name: len(dumps.content(store, base, dump, version)) for dump in dumps.DUMPS}
+    return {
+        dump.name: len(dumps.content(store, base, dump, version)) for dump in dumps.available(store)
+    }
 
 
 @blueprint.get("/catalog")
@@ -76,16 +79,39 @@ def _catalog(version: str, media_type: str) -> Response:
         "catalog.html",
         view=catalog_view(graph, iri_map(), site_url()),
         alternates=alternates("/catalog"),
+        # Only with a publisher that data.overheid.nl knows (else /catalog/donl is a 503).
+        donl=alternates(DONL_PATH) if get_settings().publisher else [],
         void_url="/.well-known/void",
     )
     return make_response(html)
+
+
+#: The DCAT-AP-DONL rendering of the catalog (for data.overheid.nl): RDF only.
+DONL_PATH = "/catalog/donl"
+
+
+@blueprint.get(DONL_PATH)
+@blueprint.get(DONL_PATH + ".<ext>")
+def donl(ext: str | None = None) -> Response:
+    """The catalog in DCAT-AP-DONL (Turtle, JSON-LD, N-Triples or RDF/XML), the real dataset
+    only; 503 naming the setting when no registered publisher is set."""
+    media_type, negotiated = choose_document("donl", ext, VOID_OFFER)
+    chosen = representation(media_type, VOID_OFFER, negotiated=negotiated)
+
+    def render() -> Response:
+        catalog = catalog_graph(get_store(), get_settings(), site(), dump_sizes(chosen.version))
+        graph = donl_graph(catalog, get_store(), get_settings())
+        bind_prefixes(graph, iri_map().base)
+        return rdf_response(graph, media_type)
+
+    return answer(chosen, render)
 
 
 @blueprint.get("/dumps/<name>")
 def dump(name: str) -> Response:
     """One of the files the catalog lists; 404 for any other name."""
     entry = dumps.BY_NAME.get(name)
-    if entry is None:
+    if entry is None or entry not in dumps.available(get_store()):
         raise NotFound(f"No dump named {name!r}.")
     chosen = representation(entry.content_type)
 

@@ -9,7 +9,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 from rdflib.term import Node
 
-from server.publish.catalog import VCARD, catalog_iri, dataset_iri
+from server.publish.catalog import VCARD, catalog_iri, dataset_iri, examples_dataset_iri
 from server.rdf.iris import IriMap
 
 
@@ -36,6 +36,20 @@ def catalog_view(graph: Graph, base: IriMap, site_url: str) -> dict[str, object]
         "contact_url": str(graph.value(contact, VCARD.hasURL)),
         "distributions": _distributions(graph, dataset, site_url),
         "services": _services(graph, catalog, site_url),
+        "examples": _examples(graph, base, site_url),
+    }
+
+
+def _examples(graph: Graph, base: IriMap, site_url: str) -> dict[str, object] | None:
+    """The dataset of the invented examples, when the catalog has one."""
+    examples = examples_dataset_iri(base)
+    if (None, DCAT.dataset, examples) not in graph:
+        return None
+    return {
+        "iri": str(examples),
+        "title": _pair(graph, examples, DCTERMS.title),
+        "description": _pair(graph, examples, DCTERMS.description),
+        "distributions": _distributions(graph, examples, site_url),
     }
 
 

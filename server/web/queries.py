@@ -62,6 +62,7 @@ def parameter_json(parameter: Parameter) -> dict[str, Any]:
     }
     if parameter.class_iri:
         entry["class"] = parameter.class_iri
+        entry["members"] = parameter.members
     if parameter.scheme:
         entry["scheme"] = parameter.scheme
     if parameter.minimum is not None:
@@ -86,6 +87,10 @@ def query_json(query: CannedQuery) -> dict[str, Any]:
         "view": query.view,
         "tags": list(query.tags),
         "variables": list(query.variables),
+        "columns": [
+            {"name": name, "label": {lang: query.column_label(name, lang) for lang in ("nl", "en")}}
+            for name in query.variables
+        ],
         "formats": ["html", "json", "csv"] + (["geojson"] if query.has_geometry else []),
         "parameters": [parameter_json(parameter) for parameter in query.parameters],
     }

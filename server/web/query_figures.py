@@ -9,6 +9,7 @@ table always has every row.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import math
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from rdflib import Literal
 from rdflib.term import Identifier
 
 from server.canned.formats import plain_value
+from server.canned.query import EXAMPLE_COLUMN, CannedQuery
 from server.canned.running import CannedResult
 from server.rdf.geometry import WktError, parse_wkt
 
@@ -67,7 +69,7 @@ def chart(result: CannedResult) -> Figure | None:
     value_column = _numbers(result)
     if value_column is None:
         return None
-    return _bars(rows, label, value_column)
+    return _bars(result.query, rows, label, value_column)
 
 
 def _timeline(rows: Sequence[Row], label: str) -> Figure | None:
@@ -76,7 +78,7 @@ def _timeline(rows: Sequence[Row], label: str) -> Figure | None:
     for row in rows:
         start = _date(row.get("start"))
         if start is not None:
-            spans.append((row, start, _date(row.get("einde"))))
+            spans.append((row, start, _date(row.get("einde"), end=True)))
     if not spans:
         return None
     today = datetime.date.today()
@@ -97,8 +99,9 @@ def _timeline(rows: Sequence[Row], label: str) -> Figure | None:
                 "x": x(start),
                 "y": 10 + index * ROW_HEIGHT,
                 "width": max(3.0, round(x(max(stop, start)) - x(start), 1)),
-                "label": str(row.get(label, "")),
-                "text": f"{start.isoformat()} tot {end.isoformat() if end else '…'}",
+                "label": _label(row, label),
+                # As precise as the source: a day, a month or a year.
+                "text": f"{row.get('start')} tot {row.get('einde') or '…'}",
                 "open": end is None,
                 "status": str(row.get("statusNaam", "")),
             }
@@ -112,7 +115,7 @@ def _timeline(rows: Sequence[Row], label: str) -> Figure | None:
     return drawn
 
 
-def _bars(rows: Sequence[Row], label: str, value_column: str) -> Figure:
+def _bars(query: CannedQuery, rows: Sequence[Row], label: str, value_column: str) -> Figure:
     """A bar per row, as long as its value in ``value_column`` (the longest fills the width)."""
     values = [plain_value(row.get(value_column)) or 0 for row in rows]
     top = max([*values, 1])
@@ -124,11 +127,13 @@ def _bars(rows: Sequence[Row], label: str, value_column: str) -> Figure:
                 "x": LEFT,
                 "y": 10 + index * ROW_HEIGHT,
                 "width": max(1.0, round(span * value / top, 1)),
-                "label": str(row.get(label, "")),
+                "label": _label(row, label),
                 "text": f"{value:g}" if isinstance(value, float) else str(value),
             }
         )
-    drawn.caption = f"{value_column} per {label}"
+    drawn.caption = (
+        f"{query.column_label(value_column, 'nl')} per {query.column_label(label, 'nl')}"
+    )
     return drawn
 
 
@@ -145,7 +150,12 @@ def point_map(result: CannedResult) -> Figure | None:
     scale_x = math.cos(math.radians((north + south) / 2))
     scale = WIDTH / ((east - west) * scale_x)
     drawn = Figure("map", height=round((north - south) * scale))
-    for lon, lat, text in dict.fromkeys(points):
+    # One point per place and name; it is an example's only when every row there is one.
+    examples: dict[tuple[float, float, str], bool] = {}
+    for lon, lat, text, example in points:
+        examples[lon, lat, text] = examples.get((lon, lat, text), True) and example
+    for (lon, lat, name), example in examples.items():
+        text = name + " (voorbeeld)" if example else name
         x = round((lon - west) * scale_x * scale, 1)
         drawn.items.append(
             {
@@ -160,8 +170,9 @@ def point_map(result: CannedResult) -> Figure | None:
     return drawn
 
 
-def _points(result: CannedResult) -> list[tuple[float, float, str]]:
-    """(longitude, latitude, label) of every drawn row whose geometry is a WKT point."""
+def _points(result: CannedResult) -> list[tuple[float, float, str, bool]]:
+    """(longitude, latitude, label, whether the row involves an example) of every drawn row
+    whose geometry is a WKT point."""
     label = _label_column(result)
     points = []
     for row in result.rows[:MAX_DRAWN]:
@@ -174,8 +185,15 @@ def _points(result: CannedResult) -> list[tuple[float, float, str]]:
             continue
         if shape and shape["type"] == "Point":
             lon, lat = shape["coordinates"][:2]
-            points.append((lon, lat, str(row.get(label, "")) if label else ""))
+            example = plain_value(row.get(EXAMPLE_COLUMN)) is True
+            points.append((lon, lat, str(row.get(label, "")) if label else "", example))
     return points
+
+
+def _label(row: Row, label: str) -> str:
+    """The text that names a drawn row; a row that involves an invented example says so."""
+    text = str(row.get(label, ""))
+    return text + " (voorbeeld)" if plain_value(row.get(EXAMPLE_COLUMN)) is True else text
 
 
 def _label_column(result: CannedResult) -> str | None:
@@ -198,10 +216,21 @@ def _numbers(result: CannedResult) -> str | None:
     return None
 
 
-def _date(term: Identifier | None) -> datetime.date | None:
-    if isinstance(term, Literal) and str(term.datatype or "").endswith("#date"):
-        try:
-            return datetime.date.fromisoformat(str(term))
-        except ValueError:
-            return None
+def _date(term: Identifier | None, *, end: bool = False) -> datetime.date | None:
+    """A date, month (``xsd:gYearMonth``) or year (``xsd:gYear``) as a day: the first day of
+    the month or year, or with ``end`` the last."""
+    if not isinstance(term, Literal):
+        return None
+    kind, text = str(term.datatype or "").rsplit("#", 1)[-1], str(term)
+    try:
+        if kind == "date":
+            return datetime.date.fromisoformat(text)
+        if kind == "gYearMonth" and len(text) == 7:
+            year, month = int(text[:4]), int(text[5:7])
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return datetime.date(year, month, day)
+        if kind == "gYear" and len(text) == 4:
+            return datetime.date(int(text), 12, 31) if end else datetime.date(int(text), 1, 1)
+    except ValueError:
+        return None
     return None

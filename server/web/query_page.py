@@ -16,7 +16,7 @@ from rdflib import BNode, Literal, URIRef
 
 from server.canned.errors import ParameterError
 from server.canned.formats import plain_value
-from server.canned.query import CannedQuery, Choice, Parameter, last_segment
+from server.canned.query import EXAMPLE_COLUMN, CannedQuery, Choice, Parameter, last_segment
 from server.canned.running import CannedResult, parameter_choices
 from server.rdf.namespaces import DATA_BASE, query_prefixes
 from server.store import Store
@@ -80,7 +80,10 @@ def page(
         and error.parameter not in {p.name for p in query.parameters},
         result=result,
         columns=shown,
+        headings=[query.column_label(name, "nl") for name, _ in shown],
+        headings_en=[query.column_label(name, "en") for name, _ in shown],
         table=cells(result, shown) if result is not None else [],
+        examples=example_rows(result) if result is not None else [],
         figure=figure(query.view, result) if result is not None else None,
         links=links,
     )
@@ -115,11 +118,18 @@ def fields(
     return controls
 
 
+def example_rows(result: CannedResult) -> list[bool]:
+    """Per row, whether it involves an invented example (the :data:`EXAMPLE_COLUMN`): the
+    table shows a badge in its first cell instead of a column of true/false."""
+    return [plain_value(row.get(EXAMPLE_COLUMN)) is True for row in result.rows]
+
+
 def columns(result: CannedResult) -> list[tuple[str, str | None]]:
     """The columns of the HTML table: ``(variable, label variable)``. A column of IRIs is
-    shown with the labels of the column after it (when that one names it), as links."""
+    shown with the labels of the column after it (when that one names it), as links. The
+    example marker is no column: it is a badge (:func:`example_rows`)."""
     shown: list[tuple[str, str | None]] = []
-    variables = list(result.variables)
+    variables = [name for name in result.variables if name != EXAMPLE_COLUMN]
     index = 0
     while index < len(variables):
         name = variables[index]

@@ -205,8 +205,10 @@ def test_changes_rebuild(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     second = store.data_version()
     assert second != first
 
-    contribution = sorted((project / "data" / "contributions").glob("*/*.ttl"))[0]
-    added = contribution.with_name("kopie.ttl")
+    # A municipality's contribution arrives (the example contribution, copied in its place).
+    contribution = project / "data" / "voorbeelden" / "bijdrage-haven-en-kades.ttl"
+    added = project / "data" / "contributions" / "gm0599" / "kopie.ttl"
+    added.parent.mkdir(parents=True, exist_ok=True)
     added.write_bytes(contribution.read_bytes())
     assert main(["build"]) == 0
     third = store.data_version()
@@ -255,3 +257,29 @@ def test_a_wrong_root_leaves_the_store_alone(
     err = capsys.readouterr().err
     assert "no .ttl files" in err and "nonexistent" in err
     assert not (tmp_path / "store").exists()
+
+
+def test_the_examples_setting_switches_the_example_graphs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off (the default for a public service): no example graph, nothing marked rg:isExample.
+    On: the examples' own graphs, marked as such in the meta graph; another data version."""
+    monkeypatch.setenv("REGIOGRAAF_EXAMPLES", "false")
+    assert main(["build"]) == 0
+    store = EmbeddedStore(load_settings().store)
+    off = store.data_version()
+    assert not [g for g in store.named_graphs() if "/graph/data/voorbeelden/" in g]
+    assert (
+        store.query("ASK { ?x <https://w3id.org/regiograaf/def#isExample> true }").boolean()
+        is False
+    )
+    monkeypatch.setenv("REGIOGRAAF_EXAMPLES", "true")
+    assert main(["build"]) == 0
+    assert store.data_version() != off
+    examples = {g for g in store.named_graphs() if "/graph/data/voorbeelden/" in g}
+    assert examples
+    marked = store.query(
+        "SELECT ?g WHERE { GRAPH <https://w3id.org/regiograaf/graph/meta> "
+        "{ ?g <https://w3id.org/regiograaf/def#isExample> true } }"
+    ).rows()
+    assert {str(row["g"]) for row in marked} == examples

@@ -14,6 +14,7 @@ from server.build.sources import (
     graph_iri,
     inference_sources,
     kind_of,
+    selected,
 )
 
 TURTLE = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
@@ -93,6 +94,14 @@ def test_data_and_inference_selections(root: Path) -> None:
     assert {s.kind for s in data_sources(sources)} == {"reference", "example", "contribution"}
     assert "shapes" not in {s.kind for s in inference_sources(sources)}
     assert "ontology" in {s.kind for s in inference_sources(sources)}
+
+
+def test_examples_are_selected_only_when_the_setting_is_on(root: Path) -> None:
+    sources = discover(root)
+    without = [source.relpath for source in selected(sources, examples=False)]
+    assert "data/voorbeelden/projecten.ttl" not in without
+    assert "data/contributions/readme-example.ttl" in without  # a contribution, not an example
+    assert [s.relpath for s in selected(sources, examples=True)] == [s.relpath for s in sources]
 
 
 def test_discover_without_hashes(root: Path) -> None:

@@ -121,8 +121,8 @@ def test_csv(canned_client: FlaskClient) -> None:
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
     assert rows == [
-        ["gemeente", "naam", "score", "aansluitend", "projecten"],
-        [ID + "gemeente/gm0606", "Schiedam", "67", "2", "3"],
+        ["gemeente", "naam", "score", "aansluitend", "projecten", "voorbeeld"],
+        [ID + "gemeente/gm0606", "Schiedam", "75", "3", "4", "true"],
     ]
     assert response.data.endswith(b"\r\n")
 
@@ -138,11 +138,12 @@ def test_geojson(canned_client: FlaskClient) -> None:
         "properties": {
             "gemeente": ID + "gemeente/gm0503",
             "naam": "Delft",
-            "projecten": 2,
-            "voorbeelden": 2,
+            "projecten": 3,
+            "voorbeelden": 1,
+            "voorbeeld": True,
         },
     }
-    assert len(document["features"]) == 4
+    assert len(document["features"]) == 3
 
 
 @pytest.mark.parametrize(
@@ -248,7 +249,9 @@ def test_the_page_has_a_form_with_choices_from_the_graph(canned_client: FlaskCli
     ]
     # Statuses (several values): checkboxes in life-cycle order.
     statuses = re.findall(rf'name="status" value="{ID}status/([a-z]+)"', page)
-    assert statuses == ["idee", "pilot", "implementatie", "opgeschaald", "afgerond"]
+    assert statuses == ["onbekend", "idee", "pilot", "implementatie", "opgeschaald", "afgerond"]
+    # "Our municipality" offers the current MRDH members only.
+    assert "Brielle" not in page.split('id="parameter-gemeente"', 1)[1].split("</select>", 1)[0]
     assert "— alle (all) —" in page
 
 
@@ -258,10 +261,17 @@ def test_the_table_links_to_the_resources(canned_client: FlaskClient) -> None:
     )
     # The IRI column shown with the names of the column after it, linked to /id/...
     assert '<a href="/id/gemeente/gm0503" title="gemeente:gm0503">Delft</a>' in page
-    assert '<td class="num">67</td>' in page
-    assert '<th scope="col">gemeente</th>' in page and '<th scope="col">naam</th>' not in page
-    # The chart view: an SVG bar per municipality.
-    assert page.count('<g class="bar">') == 4
+    assert '<td class="num">50</td>' in page
+    # Column labels for people, one language after the other; no variable names.
+    assert '<th scope="col">Gemeente <span class="en" lang="en">(Municipality)</span></th>' in page
+    head = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert ">gemeente<" not in head and ">naam<" not in head and "voorbeeld" not in head
+    # Rows that count an invented example carry the badge, explained above the table.
+    assert page.count('class="voorbeeld-rij"') == 3
+    assert 'class="voorbeeld-melding"' in page
+    # The chart view: an SVG bar per municipality, named for people.
+    assert page.count('<g class="bar">') == 3
+    assert "Score (procent) per Naam" in page
     assert 'href="/queries/aansluitingsscore.json"' in page
     assert 'href="/queries/aansluitingsscore.csv"' in page
 
@@ -281,8 +291,11 @@ def test_a_timeline_view(canned_client: FlaskClient) -> None:
     page = canned_client.get("/queries/projecttijdlijn", headers={"Accept": HTML}).get_data(
         as_text=True
     )
-    assert page.count('<g class="bar') == 7
-    assert page.count('<g class="bar open">') == 5  # p1, p2, p3, p4, p6: no end date yet
+    # Years and months are periods on the timeline; p6 has no start date: not drawn.
+    assert page.count('<g class="bar') == 9
+    assert page.count('<g class="bar open">') == 6  # p1, p2, p3, p4, p8, x1: no end yet
+    assert "2019 tot 2023-06" in page  # x2, as precise as its source
+    assert "Kustmonitor (voorbeeld) (voorbeeld)" in page  # an invented project, marked
 
 
 # --- cache, ETag, 304 ----------------------------------------------------------------------

@@ -81,15 +81,15 @@ def test_parameters_are_typed_with_enums_from_the_graph(document: dict) -> None:
     assert gemeente["required"] is False
     assert gemeente["style"] == "form" and gemeente["explode"] is True
     assert gemeente["schema"]["type"] == "array"
+    # Current MRDH members only (Brielle left in 2023).
     assert gemeente["schema"]["items"]["enum"] == [
-        f"{ID}gemeente/{code}" for code in ("gm0501", "gm0503", "gm0606", "gm1783")
+        f"{ID}gemeente/{code}" for code in ("gm0503", "gm0606", "gm1783")
     ]
-    assert gemeente["schema"]["items"]["x-enum-labels"] == [
-        "Brielle",
-        "Delft",
-        "Schiedam",
-        "Westland",
-    ]
+    assert gemeente["schema"]["items"]["x-enum-labels"] == ["Delft", "Schiedam", "Westland"]
+    assert "Alleen huidige leden van de MRDH" in gemeente["description"]
+    # History offers former members too, named as such.
+    timeline = parameters("projecttijdlijn")["gemeente"]["schema"]["items"]
+    assert timeline["x-enum-labels"][0] == "Brielle (voormalig MRDH-lid)"
     assert chances["schakel"]["schema"]["enum"] == [
         f"{ID}waardeketen/{stage}"
         for stage in (
@@ -108,13 +108,17 @@ def test_parameters_are_typed_with_enums_from_the_graph(document: dict) -> None:
     assert chances["minimum"]["schema"] == {"type": "integer", "minimum": 1, "default": 1}
     timeline = parameters("projecttijdlijn")
     assert timeline["vanaf"]["schema"] == {"type": "string", "format": "date"}
-    assert timeline["status"]["schema"]["items"]["enum"][0] == f"{ID}status/idee"
+    # By notation: "onbekend" (0), then the life cycle from "idee" (1).
+    assert timeline["status"]["schema"]["items"]["enum"][:2] == [
+        f"{ID}status/onbekend",
+        f"{ID}status/idee",
+    ]
     search = parameters("projecten-zoeken")
     assert search["zoekterm"]["schema"] == {"type": "string", "maxLength": 200}
     principles = parameters("bijdragen-aan-principes")
     # Without a position or notation, by Dutch title.
     assert principles["principe"]["schema"]["enum"] == [
-        f"{ID}doel/pzh-waardenvol-{n}" for n in (2, 3, 1)
+        f"{ID}principe/pzh-waardenvol-{n}" for n in (2, 3, 1)
     ]
     assert principles["principe"]["schema"]["x-enum-labels"] == [
         "Data als gedeelde bron",

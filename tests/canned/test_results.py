@@ -1,15 +1,17 @@
 """Every canned query on the hand-written fixture (tests/data/queries, see its README.md): the
-exact answer, with and without parameters, through :func:`run_canned_query`.
+exact answer, with and without parameters, through :func:`run_canned_query`; part 1: the value
+chain, goals and principles (part 2 is test_results_projects.py).
 
 IRIs are written without ``https://w3id.org/regiograaf/id/`` (``gemeente/gm0503``). The
-expected answers were worked out by hand from the fixture's table, not copied from a run.
-Where SPARQL leaves an order undefined (the values inside one GROUP_CONCAT), the pieces are
-compared as a set.
+expected answers were worked out by hand from the fixture's table, not copied from a run;
+``voorbeeld`` is true on exactly the rows that would not be in the answer without the invented
+examples x1, x2, XG1, XG2, XR1 (test_examples.py checks that for every query). Where SPARQL
+leaves an order undefined (the values inside one GROUP_CONCAT), the pieces are compared as a
+set.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
@@ -22,34 +24,25 @@ from server.canned.running import (
     UnknownQuery,
     bound_sparql,
     canned_queries,
+    parameter_choices,
     run_canned_query,
 )
 from server.store.values import values_block
+from tests.canned.fixture import (
+    BRIELLE,
+    DELFT,
+    ID,
+    P1,
+    P2,
+    P3,
+    P4,
+    P5,
+    SCHIEDAM,
+    WESTLAND,
+    X1,
+    run,
+)
 from tests.support import BuiltStore
-
-ID = "https://w3id.org/regiograaf/id/"
-DELFT, SCHIEDAM, WESTLAND, BRIELLE = "gm0503", "gm0606", "gm1783", "gm0501"
-POINTS = {
-    DELFT: "POINT(4.3571 52.0116)",
-    SCHIEDAM: "POINT(4.3990 51.9196)",
-    WESTLAND: "POINT(4.2110 51.9940)",
-    BRIELLE: "POINT(4.1670 51.9000)",
-}
-
-
-def run(canned_store: BuiltStore, name: str, **arguments: Any) -> list[dict[str, Any]]:
-    """The answer as plain values, IRIs without the instance base, unbound left out."""
-    result = run_canned_query(
-        name, arguments, store=canned_store.store, settings=canned_store.settings, cache=None
-    )
-    return [
-        {
-            key: value.removeprefix(ID) if isinstance(value, str) else value
-            for key, value in record.items()
-            if value is not None
-        }
-        for record in result.records()
-    ]
 
 
 def test_there_are_at_least_twelve_queries(canned_store: BuiltStore) -> None:
@@ -74,26 +67,30 @@ def test_there_are_at_least_twelve_queries(canned_store: BuiltStore) -> None:
 # --- the value chain -----------------------------------------------------------------------
 
 
-def matrix_row(code: str, name: str, *counts: int) -> dict[str, Any]:
+def matrix_row(code: str, name: str, *counts: int, example: bool) -> dict[str, Any]:
     keys = ("infrastructuur", "data", "toepassingen", "waarde", "randvoorwaarden", "totaal")
-    return {"gemeente": f"gemeente/{code}", "naam": name, **dict(zip(keys, counts, strict=True))}
+    return {
+        "gemeente": f"gemeente/{code}",
+        "naam": name,
+        **dict(zip(keys, counts, strict=True)),
+        "voorbeeld": example,
+    }
 
 
 def test_waardeketen_matrix(canned_store: BuiltStore) -> None:
-    assert run(canned_store, "waardeketen-matrix") == [
-        matrix_row(BRIELLE, "Brielle", 1, 0, 0, 0, 0, 1),
-        matrix_row(DELFT, "Delft", 1, 1, 0, 0, 0, 2),
-        # p6 is in two enablers: one project in the enabler column.
-        matrix_row(SCHIEDAM, "Schiedam", 0, 0, 1, 0, 1, 2),
-        matrix_row(WESTLAND, "Westland", 1, 1, 0, 0, 0, 2),
-    ]
+    # Current members only (not Brielle); p8 is led by MRDH, not a municipality.
+    delft = matrix_row(DELFT, "Delft", 1, 1, 0, 1, 0, 3, example=True)  # x2: societal value
+    schiedam = matrix_row(SCHIEDAM, "Schiedam", 0, 0, 1, 0, 1, 2, example=False)
+    # p5 is in two stages; x1 (data) is an example.
+    westland = matrix_row(WESTLAND, "Westland", 1, 2, 1, 0, 0, 3, example=True)
+    assert run(canned_store, "waardeketen-matrix") == [delft, schiedam, westland]
     assert run(canned_store, "waardeketen-matrix", gemeente=[SCHIEDAM, WESTLAND]) == [
-        matrix_row(SCHIEDAM, "Schiedam", 0, 0, 1, 0, 1, 2),
-        matrix_row(WESTLAND, "Westland", 1, 1, 0, 0, 0, 2),
+        schiedam,
+        westland,
     ]
 
 
-def gap(code: str, name: str, stage: str, stage_name: str, kind: str, others: int) -> dict:
+def gap(code: str, name: str, stage: str, stage_name: str, kind: str, others: int, example: bool):
     return {
         "gemeente": f"gemeente/{code}",
         "naam": name,
@@ -101,45 +98,51 @@ def gap(code: str, name: str, stage: str, stage_name: str, kind: str, others: in
         "schakelNaam": stage_name,
         "soort": kind,
         "elders": others,
+        "voorbeeld": example,
     }
 
 
 def test_waardeketen_gaten(canned_store: BuiltStore) -> None:
-    # Brielle is no member any more; "elders" counts every municipality active in the stage.
+    # "elders" counts the current members active in the stage (Brielle's p7 does not count);
+    # it is marked when an example (x2, societal value) is what makes a municipality count.
+    apps = ("toepassingen-en-diensten", "Toepassingen en diensten", "schakel")
+    value = ("maatschappelijke-waarde", "Maatschappelijke waarde", "schakel")
+    governance = ("governance-en-regie", "Governance en regie", "randvoorwaarde")
+    public = ("publieke-waarden", "Publieke waarden", "randvoorwaarde")
+    infra = ("digitale-infrastructuur", "Digitale infrastructuur", "schakel")
     delft = [
-        gap(DELFT, "Delft", "toepassingen-en-diensten", "Toepassingen en diensten", "schakel", 1),
-        gap(DELFT, "Delft", "maatschappelijke-waarde", "Maatschappelijke waarde", "schakel", 0),
-        gap(DELFT, "Delft", "governance-en-regie", "Governance en regie", "randvoorwaarde", 1),
-        gap(DELFT, "Delft", "publieke-waarden", "Publieke waarden", "randvoorwaarde", 1),
+        gap(DELFT, "Delft", *apps, 2, False),
+        gap(DELFT, "Delft", *governance, 1, False),
+        gap(DELFT, "Delft", *public, 1, False),
     ]
     schiedam = [
-        gap(
-            SCHIEDAM, "Schiedam", "digitale-infrastructuur", "Digitale infrastructuur", "schakel", 3
-        ),
-        gap(
-            SCHIEDAM, "Schiedam", "maatschappelijke-waarde", "Maatschappelijke waarde", "schakel", 0
-        ),
+        gap(SCHIEDAM, "Schiedam", *infra, 2, False),
+        gap(SCHIEDAM, "Schiedam", *value, 1, True),
     ]
-    westland = [{**row, "gemeente": f"gemeente/{WESTLAND}", "naam": "Westland"} for row in delft]
+    westland = [
+        gap(WESTLAND, "Westland", *value, 1, True),
+        gap(WESTLAND, "Westland", *governance, 1, False),
+        gap(WESTLAND, "Westland", *public, 1, False),
+    ]
     assert run(canned_store, "waardeketen-gaten") == delft + schiedam + westland
     assert run(canned_store, "waardeketen-gaten", gemeente=SCHIEDAM) == schiedam
-    assert run(canned_store, "waardeketen-gaten", gemeente=BRIELLE) == []
 
 
 def test_bouwstenen_per_schakel(canned_store: BuiltStore) -> None:
-    def row(stage: str, stage_name: str, kind: str, item: str, title: str, *example: str) -> dict:
+    def row(stage: str, stage_name: str, kind: str, item: str, title: str, *project: str) -> dict:
         found = {
             "schakel": f"waardeketen/{stage}",
             "schakelNaam": stage_name,
             "soort": kind,
             "item": f"{'bouwsteen' if kind == 'bouwsteen' else 'handelingsperspectief'}/{item}",
             "titel": title,
+            "voorbeeld": project[0] == X1 if project else False,
         }
-        if example:
+        if project:
             found.update(
-                voorbeeld=f"project/{example[0]}",
-                voorbeeldTitel=example[1],
-                gemeenteNaam=example[2],
+                project=f"project/{project[0]}",
+                projectTitel=project[1],
+                trekkerNaam=project[2],
             )
         return found
 
@@ -147,19 +150,22 @@ def test_bouwstenen_per_schakel(canned_store: BuiltStore) -> None:
     data = ("data", "Data")
     expected_infra = [
         row(*infra, "bouwsteen", "iot-sensornetwerk", "IoT-sensornetwerk",
-            "fixture-westland-wateroverlast", "Meetnet wateroverlast kassen", "Westland"),
+            P4, "Meetnet wateroverlast kassen", "Westland"),
         row(*infra, "bouwsteen", "iot-sensornetwerk", "IoT-sensornetwerk",
-            "fixture-delft-sensoren", "Sensoren tegen wateroverlast", "Delft"),
+            P1, "Sensoren tegen wateroverlast", "Delft"),
         row(*infra, "handelingsperspectief", "sensorbeleid-opstellen", "Sensorbeleid opstellen",
-            "fixture-delft-sensoren", "Sensoren tegen wateroverlast", "Delft"),
+            P1, "Sensoren tegen wateroverlast", "Delft"),
     ]  # fmt: skip
     expected_data = [
         row(*data, "bouwsteen", "dataplatform", "Dataplatform",
-            "fixture-westland-energiedata", "Energiedata glastuinbouw", "Westland"),
+            P5, "Energiedata glastuinbouw", "Westland"),
         row(*data, "bouwsteen", "dataplatform", "Dataplatform",
-            "fixture-delft-energiedata", "Energiedata-platform", "Delft"),
+            P2, "Energiedata-platform", "Delft"),
+        # The invented x1 applies it too: that row is marked.
+        row(*data, "bouwsteen", "dataplatform", "Dataplatform",
+            X1, "Slimme kassen (voorbeeld)", "Westland"),
     ]  # fmt: skip
-    # An action perspective without example projects is listed too.
+    # An action perspective without projects is listed too.
     governance = [
         row("governance-en-regie", "Governance en regie", "handelingsperspectief",
             "regionaal-samenwerken", "Regionaal samenwerken"),
@@ -176,45 +182,49 @@ def test_bouwstenen_per_schakel(canned_store: BuiltStore) -> None:
     assert run(canned_store, "bouwstenen-per-schakel", schakel="maatschappelijke-waarde") == []
 
 
-# --- goals and alignment -------------------------------------------------------------------
+# --- goals, alignment and principles -------------------------------------------------------
+
+
+def goal(ref: str, title: str, code: str, name: str, example: bool = False) -> dict:
+    return {
+        "doel": f"doel/{ref}",
+        "titel": title,
+        "gemeente": f"gemeente/{code}",
+        "gemeenteNaam": name,
+        "voorbeeld": example,
+    }
 
 
 def test_doelen_zonder_aansluiting(canned_store: BuiltStore) -> None:
-    # D2 aligns through D1 (a sub-goal) with R1; S2 only with a national goal.
-    schiedam = {
-        "doel": "doel/fixture-schiedam-vaardig",
-        "titel": "Schiedam digitaal vaardig",
-        "gemeente": f"gemeente/{SCHIEDAM}",
-        "gemeenteNaam": "Schiedam",
-    }
-    westland = {
-        "doel": "doel/fixture-westland-water",
-        "titel": "Droge voeten in het Westland",
-        "gemeente": f"gemeente/{WESTLAND}",
-        "gemeenteNaam": "Westland",
-    }
-    assert run(canned_store, "doelen-zonder-aansluiting") == [schiedam, westland]
-    assert run(canned_store, "doelen-zonder-aansluiting", gemeente=DELFT) == []
+    # D2 is a sub-goal of D1, which aligns with R1: both count as aligned. S2 only aligns with
+    # a national goal. XG2 is an invented Delft goal, aligned with nothing.
+    delft = goal("voorbeeld-delft-open-data", "Voorbeeld: open data in Delft", DELFT, "Delft", True)
+    schiedam = goal("fixture-schiedam-vaardig", "Schiedam digitaal vaardig", SCHIEDAM, "Schiedam")
+    westland = goal("fixture-westland-water", "Droge voeten in het Westland", WESTLAND, "Westland")
+    assert run(canned_store, "doelen-zonder-aansluiting") == [delft, schiedam, westland]
+    assert run(canned_store, "doelen-zonder-aansluiting", gemeente=DELFT) == [delft]
     assert run(canned_store, "doelen-zonder-aansluiting", gemeente=[WESTLAND]) == [westland]
 
 
 def test_doelen_zonder_bijdrage_uses_the_inferred_graph(canned_store: BuiltStore) -> None:
-    # R1 only has an indirect contribution (p1 → D2 → D1 → R1), P2 too (p3 → S1 → P2):
+    # R1 only has an indirect contribution (p1 -> D2 -> D1 -> R1), PG2 too (p3 -> S1 -> PG2):
     # both are left out because of rg:contributesIndirectlyTo in .../graph/inferred.
     assert run(canned_store, "doelen-zonder-bijdrage") == [
         {
-            "doel": "doel/pzh-waardenvol-3",
-            "titel": "Digitale veiligheid",
+            "doel": "doel/fixture-pzh-vaardigheden",
+            "titel": "Digitale vaardigheden",
             "niveau": "provinciaal",
             "organisatie": "organisatie/provincie-zuid-holland",
             "organisatieNaam": "Provincie Zuid-Holland",
+            "voorbeeld": False,
         },
         {
-            "doel": "doel/fixture-mrdh-slimme-mobiliteit",
-            "titel": "Slimme mobiliteit in de regio",
+            "doel": "doel/voorbeeld-mrdh-datadeling",
+            "titel": "Voorbeeld: regionale datadeling",
             "niveau": "regionaal",
             "organisatie": "organisatie/mrdh",
             "organisatieNaam": "Metropoolregio Rotterdam Den Haag",
+            "voorbeeld": True,
         },
     ]
 
@@ -227,391 +237,80 @@ def test_aansluitingsscore_ranked(canned_store: BuiltStore) -> None:
             "score": value,
             "aansluitend": aligned,
             "projecten": projects,
+            # Every current member takes part in an invented project (x1 or x2).
+            "voorbeeld": True,
         }
 
-    # Schiedam: p2 (P1 direct) and p3 (P2 via S1) of p2, p3, p6: 2 of 3 = 67 %.
+    # Delft: p1 (D2 -> D1 -> R1), p2 (PG1), p8 (R2) of p1, p2, p8, x2: 3 of 4.
+    # Schiedam: p2, p3 (S1 -> PG2), x1 (XG1 -> PG2) of p2, p3, p6, x1: 3 of 4.
+    # Westland: p8, x1 of p4, p5, p8, x1: 2 of 4. Brielle is no member any more.
     assert run(canned_store, "aansluitingsscore") == [
-        score(DELFT, "Delft", 100, 2, 2),
-        score(SCHIEDAM, "Schiedam", 67, 2, 3),
-        score(WESTLAND, "Westland", 0, 0, 2),
-        score(BRIELLE, "Brielle", 0, 0, 1),
+        score(DELFT, "Delft", 75, 3, 4),
+        score(SCHIEDAM, "Schiedam", 75, 3, 4),
+        score(WESTLAND, "Westland", 50, 2, 4),
     ]
     assert run(canned_store, "aansluitingsscore", gemeente=SCHIEDAM) == [
-        score(SCHIEDAM, "Schiedam", 67, 2, 3)
+        score(SCHIEDAM, "Schiedam", 75, 3, 4)
     ]
 
 
 def test_bijdragen_aan_principes(canned_store: BuiltStore) -> None:
-    p2_direct = {
-        "principe": "doel/pzh-waardenvol-1",
-        "principeTitel": "Opgaven van de provincie staan voorop",
-        "project": "project/fixture-delft-energiedata",
-        "projectTitel": "Energiedata-platform",
-        "gemeente": f"gemeente/{DELFT}",
-        "gemeenteNaam": "Delft",
-        "bijdrage": "direct",
-    }
-    p1_indirect = {
-        **p2_direct,
-        "project": "project/fixture-delft-sensoren",
-        "projectTitel": "Sensoren tegen wateroverlast",
-        "bijdrage": "indirect",
-        # p1 → D2 → D1 → R1 → P1: the goal the project contributes to directly.
-        "via": "Klimaatdata voor Delft",
-    }
-    p3_indirect = {
-        "principe": "doel/pzh-waardenvol-2",
-        "principeTitel": "Data als gedeelde bron",
-        "project": "project/fixture-schiedam-laadpalen",
-        "projectTitel": "Slimme laadpalen",
-        "gemeente": f"gemeente/{SCHIEDAM}",
-        "gemeenteNaam": "Schiedam",
-        "bijdrage": "indirect",
-        "via": "Energieneutraal Schiedam",
-    }
-    assert run(canned_store, "bijdragen-aan-principes") == [p2_direct, p1_indirect, p3_indirect]
-    assert run(canned_store, "bijdragen-aan-principes", principe="pzh-waardenvol-2") == [
-        p3_indirect
+    def row(principle: tuple[str, str], project: tuple[str, str, str, str], how: str, via=""):
+        found = {
+            "principe": f"principe/{principle[0]}",
+            "principeTitel": principle[1],
+            "project": f"project/{project[0]}",
+            "projectTitel": project[1],
+            "trekker": f"gemeente/{project[2]}",
+            "trekkerNaam": project[3],
+            "wijze": how,
+            "voorbeeld": project[0] == X1,
+        }
+        return {**found, "via": via} if via else found
+
+    p1_ = ("pzh-waardenvol-1", "Opgaven van de provincie staan voorop")
+    p2_ = ("pzh-waardenvol-2", "Data als gedeelde bron")
+    p3_ = ("pzh-waardenvol-3", "Digitale veiligheid")
+    sensors = (P1, "Sensoren tegen wateroverlast", DELFT, "Delft")
+    energy = (P2, "Energiedata-platform", DELFT, "Delft")
+    charging = (P3, "Slimme laadpalen", SCHIEDAM, "Schiedam")
+    greenhouses = (X1, "Slimme kassen (voorbeeld)", WESTLAND, "Westland")
+    first = [
+        row(p1_, energy, "rechtstreeks"),
+        row(p1_, greenhouses, "via een doel", "Voorbeeld: Westland deelt energiedata"),
     ]
-    assert run(canned_store, "bijdragen-aan-principes", gemeente=DELFT) == [p2_direct, p1_indirect]
-    assert run(canned_store, "bijdragen-aan-principes", principe="pzh-waardenvol-3") == []
+    # p1 -> D2, a sub-goal of D1, which observes P2; p3 -> S1 -> PG2, which observes P2.
+    second = [
+        row(p2_, sensors, "via een doel", "Delft digitale stad"),
+        row(p2_, greenhouses, "via een doel", "Digitale connectiviteit"),
+        row(p2_, charging, "via een doel", "Digitale connectiviteit"),
+    ]
+    third = [row(p3_, greenhouses, "rechtstreeks")]
+    assert run(canned_store, "bijdragen-aan-principes") == first + second + third
+    assert run(canned_store, "bijdragen-aan-principes", principe="pzh-waardenvol-2") == second
+    assert run(canned_store, "bijdragen-aan-principes", gemeente=DELFT) == [first[0], second[0]]
+    assert run(canned_store, "bijdragen-aan-principes", principe="pzh-waardenvol-3",
+               gemeente=DELFT) == []  # fmt: skip
 
 
 def test_indirecte_bijdragen(canned_store: BuiltStore) -> None:
-    assert run(canned_store, "indirecte-bijdragen") == [
-        {
-            "project": "project/fixture-schiedam-laadpalen",
-            "projectTitel": "Slimme laadpalen",
-            "provinciaalDoel": "doel/pzh-waardenvol-2",
-            "doelTitel": "Data als gedeelde bron",
-        },
-        {
-            "project": "project/fixture-delft-sensoren",
-            "projectTitel": "Sensoren tegen wateroverlast",
-            "provinciaalDoel": "doel/pzh-waardenvol-1",
-            "doelTitel": "Opgaven van de provincie staan voorop",
-        },
-    ]
-
-
-# --- collaboration and learning ------------------------------------------------------------
-
-
-def chance(one: tuple[str, str], two: tuple[str, str], overlap: int, stage, challenge, why):
-    return {
-        "gemeente1": f"gemeente/{one[0]}",
-        "naam1": one[1],
-        "gemeente2": f"gemeente/{two[0]}",
-        "naam2": two[1],
-        "overlap": overlap,
-        "stage": f"waardeketen/{stage[0]}",
-        "stageNaam": stage[1],
-        "challenge": f"opgave/{challenge[0]}",
-        "challengeNaam": challenge[1],
-        "reden": why,
-    }
-
-
-DATA = ("data", "Data")
-INFRA = ("digitale-infrastructuur", "Digitale infrastructuur")
-ENERGY = ("energietransitie", "Energietransitie")
-CLIMATE = ("klimaatadaptatie", "Klimaatadaptatie")
-DELFT_WESTLAND_DATA = chance(
-    (DELFT, "Delft"), (WESTLAND, "Westland"), 2, DATA, ENERGY,
-    "Delft en Westland hebben allebei projecten in de schakel 'Data' voor de opgave "
-    "'Energietransitie' (Delft: Energiedata-platform; Westland: Energiedata glastuinbouw), "
-    "maar daar nog geen gezamenlijk project.",
-)  # fmt: skip
-DELFT_WESTLAND_INFRA = chance(
-    (DELFT, "Delft"), (WESTLAND, "Westland"), 2, INFRA, CLIMATE,
-    "Delft en Westland hebben allebei projecten in de schakel 'Digitale infrastructuur' voor "
-    "de opgave 'Klimaatadaptatie' (Delft: Sensoren tegen wateroverlast; Westland: Meetnet "
-    "wateroverlast kassen), maar daar nog geen gezamenlijk project.",
-)  # fmt: skip
-SCHIEDAM_WESTLAND_DATA = chance(
-    (SCHIEDAM, "Schiedam"), (WESTLAND, "Westland"), 1, DATA, ENERGY,
-    "Schiedam en Westland hebben allebei projecten in de schakel 'Data' voor de opgave "
-    "'Energietransitie' (Schiedam: Energiedata-platform; Westland: Energiedata "
-    "glastuinbouw), maar daar nog geen gezamenlijk project.",
-)  # fmt: skip
-
-
-def test_samenwerkingskansen(canned_store: BuiltStore) -> None:
-    # Delft and Schiedam share (data, energy) but already have the joint project p2;
-    # Brielle (p7, like Delft's p1 and Westland's p4) is no member any more.
-    everything = [DELFT_WESTLAND_DATA, DELFT_WESTLAND_INFRA, SCHIEDAM_WESTLAND_DATA]
-    assert run(canned_store, "samenwerkingskansen") == everything
-    assert run(canned_store, "samenwerkingskansen", minimum=2) == everything[:2]
-    assert run(canned_store, "samenwerkingskansen", minimum=3) == []
-    assert run(canned_store, "samenwerkingskansen", gemeente=SCHIEDAM) == [SCHIEDAM_WESTLAND_DATA]
-    # Several municipalities: a pair with both of them is listed once.
-    assert run(canned_store, "samenwerkingskansen", gemeente=[DELFT, WESTLAND]) == everything
-    assert run(canned_store, "samenwerkingskansen", schakel="data") == [
-        DELFT_WESTLAND_DATA,
-        SCHIEDAM_WESTLAND_DATA,
-    ]
-    assert run(canned_store, "samenwerkingskansen", opgave="klimaatadaptatie") == [
-        DELFT_WESTLAND_INFRA
-    ]
-    assert run(canned_store, "samenwerkingskansen", gemeente=BRIELLE) == []
-
-
-def partner(code: str, name: str, stage, status: tuple[str, str], titles: str) -> dict:
-    return {
-        "partner": f"gemeente/{code}",
-        "partnerNaam": name,
-        "schakel": f"waardeketen/{stage[0]}",
-        "schakelNaam": stage[1],
-        "status": f"status/{status[0]}",
-        "statusNaam": status[1],
-        "projecten": 1,
-        "titels": titles,
-        "geometry": POINTS[code],
-    }
-
-
-FINISHED, IDEA, IMPLEMENTATION = (
-    ("afgerond", "Afgerond"),
-    ("idee", "Idee"),
-    (
-        "implementatie",
-        "Implementatie",
-    ),
-)
-
-
-def test_lerende_partners(canned_store: BuiltStore) -> None:
-    # Most experienced first (status notation descending); Delft itself is left out.
-    assert run(
-        canned_store, "lerende-partners", gemeente=DELFT, schakel="digitale-infrastructuur"
-    ) == [
-        partner(BRIELLE, "Brielle", INFRA, FINISHED, "Kustdata Brielle"),
-        partner(WESTLAND, "Westland", INFRA, IDEA, "Meetnet wateroverlast kassen"),
-    ]
-    assert run(canned_store, "lerende-partners", gemeente=DELFT, schakel="data") == [
-        partner(WESTLAND, "Westland", DATA, FINISHED, "Energiedata glastuinbouw"),
-        partner(SCHIEDAM, "Schiedam", DATA, IMPLEMENTATION, "Energiedata-platform"),
-    ]
-    assert run(
-        canned_store,
-        "lerende-partners",
-        gemeente=DELFT,
-        schakel="data",
-        status=["afgerond", "idee"],
-    ) == [partner(WESTLAND, "Westland", DATA, FINISHED, "Energiedata glastuinbouw")]
-    # Without a municipality nobody is left out.
-    everyone = run(canned_store, "lerende-partners", schakel="data")
-    assert [row["partnerNaam"] for row in everyone] == ["Westland", "Delft", "Schiedam"]
-    assert len(run(canned_store, "lerende-partners")) == 9
-
-
-def test_vergelijkbare_projecten(canned_store: BuiltStore) -> None:
-    def pair(one, two, score: int, shared: set[str]) -> dict:
+    def row(project: str, title: str, ref: str, goal_title: str) -> dict:
         return {
-            "project1": f"project/{one[0]}",
-            "titel1": one[1],
-            "gemeente1": f"gemeente/{one[2]}",
-            "naam1": one[3],
-            "project2": f"project/{two[0]}",
-            "titel2": two[1],
-            "gemeente2": f"gemeente/{two[2]}",
-            "naam2": two[3],
-            "gelijkenis": score,
-            "overeenkomsten": shared,
-        }
-
-    p1 = ("fixture-delft-sensoren", "Sensoren tegen wateroverlast", DELFT, "Delft")
-    p2 = ("fixture-delft-energiedata", "Energiedata-platform", DELFT, "Delft")
-    p4 = ("fixture-westland-wateroverlast", "Meetnet wateroverlast kassen", WESTLAND, "Westland")
-    p5 = ("fixture-westland-energiedata", "Energiedata glastuinbouw", WESTLAND, "Westland")
-    p7 = ("fixture-brielle-kustdata", "Kustdata Brielle", BRIELLE, "Brielle")
-
-    def answer(**arguments: Any) -> list[dict]:
-        rows = run(canned_store, "vergelijkbare-projecten", **arguments)
-        # GROUP_CONCAT has no defined order: compare the shared features as a set.
-        return [{**row, "overeenkomsten": set(row["overeenkomsten"].split("; "))} for row in rows]
-
-    strong = [
-        pair(p2, p5, 3, {"Data", "Energietransitie", "Dataplatform"}),
-        pair(p1, p4, 3, {"Digitale infrastructuur", "Klimaatadaptatie", "IoT-sensornetwerk"}),
-    ]
-    assert answer() == strong
-    assert answer(minimum=2) == [
-        *strong,
-        pair(p7, p4, 2, {"Digitale infrastructuur", "Klimaatadaptatie"}),
-        pair(p7, p1, 2, {"Digitale infrastructuur", "Klimaatadaptatie"}),
-    ]
-    assert answer(gemeente=SCHIEDAM, minimum=2) == []
-    assert answer(gemeente=[WESTLAND, DELFT]) == strong
-
-
-def test_projecttijdlijn(canned_store: BuiltStore) -> None:
-    def line(project: str, title: str, code: str, name: str, status, start, end=None) -> dict:
-        found = {
             "project": f"project/{project}",
-            "titel": title,
-            "trekker": f"gemeente/{code}",
-            "trekkerNaam": name,
-            "status": f"status/{status[0]}",
-            "statusNaam": status[1],
-            "start": start,
-        }
-        return {**found, "einde": end} if end else found
-
-    p7 = line(
-        "fixture-brielle-kustdata",
-        "Kustdata Brielle",
-        BRIELLE,
-        "Brielle",
-        FINISHED,
-        "2017-05-01",
-        "2021-12-31",
-    )
-    p5 = line(
-        "fixture-westland-energiedata",
-        "Energiedata glastuinbouw",
-        WESTLAND,
-        "Westland",
-        FINISHED,
-        "2018-01-01",
-        "2020-12-31",
-    )
-    p3 = line(
-        "fixture-schiedam-laadpalen",
-        "Slimme laadpalen",
-        SCHIEDAM,
-        "Schiedam",
-        ("opgeschaald", "Opgeschaald"),
-        "2019-01-01",
-    )
-    p2 = line(
-        "fixture-delft-energiedata",
-        "Energiedata-platform",
-        DELFT,
-        "Delft",
-        IMPLEMENTATION,
-        "2020-03-01",
-    )
-    p1 = line(
-        "fixture-delft-sensoren",
-        "Sensoren tegen wateroverlast",
-        DELFT,
-        "Delft",
-        ("pilot", "Pilot"),
-        "2021-01-01",
-    )
-    p6 = line(
-        "fixture-schiedam-algoritmeregister",
-        "Algoritmeregister Schiedam",
-        SCHIEDAM,
-        "Schiedam",
-        IMPLEMENTATION,
-        "2022-04-01",
-    )
-    p4 = line("fixture-westland-wateroverlast", "Meetnet wateroverlast kassen", WESTLAND,
-              "Westland", IDEA, "2025-06-01")  # fmt: skip
-    assert run(canned_store, "projecttijdlijn") == [p7, p5, p3, p2, p1, p6, p4]
-    # As lead or as participant (Schiedam takes part in Delft's p2).
-    assert run(canned_store, "projecttijdlijn", gemeente=SCHIEDAM) == [p3, p2, p6]
-    # p2 belongs to both: listed once.
-    assert run(canned_store, "projecttijdlijn", gemeente=[DELFT, SCHIEDAM]) == [p3, p2, p1, p6]
-    assert run(canned_store, "projecttijdlijn", vanaf=datetime.date(2021, 1, 1)) == [
-        p7, p3, p2, p1, p6, p4
-    ]  # fmt: skip
-    assert run(canned_store, "projecttijdlijn", tot="2019-12-31") == [p7, p5, p3]
-    assert run(canned_store, "projecttijdlijn", vanaf="2021-06-01", tot="2021-12-31") == [
-        p7,
-        p3,
-        p2,
-        p1,
-    ]
-    assert run(canned_store, "projecttijdlijn", status=["afgerond", "idee"]) == [p7, p5, p4]
-
-
-def test_gemeente_profiel(canned_store: BuiltStore) -> None:
-    delft = {
-        "gemeente": f"gemeente/{DELFT}",
-        "naam": "Delft",
-        "cbsCode": "GM0503",
-        "lidSinds": "2015-01-01",
-        "trekker": 2,
-        "projecten": 2,
-        "schakels": 2,
-        "opgaven": 2,
-        "partners": 1,
-        "doelen": 2,
-        "doelenAansluitend": 2,
-        "score": 100,
-        "geometry": POINTS[DELFT],
-    }
-    assert run(canned_store, "gemeente-profiel", gemeente=DELFT) == [delft]
-    brielle = {
-        "gemeente": f"gemeente/{BRIELLE}",
-        "naam": "Brielle",
-        "cbsCode": "GM0501",
-        "lidSinds": "2015-01-01",
-        "lidTot": "2022-12-31",
-        "trekker": 1,
-        "projecten": 1,
-        "schakels": 1,
-        "opgaven": 1,
-        "partners": 0,
-        "doelen": 0,
-        "doelenAansluitend": 0,
-        "score": 0,
-        "geometry": POINTS[BRIELLE],
-    }
-    schiedam = {
-        **delft,
-        "gemeente": f"gemeente/{SCHIEDAM}",
-        "naam": "Schiedam",
-        "cbsCode": "GM0606",
-        "projecten": 3,
-        "schakels": 4,
-        "doelenAansluitend": 1,
-        "score": 67,
-        "geometry": POINTS[SCHIEDAM],
-    }
-    westland = {
-        **delft,
-        "gemeente": f"gemeente/{WESTLAND}",
-        "naam": "Westland",
-        "cbsCode": "GM1783",
-        "partners": 0,
-        "doelen": 1,
-        "doelenAansluitend": 0,
-        "score": 0,
-        "geometry": POINTS[WESTLAND],
-    }
-    assert run(canned_store, "gemeente-profiel") == [brielle, delft, schiedam, westland]
-
-
-def test_projecten_per_gemeente(canned_store: BuiltStore) -> None:
-    def row(code: str, name: str, count: int) -> dict:
-        return {
-            "gemeente": f"gemeente/{code}",
-            "naam": name,
-            "projecten": count,
-            "voorbeelden": count,
-            "geometry": POINTS[code],
+            "projectTitel": title,
+            "provinciaalDoel": f"doel/{ref}",
+            "doelTitel": goal_title,
+            "voorbeeld": project == X1,
         }
 
-    assert run(canned_store, "projecten-per-gemeente") == [
-        row(DELFT, "Delft", 2),
-        row(SCHIEDAM, "Schiedam", 2),
-        row(WESTLAND, "Westland", 2),
-        row(BRIELLE, "Brielle", 1),
+    # Through a sub-goal and two alignments: p1 -> D2 (sub-goal of D1) -> R1 -> PG1.
+    assert run(canned_store, "indirecte-bijdragen") == [
+        row(
+            X1, "Slimme kassen (voorbeeld)", "fixture-pzh-connectiviteit", "Digitale connectiviteit"
+        ),
+        row(P3, "Slimme laadpalen", "fixture-pzh-connectiviteit", "Digitale connectiviteit"),
+        row(P1, "Sensoren tegen wateroverlast", "fixture-pzh-innovatie", "Digitale innovatie"),
     ]
-
-
-def test_projecten_zoeken(canned_store: BuiltStore) -> None:
-    titles = [row["titel"] for row in run(canned_store, "projecten-zoeken", zoekterm="ENERGIE")]
-    assert titles == ["Energiedata glastuinbouw", "Energiedata-platform"]
-    # In the description only ("... ook voor parkeren").
-    assert [row["titel"] for row in run(canned_store, "projecten-zoeken", zoekterm="parkeren")] == [
-        "Algoritmeregister Schiedam"
-    ]
-    assert len(run(canned_store, "projecten-zoeken")) == 7
 
 
 # --- parameters: checked, bound, never spliced ---------------------------------------------
@@ -629,7 +328,12 @@ def test_projecten_zoeken(canned_store: BuiltStore) -> None:
         ("projecttijdlijn", {"vanaf": "1-1-2021"}, "vanaf"),
         ("projecttijdlijn", {"vanaf": "2021-02-30"}, "vanaf"),
         ("projecttijdlijn", {"onbekend": "x"}, "onbekend"),
+        # A goal is no principle.
         ("bijdragen-aan-principes", {"principe": "fixture-delft-klimaatdata"}, "principe"),
+        # Forms and rankings offer the current MRDH members only.
+        ("samenwerkingskansen", {"gemeente": BRIELLE}, "gemeente"),
+        ("waardeketen-matrix", {"gemeente": BRIELLE}, "gemeente"),
+        ("gemeente-profiel", {"gemeente": BRIELLE}, "gemeente"),
     ],
 )
 def test_a_wrong_value_names_its_parameter(
@@ -639,6 +343,23 @@ def test_a_wrong_value_names_its_parameter(
         run(canned_store, name, **arguments)
     assert caught.value.parameter == parameter
     assert f"'{parameter}'" in str(caught.value)
+
+
+def test_choices_are_current_members_or_name_former_ones(canned_store: BuiltStore) -> None:
+    queries = canned_queries(canned_store.settings)
+    current = parameter_choices(
+        canned_store.store, queries["waardeketen-matrix"].parameter("gemeente")
+    )
+    assert [choice.label_in("nl") for choice in current] == ["Delft", "Schiedam", "Westland"]
+    # History (the timeline) offers former members too, named as such in both languages.
+    every = parameter_choices(canned_store.store, queries["projecttijdlijn"].parameter("gemeente"))
+    assert [choice.label_in("nl") for choice in every] == [
+        "Brielle (voormalig MRDH-lid)",
+        "Delft",
+        "Schiedam",
+        "Westland",
+    ]
+    assert every[0].label_in("en") == "Brielle (former MRDH member)"
 
 
 def test_an_unknown_query_is_an_error(canned_store: BuiltStore) -> None:

@@ -89,6 +89,31 @@ def test_every_project_query_passes_the_schema() -> None:
         ),
         ("#+ parameters:\n#+   - type: string", 2, "a parameter 'name' must be a variable name"),
         ("#+ parameters:\n#+   - name: x", 2, "parameter 'x' needs a 'type': one of iri, concept"),
+        (
+            "#+ parameters:\n#+   - name: x\n#+     type: string\n#+     members: current",
+            4,
+            "'members' does not apply to a parameter of type 'string'",
+        ),
+        (
+            "#+ parameters:\n#+   - name: x\n#+     type: iri\n#+     class: rg:X\n"
+            "#+     members: former",
+            5,
+            "'members' must be one of current, all",
+        ),
+        ("#+ columns: [x]", 1, "'columns' must be a mapping of variable name to label"),
+        ("#+ columns:\n#+   x: Iks", 2, "the label of column 'x' must be a text in Dutch and one"),
+        ("#+ columns:\n#+   x: {nl: Iks}", 2, "the label of column 'x' must be a text in Dutch"),
+        (
+            "#+ columns:\n#+   x: {nl: Iks, en: Ex, de: Ix}",
+            2,
+            "the label of column 'x' must be a text in Dutch and one in English",
+        ),
+        ("#+ columns:\n#+   x y: {nl: A, en: B}", 2, "'x y' in 'columns' is not a variable name"),
+        (
+            "#+ columns:\n#+   x: {nl: Iks, en: Ex}\n#+   y: {nl: IJ, en: Why}",
+            3,
+            "column 'y' is not a variable of the SELECT (?y)",
+        ),
     ],
 )
 def test_the_schema_rejects_a_broken_header_at_its_line(
@@ -129,3 +154,45 @@ def test_the_server_enforces_the_declared_string_length() -> None:
     assert str(zoekterm.coerce("a" * MAX_STRING)) == "a" * MAX_STRING
     with pytest.raises(ParameterError):
         zoekterm.coerce("a" * (MAX_STRING + 1))
+
+
+def test_column_labels_in_both_languages() -> None:
+    text = (
+        "#+ columns:\n"
+        "#+   gemeenteNaam: {nl: Gemeente, en: Municipality}\n"
+        "#+   voorbeeld: {nl: Voorbeeld, en: Example}\n"
+        "SELECT ?gemeenteNaam ?voorbeeld WHERE { }\n"
+    )
+    query = parse_canned_query(PATH, text)
+    assert query.column_label("gemeenteNaam", "nl") == "Gemeente"
+    assert query.column_label("gemeenteNaam", "en") == "Municipality"
+    assert query.marks_examples
+    # Without labels: the variable as words, never camelCase.
+    bare = parse_canned_query(PATH, "#+ title: X\nSELECT ?gemeenteNaam ?naam1 WHERE { }\n")
+    assert bare.column_label("gemeenteNaam", "nl") == "gemeente naam"
+    assert bare.column_label("naam1", "en") == "naam 1"
+    assert not bare.marks_examples
+
+
+def test_columns_must_label_every_column() -> None:
+    text = "#+ columns:\n#+   x: {nl: Iks, en: Ex}\nSELECT ?x ?y ?z WHERE { }\n"
+    with pytest.raises(CannedQueryError) as caught:
+        parse_canned_query(PATH, text)
+    assert str(caught.value) == f"{PATH}:1: 'columns' has no label for 'y', 'z'"
+
+
+def test_the_openapi_result_schema_titles_the_columns() -> None:
+    text = (
+        "#+ columns:\n"
+        "#+   naam: {nl: Naam, en: Name}\n"
+        "#+   voorbeeld: {nl: Voorbeeld, en: Example}\n"
+        "SELECT ?naam ?voorbeeld WHERE { }\n"
+    )
+    query = parse_canned_query(Path("queries/kolommen.rq"), text)
+    document = openapi_document([query], _choices, api_version="1", data_version=None)
+    schema = document["components"]["schemas"]["Result_kolommen"]
+    columns = schema["properties"]["results"]["properties"]["bindings"]["items"]["properties"]
+    assert columns["naam"]["title"] == "Naam"
+    assert columns["naam"]["description"] == "Naam\n\n*Name*"
+    assert columns["voorbeeld"]["title"] == "Voorbeeld"
+    assert "rg:isExample" in columns["voorbeeld"]["description"]

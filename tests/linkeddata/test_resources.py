@@ -324,3 +324,21 @@ def test_a_source_file_with_a_space_in_its_name_dereferences(tmp_path: Path) -> 
     page = client.get(redirect.headers["Location"])
     assert page.status_code == 200
     assert f"data/contributions/gm0599/met spatie {original.name}" in page.get_data(as_text=True)
+
+
+def test_every_link_to_an_invented_example_is_marked(app: Flask) -> None:
+    """A real municipality's page names the invented projects that point at it: each of those
+    links carries the example label; links to real resources do not."""
+    client = app.test_client()
+    html = client.get("/doc/gemeente/gm0599", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    links = re.findall(r'<a href="(/doc/project/[^"]+)">(.*?)</a>(.{0,40})', html, re.S)
+    examples = [(href, after) for href, _, after in links if "/project/voorbeeld-" in href]
+    real = [(href, after) for href, _, after in links if "/project/voorbeeld-" not in href]
+    assert examples and real
+    assert all('class="voorbeeld-label"' in after for _, after in examples)
+    assert not any('class="voorbeeld-label"' in after for _, after in real)
+    # The example's own page says it is invented.
+    page = client.get(examples[0][0], headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="voorbeeld"' in page

@@ -62,6 +62,10 @@ def test_project_layer_has_a_feature_per_project(maps_client: FlaskClient) -> No
     assert props["voorbeeld"] is True
     assert props["pagina"] == "/doc/project/voorbeeld-kaarttest-denhaag-mobiliteit"
     assert [g["niveau"] for g in props["doelen"]] == ["provincie"]
+    # A real goal (of the province) unmarked; an invented goal marked.
+    assert [g["voorbeeld"] for g in props["doelen"]] == [False]
+    energy = features["rotterdam-energie"]["properties"]["doelen"]
+    assert [g["voorbeeld"] for g in energy] == [True]
 
 
 @pytest.mark.parametrize(
@@ -144,6 +148,8 @@ def test_municipality_layer_has_boundaries(maps_client: FlaskClient) -> None:
     rotterdam = next(f for f in features if f["properties"]["cbs"] == "GM0599")
     assert rotterdam["properties"]["punt"] == [4.4792, 51.9227]
     assert rotterdam["properties"]["projecten"] == 2
+    # ... both invented examples (the map fixture's projects all are).
+    assert rotterdam["properties"]["voorbeelden"] == 2
     assert rotterdam["properties"]["grens"] is True
 
 
@@ -176,6 +182,11 @@ def test_collaboration_layer_draws_the_expected_lines(maps_client: FlaskClient) 
     assert [p["titel"] for p in joint["properties"]["projecten"]] == [
         "Kaarttest mobiliteit Den Haag en Rijswijk"
     ]
+    # Only invented examples draw these lines: each line, reason and project says so.
+    assert kans["properties"]["voorbeeld"] is True
+    assert [r["voorbeeld"] for r in kans["properties"]["redenen"]] == [True]
+    assert joint["properties"]["voorbeeld"] is True
+    assert [p["voorbeeld"] for p in joint["properties"]["projecten"]] == [True]
 
 
 def test_collaboration_page_lists_every_line(maps_client: FlaskClient) -> None:
@@ -226,8 +237,11 @@ def test_layers_are_registered_and_in_the_catalog(maps_client: FlaskClient) -> N
 
 
 def test_real_data_has_a_feature_per_project(built_store: BuiltStore, app: Flask) -> None:
+    # The project map places a project at its lead municipality (or its own point); projects
+    # led by another organisation (MRDH, the province, ...) are not on it.
     rows = built_store.store.query(
-        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/regiograaf/def#Project> }"
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/regiograaf/def#Project> ;"
+        " <https://w3id.org/regiograaf/def#leadMunicipality> ?lead }"
     ).rows()
     features = app.test_client().get("/kaart/projecten.geojson").json["features"]
     assert len(features) == int(rows[0]["n"]) > 0

@@ -12,7 +12,7 @@ import re
 import owlrl
 import pyoxigraph
 import pytest
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV
 from rdflib.plugins.sparql import prepareQuery
 
@@ -45,6 +45,8 @@ PREFIXES = """\
 @prefix hp: <https://w3id.org/regiograaf/id/handelingsperspectief/> .
 @prefix wk: <https://w3id.org/regiograaf/id/waardeketen/> .
 @prefix bk: <https://w3id.org/regiograaf/id/begrippenkader/> .
+@prefix strategie: <https://w3id.org/regiograaf/id/strategie/> .
+@prefix organisatie: <https://w3id.org/regiograaf/id/organisatie/> .
 """
 
 # An OWL RL run is the slow part: one closure of ontology + sample serves all reasoning tests.
@@ -107,9 +109,9 @@ def test_ontology_metadata(ontology):
     assert {"nl", "en"} <= titles
     assert any(True for _ in ontology.objects(ONTOLOGY, DCTERMS.description))
     assert ontology.value(ONTOLOGY, OWL.versionIRI) == URIRef(
-        "https://w3id.org/regiograaf/def/0.1.0"
+        "https://w3id.org/regiograaf/def/0.2.0"
     )
-    assert str(ontology.value(ONTOLOGY, OWL.versionInfo)) == "0.1.0"
+    assert str(ontology.value(ONTOLOGY, OWL.versionInfo)) == "0.2.0"
     assert ontology.value(ONTOLOGY, DCTERMS.license) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )
@@ -230,7 +232,16 @@ def test_there_are_qc_queries():
         "municipality-cbs-code",
         "concept-duplicate-label",
         "goal-alignment-level",
+        "real-record-source-checked",
+        "example-object-of-real",
+        "example-goal-labelled",
+        "strategy-valid-after-successor",
     } <= names
+
+
+#: Quality checks about named graphs (the examples' own graphs): run on a dataset, see
+#: test_example_object_of_real_tells_violations_from_conforming_data.
+NAMED_GRAPH_CHECKS = {"example-object-of-real"}
 
 
 @pytest.mark.parametrize("path", QC_FILES, ids=lambda path: path.stem)
@@ -241,12 +252,15 @@ def test_qc_query_parses_and_has_header(path):
     assert canned.description_in("en")
     query = prepareQuery(text)
     assert query.algebra.name == "SelectQuery"
-    assert "GRAPH" not in re.sub(r"#.*", "", text).upper().split()
+    uses_graphs = "GRAPH" in re.sub(r"#.*", "", text).upper().split()
+    assert uses_graphs == (path.stem in NAMED_GRAPH_CHECKS)
 
 
 @pytest.mark.parametrize("path", QC_FILES, ids=lambda path: path.stem)
 def test_qc_query_finds_nothing_in_the_ontology(path, ontology):
-    assert list(ontology.query(path.read_text(encoding="utf-8"))) == []
+    data = Dataset(default_union=True)
+    data.graph(URIRef("https://w3id.org/regiograaf/graph/ontology/regiograaf")).__iadd__(ontology)
+    assert list(data.query(path.read_text(encoding="utf-8"))) == []
 
 
 # (query, Turtle that violates it, Turtle that conforms). Both run over ontology + sample.
@@ -266,6 +280,17 @@ QC_CASES = [
         'wk:data a rg:ValueChainStage ; skos:prefLabel "data"@en ; skos:inScheme bk:waardeketen .',
         'wk:data a rg:ValueChainStage ; skos:prefLabel "data"@nl ; skos:inScheme bk:waardeketen ;'
         ' skos:definition "Gegevens verzamelen, beheren en delen."@nl .',
+    ),
+    (
+        # One concept lacks a definition while another has one: each concept is checked.
+        "concept-nl-sbb",
+        'wk:data a rg:ValueChainStage ; skos:prefLabel "data"@nl ; skos:inScheme bk:waardeketen .'
+        ' wk:apps a rg:ValueChainStage ; skos:prefLabel "toepassingen"@nl ;'
+        ' skos:inScheme bk:waardeketen ; skos:definition "Software."@nl .',
+        'wk:data a rg:ValueChainStage ; skos:prefLabel "data"@nl ; skos:inScheme bk:waardeketen ;'
+        ' skos:definition "Gegevens."@nl . wk:apps a rg:ValueChainStage ;'
+        ' skos:prefLabel "toepassingen"@nl ; skos:inScheme bk:waardeketen ;'
+        ' skos:definition "Software."@nl .',
     ),
     (
         "concept-duplicate-label",
@@ -317,16 +342,61 @@ QC_CASES = [
         "",
     ),
     (
+        # Towards a goal of the same level is no alignment; within one organisation it is a
+        # sub-goal (rg:subGoalOf).
         "goal-alignment-level",
         "doel:a a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 ; rg:alignsWith doel:b ."
-        " doel:b a rg:MunicipalGoal ; rg:setBy gemeente:gm0503 .",
-        "doel:a a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 ; rg:alignsWith doel:b ."
         " doel:b a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 .",
+        "doel:a a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 ; rg:subGoalOf doel:b ."
+        " doel:b a rg:MunicipalGoal ; rg:setBy gemeente:gm0599 .",
+    ),
+    (
+        "real-record-source-checked",
+        "project:p a rg:Project ; dct:source <https://example.org/bron> ."
+        ' doel:m a rg:MunicipalGoal ; dct:source "https://example.org/bron" ;'
+        ' rg:lastChecked "2026-01-15"^^xsd:date .',
+        "project:p a rg:Project ; dct:source <https://example.org/bron> ;"
+        ' rg:lastChecked "2026-01-15"^^xsd:date .'
+        " doel:v a rg:MunicipalGoal ; rg:isExample true .",
+    ),
+    (
+        "real-record-source-checked",
+        "doel:r a rg:RegionalGoal ; dct:source <ftp://example.org/bron> ;"
+        ' rg:lastChecked "2026-01-15"^^xsd:date .',
+        "doel:r a rg:RegionalGoal ; dct:source <http://example.org/bron> ;"
+        ' rg:lastChecked "2026-01-15"^^xsd:date .',
+    ),
+    (
+        "example-goal-labelled",
+        'doel:v a rg:MunicipalGoal ; rg:isExample true ; dct:title "Open data"@nl ,'
+        ' "Example: open data"@en ; rg:setBy gemeente:gm0599 .',
+        'doel:v a rg:MunicipalGoal ; rg:isExample true ; dct:title "Voorbeeld: open data"@nl ,'
+        ' "Example: open data"@en ; rg:setBy gemeente:gm0599 .'
+        ' doel:w a rg:MunicipalGoal ; rg:isExample true ; dct:title "Open data"@nl ;'
+        " rg:setBy gemeente:gm9999 . gemeente:gm9999 rg:isExample true .",
+    ),
+    (
+        "strategy-valid-after-successor",
+        'strategie:oud a rg:StrategyDocument ; rg:endDate "2022"^^xsd:gYear .'
+        " strategie:nieuw a rg:StrategyDocument ; dct:replaces strategie:oud ;"
+        ' rg:startDate "2021-04"^^xsd:gYearMonth .',
+        'strategie:oud a rg:StrategyDocument ; rg:endDate "2021"^^xsd:gYear .'
+        " strategie:nieuw a rg:StrategyDocument ; dct:replaces strategie:oud ;"
+        ' rg:startDate "2021-04"^^xsd:gYearMonth .'
+        ' strategie:open a rg:StrategyDocument ; rg:endDate "2030-01-01"^^xsd:date .',
     ),
     (
         "goal-level",
         "project:p rg:contributesTo doel:x . doel:y a rg:ProvincialGoal , rg:NationalGoal .",
         "project:p rg:contributesTo doel:x . doel:x a rg:MunicipalGoal .",
+    ),
+    (
+        # Set by an organisation and no principle: a goal without a level (a typo in the type).
+        "goal-level",
+        "doel:z a rg:MunicipaalDoel ; rg:setBy gemeente:gm0599 ."
+        " doel:s rg:subGoalOf doel:t . doel:t a rg:MunicipalGoal .",
+        "<https://w3id.org/regiograaf/id/principe/p> a rg:Principle ; rg:setBy gemeente:gm0599 ."
+        " doel:s a rg:MunicipalGoal ; rg:subGoalOf doel:t . doel:t a rg:MunicipalGoal .",
     ),
 ]
 
@@ -354,3 +424,48 @@ def test_qc_query_tells_violations_from_conforming_data(run, name, violating, co
     good = ontology_graph() + turtle_graph(prefixes + conforming)
     assert run(query, bad) > 0
     assert run(query, good) == 0
+
+
+EXAMPLES_GRAPH = "https://w3id.org/regiograaf/graph/data/voorbeelden/projecten"
+REAL_GRAPH = "https://w3id.org/regiograaf/graph/data/register/projecten"
+INFERRED_GRAPH = "https://w3id.org/regiograaf/graph/inferred"
+
+
+def dataset(graphs: dict[str, str]) -> Dataset:
+    """The ontology plus a named graph per Turtle text (graph IRI → Turtle)."""
+    data = Dataset(default_union=True)
+    data.graph(URIRef("https://w3id.org/regiograaf/graph/ontology")).__iadd__(ontology_graph())
+    for name, text in graphs.items():
+        data.graph(URIRef(name)).parse(data=PREFIXES + text, format="turtle")
+    return data
+
+
+def count_in_pyoxigraph(query: str, data: Dataset) -> int:
+    store = pyoxigraph.Store()
+    store.load(data.serialize(format="nquads"), format=pyoxigraph.RdfFormat.N_QUADS)
+    return len(list(store.query(query, use_default_graph_as_union=True)))
+
+
+EXAMPLE = "project:v a rg:Project ; rg:isExample true ; rg:leadMunicipality gemeente:gm0599 ."
+
+
+@pytest.mark.parametrize(
+    "count",
+    [lambda query, data: len(list(data.query(query))), count_in_pyoxigraph],
+    ids=["rdflib", "pyoxigraph"],
+)
+def test_example_object_of_real_tells_violations_from_conforming_data(count) -> None:
+    """Real data never points at an example: a real graph that does is found; the examples'
+    own graphs and the inferred graph (inverses) may."""
+    query = qc_query("example-object-of-real")
+    pointing = "project:r a rg:Project ; rg:exemplifies project:v ."
+    bad = dataset({EXAMPLES_GRAPH: EXAMPLE, REAL_GRAPH: pointing})
+    assert count(query, bad) == 1
+    good = dataset(
+        {
+            EXAMPLES_GRAPH: EXAMPLE + " project:v rg:exemplifies project:r .",
+            REAL_GRAPH: "project:r a rg:Project .",
+            INFERRED_GRAPH: "gemeente:gm0599 rg:leadsProject project:v .",
+        }
+    )
+    assert count(query, good) == 0

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from server.maps.layers import LAYERS
 from server.web.app import create_app
-from tests.support import SHARED, BuiltStore
+from tests.support import SHARED, BuiltStore, build_canned_store
 
 SHAPES = SHARED / "reference" / "shapes"
 SEMIC = SHAPES / "semic-dcat-ap"
@@ -24,6 +24,7 @@ NL = SHAPES / "geonovum-dcat-ap-nl30"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 CATALOG = URIRef("https://w3id.org/regiograaf/catalog")
 DATASET = URIRef("https://w3id.org/regiograaf/id/dataset/regiograaf")
+EXAMPLES = URIRef("https://w3id.org/regiograaf/id/dataset/regiograaf-voorbeelden")
 ROTTERDAM_TOOI = "https://identifier.overheid.nl/tooi/id/gemeente/gm0599"
 
 #: The official shape sets. DCAT-AP 3.0.1 ships its SHACL in two files that refer to each
@@ -130,7 +131,10 @@ def test_formats_hold_the_same_catalog(app: Flask) -> None:
 def test_distributions_are_what_the_catalog_says(app: Flask) -> None:
     client = app.test_client()
     graph = catalog_turtle(app)
-    distributions = list(graph.objects(DATASET, DCAT.distribution))
+    distributions = [
+        *graph.objects(DATASET, DCAT.distribution),
+        *graph.objects(EXAMPLES, DCAT.distribution),
+    ]
     media = {
         str(graph.value(d, DCAT.mediaType)).rsplit("media-types/", 1)[1] for d in distributions
     }
@@ -159,13 +163,25 @@ def test_distributions_are_what_the_catalog_says(app: Flask) -> None:
         assert graph.value(node, DCTERMS.license) == URIRef(
             "http://creativecommons.org/licenses/by/4.0/deed.nl"
         )
+        # Access rights as DCAT-AP has them (not dct:rights), and the service that serves it.
+        assert graph.value(node, DCTERMS.accessRights) == graph.value(DATASET, DCTERMS.accessRights)
+        assert (node, DCTERMS.rights, None) not in graph
+        service = graph.value(node, DCAT.accessService)
+        assert (service, RDF.type, DCAT.DataService) in graph, node
 
 
 def test_map_layers_are_listed_exactly_when_the_app_serves_them(app: Flask) -> None:
     graph = catalog_turtle(app)
+    # The layers show the invented examples (marked) when the store has them: they belong to
+    # the examples dataset then, not to the real one.
+    assert not [
+        d
+        for d in graph.objects(DATASET, DCAT.distribution)
+        if str(graph.value(d, DCAT.mediaType)).endswith("application/geo+json")
+    ]
     listed = {
         str(graph.value(d, DCAT.downloadURL))
-        for d in graph.objects(DATASET, DCAT.distribution)
+        for d in graph.objects(EXAMPLES, DCAT.distribution)
         if str(graph.value(d, DCAT.mediaType)).endswith("application/geo+json")
     }
     adapter = app.url_map.bind("localhost")
@@ -192,9 +208,10 @@ def test_data_services(app: Flask) -> None:
     description = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert description.status_code == 200
     assert "sparql-service-description" in description.get_data(as_text=True)
+    assert URIRef(str(CATALOG) + "#kaartlagen") in services
     for service in services:
         assert (service, RDF.type, DCAT.DataService) in graph
-        assert graph.value(service, DCAT.servesDataset) == DATASET
+        assert set(graph.objects(service, DCAT.servesDataset)) == {DATASET, EXAMPLES}
         url = str(graph.value(service, DCAT.endpointDescription))
         assert client.get(url[len("http://localhost") :]).status_code == 200
 
@@ -289,7 +306,7 @@ def test_a_registered_layer_becomes_a_geojson_distribution(
     graph = catalog_turtle(app)
     layers = [
         d
-        for d in graph.objects(DATASET, DCAT.distribution)
+        for d in graph.objects(EXAMPLES, DCAT.distribution)
         if str(graph.value(d, DCAT.mediaType)).endswith("/application/geo+json")
     ]
     assert len(layers) == 1
@@ -301,3 +318,52 @@ def test_a_registered_layer_becomes_a_geojson_distribution(
     assert Literal("Test layer", lang="en") in set(graph.objects(layer, DCTERMS.title))
     for files in SHAPE_SETS.values():
         assert violations(graph, files) == []
+
+
+def test_real_data_and_examples_are_separate_datasets(app: Flask) -> None:
+    """A portal that harvests the real dataset gets no invented data: the example dumps are
+    the distributions of a dataset of their own, which says what it is."""
+    graph = catalog_turtle(app)
+    assert set(graph.objects(CATALOG, DCAT.dataset)) == {DATASET, EXAMPLES}
+    real = {
+        str(graph.value(d, DCAT.downloadURL)) for d in graph.objects(DATASET, DCAT.distribution)
+    }
+    assert not [url for url in real if "voorbeeld" in url]
+    invented = {
+        str(graph.value(d, DCAT.downloadURL)) for d in graph.objects(EXAMPLES, DCAT.distribution)
+    }
+    assert "http://localhost/dumps/voorbeelden.ttl" in invented
+    assert "http://localhost/dumps/voorbeeldprojecten.csv" in invented
+    assert Literal("Regiograaf: invented examples (not real data)", lang="en") in set(
+        graph.objects(EXAMPLES, DCTERMS.title)
+    )
+    page = app.test_client().get("/catalog", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="distributions-voorbeelden"' in page
+    assert 'href="/dumps/voorbeelden.ttl"' in page.split('id="distributions-voorbeelden"', 1)[1]
+
+
+def test_without_examples_there_is_no_examples_dataset(tmp_path: Path) -> None:
+    built = build_canned_store(tmp_path / "real-only", examples=False)
+    graph = catalog_turtle(create_app(built.settings))
+    assert set(graph.objects(CATALOG, DCAT.dataset)) == {DATASET}
+    assert (EXAMPLES, None, None) not in graph
+    urls = {str(url) for url in graph.objects(None, DCAT.downloadURL)}
+    assert urls and not [url for url in urls if "voorbeeld" in url]
+    client = create_app(built.settings).test_client()
+    assert client.get("/dumps/voorbeelden.ttl").status_code == 404
+    for files in SHAPE_SETS.values():
+        assert violations(graph, files) == []
+
+
+@pytest.mark.parametrize("name", list(SHAPE_SETS))
+def test_no_recommendation_is_left_out(app: Flask, name: str) -> None:
+    """The official shapes' warnings (recommended properties, such as a distribution's
+    dcat:accessService) are met too."""
+    _, report, _ = validate(
+        catalog_turtle(app), shacl_graph=shapes_graph(SHAPE_SETS[name]), advanced=True
+    )
+    warnings = [
+        f"{report.value(r, SH.focusNode)} {report.value(r, SH.resultPath)}"
+        for r in report.subjects(SH.resultSeverity, SH.Warning)
+    ]
+    assert warnings == []

@@ -7,7 +7,7 @@ import gzip
 import io
 
 from flask import Flask
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from server.publish.dumps import DUMPS
@@ -25,29 +25,54 @@ def download(app: Flask, name: str) -> bytes:
     return response.data
 
 
-def test_whole_graph_dumps_hold_every_triple(app: Flask, built_store: BuiltStore) -> None:
+RG = "https://w3id.org/regiograaf/def#"
+IS_EXAMPLE = URIRef(RG + "isExample")
+
+
+def parse(body: bytes, fmt: str) -> Graph:
+    return Graph().parse(data=body, format=fmt)
+
+
+def test_real_and_example_dumps_together_hold_every_triple(
+    app: Flask, built_store: BuiltStore
+) -> None:
     expected = union(built_store)
     assert len(expected) > 4000
-    bodies = {
-        "turtle": download(app, "regiograaf.ttl"),
-        "nt": gzip.decompress(download(app, "regiograaf.nt.gz")),
-        "json-ld": download(app, "regiograaf.jsonld"),
-    }
-    for fmt, body in bodies.items():
-        parsed = Graph().parse(data=body, format=fmt)
-        assert len(parsed) == len(expected), fmt
-        assert isomorphic(parsed, expected), fmt
+    for stem, ext, fmt in (
+        ("ttl", "ttl", "turtle"),
+        ("nt", "nt.gz", "nt"),
+        ("jsonld", "jsonld", "json-ld"),
+    ):
+        real_body = download(app, f"regiograaf.{ext}")
+        invented_body = download(app, f"voorbeelden.{ext}")
+        if ext.endswith(".gz"):
+            real_body, invented_body = gzip.decompress(real_body), gzip.decompress(invented_body)
+        real, invented = parse(real_body, fmt), parse(invented_body, fmt)
+        assert len(real) + len(invented) - len(real & invented) == len(expected), stem
+        assert isomorphic(real + invented, expected), stem
+        # Not one invented statement in the real data; every example is in the examples.
+        assert not set(real.subjects(IS_EXAMPLE, None)), stem
+        examples = set(expected.subjects(IS_EXAMPLE, Literal(True)))
+        assert examples and examples <= set(invented.subjects(IS_EXAMPLE, None)), stem
+        mentioned = {term for triple in real for term in (triple[0], triple[2])}
+        assert not mentioned & examples, stem
 
 
-def test_trig_dump_keeps_every_named_graph(app: Flask, built_store: BuiltStore) -> None:
-    parsed = Dataset()
-    parsed.parse(data=download(app, "regiograaf.trig"), format="trig")
-    names = {str(g.identifier) for g in parsed.graphs() if len(g)}
-    assert names == set(built_store.store.named_graphs())
-    for name in names:
-        graph = parsed.graph(URIRef(name))
-        assert len(graph) == built_store.store.count(name), name
-    inferred = parsed.graph(URIRef("https://w3id.org/regiograaf/graph/inferred"))
+def test_trig_dumps_keep_every_named_graph(app: Flask, built_store: BuiltStore) -> None:
+    real, invented = Dataset(), Dataset()
+    real.parse(data=download(app, "regiograaf.trig"), format="trig")
+    invented.parse(data=download(app, "voorbeelden.trig"), format="trig")
+    graphs = set(built_store.store.named_graphs())
+    example_graphs = {name for name in graphs if "/graph/data/voorbeelden/" in name}
+    assert example_graphs
+    real_names = {str(g.identifier) for g in real.graphs() if len(g)}
+    assert real_names == graphs - example_graphs
+    for name in graphs:
+        counted = len(real.graph(URIRef(name))) + len(invented.graph(URIRef(name)))
+        assert counted == built_store.store.count(name), name
+    for name in example_graphs:
+        assert len(invented.graph(URIRef(name))) == built_store.store.count(name), name
+    inferred = real.graph(URIRef("https://w3id.org/regiograaf/graph/inferred"))
     assert (
         URIRef("https://w3id.org/regiograaf/id/gemeente/gm0599"),
         URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
@@ -55,21 +80,32 @@ def test_trig_dump_keeps_every_named_graph(app: Flask, built_store: BuiltStore) 
     ) in inferred
 
 
-def test_projects_csv_has_one_row_per_project(app: Flask, built_store: BuiltStore) -> None:
-    response = app.test_client().get("/dumps/projecten.csv")
+def rows(app: Flask, name: str) -> list[dict[str, str]]:
+    response = app.test_client().get(f"/dumps/{name}")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    projects = built_store.store.query(
-        "SELECT DISTINCT ?p WHERE { ?p a <https://w3id.org/regiograaf/def#Project> }"
-    ).rows()
-    assert sorted(row["project"] for row in rows) == sorted(str(r["p"]) for r in projects)
-    twin = next(
-        r for r in rows if r["project"].endswith("voorbeeld-rotterdam-digital-twin-binnenstad")
-    )
-    assert twin["title_nl"] == "Digitale tweeling binnenstad Rotterdam"
-    assert twin["lead_name"] == "Rotterdam"
-    assert twin["is_example"] == "true"
-    assert twin["wkt"].startswith("POINT(")
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_project_csvs_have_one_row_per_project_and_mark_examples(
+    app: Flask, built_store: BuiltStore
+) -> None:
+    def projects(examples: bool) -> list[str]:
+        test = "" if examples else "NOT"
+        found = built_store.store.query(
+            f"SELECT DISTINCT ?p WHERE {{ ?p a <{RG}Project> "
+            f"FILTER {test} EXISTS {{ ?p <{RG}isExample> true }} }}"
+        ).rows()
+        return sorted(str(r["p"]) for r in found)
+
+    real, invented = rows(app, "projecten.csv"), rows(app, "voorbeeldprojecten.csv")
+    assert sorted(row["project"] for row in real) == projects(False)
+    assert sorted(row["project"] for row in invented) == projects(True)
+    assert {row["voorbeeld"] for row in real} == {"false"}
+    assert {row["voorbeeld"] for row in invented} == {"true"}
+    # Real records carry their sources and the date they were checked; the lead may be
+    # another organisation than a municipality.
+    assert all(row["sources"].startswith("http") and row["last_checked"] for row in real)
+    assert "Metropoolregio Rotterdam Den Haag" in {row["lead_name"] for row in real}
 
 
 def test_dumps_are_stable_and_unknown_names_404(app: Flask) -> None:

@@ -18,7 +18,11 @@
   }
 
   function popup(p) {
-    var goals = (p.doelen || []).map(function (g) { return "<li>" + RG.esc(g.nl) + "</li>"; }).join("");
+    var goals = (p.doelen || []).map(function (g) {
+      return "<li>" + RG.esc(g.nl) +
+        (g.voorbeeld ? ' <span class="voorbeeld-label">voorbeeld <span lang="en">(example)</span></span>' : "") +
+        "</li>";
+    }).join("");
     return '<div class="popup" lang="nl">' +
       "<h3>" + RG.esc(p.titel) + "</h3>" +
       (p.voorbeeld ? '<p class="voorbeeld-label">voorbeeld (verzonnen) <span lang="en">example</span></p>' : "") +

@@ -10,18 +10,24 @@
     "digitale-veiligheid-en-privacy": "#1a1a1a", "publieke-waarden": "#00636b"
   };
 
+  // Invented examples (rg:isExample) are marked wherever they are shown.
+  function mark(item) {
+    return item.voorbeeld ?
+      ' <span class="voorbeeld-label">voorbeeld <span lang="en">(example)</span></span>' : "";
+  }
+
   function why(p) {
     var head = "<h3>" + RG.esc(p.gemeente1_naam) + " — " + RG.esc(p.gemeente2_naam) + "</h3>";
     if (p.soort === "kans") {
       return '<div class="popup" lang="nl">' + head +
         "<p>Kans, overlap " + p.sterkte + " <span lang=\"en\">(opportunity)</span></p><ul>" +
-        p.redenen.map(function (r) { return "<li>" + RG.esc(r.reden) + "</li>"; }).join("") +
+        p.redenen.map(function (r) { return "<li>" + RG.esc(r.reden) + mark(r) + "</li>"; }).join("") +
         "</ul></div>";
     }
     return '<div class="popup" lang="nl">' + head +
       "<p>Gezamenlijke projecten <span lang=\"en\">(joint projects)</span>:</p><ul>" +
       p.projecten.map(function (x) {
-        return '<li><a href="' + RG.esc(x.pagina) + '">' + RG.esc(x.titel) + "</a></li>";
+        return '<li><a href="' + RG.esc(x.pagina) + '">' + RG.esc(x.titel) + "</a>" + mark(x) + "</li>";
       }).join("") + "</ul></div>";
   }
 
