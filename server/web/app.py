@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from server.rdf.iris import link_target
 from server.settings import Settings, load_settings
 from server.sparql.operation import QueryOperation
 from server.web.context import SETTINGS_KEY
@@ -16,6 +17,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config[SETTINGS_KEY] = settings
+    # The one check of every link a template makes (templates/_label.html, macro ``link``).
+    app.add_template_filter(link_target, "link")
     from server.web import assets, catalog, maps, openapi, pages, queries, resources, sparql
 
     for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps):

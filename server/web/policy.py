@@ -12,13 +12,20 @@ A route that answers with data of a version does::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Final
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
 from server.http import negotiation, policy
 from server.http.policy import Representation
-from server.web.context import data_version
+from server.settings import Settings
+from server.web.context import data_version, get_settings
+
+#: A host (and port) as a CSP host-source may name it (CSP3 §2.3.1), ``*.`` allowed first.
+_CSP_HOST: Final = re.compile(r"(\*\.)?[A-Za-z0-9.-]+(:[0-9]+)?")
 
 
 def register_policy(app: Flask) -> None:
@@ -27,10 +34,22 @@ def register_policy(app: Flask) -> None:
     app.after_request(every_response)
 
 
+def image_sources(settings: Settings) -> tuple[str, ...]:
+    """The CSP source of the map's tile server (setting ``map_tiles``), if there is one:
+    its scheme and host, a ``{s}`` subdomain placeholder as ``*``."""
+    parts = urlsplit(settings.map_tiles)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ()
+    host = parts.netloc.replace("{s}", "*")
+    if not _CSP_HOST.fullmatch(host):
+        return ()
+    return (f"{parts.scheme}://{host}",)
+
+
 def every_response(response: Response) -> Response:
     """Security and CORS headers on every response Flask sends; on an ``OPTIONS`` preflight
     also the methods and headers a cross-origin script may use."""
-    for name, value in policy.every_response():
+    for name, value in policy.every_response(image_sources(get_settings())):
         response.headers.setdefault(name, value)
     if (
         request.method == "OPTIONS"

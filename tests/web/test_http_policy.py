@@ -65,8 +65,8 @@ VERSIONED = [
 
 
 @pytest.fixture(scope="module")
-def client(site_app: Flask) -> FlaskClient:
-    return site_app.test_client()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
 def _get(client: FlaskClient, path: str, accept: str | None, **headers: str) -> TestResponse:

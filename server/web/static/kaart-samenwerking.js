@@ -21,7 +21,7 @@
     return '<div class="popup" lang="nl">' + head +
       "<p>Gezamenlijke projecten <span lang=\"en\">(joint projects)</span>:</p><ul>" +
       p.projecten.map(function (x) {
-        return '<li><a href="' + RG.esc(x.pagina) + '">' + RG.esc(x.titel) + "</a></li>";
+        return "<li>" + RG.link(x.pagina, RG.esc(x.titel)) + "</li>";
       }).join("") + "</ul></div>";
   }
 
