@@ -79,9 +79,9 @@ def inert_problems(html: str) -> list[str]:
                 problems.append(f"<{tag} {name}={value[:60]!r}>")
         if tag in ("style", "iframe", "frame", "object", "embed", "base"):
             problems.append(f"<{tag}>")
-        if tag == "script" and not _same_site(attrs.get("src", "")):
-            if attrs.get("type") not in ("application/json", "application/ld+json"):
-                problems.append(f"<script {attrs}>")
+        data_block = attrs.get("type") in ("application/json", "application/ld+json")
+        if tag == "script" and not _same_site(attrs.get("src", "")) and not data_block:
+            problems.append(f"<script {attrs}>")
     problems += [f"script data {text[:60]!r}" for text in page.scripts if "</" in text]
     return problems
 
