@@ -120,9 +120,12 @@ def hostile_app(hostile_store: Settings) -> Flask:
 def hostile_server(
     hostile_store: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
-    """The real server (gunicorn) on :func:`hostile_store`, served as it is (no build)."""
+    """The real server (gunicorn) on :func:`hostile_store`, served as it is (no build), without
+    base tiles (offline)."""
     log = tmp_path_factory.mktemp("hostile-serve") / "serve.log"
-    server = start_server(hostile_store.store, log, build=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGIOGRAAF_MAP_TILES", "")
+        server = start_server(hostile_store.store, log, build=False)
     try:
         yield server
     finally:

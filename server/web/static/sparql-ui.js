@@ -64,6 +64,28 @@
   head.appendChild = (node) =>
     node instanceof HTMLStyleElement && "gripid" in node ? node : appendToHead(node);
 
+  // The results table sorts and searches on each value after DOMPurify has parsed it as HTML.
+  // A value with markup (a contribution may hold any text) then makes the browser report the
+  // event handlers it refused to create, a Content-Security-Policy violation, although
+  // nothing can run there. The value as escaped text sorts and matches the same, unparsed.
+  const escapeText = (text) =>
+    String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const table = Yasgui.Yasr.plugins.table.prototype;
+  const columns = table.getColumns;
+  table.getColumns = function () {
+    return columns.call(this).map((column, index) =>
+      index === 0
+        ? column
+        : {
+            ...column,
+            render: (cell, type, row, meta) =>
+              cell !== "" && (type === "filter" || type === "sort" || !type)
+                ? escapeText(cell.value)
+                : column.render(cell, type, row, meta),
+          },
+    );
+  };
+
   const requestConfig = { endpoint: endpoint, method: "POST" };
   const yasgui = new Yasgui(root, {
     requestConfig: requestConfig,
