@@ -140,19 +140,27 @@ HOSTILE_GRAPH = GRAPH_BASE + "data/contributions/gm0599/kwaadaardig.ttl"
 HOSTILE_PAGE = "/doc/project/kwaadaardig"
 
 
-def build_hostile_store(built: BuiltStore, folder: Path) -> Settings:
-    """Settings for a store at ``folder``: the project of ``built`` and :data:`HOSTILE`, written
-    with the store API around validation, as if it came by a path that skipped the shapes."""
+def build_store_with(
+    built: BuiltStore, folder: Path, extra: dict[str, Graph], version: str
+) -> Settings:
+    """Settings for a store at ``folder``: the project of ``built`` and the ``extra`` graphs,
+    written with the store API (around validation) as data version ``version``."""
     graphs = {
         iri: built.store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         ).graph()
         for iri in built.store.named_graphs()
     }
-    graphs[HOSTILE_GRAPH] = Graph().parse(HOSTILE, format="turtle")
-    version = "hostile-" + built.result.data_version[:12]
+    graphs.update(extra)
     EmbeddedStore(folder, read_only=False).replace(graphs, version, built.store.metadata())
     return load_settings(store=folder)
+
+
+def build_hostile_store(built: BuiltStore, folder: Path) -> Settings:
+    """Settings for a store at ``folder``: the project of ``built`` and :data:`HOSTILE`, as if
+    it came by a path that skipped the shapes."""
+    hostile = {HOSTILE_GRAPH: Graph().parse(HOSTILE, format="turtle")}
+    return build_store_with(built, folder, hostile, "hostile-" + built.result.data_version[:12])
 
 
 # --------------------------------------------------------------------------- a real server

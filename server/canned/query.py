@@ -28,8 +28,12 @@ __all__ = ["UNDETERMINED", "CannedQuery", "Choice", "Parameter", "in_language", 
 
 #: The language tag under which a plain (untranslated) title or description is kept.
 UNDETERMINED: Final = "und"
-_INTEGER: Final = re.compile(r"[+-]?[0-9]{1,18}")
+#: An integer as the header schema's integer value allows it ($defs/value/integer): at most
+#: 18 digits, written as JSON writes it (no sign +, no leading zero, no spaces).
+_INTEGER: Final = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: What a string value may not hold: C0 and C1 control characters and DEL (header.schema.json).
+_CONTROL: Final = re.compile("[\\x00-\\x1f\\x7f-\\x9f]")
 
 
 def in_language(texts: Mapping[str, str], lang: str) -> str:
@@ -128,7 +132,7 @@ class Parameter:
         if isinstance(value, Literal):
             value = str(value)
         if isinstance(value, str):
-            text = value.strip()
+            text = value
             if not _INTEGER.fullmatch(text):
                 raise ParameterError(
                     self.name, f"geen geheel getal (not an integer): {text[:40]!r}"
@@ -154,7 +158,7 @@ class Parameter:
         if isinstance(value, datetime.date):
             day = value
         else:
-            text = str(value).strip() if isinstance(value, str | Literal) else ""
+            text = str(value) if isinstance(value, str | Literal) else ""
             try:
                 if not _DATE.fullmatch(text):
                     raise ValueError(text)
@@ -166,15 +170,15 @@ class Parameter:
         return Literal(day.isoformat(), datatype=XSD.date)
 
     def _string(self, value: str) -> Literal:
-        text = value.strip()
-        if len(text) > MAX_STRING:
+        # As the header schema's string value says ($defs/value/string): the text as given.
+        if len(value) > MAX_STRING:
             raise ParameterError(
                 self.name,
                 f"langer dan {MAX_STRING} tekens (longer than {MAX_STRING} characters)",
             )
-        if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        if _CONTROL.search(value):
             raise ParameterError(self.name, "bevat stuurtekens (contains control characters)")
-        return Literal(text)
+        return Literal(value.strip())
 
 
 def _plain(term: Identifier) -> str | int:

@@ -35,7 +35,8 @@ document.addEventListener("securitypolicyviolation", (event) => window.__violati
 UNSAFE_LINKS = """() => Array.from(document.querySelectorAll("a[href], area[href]"))
   .map((a) => a.getAttribute("href"))
   .filter((href) => {
-    const seen = href.replace(/^[\\u0000-\\u0020]+|[\\u0000-\\u0020]+$/g, "").replace(/[\\t\\n\\r]/g, "");
+    const seen = href.replace(/^[\\u0000-\\u0020]+|[\\u0000-\\u0020]+$/g, "")
+      .replace(/[\\t\\n\\r]/g, "");
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(seen);
     return scheme !== null && !["http", "https", "mailto"].includes(scheme[1].toLowerCase());
   })"""
@@ -65,9 +66,9 @@ class Watch:
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
         page.on(
             "console",
-            lambda message: self.errors.append(f"console: {message.text}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                self.errors.append(f"console: {message.text}") if message.type == "error" else None
+            ),
         )
 
     def _dialog(self, dialog: object) -> None:
