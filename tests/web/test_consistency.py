@@ -25,8 +25,11 @@ from server.store.embedded import EmbeddedStore
 from server.web.consistency import ATTEMPTS, RequestStore, VersionChanged, answer_on_one_version
 from tests.support import RunningServer, get, start_server, stop_server
 
-#: How long the builds race the requests.
+#: How long the builds race the requests: at least RACE_SECONDS and until there were
+#: MIN_SWAPS swaps (a busy machine swaps slowly), but never longer than MAX_SECONDS.
 RACE_SECONDS = 10.0
+MIN_SWAPS = 8
+MAX_SECONDS = 60.0
 #: A pause between two swaps (a swap itself takes a fraction of a second): far more often than
 #: real builds.
 SWAP_PAUSE = 0.03
@@ -98,9 +101,11 @@ def test_etag_and_body_come_from_one_version_while_builds_race(
     for probe in probes:
         probe.start()
     swaps = 0
-    deadline = time.monotonic() + RACE_SECONDS
+    start = time.monotonic()
     try:
-        while time.monotonic() < deadline:
+        while (time.monotonic() - start < RACE_SECONDS or swaps < MIN_SWAPS) and (
+            time.monotonic() - start < MAX_SECONDS
+        ):
             swaps += 1
             store.replace(race_graphs(swaps), f"race-{swaps}")
             time.sleep(SWAP_PAUSE)
@@ -108,8 +113,8 @@ def test_etag_and_body_come_from_one_version_while_builds_race(
         stop.set()
         for probe in probes:
             probe.join()
-    print(f"{swaps} swaps in {RACE_SECONDS} s; answers: {results}")
-    assert swaps >= 5
+    print(f"{swaps} swaps in {time.monotonic() - start:.0f} s; answers: {results}")
+    assert swaps >= 3
     for path, seen in results.items():
         wrong = {kind: n for kind, n in seen.items() if kind not in ("consistent", "503")}
         assert wrong == {}, (path, seen)
