@@ -134,6 +134,8 @@ def _sparql_results(page: Page) -> None:
     )
     results = page.locator("#yasgui .yasr table.dataTable tbody")
     results.locator("tr").first.wait_for()
+    # An IRI that may not be a link is plain text (not even a link-coloured anchor).
+    page.wait_for_function("() => !document.querySelector('#yasgui .yasr a.iri:not([href])')")
     text = results.inner_text()
     assert "javascript:alert('homepage')" in text and "data:text/html" in text
 

@@ -14,10 +14,11 @@
     return Boolean(seen) && (!scheme || SCHEMES.indexOf(scheme[1].toLowerCase()) >= 0);
   }
 
-  // Every link under ``root`` that may not be one becomes its text.
+  // Every link under ``root`` that may not be one becomes its text; so does an IRI whose link a
+  // sanitizer already took away (YASR's ``a.iri`` without href), which would still look like one.
   function unlinkUnsafe(root) {
-    root.querySelectorAll("a[href]").forEach(function (a) {
-      if (!linkable(a.getAttribute("href"))) {
+    root.querySelectorAll("a[href], a.iri").forEach(function (a) {
+      if (!a.hasAttribute("href") || !linkable(a.getAttribute("href"))) {
         var text = document.createElement("span");
         text.textContent = a.textContent;
         a.replaceWith(text);
