@@ -11,6 +11,8 @@ The stores are built once per test session by the real build:
   client, ``live_server`` with the real ``regiograaf serve`` (gunicorn);
 - ``canned_store``: the canned-query fixture (``tests/data/queries/``), with ``canned_app``
   and ``canned_client``;
+- ``hostile_store``: the project and a hostile contribution loaded around validation, with
+  ``hostile_app`` and ``hostile_server``;
 - ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
   ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``.
 
@@ -28,7 +30,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.cli import main
-from server.settings import load_settings
+from server.settings import Settings, load_settings
 from server.web.app import create_app
 from tests.support import (
     SHARED_GEO,
@@ -36,6 +38,7 @@ from tests.support import (
     BuiltStore,
     RunningServer,
     build_canned_store,
+    build_hostile_store,
     build_root,
     copy_project,
     start_server,
@@ -96,6 +99,38 @@ def live_server(
     """The real ``regiograaf serve`` (gunicorn, 2 workers) on :func:`built_store`."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     server = start_server(built_store.settings.store, log)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+# --------------------------------------------------------------------------- the hostile store
+
+
+@pytest.fixture(scope="session")
+def hostile_store(built_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The project with a hostile contribution loaded around validation
+    (:func:`tests.support.build_hostile_store`)."""
+    return build_hostile_store(built_store, tmp_path_factory.mktemp("hostile-store"))
+
+
+@pytest.fixture(scope="session")
+def hostile_app(hostile_store: Settings) -> Flask:
+    """The Flask app on :func:`hostile_store`."""
+    return create_app(hostile_store)
+
+
+@pytest.fixture(scope="session")
+def hostile_server(
+    hostile_store: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """The real server (gunicorn) on :func:`hostile_store`, served as it is (no build), without
+    base tiles (offline)."""
+    log = tmp_path_factory.mktemp("hostile-serve") / "serve.log"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGIOGRAAF_MAP_TILES", "")
+        server = start_server(hostile_store.store, log, build=False)
     try:
         yield server
     finally:

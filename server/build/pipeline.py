@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,6 +150,7 @@ def build(settings: Settings, *, force: bool = False) -> BuildResult:
     """Parse, validate, infer and load the sources under ``settings.root`` into
     ``settings.store``; do nothing when the store already holds this data version.
 
+    A store whose database cannot be read (damaged, deleted) is built again, with a warning.
     Raises :class:`~server.build.sources.MissingSourcesError` (store untouched) when the root has no
     ontology or shapes."""
     check_root(settings.root)
@@ -156,7 +158,10 @@ def build(settings: Settings, *, force: bool = False) -> BuildResult:
     version = data_version(sources)
     store = EmbeddedStore(settings.store, read_only=False)
     if not force and store.data_version() == version:
-        return _up_to_date(store, version, sources)
+        damage = store.damage()
+        if damage is None:
+            return _up_to_date(store, version, sources)
+        logging.getLogger(__name__).warning("the store is damaged, building it again: %s", damage)
 
     # 1. parse: a syntax error stops the build.
     try:

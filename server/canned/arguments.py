@@ -72,6 +72,25 @@ def _resolve(parameter: Parameter, term: Identifier, choices: Sequence[Choice]) 
     raise ParameterError(parameter.name, f"geen {kind} (not {kind_en}) <{what}>: {text[:120]!r}")
 
 
+def _given_values(parameter: Parameter, values: list[object]) -> list[object]:
+    """The values given for ``parameter``, as its OpenAPI schema describes them
+    (:mod:`server.canned.openapi`): an empty text is "not given" for a ``string`` parameter and
+    wrong for every other type (it is no IRI, number or date); one value unless the parameter
+    takes several, and then no value twice (``uniqueItems``)."""
+    if parameter.type == "string":
+        values = [value for value in values if not (isinstance(value, str) and not value.strip())]
+    elif any(isinstance(value, str) and not value.strip() for value in values):
+        raise ParameterError(parameter.name, "leeg (empty): geef een waarde of laat hem weg")
+    if len(values) > 1 and not parameter.multiple:
+        raise ParameterError(
+            parameter.name, "neemt één waarde (takes one value), niet (not) " + str(len(values))
+        )
+    texts = [str(value) for value in values]
+    if len(set(texts)) < len(texts):
+        raise ParameterError(parameter.name, "een waarde staat er dubbel (a value is repeated)")
+    return values
+
+
 def bind_arguments(
     query: CannedQuery,
     arguments: Mapping[str, object] | None,
@@ -79,10 +98,12 @@ def bind_arguments(
 ) -> Arguments:
     """Check ``arguments`` (name → a value or a list of values) against ``query``'s parameters.
 
-    Empty texts count as "not given"; a parameter not given gets its default, or stays
-    unbound. ``choices`` gives the allowed values of an ``iri`` or ``concept`` parameter
-    (from the graph); without it only the form of such a value is checked. Raises
-    :class:`ParameterError` naming the first parameter that is wrong, unknown or missing.
+    An empty text counts as "not given" for a ``string`` parameter and is wrong for the other
+    types (the HTML form leaves its empty fields out itself); a value given twice is wrong. A
+    parameter not given gets its default, or stays unbound. ``choices`` gives the allowed
+    values of an ``iri`` or ``concept`` parameter (from the graph); without it only the form of
+    such a value is checked. Raises :class:`ParameterError` naming the first parameter that is
+    wrong, unknown or missing.
     """
     given = dict(arguments or {})
     known = {parameter.name for parameter in query.parameters}
@@ -94,15 +115,7 @@ def bind_arguments(
             )
     bound: dict[str, tuple[Identifier, ...]] = {}
     for parameter in query.parameters:
-        raw = [
-            value
-            for value in _as_list(given.get(parameter.name))
-            if not (isinstance(value, str) and not value.strip())
-        ]
-        if len(raw) > 1 and not parameter.multiple:
-            raise ParameterError(
-                parameter.name, "neemt één waarde (takes one value), niet (not) " + str(len(raw))
-            )
+        raw = _given_values(parameter, _as_list(given.get(parameter.name)))
         terms = [parameter.coerce(value) for value in raw] or list(parameter.default)
         if not terms:
             if parameter.required:

@@ -41,8 +41,12 @@ UNDETERMINED: Final = "und"
 #: (``rg:isExample true``): ``true`` when the row would not be in the answer, as it stands,
 #: without the examples (docs/model.md, "Data honesty"); the HTML table shows it as a badge.
 EXAMPLE_COLUMN: Final = "voorbeeld"
-_INTEGER: Final = re.compile(r"[+-]?[0-9]{1,18}")
+#: An integer as the header schema's integer value allows it ($defs/value/integer): at most
+#: 18 digits, written as JSON writes it (no sign +, no leading zero, no spaces).
+_INTEGER: Final = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: What a string value may not hold: C0 and C1 control characters and DEL (header.schema.json).
+_CONTROL: Final = re.compile("[\\x00-\\x1f\\x7f-\\x9f]")
 
 
 def in_language(texts: Mapping[str, str], lang: str) -> str:
@@ -151,7 +155,7 @@ class Parameter:
         if isinstance(value, Literal):
             value = str(value)
         if isinstance(value, str):
-            text = value.strip()
+            text = value
             if not _INTEGER.fullmatch(text):
                 raise ParameterError(
                     self.name, f"geen geheel getal (not an integer): {text[:40]!r}"
@@ -177,7 +181,7 @@ class Parameter:
         if isinstance(value, datetime.date):
             day = value
         else:
-            text = str(value).strip() if isinstance(value, str | Literal) else ""
+            text = str(value) if isinstance(value, str | Literal) else ""
             try:
                 if not _DATE.fullmatch(text):
                     raise ValueError(text)
@@ -189,15 +193,15 @@ class Parameter:
         return Literal(day.isoformat(), datatype=XSD.date)
 
     def _string(self, value: str) -> Literal:
-        text = value.strip()
-        if len(text) > MAX_STRING:
+        # As the header schema's string value says ($defs/value/string): the text as given.
+        if len(value) > MAX_STRING:
             raise ParameterError(
                 self.name,
                 f"langer dan {MAX_STRING} tekens (longer than {MAX_STRING} characters)",
             )
-        if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        if _CONTROL.search(value):
             raise ParameterError(self.name, "bevat stuurtekens (contains control characters)")
-        return Literal(text)
+        return Literal(value.strip())
 
 
 def _plain(term: Identifier) -> str | int:

@@ -21,8 +21,14 @@ CORS: Regiograaf is public and read-only, so any origin may read every answer; n
 are involved (the ``*`` origin never sends cookies). The response headers a script may read
 are listed in :data:`EXPOSED_HEADERS`.
 
-Security headers: :data:`SECURITY_HEADERS` go on every response, together with the CORS
-headers (:func:`every_response`); they are the one place to add a policy for all answers.
+Security headers: :data:`SECURITY_HEADERS` and a Content-Security-Policy
+(:func:`content_security_policy`) go on every response, together with the CORS headers
+(:func:`every_response`); they are the one place to add a policy for all answers. The CSP
+allows scripts, styles, fonts and connections from this site only, and no inline script or
+style at all (no ``'unsafe-inline'``, no nonces or hashes: every page keeps its script and
+style in files under ``/assets/``), no ``eval``, no plugins, no frames, and no page of
+Regiograaf inside another site's frame (``frame-ancestors 'none'``). Images may come from this
+site, ``data:`` URLs (the icons inside the npm style sheets) and the map's tile server.
 """
 
 from __future__ import annotations
@@ -51,10 +57,24 @@ MAX_ROWS_HEADER: Final = "Regiograaf-Max-Rows"
 #: Response headers a cross-origin script may read besides the CORS-safelisted ones.
 EXPOSED_HEADERS: Final = ("ETag", CACHE_HEADER, MAX_ROWS_HEADER)
 
-#: Headers on every response: no MIME sniffing, and only the origin as referrer elsewhere.
+#: Headers on every response: no MIME sniffing, only the origin as referrer elsewhere, and
+#: never inside a frame (``X-Frame-Options`` for browsers older than CSP's frame-ancestors).
 SECURITY_HEADERS: Final = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+#: The Content-Security-Policy directives (CSP Level 3), before image sources are added.
+CSP_DIRECTIVES: Final = (
+    ("default-src", "'none'"),
+    ("script-src", "'self'"),
+    ("style-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("font-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("form-action", "'self'"),
+    ("base-uri", "'none'"),
+    ("frame-ancestors", "'none'"),
 )
 #: CORS headers on every response: any origin may read (the Fetch standard, CORS protocol).
 CORS_HEADERS: Final = (
@@ -67,9 +87,22 @@ PREFLIGHT_MAX_AGE: Final = 86400
 ALLOWED_REQUEST_HEADERS: Final = "Accept, Content-Type, If-None-Match"
 
 
-def every_response() -> tuple[tuple[str, str], ...]:
-    """The headers every response of Regiograaf carries: security and CORS."""
-    return SECURITY_HEADERS + CORS_HEADERS
+@functools.lru_cache(maxsize=8)
+def content_security_policy(image_sources: tuple[str, ...] = ()) -> str:
+    """The ``Content-Security-Policy`` of every response (see the module's docstring), with
+    ``image_sources`` (CSP source expressions, such as the map's tile server) allowed for
+    images besides this site and ``data:``."""
+    return "; ".join(
+        f"{name} {' '.join((value, *image_sources)) if name == 'img-src' else value}"
+        for name, value in CSP_DIRECTIVES
+    )
+
+
+def every_response(image_sources: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
+    """The headers every response of Regiograaf carries: security (with the CSP, images also
+    from ``image_sources``) and CORS."""
+    csp = ("Content-Security-Policy", content_security_policy(image_sources))
+    return (*SECURITY_HEADERS, csp, *CORS_HEADERS)
 
 
 def preflight(allowed_methods: str, requested_headers: str | None) -> list[tuple[str, str]]:

@@ -12,12 +12,14 @@ IRI (under the base)          page                        note
 ``catalog`` (and ``#...``)    ``/catalog``                the DCAT catalog
 ============================  ==========================  =====================================
 
-Besides :class:`IriMap`: :func:`valid_iri` (RFC 3987's forbidden characters), :func:`curie`
+Besides :class:`IriMap`: :func:`valid_iri` (an absolute IRI by RFC 3987's grammar),
+:func:`link_target` (what may become a link: http, https and mailto only), :func:`curie`
 (``prefix:local`` for display) and :func:`bind_prefixes` (readable serialisations).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -27,7 +29,41 @@ from rdflib import Graph
 
 from server.rdf.namespaces import DATA_BASE, EXTRA_PREFIXES, query_prefixes
 
-_INVALID_IRI: Final = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+# RFC 3987 §2.2: the characters of an absolute IRI, by the part of the IRI they may be in.
+_UCSCHAR: Final = "".join(
+    f"{chr(low)}-{chr(high)}"
+    for low, high in (
+        (0xA0, 0xD7FF),
+        (0xF900, 0xFDCF),
+        (0xFDF0, 0xFFEF),
+        *((plane << 16, (plane << 16) | 0xFFFD) for plane in range(1, 14)),
+        (0xE1000, 0xEFFFD),
+    )
+)
+_IPRIVATE: Final = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_UNRESERVED: Final = f"A-Za-z0-9\\-._~{_UCSCHAR}"
+_SUB_DELIMS: Final = "!$&'()*+,;="
+_PCT: Final = "%[0-9A-Fa-f]{2}"
+_PCHAR: Final = f"(?:[{_UNRESERVED}{_SUB_DELIMS}:@]|{_PCT})"
+_AUTHORITY: Final = (
+    f"(?:(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*@)?"  # iuserinfo
+    f"(?:\\[(?P<ip>[^\\]]*)\\]|(?:[{_UNRESERVED}{_SUB_DELIMS}]|{_PCT})*)"  # ihost
+    "(?::[0-9]*)?"  # port
+)
+_IRI: Final = re.compile(
+    "[A-Za-z][A-Za-z0-9+.\\-]*:"  # scheme
+    f"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|(?!//)(?:{_PCHAR}|/)*)"  # ihier-part
+    f"(?:\\?(?:{_PCHAR}|[/?{_IPRIVATE}])*)?"  # iquery
+    f"(?:#(?:{_PCHAR}|[/?])*)?"  # ifragment
+)
+#: RFC 3986 §3.2.2: IPvFuture (an IPv6 address is checked by :mod:`ipaddress`).
+_IP_FUTURE: Final = re.compile(f"[vV][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~{_SUB_DELIMS}:]+")
+#: The schemes of the IRIs that may become links (issue 12): none that a browser runs
+#: (``javascript:``) or renders inline (``data:``, ``blob:``, ``file:``, ...).
+LINK_SCHEMES: Final = frozenset({"http", "https", "mailto"})
+_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+#: What the WHATWG URL parser strips at both ends of an ``href``: C0 controls and space.
+_URL_ENDS: Final = "".join(map(chr, range(0x21)))
 _LOCAL_NAME: Final = re.compile(r"[\w.-]*")
 #: Every namespace :func:`curie` abbreviates, by prefix.
 _CURIE_NAMESPACES: Final = {**EXTRA_PREFIXES, **query_prefixes(DATA_BASE)}
@@ -66,11 +102,12 @@ class IriMap:
 
     def href(self, iri: str, subjects: frozenset[str] | set[str] | None = None) -> str | None:
         """Where a link to ``iri`` should go: its local page, or the IRI itself when it is
-        outside the base. With ``subjects`` given, an IRI under the base that is not one of
-        them (and not a document such as ``/def/``) has no page: ``None``."""
+        outside the base and may be a link (:func:`link_target`; else ``None``). With
+        ``subjects`` given, an IRI under the base that is not one of them (and not a document
+        such as ``/def/``) has no page: ``None``."""
         page = self.page(iri)
         if page is None:
-            return iri
+            return link_target(iri)
         if (
             subjects is None
             or iri in subjects
@@ -115,8 +152,35 @@ class IriMap:
 
 
 def valid_iri(iri: str) -> bool:
-    """Whether ``iri`` has none of the characters RFC 3987 forbids (spaces, ``<>"{}|\\^```)."""
-    return _INVALID_IRI.search(iri) is None
+    """Whether ``iri`` is an absolute IRI by the grammar of RFC 3987 §2.2 (scheme, authority,
+    path, query and fragment, each with the characters it may hold; ``%`` only before two hex
+    digits, private-use characters only in the query)."""
+    match = _IRI.fullmatch(iri)
+    if match is None:
+        return False
+    literal = match.group("ip")
+    if literal is None or _IP_FUTURE.fullmatch(literal):
+        return True
+    try:
+        ipaddress.IPv6Address(literal)
+    except ValueError:
+        return False
+    return True
+
+
+def link_target(url: str | None) -> str | None:
+    """``url`` when a page may link to it, else ``None``: an ``http``, ``https`` or ``mailto``
+    IRI, or a reference without a scheme (a path on this site). The scheme is read the way a
+    browser reads an ``href`` (WHATWG URL: C0 controls and spaces at the ends, tabs and line
+    breaks anywhere, are dropped), so ``" java\tscript:"`` is ``javascript:``. The one check
+    for every link that pages, maps and tables make (the template filter ``link``)."""
+    if not url:
+        return None
+    seen = url.strip(_URL_ENDS).replace("\t", "").replace("\n", "").replace("\r", "")
+    scheme = _SCHEME.match(seen)
+    if scheme is None or scheme.group(1).lower() in LINK_SCHEMES:
+        return url
+    return None
 
 
 def curie(iri: str) -> str | None:

@@ -42,6 +42,7 @@ from server.store.versions import (
     VERSIONS,
     CurrentLink,
     Version,
+    current_name,
     lock,
     prune,
     publish,
@@ -136,7 +137,8 @@ class EmbeddedStore:
                     db = ox.Store.read_only(str(folder / DATABASE))
                 else:
                     db = ox.Store(str(folder / DATABASE))
-            except OSError as error:
+            except (OSError, RuntimeError) as error:
+                # RuntimeError: RocksDB finds the database damaged ("Corruption: ...").
                 raise StoreError(f"cannot open {folder}: {error}") from error
             self._db = (db, str(folder), pid)
             return db
@@ -148,6 +150,20 @@ class EmbeddedStore:
             self._db = None
             self._memory.drop()
         gc.collect()
+
+    def damage(self) -> str | None:
+        """Why the current version cannot be read, in one line, or ``None`` when it can (or
+        nothing is built): its database is opened read-only and read once. A build checks
+        this before it calls a store up to date."""
+        current = self._current.read()
+        if current is None:
+            return None
+        try:
+            # A read-only handle of its own, dropped on return (no writer is ever locked out).
+            ox.Store.read_only(str(current.folder / DATABASE)).query("ASK { ?s ?p ?o }")
+        except (OSError, RuntimeError) as error:
+            return f"cannot read {current.folder / DATABASE}: {error}".replace("\n", " ")
+        return None
 
     # reading
 
@@ -234,6 +250,7 @@ class EmbeddedStore:
     ) -> None:
         """Write ``graphs`` into a new version folder and make it current, atomically."""
         with lock(self.path):
+            previous = current_name(self.path)
             name = publish(self.path, graphs, data_version, metadata or {})
             self.close()
-            prune(self.path, keep=name)
+            prune(self.path, keep=name, previous=previous)

@@ -80,7 +80,8 @@ class MemoryCopy:
             memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
             quads = len(memory)
             del disk
-        except (OSError, ValueError, MemoryError) as error:
+        except (OSError, ValueError, RuntimeError, MemoryError) as error:
+            # RuntimeError: RocksDB finds the database damaged; the disk answers (or reports).
             log.warning("no in-memory copy of %s: %s; querying it on disk", folder, error)
             return
         with self._lock:

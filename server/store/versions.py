@@ -10,7 +10,9 @@ Layout of the store folder (``settings.store``)::
 :func:`publish` writes a new version folder, closes its database, and then points ``current``
 at it with an atomic rename, so a server reading the old version is never left with a
 half-built store. Every version is immutable once ``current`` points at it. :func:`prune`
-keeps the previous version (a worker may still be reading it) and removes older ones.
+keeps the new version and the one ``current`` named before it (the last good version, which a
+worker may still be reading) and removes every other folder: older versions, and what a build
+that was killed left behind (a version folder never made current, a temporary link).
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ from server.store.terms import ToOxigraph
 __all__ = [
     "CURRENT",
     "DATABASE",
-    "KEEP_VERSIONS",
     "MERGED_DEFAULT",
     "STAMP",
     "VERSIONS",
     "CurrentLink",
     "Version",
+    "current_name",
     "lock",
     "prune",
     "publish",
@@ -53,8 +55,6 @@ STAMP = "stamp.json"
 #: Stamp key: this version's default graph holds the RDF merge of all its named graphs.
 MERGED_DEFAULT = "default_graph_is_merge"
 DATABASE = "oxigraph"
-#: How many versions stay on disk (the current one and the one before).
-KEEP_VERSIONS = 2
 
 
 class Version(NamedTuple):
@@ -180,15 +180,21 @@ def _swap(root: Path, name: str) -> None:
     os.replace(temporary, root / CURRENT)
 
 
-def prune(root: Path, keep: str) -> None:
-    """Remove all version folders but ``keep`` and the newest other one."""
-    versions = sorted(
-        (path for path in (root / VERSIONS).iterdir() if path.is_dir()),
-        key=lambda path: path.stat().st_mtime,
-        reverse=True,
-    )
-    kept = [path for path in versions if path.name == keep]
-    kept += [path for path in versions if path.name != keep][: KEEP_VERSIONS - 1]
-    for path in versions:
-        if path not in kept:
+def current_name(root: Path) -> str | None:
+    """The name of the version folder ``<root>/current`` names, or ``None``."""
+    try:
+        return Path(os.readlink(root / CURRENT)).name
+    except OSError:
+        return None
+
+
+def prune(root: Path, keep: str, previous: str | None) -> None:
+    """Remove every version folder but ``keep`` (the new current version) and ``previous``
+    (the one current before it), and the temporary links of interrupted swaps. Call it holding
+    :func:`lock`: no other build is writing a folder."""
+    for path in (root / VERSIONS).iterdir():
+        if path.name not in (keep, previous):
             shutil.rmtree(path, ignore_errors=True)
+    for link in root.glob(f".{CURRENT}-*"):
+        with contextlib.suppress(OSError):
+            link.unlink()

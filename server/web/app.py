@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
+from server.rdf.iris import link_target
 from server.settings import Settings, load_settings
 from server.sparql.operation import QueryOperation
-from server.web.context import SETTINGS_KEY
+from server.web.consistency import answer_on_one_version
+from server.web.context import SETTINGS_KEY, forget_store
 from server.web.errors import register_error_handlers
 from server.web.policy import register_policy
+
+
+class RegiograafFlask(Flask):
+    """Flask, answering each request from one data version: a view whose data version changed
+    under it runs again (:func:`server.web.consistency.answer_on_one_version`)."""
+
+    def dispatch_request(self) -> Any:
+        """The view's return value, made on one data version."""
+        return answer_on_one_version(super().dispatch_request, forget_store)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create the Regiograaf web app serving the store named in ``settings``."""
     settings = settings or load_settings()
-    app = Flask(__name__)
+    # No /static/ route: browser files are served from an allow-list (server/web/assets.py).
+    app = RegiograafFlask(__name__, static_folder=None)
     app.config[SETTINGS_KEY] = settings
+    # The one check of every link a template makes (templates/_label.html, macro ``link``).
+    app.add_template_filter(link_target, "link")
     from server.web import assets, catalog, maps, openapi, pages, queries, resources, sparql
 
     for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps):

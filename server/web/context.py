@@ -3,18 +3,19 @@ settings, the store of this worker, the data version, the IRI map and the site's
 
 The store is opened lazily, once per worker process (:func:`server.sparql.operation.process_store`,
 shared with the WSGI query layer), never at import time; it follows a rebuild on disk without a
-restart.
+restart. A request sees it through a :class:`~server.web.consistency.RequestStore`: one data
+version for the whole answer.
 """
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from server.errors import StoreMissing
 from server.rdf.iris import IriMap
 from server.settings import Settings
 from server.sparql.operation import process_store
-from server.store import Store
+from server.web.consistency import RequestStore
 
 #: The key of the settings in the app's config (set by :func:`server.web.app.create_app`).
 SETTINGS_KEY = "REGIOGRAAF"
@@ -28,9 +29,24 @@ def get_settings() -> Settings:
     return settings
 
 
-def get_store() -> Store:
-    """The read-only store of this worker (opened on first use)."""
-    return process_store(get_settings().store)
+#: Where a request keeps its view of the store (on :data:`flask.g`).
+_REQUEST_STORE = "regiograaf_store"
+
+
+def get_store() -> RequestStore:
+    """The read-only store of this worker (opened on first use), as this request sees it: at
+    the data version it had when the request first asked (:mod:`server.web.consistency`)."""
+    store: RequestStore | None = g.get(_REQUEST_STORE)
+    if store is None:
+        store = RequestStore(process_store(get_settings().store))
+        setattr(g, _REQUEST_STORE, store)
+    return store
+
+
+def forget_store() -> None:
+    """Drop this request's view of the store: the next :func:`get_store` reads the data
+    version again (the request is answered again on a new version)."""
+    g.pop(_REQUEST_STORE, None)
 
 
 def data_version() -> str:

@@ -126,6 +126,10 @@ def run(name: str) -> Response:
     store = get_store()
     version = data_version()
     given = {key: request.args.getlist(key) for key in request.args if key != "format"}
+    if media_type == HTML:
+        # A form sends its empty fields too: for the page, an empty field is "not given" (the
+        # API, as its OpenAPI document says, refuses an empty date, number or choice).
+        given = {key: [value for value in values if value.strip()] for key, values in given.items()}
     try:
         arguments = check_arguments(store, query, given)
     except ParameterError as error:

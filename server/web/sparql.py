@@ -24,7 +24,7 @@ from server.rdf.namespaces import query_prefixes
 from server.sparql.description import service_description
 from server.sparql.operation import ALLOWED_METHODS, HANDOFF, Description
 from server.store import Store
-from server.web.context import get_settings
+from server.web.context import get_settings, get_store
 from server.web.policy import answer, choose, representation
 
 blueprint = Blueprint("sparql", __name__)
@@ -54,23 +54,23 @@ def endpoint() -> Response:
     if isinstance(handoff, Exception):
         raise handoff
     if isinstance(handoff, Description):
-        return _description(handoff)
+        return _description()
     raise RuntimeError("/sparql needs the QueryOperation middleware that create_app installs")
 
 
-def _description(handoff: Description) -> Response:
-    """The service description in the negotiated format, or the query UI for browsers."""
+def _description() -> Response:
+    """The service description in the negotiated format, or the query UI for browsers, of the
+    data version this request sees (not the query layer's look at the store, which may be of
+    an older version by now)."""
     media_type, negotiated = choose(negotiation.DESCRIPTION)
-    chosen = representation(
-        media_type, negotiation.DESCRIPTION, negotiated=negotiated, version=handoff.version
-    )
+    chosen = representation(media_type, negotiation.DESCRIPTION, negotiated=negotiated)
     content_type = negotiation.content_type(media_type)
     if media_type == HTML:
         return answer(chosen, lambda: Response(query_page(), content_type=content_type))
     return answer(
         chosen,
         lambda: Response(
-            description_bytes(handoff.store, handoff.version, media_type),
+            description_bytes(get_store(), chosen.version, media_type),
             content_type=content_type,
         ),
     )

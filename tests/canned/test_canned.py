@@ -318,6 +318,9 @@ STAGES = (Choice(URIRef("https://example.org/waardeketen#data")),)
 STATUSES = (Choice(URIRef("https://example.org/a")), Choice(URIRef("https://example.org/b")))
 
 
+GM0599 = "https://w3id.org/regiograaf/id/gemeente/gm0599"
+
+
 def choices(parameter: Parameter) -> tuple[Choice, ...]:
     return {"gemeente": MUNICIPALITIES, "schakel": STAGES, "status": STATUSES}[parameter.name]
 
@@ -326,10 +329,10 @@ def test_arguments_are_typed_terms_with_defaults() -> None:
     arguments = bind_arguments(
         QUERY,
         {
-            "gemeente": ["gm0599", "https://w3id.org/regiograaf/id/gemeente/gm0518", "gm0599"],
+            # The last path segment and the whole IRI of one value: once.
+            "gemeente": ["gm0599", "https://w3id.org/regiograaf/id/gemeente/gm0518", GM0599],
             "schakel": "data",
-            "minimum": " 5 ",
-            "vanaf": "",
+            "minimum": "5",
             "zoekterm": '  "x" ',
         },
         choices,
@@ -341,7 +344,7 @@ def test_arguments_are_typed_terms_with_defaults() -> None:
         ),
         "schakel": (URIRef("https://example.org/waardeketen#data"),),
         "minimum": (Literal("5", datatype=XSD_INTEGER),),
-        # Empty means not given: the default.
+        # Not given: the default.
         "vanaf": (Literal("2020-01-31", datatype=XSD_DATE),),
         "zoekterm": (Literal('"x"'),),
         "status": (URIRef("https://example.org/a"), URIRef("https://example.org/b")),
@@ -380,6 +383,15 @@ def test_arguments_are_typed_terms_with_defaults() -> None:
             "without time",
         ),
         ({"schakel": "data", "plaats": "x"}, "plaats", "unknown"),
+        # As the OpenAPI document says (uniqueItems, format: date, integer, the string pattern).
+        ({"schakel": "data", "gemeente": ["gm0599", "gm0599"]}, "gemeente", "repeated"),
+        ({"schakel": "data", "vanaf": ""}, "vanaf", "empty"),
+        ({"schakel": ""}, "schakel", "empty"),
+        ({"schakel": "data", "minimum": " 5 "}, "minimum", "not an integer"),
+        ({"schakel": "data", "minimum": "+5"}, "minimum", "not an integer"),
+        ({"schakel": "data", "minimum": "1" * 19}, "minimum", "not an integer"),
+        ({"schakel": "data", "zoekterm": "data\n"}, "zoekterm", "control characters"),
+        ({"schakel": "data", "zoekterm": "data\x85"}, "zoekterm", "control characters"),
     ],
 )
 def test_wrong_arguments_name_the_parameter(arguments: dict, parameter: str, fragment: str) -> None:

@@ -1,6 +1,8 @@
 """The one HTTP policy (server/http/policy.py, server/web/policy.py): an ETag per representation,
-304 on every page and API answer that has a data version, Cache-Control, CORS and the headers
-every response carries, the same from Flask and from the WSGI query layer of /sparql."""
+304 on every page and API answer that has a data version (every route is either tagged or says
+why not), Cache-Control, CORS and the headers every response carries (the security headers and
+a strict Content-Security-Policy), the same from Flask and from the WSGI query layer of
+/sparql."""
 
 from __future__ import annotations
 
@@ -17,9 +19,12 @@ from server.http.policy import (
     CORS_HEADERS,
     SECURITY_HEADERS,
     Representation,
+    content_security_policy,
     not_modified,
 )
 from server.publish.dumps import DUMPS
+from server.settings import load_settings
+from server.web.policy import image_sources
 from tests.support import BuiltStore
 
 HTML = "text/html"
@@ -64,6 +69,17 @@ VERSIONED = [
 ]
 
 
+#: The GET routes whose answers have no data version, and why (every other one is in VERSIONED).
+UNTAGGED = {
+    "pages.health": "a health check is never stored (no-cache)",
+    "api.page": "the same page for every data version; the document it loads is tagged",
+    "assets.asset": "files whose URL carries a hash of their content (tagged by the file)",
+    "resources.identifier": "303 See Other to the page",
+    "resources.named_graph": "303 See Other to the page",
+    "resources.namespace_redirect": "303 See Other to the documentation",
+}
+
+
 @pytest.fixture(scope="module")
 def client(app: Flask) -> FlaskClient:
     """One test client on the real project's store for the module."""
@@ -96,6 +112,15 @@ def test_every_versioned_answer_is_tagged_and_answers_304(
     assert weak.status_code == 304
     # Another tag gets the whole answer.
     assert _get(client, path, accept, **{"If-None-Match": '"old-version"'}).status_code == 200
+
+
+def test_every_route_is_tagged_or_says_why(app: Flask) -> None:
+    """A new route must join VERSIONED (and so the 304 test) or UNTAGGED."""
+    adapter = app.url_map.bind("localhost")
+    tested = {adapter.match(path.split("?")[0])[0] for path, _ in VERSIONED}
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert routes - tested == set(UNTAGGED), routes - tested
+    assert not tested & set(UNTAGGED)
 
 
 def test_head_answers_304_too(client: FlaskClient) -> None:
@@ -175,6 +200,41 @@ def test_every_response_carries_the_security_and_cors_headers(
     response = client.get(path)
     for name, value in SECURITY_HEADERS + CORS_HEADERS:
         assert response.headers[name] == value, (path, name)
+    policy = _directives(response.headers["Content-Security-Policy"])
+    assert policy["default-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    for kind in ("script-src", "style-src", "connect-src", "font-src", "form-action"):
+        assert policy[kind] == ["'self'"], (path, kind)
+    assert policy["img-src"][:2] == ["'self'", "data:"]
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    """A Content-Security-Policy as directive → source list."""
+    return {
+        name: values
+        for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
+
+
+def test_the_policy_allows_no_inline_code_and_the_tiles_for_images() -> None:
+    header = content_security_policy(("https://tiles.example",))
+    assert "unsafe" not in header and "nonce" not in header and "sha256" not in header
+    assert _directives(header)["img-src"] == ["'self'", "data:", "https://tiles.example"]
+    assert _directives(content_security_policy())["img-src"] == ["'self'", "data:"]
+
+
+@pytest.mark.parametrize(
+    ("tiles", "sources"),
+    [
+        ("https://service.pdok.nl/brt/{z}/{x}/{y}.png", ("https://service.pdok.nl",)),
+        ("https://{s}.tile.example.org:8443/{z}/{x}/{y}.png", ("https://*.tile.example.org:8443",)),
+        ("", ()),
+        ("javascript:alert(1)//{z}", ()),
+        ("https://host;script-src *", ()),
+    ],
+)
+def test_the_tile_server_is_an_image_source(tiles: str, sources: tuple[str, ...]) -> None:
+    assert image_sources(load_settings(map_tiles=tiles)) == sources
 
 
 def test_a_304_of_the_query_layer_carries_them_too(client: FlaskClient) -> None:
@@ -183,6 +243,7 @@ def test_a_304_of_the_query_layer_carries_them_too(client: FlaskClient) -> None:
     assert again.status_code == 304
     for name, value in SECURITY_HEADERS + CORS_HEADERS:
         assert again.headers[name] == value
+    assert "frame-ancestors 'none'" in again.headers["Content-Security-Policy"]
 
 
 def test_errors_are_never_stored(client: FlaskClient) -> None:

@@ -34,7 +34,8 @@
       "<dt>Status</dt><dd>" + RG.esc(p.status_naam) + "</dd>" +
       "<dt>Doelen</dt><dd>" + (goals ? "<ul>" + goals + "</ul>" : "—") + "</dd>" +
       "</dl>" +
-      '<p><a class="projectlink" href="' + RG.esc(p.pagina) + '">Naar het project <span lang="en">(project page)</span></a></p>' +
+      (RG.linkable(p.pagina) ? "<p>" + RG.link(p.pagina,
+        'Naar het project <span lang="en">(project page)</span>', "projectlink") + "</p>" : "") +
       "</div>";
   }
 

@@ -27,7 +27,7 @@
     return '<div class="popup" lang="nl">' + head +
       "<p>Gezamenlijke projecten <span lang=\"en\">(joint projects)</span>:</p><ul>" +
       p.projecten.map(function (x) {
-        return '<li><a href="' + RG.esc(x.pagina) + '">' + RG.esc(x.titel) + "</a>" + mark(x) + "</li>";
+        return "<li>" + RG.link(x.pagina, RG.esc(x.titel)) + mark(x) + "</li>";
       }).join("") + "</ul></div>";
   }
 

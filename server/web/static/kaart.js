@@ -1,5 +1,6 @@
 // Shared by the map views: the base map (tiles only when configured), the layer URLs from
-// <link rel="alternate" data-layer>, the stage colours and popup text helpers.
+// <link rel="alternate" data-layer>, the stage colours and popup text helpers (links only to
+// what links.js allows).
 (function () {
   "use strict";
   var RG = window.RegiograafKaart = {};
@@ -45,6 +46,16 @@
     var div = document.createElement("div");
     div.textContent = text == null ? "" : String(text);
     return div.innerHTML;
+  };
+
+  RG.linkable = window.RegiograafLinks.linkable;
+
+  // A link (of ``className``, if given) around ``html`` (already escaped) when ``href`` may be
+  // linked; else ``html`` alone.
+  RG.link = function (href, html, className) {
+    if (!RG.linkable(href)) { return html; }
+    return "<a" + (className ? ' class="' + RG.esc(className) + '"' : "") +
+      ' href="' + RG.esc(href) + '">' + html + "</a>";
   };
 
   RG.names = function (list) {

@@ -8,6 +8,7 @@
  *  - no CORS proxy, and the endpoint catalogue lists only this endpoint;
  *  - autocompletion uses local lists only: the class and property completers (which ask
  *    lov.linkeddata.es) are switched off, and prefixes come from the page, not prefix.cc;
+ *  - no inline style (the Content-Security-Policy refuses it): see the column resizer below;
  *  - nothing is persisted in localStorage (persistenceId null), so an old remote endpoint or
  *    prefix list can never come back.
  * The page passes its configuration as JSON in <script id="sparql-ui-config">.
@@ -54,6 +55,36 @@
   // Set before any editor exists: YASGUI merges its defaults into every tab.
   Yasgui.Yasqe.defaults.autocompleters = ["variables", "regiograaf-prefixes"];
   Yasgui.Yasqe.defaults.prefixCcApi = null;
+
+  // The results table's column resizer adds its fixed rules as a <style> element in <head>,
+  // which the Content-Security-Policy refuses (no inline style, not even by hash); those
+  // rules are in sparql-ui.css, so that element is not added at all.
+  const head = document.head;
+  const appendToHead = head.appendChild.bind(head);
+  head.appendChild = (node) =>
+    node instanceof HTMLStyleElement && "gripid" in node ? node : appendToHead(node);
+
+  // The results table sorts and searches on each value after DOMPurify has parsed it as HTML.
+  // A value with markup (a contribution may hold any text) then makes the browser report the
+  // event handlers it refused to create, a Content-Security-Policy violation, although
+  // nothing can run there. The value as escaped text sorts and matches the same, unparsed.
+  const escapeText = (text) =>
+    String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const table = Yasgui.Yasr.plugins.table.prototype;
+  const columns = table.getColumns;
+  table.getColumns = function () {
+    return columns.call(this).map((column, index) =>
+      index === 0
+        ? column
+        : {
+            ...column,
+            render: (cell, type, row, meta) =>
+              cell !== "" && (type === "filter" || type === "sort" || !type)
+                ? escapeText(cell.value)
+                : column.render(cell, type, row, meta),
+          },
+    );
+  };
 
   const requestConfig = { endpoint: endpoint, method: "POST" };
   const yasgui = new Yasgui(root, {
@@ -110,8 +141,9 @@
     button.disabled = false;
   });
   /**
-   * Accessibility repairs of YASGUI's own markup (WCAG 2.1 A/AA as axe-core checks them),
-   * applied again whenever YASGUI draws something new (a tab, a results table):
+   * Repairs of YASGUI's own markup, applied again whenever YASGUI draws something new (a tab, a
+   * results table). Safety: an IRI in the results is a link only when links.js allows it
+   * (http, https, mailto). Accessibility (WCAG 2.1 A/AA as axe-core checks it):
    *  - the editor's input, the endpoint field and the rows-per-page choice get a name;
    *  - the editor's scroll area can be reached by keyboard;
    *  - the "+" (new tab) button moves out of the tab list, which may only hold tabs; its
@@ -123,7 +155,9 @@
     ["input.autocomplete", "Adres van het SPARQL-endpoint (endpoint URL)"],
     ["select.tableSizer", "Rijen per pagina (rows per page)"],
   ];
-  function repairAccessibility() {
+  function repairMarkup() {
+    // Links in the results only to http, https and mailto IRIs (YASR links every IRI).
+    window.RegiograafLinks.unlinkUnsafe(root);
     names.forEach(([selector, name]) => {
       root.querySelectorAll(selector).forEach((element) => {
         if (!element.hasAttribute("aria-label")) {
@@ -139,7 +173,7 @@
       button.closest("[role='tablist']").insertAdjacentElement("afterend", button);
     });
   }
-  repairAccessibility();
+  repairMarkup();
   // Once per frame at most: the editor changes the page on every key stroke.
   let repairPending = false;
   new MutationObserver(() => {
@@ -147,7 +181,7 @@
       repairPending = true;
       window.requestAnimationFrame(() => {
         repairPending = false;
-        repairAccessibility();
+        repairMarkup();
       });
     }
   }).observe(root, { childList: true, subtree: true });
