@@ -30,7 +30,7 @@ def get_settings() -> Settings:
 
 def get_store() -> Store:
     """The read-only store of this worker (opened on first use)."""
-    return process_store(get_settings().store)
+    return process_store(get_settings())
 
 
 def data_version() -> str:

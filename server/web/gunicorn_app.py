@@ -92,11 +92,12 @@ class RegiograafApplication(BaseApplication):
         copy is complete, and logs when it is)."""
         from server.sparql.operation import process_store
         from server.store.embedded import EmbeddedStore
+        from server.store.pooled import PooledStore
         from server.web.app import create_app
 
         app = create_app(self.settings)
-        store = process_store(self.settings.store)
-        if isinstance(store, EmbeddedStore) and self.settings.memory_quads > 0:
+        store = process_store(self.settings)
+        if isinstance(store, EmbeddedStore | PooledStore) and self.settings.memory_quads > 0:
             # The copy's progress goes to gunicorn's error log.
             store_log = logging.getLogger("server.store")
             store_log.setLevel(logging.INFO)

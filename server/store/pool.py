@@ -1,0 +1,414 @@
+"""The server's store: every query of a worker runs in one of its query processes.
+
+pyoxigraph cannot interrupt a query, and a query can crash it (a deep enough text overflows its
+stack). So a server worker does not evaluate queries itself: it forks a few *query processes*
+(:class:`QueryPool`, ``query_processes`` per worker) that share its in-memory copy of the store
+copy-on-write, are sealed against the network (:mod:`server.store.isolation`), and answer one
+query at a time over a socket (:mod:`server.store.channel`). That gives:
+
+* **a timeout ends the work**: at the deadline the process is killed (SIGKILL): its CPU and
+  memory come back at once, and a fresh process takes its place when needed;
+* **a crash costs one query**: when the engine dies, that request gets :class:`EngineFailed`
+  (500) and the worker and its other requests go on;
+* **a cap on concurrent queries**: the pool size; a query that finds every process busy waits at
+  most ``queue_wait`` seconds for one, then gets :class:`QueriesBusy` (503, ``Retry-After``);
+* **cheap queries keep flowing under expensive ones**: at most ``long_queries`` queries per
+  worker may run longer than ``long_query_after`` seconds; one more that does is stopped with
+  503. So the other processes always turn over quickly. A long query also runs at a lower CPU
+  priority (nice 10), and its process is replaced afterwards;
+* **one data version per answer**: a process serves one version; the head of its answer says
+  which, and the ETag is made from that (:attr:`Answer.data_version`). After a rebuild, idle
+  processes of the old version are replaced, busy ones when they finish.
+
+:class:`PooledStore` offers all of it as a :class:`~server.store.Store`, so the canned
+queries, the pages and ``/sparql`` all go through it. The pool belongs to one process: a forked
+gunicorn worker starts its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import socket
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from server.errors import InvalidRequest, ProtocolError, RegiograafError
+from server.settings import Settings
+from server.store import (
+    EngineFailed,
+    QueriesBusy,
+    QueryKind,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServiceRefused,
+    StoreError,
+    UnsupportedMediaType,
+)
+from server.store import channel as frames
+from server.store.channel import QueryRequest
+from server.store.embedded import EmbeddedStore
+from server.store.isolation import PIECE_BYTES, SEAL_FAILED, child_main
+from server.store.limits import QueryLimits, check_query
+
+__all__ = ["PoolConfig", "PooledAnswer", "QueryPool", "QueryProcess"]
+
+log = logging.getLogger(__name__)
+
+#: The CPU priority (nice value) of a query that runs long.
+LONG_NICENESS: Final = 10
+#: A process is replaced after this many queries (what it allocated goes back to the system).
+QUERIES_PER_PROCESS: Final = 2_000
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """How a worker runs queries (settings ``query_processes``, ``long_queries``,
+    ``long_query_after``, ``queue_wait``, ``query_timeout``, ``query_memory`` and the query
+    limits); see the module docstring. Hashable: one pool per configuration and process."""
+
+    processes: int = 3
+    long_queries: int = 2
+    long_query_after: float = 1.0
+    queue_wait: float = 2.0
+    timeout: float = 30.0
+    memory_bytes: int = 1024 * 1024 * 1024
+    limits: QueryLimits = field(default_factory=QueryLimits)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PoolConfig:
+        """The configuration the settings give."""
+        return cls(
+            processes=settings.query_processes,
+            long_queries=settings.long_queries,
+            long_query_after=settings.long_query_after,
+            queue_wait=settings.queue_wait,
+            timeout=settings.query_timeout,
+            memory_bytes=settings.query_memory * 1024 * 1024,
+            limits=QueryLimits(
+                settings.max_query_chars, settings.max_query_depth, settings.max_query_parts
+            ),
+        )
+
+
+class QueryProcess:
+    """One query process: its pid, the worker's end of its channel and what it serves."""
+
+    def __init__(self, pid: int, sock: socket.socket, key: tuple[str, bool]) -> None:
+        self.pid = pid
+        self.sock = sock
+        #: (version folder, in memory): the snapshot it serves.
+        self.key = key
+        self.queries = 0
+        self.long = False
+
+    def kill(self) -> int | None:
+        """End the process now and reap it; its wait status (``None`` if already reaped)."""
+        self.sock.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        try:
+            return os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:
+            return None
+
+    def reap(self) -> int | None:
+        """The wait status of a process that closed its channel (waits up to a second for
+        it to end, then kills it)."""
+        for _ in range(100):
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return None
+            if pid:
+                self.sock.close()
+                return status
+            time.sleep(0.01)
+        return self.kill()
+
+
+class QueryPool:
+    """The query processes of one worker (see the module docstring)."""
+
+    def __init__(self, store: EmbeddedStore, config: PoolConfig) -> None:
+        self.store = store
+        self.config = config
+        self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
+        self._idle: list[QueryProcess] = []
+        self._busy: set[QueryProcess] = set()
+        self._long = 0
+
+    def running(self) -> tuple[int, int]:
+        """(processes, busy ones)."""
+        with self._lock:
+            return len(self._idle) + len(self._busy), len(self._busy)
+
+    def pids(self) -> list[int]:
+        """The process ids of the query processes alive now."""
+        with self._lock:
+            return [process.pid for process in [*self._idle, *self._busy]]
+
+    def acquire(self, deadline: float | None) -> QueryProcess:
+        """A query process of the current snapshot for one query: an idle one, a new one while
+        there are fewer than ``processes``, or the first one freed within ``queue_wait``
+        seconds (and before ``deadline``). Raises :class:`QueriesBusy` otherwise."""
+        wait_until = time.monotonic() + self.config.queue_wait
+        if deadline is not None:
+            wait_until = min(wait_until, deadline)
+        with self._freed:
+            while True:
+                key = self.store.snapshot_key()
+                for process in [p for p in self._idle if p.key != key]:
+                    self._idle.remove(process)
+                    process.kill()
+                if self._idle:
+                    process = self._idle.pop()
+                    self._busy.add(process)
+                    return process
+                if len(self._busy) < self.config.processes:
+                    process = self._spawn()
+                    self._busy.add(process)
+                    return process
+                remaining = wait_until - time.monotonic()
+                if remaining <= 0 or not self._freed.wait(remaining):
+                    raise QueriesBusy(
+                        f"All {self.config.processes} query processes of this server worker are "
+                        "busy. Try again in a moment."
+                    )
+
+    def _spawn(self) -> QueryProcess:
+        snapshot = self.store.snapshot()
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the query process
+            child_main(theirs, snapshot, self.config.memory_bytes)
+        theirs.close()
+        key = (str(snapshot.folder), snapshot.memory is not None)
+        return QueryProcess(pid, ours, key)
+
+    def release(self, process: QueryProcess, *, reusable: bool) -> None:
+        """Give ``process`` back after a query: to the idle ones, or (unfinished, long, old,
+        or of another snapshot) killed."""
+        with self._freed:
+            self._busy.discard(process)
+            if process.long:
+                self._long -= 1
+            keep = (
+                reusable
+                and not process.long
+                and process.queries < QUERIES_PER_PROCESS
+                and process.key == self.store.snapshot_key()
+            )
+            if keep:
+                self._idle.append(process)
+            self._freed.notify()
+        if not keep:
+            process.kill()
+
+    def forget(self, process: QueryProcess) -> int | None:
+        """Take a process that ended by itself out of the pool; its wait status."""
+        with self._freed:
+            self._busy.discard(process)
+            if process.long:
+                self._long -= 1
+            self._freed.notify()
+        return process.reap()
+
+    def go_long(self, process: QueryProcess) -> bool:
+        """Let ``process`` run past ``long_query_after`` (and lower its priority); ``False``
+        when ``long_queries`` queries already do."""
+        with self._lock:
+            if self._long >= self.config.long_queries:
+                return False
+            self._long += 1
+            process.long = True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, process.pid, LONG_NICENESS)
+        return True
+
+    def close(self) -> None:
+        """Kill every query process (the pool can be used again: it forks new ones)."""
+        with self._lock:
+            processes = [*self._idle, *self._busy]
+            self._idle.clear()
+            self._busy.clear()
+            self._long = 0
+        for process in processes:
+            process.kill()
+
+
+#: Errors a query process reports after which it is still fit for the next query.
+_HARMLESS: Final = frozenset({"syntax", "service", "unsupported", "client"})
+
+
+def _error(report: Mapping[str, Any]) -> Exception:
+    """The exception for an error a query process reported."""
+    code, message = str(report.get("error", "")), str(report.get("message", ""))
+    if code == "syntax":
+        return QuerySyntaxError(message)
+    if code == "service":
+        return ServiceRefused()
+    if code == "unsupported":
+        return UnsupportedMediaType(message)
+    if code == "client":
+        status = report.get("status")
+        if isinstance(status, int) and 400 <= status < 500 and status != 400:
+            return ProtocolError(status, message)
+        return InvalidRequest(message)
+    if code == "memory":
+        return EngineFailed(f"query process out of memory: {message}")
+    if code == "internal":
+        return RegiograafError(f"in a query process: {message}")
+    return StoreError(message or "the query process failed")
+
+
+class PooledAnswer:
+    """The answer of one query process, read frame by frame (see :class:`~server.store.Answer`).
+
+    ``kind``, ``media_type`` and ``data_version`` come from the head frame, which
+    :meth:`start` waits for."""
+
+    def __init__(
+        self, pool: QueryPool, process: QueryProcess, deadline: float | None, seconds: float
+    ) -> None:
+        self.pool = pool
+        self.process = process
+        self.deadline = deadline
+        #: The time limit the caller gave, in seconds (for messages).
+        self.seconds = seconds
+        self.started = time.monotonic()
+        self.kind: QueryKind = "select"
+        self.media_type: str | None = None
+        self.data_version: str | None = None
+        self.variables: list[str] = []
+        self._done = False
+
+    def start(self, request: QueryRequest) -> PooledAnswer:
+        """Send ``request`` and wait for the head of the answer; raises the query's error."""
+        try:
+            frames.send(self.process.sock, frames.REQUEST, pickle.dumps(request))
+        except OSError:
+            self._ended()
+        self.process.queries += 1
+        kind, payload = self._frame()
+        if kind != frames.HEAD:
+            self._unexpected(kind, payload)
+        head = frames.receive_json(payload)
+        self.kind = head.get("kind", "select")
+        self.media_type = head.get("media_type")
+        self.data_version = head.get("version")
+        self.variables = list(head.get("variables") or [])
+        return self
+
+    def read(self) -> tuple[bytes, bool]:
+        """The next piece of about :data:`PIECE_BYTES` and whether it is the last."""
+        if self._done:
+            return b"", True
+        gathered: list[bytes] = []
+        size = 0
+        while size < PIECE_BYTES:
+            kind, payload = self._frame()
+            if kind == frames.DATA:
+                gathered.append(payload)
+                size += len(payload)
+            elif kind == frames.END:
+                self._finish(reusable=True)
+                return b"".join(gathered), True
+            else:
+                self._unexpected(kind, payload)
+        return b"".join(gathered), False
+
+    def close(self) -> None:
+        """Stop an unfinished query (its process is killed) or give the process back."""
+        if not self._done:
+            self._finish(reusable=False)
+
+    def _finish(self, *, reusable: bool) -> None:
+        self._done = True
+        self.pool.release(self.process, reusable=reusable)
+
+    def _unexpected(self, kind: bytes, payload: bytes) -> None:
+        """Raise the error a query process reported (it stays usable), or a protocol fault."""
+        if kind == frames.ERROR:
+            report = frames.receive_json(payload)
+            self._finish(reusable=report.get("error") in _HARMLESS)
+            raise _error(report)
+        self._finish(reusable=False)
+        raise StoreError(f"unexpected frame {kind!r} from a query process")
+
+    def _frame(self) -> tuple[bytes, bytes]:
+        """The next frame; enforces ``long_query_after`` and the deadline."""
+        config = self.pool.config
+        while True:
+            limit = self.deadline
+            if not self.process.long and config.long_query_after > 0:
+                go_long_at = self.started + config.long_query_after
+                limit = go_long_at if limit is None else min(limit, go_long_at)
+            try:
+                return frames.receive(self.process.sock, limit)
+            except TimeoutError:
+                self._passed(limit)
+            except (frames.ChannelClosed, OSError):
+                self._ended()
+
+    def _passed(self, limit: float | None) -> None:
+        """``limit`` passed: the deadline (the query is stopped) or ``long_query_after``."""
+        if self.deadline is not None and limit is not None and limit >= self.deadline:
+            self._finish(reusable=False)
+            raise QueryTimeout(
+                f"The query did not finish within {self.seconds:g} seconds and "
+                "was stopped. Make it more selective (add a LIMIT, narrow the patterns) and try "
+                "again."
+            )
+        if not self.pool.go_long(self.process):
+            self._finish(reusable=False)
+            raise QueriesBusy(
+                f"The query ran longer than {self.pool.config.long_query_after:g} s while "
+                f"{self.pool.config.long_queries} long queries were already running on this "
+                "server worker, and was stopped. Try again in a moment."
+            )
+
+    def _ended(self) -> Any:
+        """The query process ended by itself: raise why."""
+        self._done = True
+        status = self.pool.forget(self.process)
+        if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == SEAL_FAILED:
+            raise StoreError(
+                "a query process could not drop its network access (is libseccomp installed "
+                "and seccomp enabled?); no query is run without it"
+            )
+        how = (
+            f"signal {os.WTERMSIG(status)}"
+            if status is not None and os.WIFSIGNALED(status)
+            else f"status {status}"
+        )
+        log.warning("a query process (pid %d) ended during a query: %s", self.process.pid, how)
+        raise EngineFailed(f"the query process ended during a query ({how})")
+
+
+def run_query(
+    pool: QueryPool,
+    sparql: str,
+    media_types: Mapping[QueryKind, str | None],
+    *,
+    default_graph_uris: Sequence[str] | None = None,
+    named_graph_uris: Sequence[str] | None = None,
+    base_iri: str | None = None,
+    bindings: Mapping[str, Any] | None = None,
+    deadline: float | None = None,
+) -> PooledAnswer:
+    """Check ``sparql`` against the limits, take a query process and start the answer."""
+    seconds = 0.0 if deadline is None else round(deadline - time.monotonic(), 2)
+    check_query(sparql, pool.config.limits)
+    request = QueryRequest(
+        sparql, media_types, default_graph_uris, named_graph_uris, base_iri, dict(bindings or {})
+    )
+    process = pool.acquire(deadline)
+    return PooledAnswer(pool, process, deadline, seconds).start(request)
