@@ -18,7 +18,6 @@ from urllib.parse import parse_qsl
 
 from server.errors import ProtocolError
 from server.http.media_types import FORM, SPARQL_QUERY, SPARQL_UPDATE
-from server.store.limits import cached_by_text
 from server.sparql.query_text import (
     READ_ONLY_MESSAGE,
     cap_rows,
@@ -26,6 +25,7 @@ from server.sparql.query_text import (
     query_dataset,
     tokens,
 )
+from server.store.limits import cached_by_text
 
 __all__ = [
     "ALLOWED_METHODS",

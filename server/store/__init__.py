@@ -269,17 +269,17 @@ def open_store(path: Path | str, pool: PoolConfig | None = None) -> AnsweringSto
     from server.store.embedded import EmbeddedStore
 
     key = (os.getpid(), str(Path(path).resolve()), pool)
-    store = _open.get(key)
-    if store is None:
-        limits = pool.limits if pool is not None else None
-        embedded = EmbeddedStore(path, read_only=True, limits=limits)
-        if pool is not None and pool.processes > 0:
-            from server.store.pooled import PooledStore
+    found = _open.get(key)
+    if found is not None:
+        return found
+    limits = pool.limits if pool is not None else None
+    embedded = EmbeddedStore(path, read_only=True, limits=limits)
+    store: AnsweringStore = embedded
+    if pool is not None and pool.processes > 0:
+        from server.store.pooled import PooledStore
 
-            store: AnsweringStore = PooledStore(embedded, pool)
-        else:
-            store = embedded
-        _open[key] = store
+        store = PooledStore(embedded, pool)
+    _open[key] = store
     return store
 
 

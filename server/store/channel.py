@@ -22,6 +22,8 @@ from typing import Any, Final
 
 from rdflib.term import Identifier
 
+from server.store import QueryKind
+
 __all__ = [
     "DATA",
     "END",
@@ -57,7 +59,7 @@ class QueryRequest:
     to serialise each kind of result in (``None``: no serialisation, only the head)."""
 
     sparql: str
-    media_types: Mapping[str, str | None]
+    media_types: Mapping[QueryKind, str | None]
     default_graph_uris: Sequence[str] | None = None
     named_graph_uris: Sequence[str] | None = None
     base_iri: str | None = None

@@ -254,9 +254,7 @@ class EmbeddedStore:
         del deadline
         check_query(sparql, self.limits)
         database, default, version = self._query_target()
-        request = QueryRequest(
-            sparql, media_types, default_graph_uris, named_graph_uris, base_iri
-        )
+        request = QueryRequest(sparql, media_types, default_graph_uris, named_graph_uris, base_iri)
         result = evaluate(database, default, request)
         media_type = media_types.get(result.kind)
         body = serialized(result, media_type) if media_type is not None else b""

@@ -36,7 +36,11 @@ from server.store.pool import PoolConfig, QueryPool, run_query
 __all__ = ["PooledResult", "PooledStore"]
 
 #: What a result is read back in when Python needs its rows.
-_READ_BACK: Mapping[QueryKind, str] = {"select": SPARQL_JSON, "ask": SPARQL_JSON, "graph": N_TRIPLES}
+_READ_BACK: Mapping[QueryKind, str] = {
+    "select": SPARQL_JSON,
+    "ask": SPARQL_JSON,
+    "graph": N_TRIPLES,
+}
 _NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -124,7 +128,8 @@ class PooledStore:
             "bindings": bindings,
             "base_iri": base_iri,
         }
-        return PooledResult(self, sparql, options, self.config.timeout if timeout is None else timeout)
+        seconds = self.config.timeout if timeout is None else timeout
+        return PooledResult(self, sparql, options, seconds)
 
     def answer(
         self,
@@ -186,9 +191,7 @@ class PooledResult:
         kind, body = self._run(_READ_BACK)
         if kind == "graph":
             return EmbeddedResult(iter(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
-        return EmbeddedResult(
-            ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        )
+        return EmbeddedResult(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
 
     @property
     def kind(self) -> QueryKind:

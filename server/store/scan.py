@@ -11,7 +11,7 @@ the less-than operator, and a text such as ``FILTER(1<2)SERVICE#>`` matches the 
 although the engine reads a comparison, the keyword ``SERVICE`` and a comment. The scanner
 decides the way the grammar does: ``<`` is the operator when it follows an operand (a variable,
 literal, IRI, prefixed name, ``true``/``false`` or ``)``) inside the parentheses of an
-expression (SPARQL 1.1 §19.8 rules 110–121, where two operands are never adjacent), and opens
+expression (SPARQL 1.1 §19.8 rules 110-121, where two operands are never adjacent), and opens
 an IRI everywhere else (triple patterns, where terms are adjacent). Parentheses belong to an
 expression after ``FILTER``, ``BIND``, a function name after ``FILTER``, in a projection
 (``SELECT``) or a solution modifier (``GROUP BY``, ``ORDER BY``, ``HAVING``), and inside other

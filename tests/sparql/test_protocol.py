@@ -688,8 +688,8 @@ def test_failure_before_the_first_piece_gets_its_status(
     # Query processes forked from now on (this one's own pool) inherit the broken writer.
     monkeypatch.setattr(EmbeddedResult, "write", failing)
     try:
-        response = limited_app(settings).test_client().get(
-            "/sparql", query_string={"query": SELECT_ALL}
+        response = (
+            limited_app(settings).test_client().get("/sparql", query_string={"query": SELECT_ALL})
         )
     finally:
         pool_of(settings).close()
