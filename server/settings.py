@@ -57,10 +57,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "query_processes",
-        3,
+        6,
         "Query processes per server worker: the most queries one worker runs at once; each "
         "query runs in one, sealed off the network, and is killed at its time limit (0: run "
-        "queries in the worker itself, with no time limit or isolation; for development only)",
+        "queries in the worker itself, with no time limit or isolation; for development only). "
+        "A worker has at least this many threads plus two",
     ),
     Setting(
         "long_queries",
@@ -68,7 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Queries per worker that may run longer than long_query_after; one more that does is "
         "stopped with 503, so cheap queries always find a free query process",
     ),
-    Setting("long_query_after", 1.0, "Seconds after which a query counts as long"),
+    Setting("long_query_after", 0.5, "Seconds after which a query counts as long"),
     Setting(
         "queue_wait",
         2.0,

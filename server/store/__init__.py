@@ -122,6 +122,13 @@ class QueriesBusy(Unavailable):
     headers = (("Retry-After", "2"),)
 
 
+class QueryOutOfMemory(Unavailable):
+    """503: the query needed more memory than a query may use and was stopped."""
+
+    logged = False
+    headers = (("Retry-After", "10"),)
+
+
 class ServiceRefused(BadRequest):
     """400: the query asked the engine to reach another server (``SERVICE``), which query
     processes cannot do (:mod:`server.store.isolation`)."""
@@ -292,6 +299,7 @@ __all__ = [
     "InvalidRequest",
     "QueriesBusy",
     "QueryKind",
+    "QueryOutOfMemory",
     "QueryResult",
     "QuerySyntaxError",
     "QueryTimeout",

@@ -43,7 +43,7 @@ from server.store.embedded_results import write_result
 from server.store.evaluation import evaluate
 from server.store.versions import DATABASE
 
-__all__ = ["STACK_BYTES", "SealError", "Snapshot", "child_main", "seal"]
+__all__ = ["STACK_BYTES", "SealError", "Snapshot", "child_main", "network_filter", "seal"]
 
 #: Stack of the thread that runs queries: eight times a default thread stack. With the limits
 #: on query text (:mod:`server.store.limits`) no query comes near it.
@@ -86,16 +86,17 @@ class Snapshot:
             raise StoreError(f"cannot open {self.folder}: {error}") from error
 
 
-def seal(keep: int, memory_bytes: int) -> None:
-    """Seal this (freshly forked) process: see the module docstring. Raises
-    :class:`SealError` when the network cannot be taken away."""
+def seal(keep: int, memory_bytes: int, rules: Any) -> None:
+    """Seal this (freshly forked) process with the seccomp filter ``rules``
+    (:func:`network_filter`): see the module docstring. Raises :class:`SealError` when the
+    network cannot be taken away."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     os.closerange(3, keep)
     os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
-    _deny_network()
+    _deny_network(rules)
     if memory_bytes > 0:
         limit = _address_space() + _HEADROOM + memory_bytes
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -104,15 +105,31 @@ def seal(keep: int, memory_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _deny_network() -> None:
-    try:
-        import pyseccomp as seccomp
+_filters: dict[int, Any] = {}
 
-        rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-        for call in DENIED_CALLS:
-            rules.add_rule(seccomp.ERRNO(errno.ENETUNREACH), call)
+
+def network_filter() -> Any:
+    """The seccomp filter of :data:`DENIED_CALLS`, built once per worker (importing pyseccomp
+    and libseccomp takes tens of milliseconds; a forked query process only loads it).
+    Raises :class:`SealError` when it cannot be built."""
+    pid = os.getpid()
+    if pid not in _filters:
+        try:
+            import pyseccomp as seccomp
+
+            rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+            for call in DENIED_CALLS:
+                rules.add_rule(seccomp.ERRNO(errno.ENETUNREACH), call)
+        except (ImportError, OSError, RuntimeError, ValueError) as error:
+            raise SealError(f"cannot build the seccomp filter: {error}") from error
+        _filters[pid] = rules
+    return _filters[pid]
+
+
+def _deny_network(rules: Any) -> None:
+    try:
         rules.load()
-    except (ImportError, OSError, RuntimeError, ValueError) as error:
+    except (OSError, RuntimeError, ValueError) as error:
         raise SealError(f"cannot take the network away from a query process: {error}") from error
 
 
@@ -125,12 +142,15 @@ def _address_space() -> int:
     return 0
 
 
-def child_main(sock: socket.socket, snapshot: Snapshot, memory_bytes: int) -> None:
-    """The whole life of a query process (never returns: it ends with ``os._exit``)."""
+def child_main(sock: socket.socket, snapshot: Snapshot, memory_bytes: int, rules: Any) -> None:
+    """The whole life of a query process (never returns: it ends with ``os._exit``);
+    ``rules`` is :func:`network_filter`, or ``None`` when it could not be built."""
     code = 0
     try:
         gc.disable()  # the collector would touch (and so copy) the worker's shared objects
-        seal(sock.fileno(), memory_bytes)
+        if rules is None:
+            raise SealError("no seccomp filter")
+        seal(sock.fileno(), memory_bytes, rules)
     except (SealError, OSError):
         os._exit(SEAL_FAILED)
     try:

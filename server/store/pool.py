@@ -45,6 +45,7 @@ from server.store import (
     EngineFailed,
     QueriesBusy,
     QueryKind,
+    QueryOutOfMemory,
     QuerySyntaxError,
     QueryTimeout,
     ServiceRefused,
@@ -54,7 +55,13 @@ from server.store import (
 from server.store import channel as frames
 from server.store.channel import QueryRequest
 from server.store.embedded import EmbeddedStore
-from server.store.isolation import PIECE_BYTES, SEAL_FAILED, child_main
+from server.store.isolation import (
+    PIECE_BYTES,
+    SEAL_FAILED,
+    SealError,
+    child_main,
+    network_filter,
+)
 from server.store.limits import QueryLimits, check_query
 
 __all__ = ["PoolConfig", "PooledAnswer", "QueryPool", "QueryProcess"]
@@ -73,9 +80,9 @@ class PoolConfig:
     ``long_query_after``, ``queue_wait``, ``query_timeout``, ``query_memory`` and the query
     limits); see the module docstring. Hashable: one pool per configuration and process."""
 
-    processes: int = 3
+    processes: int = 6
     long_queries: int = 2
-    long_query_after: float = 1.0
+    long_query_after: float = 0.5
     queue_wait: float = 2.0
     timeout: float = 30.0
     memory_bytes: int = 1024 * 1024 * 1024
@@ -185,10 +192,15 @@ class QueryPool:
 
     def _spawn(self) -> QueryProcess:
         snapshot = self.store.snapshot()
+        try:
+            rules = network_filter()
+        except SealError as error:
+            log.error("%s", error)
+            rules = None  # the query process refuses to run (fail closed)
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # the query process
-            child_main(theirs, snapshot, self.config.memory_bytes)
+            child_main(theirs, snapshot, self.config.memory_bytes, rules)
         theirs.close()
         key = (str(snapshot.folder), snapshot.memory is not None)
         return QueryProcess(pid, ours, key)
@@ -211,6 +223,19 @@ class QueryPool:
             self._freed.notify()
         if not keep:
             process.kill()
+            self._replace()
+
+    def _replace(self) -> None:
+        """Fork a process in place of one that was killed, so that the next query finds one
+        ready (a fresh process needs some milliseconds to seal itself)."""
+        with self._freed:
+            if len(self._idle) + len(self._busy) >= self.config.processes:
+                return
+            try:
+                self._idle.append(self._spawn())
+            except StoreError:
+                return  # nothing to serve (no store): the next query says so
+            self._freed.notify()
 
     def forget(self, process: QueryProcess) -> int | None:
         """Take a process that ended by itself out of the pool; its wait status."""
@@ -263,7 +288,10 @@ def _error(report: Mapping[str, Any]) -> Exception:
             return ProtocolError(status, message)
         return InvalidRequest(message)
     if code == "memory":
-        return EngineFailed(f"query process out of memory: {message}")
+        return QueryOutOfMemory(
+            "The query needed more memory than a query may use here and was stopped. "
+            "Make it more selective (add a LIMIT, narrow the patterns) and try again."
+        )
     if code == "internal":
         return RegiograafError(f"in a query process: {message}")
     return StoreError(message or "the query process failed")
@@ -384,11 +412,16 @@ class PooledAnswer:
                 "a query process could not drop its network access (is libseccomp installed "
                 "and seccomp enabled?); no query is run without it"
             )
-        how = (
-            f"signal {os.WTERMSIG(status)}"
-            if status is not None and os.WIFSIGNALED(status)
-            else f"status {status}"
-        )
+        signalled = status is not None and os.WIFSIGNALED(status)
+        number = os.WTERMSIG(status) if signalled and status is not None else 0
+        if number in (signal.SIGABRT, signal.SIGKILL):
+            # The allocator aborts when the address-space limit is reached (the kernel's
+            # out-of-memory killer sends SIGKILL).
+            raise QueryOutOfMemory(
+                "The query needed more memory than a query may use here and was stopped. "
+                "Make it more selective (add a LIMIT, narrow the patterns) and try again."
+            )
+        how = f"signal {number}" if signalled else f"status {status}"
         log.warning("a query process (pid %d) ended during a query: %s", self.process.pid, how)
         raise EngineFailed(f"the query process ended during a query ({how})")
 
