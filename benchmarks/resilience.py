@@ -166,10 +166,12 @@ def stop(server: Server) -> None:
 
 def children(pid: int) -> list[int]:
     """The child processes of ``pid``."""
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
+    text = ""
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:  # a process forked by another thread is listed under that thread
+            text += " " + (task / "children").read_text()
+        except OSError:
+            continue
     return [int(part) for part in text.split()]
 
 

@@ -12,7 +12,8 @@ store copy-on-write. Before it answers anything it is sealed (:func:`seal`):
   before it only give a clearer message earlier;
 * an address-space limit (``RLIMIT_AS``) of its size at the fork plus ``query_memory``: a
   runaway query makes the allocation fail and the process end, not the machine swap;
-* it dies with its worker (``PR_SET_PDEATHSIG``).
+* it ends within a second of its worker (its main thread watches for the worker's end:
+  ``PR_SET_PDEATHSIG`` would fire when the worker *thread* that forked it ends).
 
 It then serves queries one at a time, in a thread with a large stack (:data:`STACK_BYTES`; the
 engine's parser and evaluator recurse), until its worker closes the channel or kills it.
@@ -21,7 +22,6 @@ engine's parser and evaluator recurse), until its worker closes the channel or k
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import gc
 import os
@@ -55,7 +55,6 @@ _HEADROOM: Final = STACK_BYTES + 128 * 1024 * 1024
 SEAL_FAILED: Final = 86
 #: The system calls a query process may not make (they fail with ENETUNREACH).
 DENIED_CALLS: Final = ("socket", "socketpair", "connect", "execve", "execveat")
-_PR_SET_PDEATHSIG: Final = 1
 #: Signals whose worker handlers a query process drops (their default ends it).
 _RESET_SIGNALS: Final = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2")
 #: Bytes gathered before a piece goes to the worker.
@@ -92,8 +91,6 @@ def seal(keep: int, memory_bytes: int, rules: Any) -> None:
     network cannot be taken away."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     os.closerange(3, keep)
     os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     _deny_network(rules)
@@ -146,6 +143,7 @@ def child_main(sock: socket.socket, snapshot: Snapshot, memory_bytes: int, rules
     """The whole life of a query process (never returns: it ends with ``os._exit``);
     ``rules`` is :func:`network_filter`, or ``None`` when it could not be built."""
     code = 0
+    worker = os.getppid()
     try:
         gc.disable()  # the collector would touch (and so copy) the worker's shared objects
         if rules is None:
@@ -157,7 +155,10 @@ def child_main(sock: socket.socket, snapshot: Snapshot, memory_bytes: int, rules
         threading.stack_size(STACK_BYTES)
         thread = threading.Thread(target=_serve, args=(sock, snapshot), name="query")
         thread.start()
-        thread.join()
+        while thread.is_alive():
+            thread.join(1.0)
+            if os.getppid() != worker:  # the worker is gone: nobody waits for the answer
+                break
     except BaseException:
         code = 1
     finally:
