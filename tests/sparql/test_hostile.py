@@ -252,7 +252,7 @@ def test_a_large_body_is_413(strict_server: RunningServer) -> None:
 
 def test_a_timed_out_query_stops_its_work(strict_server: RunningServer) -> None:
     began = time.monotonic()
-    status, headers, body = get_query(strict_server, ENDLESS)
+    status, headers, _ = get_query(strict_server, ENDLESS)
     assert status == 503
     assert headers.get("Retry-After")
     assert time.monotonic() - began < 5

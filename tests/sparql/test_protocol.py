@@ -279,6 +279,45 @@ def test_ask_in_json_and_xml(small_client: FlaskClient) -> None:
     assert b"<boolean>true</boolean>" in response.data
 
 
+def test_ask_in_csv_and_tsv_in_the_form_jena_reads(small_client: FlaskClient) -> None:
+    # SPARQL 1.1 CSV/TSV define no boolean; Apache Jena reads a one-column "_askResult" table.
+    query = PREFIX + "ASK { ex:a ex:n 2 }"
+    csv_answer = small_client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert csv_answer.mimetype == "text/csv"
+    assert csv_answer.data == b"_askResult\r\nfalse\r\n"
+    tsv_answer = small_client.get(
+        "/sparql",
+        query_string={"query": PREFIX + "ASK {}"},
+        headers={"Accept": "text/tab-separated-values"},
+    )
+    assert tsv_answer.data == b"?_askResult\ntrue\n"
+
+
+def test_relative_iris_are_resolved_against_the_base_iri(
+    small_client: FlaskClient, small_settings: Settings
+) -> None:
+    # The W3C protocol test query_content_type_construct: a template of relative IRIs.
+    response = small_client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert response.status_code == 200
+    base = small_settings.base_iri
+    assert response.get_data(as_text=True).split() == [
+        f"<{base}s>",
+        f"<{base}p>",
+        ('"1"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ".",
+    ]
+    # A BASE in the query takes precedence.
+    own = small_client.get(
+        "/sparql",
+        query_string={"query": "BASE <http://example.org/> SELECT (<x> AS ?x) {}"},
+    )
+    assert bindings(own) == [{"x": "http://example.org/x"}]
+
+
 @pytest.mark.parametrize(
     ("accept", "fmt", "mimetype", "rdflib_format"),
     [

@@ -74,7 +74,7 @@ def test_the_three_thousand_brace_query_is_refused() -> None:
 
 
 def test_the_hundred_thousand_group_union_is_refused() -> None:
-    text = "SELECT * WHERE { " + " UNION ".join("{ ?s ?p %d }" % i for i in range(100_000)) + " }"
+    text = "SELECT * WHERE { " + " UNION ".join(f"{{ ?s ?p {i} }}" for i in range(100_000)) + " }"
     with pytest.raises(QueryTooComplex, match="characters"):
         check_query(text, LIMITS)
     # Within the length limit, the number of parts refuses it.
