@@ -29,9 +29,10 @@ from server.store import (
     QueryKind,
     UnsupportedMediaType,
 )
+from server.store.answers import run_query
 from server.store.embedded import EmbeddedStore
 from server.store.embedded_results import EmbeddedResult
-from server.store.pool import PoolConfig, QueryPool, run_query
+from server.store.pool import PoolConfig, QueryPool
 
 __all__ = ["PooledResult", "PooledStore"]
 
