@@ -29,6 +29,7 @@ gunicorn worker starts its own. The answers of its processes are read by
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -152,30 +153,45 @@ class QueryPool:
     def acquire(self, deadline: float | None) -> QueryProcess:
         """A query process of the current snapshot for one query: an idle one, a new one while
         there are fewer than ``processes``, or the first one freed within ``queue_wait``
-        seconds (and before ``deadline``). Raises :class:`QueriesBusy` otherwise."""
+        seconds (and before ``deadline``). Raises :class:`QueriesBusy` otherwise.
+
+        When all are busy, unreachable answers are collected first: a streamed answer that its
+        reader dropped without closing it frees its process only when it is collected."""
         wait_until = time.monotonic() + self.config.queue_wait
         if deadline is not None:
             wait_until = min(wait_until, deadline)
-        with self._freed:
-            while True:
-                key = self.store.snapshot_key()
-                for process in [p for p in self._idle if p.key != key]:
-                    self._idle.remove(process)
-                    process.kill()
-                if self._idle:
-                    process = self._idle.pop()
-                    self._busy.add(process)
+        collected = False
+        while True:
+            with self._freed:
+                process = self._take()
+                while process is None and collected:
+                    remaining = wait_until - time.monotonic()
+                    if remaining <= 0 or not self._freed.wait(remaining):
+                        raise QueriesBusy(
+                            f"All {self.config.processes} query processes of this server "
+                            "worker are busy. Try again in a moment."
+                        )
+                    process = self._take()
+                if process is not None:
                     return process
-                if len(self._busy) < self.config.processes:
-                    process = self._spawn()
-                    self._busy.add(process)
-                    return process
-                remaining = wait_until - time.monotonic()
-                if remaining <= 0 or not self._freed.wait(remaining):
-                    raise QueriesBusy(
-                        f"All {self.config.processes} query processes of this server worker are "
-                        "busy. Try again in a moment."
-                    )
+            gc.collect()  # outside the lock: a collected answer releases its process
+            collected = True
+
+    def _take(self) -> QueryProcess | None:
+        """An idle process of the current snapshot, or a new one below the cap (call it
+        holding the lock); ``None`` when all are busy."""
+        key = self.store.snapshot_key()
+        for process in [p for p in self._idle if p.key != key]:
+            self._idle.remove(process)
+            process.kill()
+        if self._idle:
+            process = self._idle.pop()
+        elif len(self._busy) < self.config.processes:
+            process = self._spawn()
+        else:
+            return None
+        self._busy.add(process)
+        return process
 
     def _spawn(self) -> QueryProcess:
         snapshot = self.store.snapshot()
