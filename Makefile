@@ -21,8 +21,9 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $(NPM_STAMP)
 
 # Debian packages the tests use: Chromium for the browser tests (playwright drives
-# /usr/bin/chromium; no download); a JDK and the OWL API for the OWL 2 RL profile check.
-SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java
+# /usr/bin/chromium; no download); a JDK and the OWL API for the OWL 2 RL profile check;
+# libseccomp2, which seals the server's query processes off the network (pyseccomp).
+SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java libseccomp2
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

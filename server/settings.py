@@ -63,6 +63,63 @@ SETTINGS: tuple[Setting, ...] = (
         "Most solutions /sparql returns per SELECT, CONSTRUCT or DESCRIBE (0: no cap)",
     ),
     Setting(
+        "query_processes",
+        6,
+        "Query processes per server worker: the most queries one worker runs at once; each "
+        "query runs in one, sealed off the network, and is killed at its time limit (0: run "
+        "queries in the worker itself, with no time limit or isolation; for development only). "
+        "A worker has at least this many threads plus two",
+    ),
+    Setting(
+        "long_queries",
+        2,
+        "Queries per worker that may run longer than long_query_after; one more that does is "
+        "stopped with 503, so cheap queries always find a free query process",
+    ),
+    Setting("long_query_after", 0.5, "Seconds after which a query counts as long"),
+    Setting(
+        "queue_wait",
+        2.0,
+        "Seconds a query waits for a free query process before the answer is 503 (Retry-After)",
+    ),
+    Setting(
+        "query_memory",
+        1024,
+        "Megabytes of memory one query may take beyond what its process shares with the "
+        "worker; a query that needs more is stopped (0: no limit)",
+    ),
+    Setting("max_query_chars", 100_000, "Longest query text evaluated, in characters (0: any)"),
+    Setting(
+        "max_query_depth", 64, "Deepest nesting of brackets { ( [ in a query evaluated (0: any)"
+    ),
+    Setting(
+        "max_query_parts",
+        5_000,
+        "Most keywords, operators and brackets in a query evaluated (terms are not counted; "
+        "0: any)",
+    ),
+    Setting(
+        "max_body",
+        1_048_576,
+        "Largest request body accepted, in bytes; a larger one is answered 413",
+    ),
+    Setting(
+        "header_timeout",
+        10.0,
+        "Seconds a client has to send the request line and headers after connecting (or "
+        "after its previous request); a slower connection is closed",
+    ),
+    Setting(
+        "body_timeout",
+        20.0,
+        "Seconds a client has to send the request body after its headers",
+    ),
+    Setting(
+        "send_timeout",
+        30.0,
+        "Seconds a server thread waits for a client that does not take the response",
+    ),
+    Setting(
         "publisher",
         "",
         "TOOI IRI of the organisation that publishes the DCAT catalog (empty: the project)",
@@ -110,6 +167,18 @@ class Settings:
     examples: bool
     query_timeout: float
     max_rows: int
+    query_processes: int
+    long_queries: int
+    long_query_after: float
+    queue_wait: float
+    query_memory: int
+    max_query_chars: int
+    max_query_depth: int
+    max_query_parts: int
+    max_body: int
+    header_timeout: float
+    body_timeout: float
+    send_timeout: float
     publisher: str
     contact_email: str
     contact_phone: str

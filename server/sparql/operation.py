@@ -20,9 +20,23 @@ Other paths and methods (``OPTIONS``, ``PUT``, ...) go to Flask untouched. The b
 is read here; the route does not need it.
 
 Time limit (setting ``query_timeout``): the client gets 503 when the query has not produced its
-first bytes in time, and the query is cancelled (:mod:`server.sparql.runs`); a query that
-passes the limit while streaming is cut off and the connection closed without the final chunk,
-so the client sees an incomplete response rather than a silently truncated one.
+first bytes in time, and the query is stopped: its query process is killed
+(:mod:`server.store.pool`); a query that passes the limit while streaming is cut off and the
+connection closed without the final chunk, so the client sees an incomplete response rather
+than a silently truncated one. Beyond the query processes of a worker the answer is 503 with
+``Retry-After`` (:class:`~server.store.QueriesBusy`).
+
+Request body (setting ``max_body``): a POST whose body is larger is answered 413 without the
+body being read.
+
+Relative IRIs in a query are resolved against the setting ``base_iri``
+(``https://w3id.org/regiograaf/`` by default), so ``<id/gemeente/gm0599>`` names Rotterdam; a
+``BASE`` in the query takes precedence (SPARQL 1.1 Query §4.1.1.1).
+
+One data version per answer: the ETag of a 200 answer is made from the version its query
+process evaluated it on (:attr:`~server.sparql.runs.QueryRun.data_version`), never from a
+version read before, so a rebuild during a query cannot pair one version's tag with another's
+body.
 
 Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
 of at most ``max_rows`` (:func:`server.sparql.query_text.cap_rows`), so the engine stops by
@@ -41,14 +55,21 @@ from typing import TYPE_CHECKING, Final
 
 from werkzeug.wsgi import get_input_stream
 
-from server.errors import INTERNAL_ERROR, BadRequest, RegiograafError, StoreMissing
+from server.errors import (
+    INTERNAL_ERROR,
+    BadRequest,
+    PayloadTooLarge,
+    RegiograafError,
+    StoreMissing,
+)
 from server.http import negotiation, policy
 from server.http.policy import MAX_AGE, MAX_ROWS_HEADER, Representation
 from server.settings import Settings
 from server.sparql import protocol as protocol
 from server.sparql.protocol import ALLOWED_METHODS
-from server.sparql.runs import QueryRun, QueryTimeout
-from server.store import Store, open_store
+from server.sparql.runs import QueryRun
+from server.store import AnsweringStore, open_store
+from server.store.pool import PoolConfig
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -77,7 +98,7 @@ _STATUS_LINES: Final = {200: "200 OK", 304: "304 Not Modified"}
 class Description:
     """A ``/sparql`` request without a query: the service description or the query UI."""
 
-    store: Store
+    store: AnsweringStore
     version: str
 
 
@@ -90,16 +111,18 @@ class _Answer:
     body: Iterable[bytes]
 
 
-#: The store of each (process, folder): asked for on every request.
-_stores: dict[tuple[int, Path], Store] = {}
+#: The store of each (process, folder, pool configuration): asked for on every request.
+_stores: dict[tuple[int, Path, PoolConfig], AnsweringStore] = {}
 
 
-def process_store(path: Path) -> Store:
-    """The store in folder ``path``, opened once per process (a forked worker opens its own)."""
-    key = (os.getpid(), path)
+def process_store(settings: Settings) -> AnsweringStore:
+    """The store of ``settings``, opened once per process (a forked worker opens its own), with
+    its query processes (:mod:`server.store.pool`; settings ``query_processes`` and after)."""
+    config = PoolConfig.from_settings(settings)
+    key = (os.getpid(), settings.store, config)
     store = _stores.get(key)
     if store is None:
-        store = _stores[key] = open_store(path)
+        store = _stores[key] = open_store(settings.store, config)
     return store
 
 
@@ -136,9 +159,9 @@ class QueryOperation:
             method,
             environ.get("CONTENT_TYPE"),
             environ.get("QUERY_STRING", "").encode("latin-1"),
-            _body(environ, method),
+            _body(environ, method, self.settings.max_body),
         )
-        store = process_store(self.settings.store)
+        store = process_store(self.settings)
         version = store.data_version()
         if version is None:
             raise StoreMissing("no data version: nothing is built")
@@ -150,7 +173,7 @@ class QueryOperation:
         self,
         environ: WSGIEnvironment,
         method: str,
-        store: Store,
+        store: AnsweringStore,
         version: str,
         parsed: protocol.ProtocolRequest,
     ) -> _Answer:
@@ -174,39 +197,32 @@ class QueryOperation:
                 return _Answer(304, policy.cache_headers(etag, negotiated=True), [])
         query, capped = protocol.cap_rows(parsed.query, self.settings.max_rows)
         timeout = self.settings.query_timeout
+        base = self.settings.base_iri
         run = QueryRun(
             store,
             query,
-            protocol.dataset_override(parsed, query),
+            protocol.dataset_override(parsed, query, base),
             accept,
             parsed.formats,
             time.monotonic() + timeout if timeout > 0 else None,
-        ).start()
+            base,
+        )
         try:
-            return self._respond(run, method, version, capped)
+            run.start()
+            return self._respond(run, method, capped)
         except BaseException:
             run.cancel()
             raise
 
-    def _respond(self, run: QueryRun, method: str, version: str, capped: bool) -> _Answer:
+    def _respond(self, run: QueryRun, method: str, capped: bool) -> _Answer:
         """Wait for the query's first piece of output; the response, or raise why there is
-        none."""
-        try:
-            first, last = run.next_piece()
-        except QueryTimeout as error:
-            raise QueryTimeout(
-                f"The query did not finish within {self.settings.query_timeout:g} seconds and "
-                "was stopped. Make it more selective (add a LIMIT, narrow the patterns) and "
-                "try again."
-            ) from error
-        if last and run.error is not None:
-            # Nothing has been sent yet: the client gets the error's own status.
-            if isinstance(run.error, QueryTimeout):
-                raise QueryTimeout("The query was stopped.") from run.error
-            raise run.error
+        none (nothing has been sent yet: the client gets the error's own status)."""
+        first, last = run.next_piece()
         if run.media_type is None or run.offer is None:
             raise negotiation.not_acceptable(run.offer or negotiation.RESULTS)
-        etag = Representation(version, run.media_type, run.offer, negotiated=True).etag
+        if run.data_version is None:
+            raise StoreMissing("no data version: nothing is built")
+        etag = Representation(run.data_version, run.media_type, run.offer, negotiated=True).etag
         headers = [("Content-Type", negotiation.content_type(run.media_type))]
         headers += policy.cache_headers(etag, negotiated=True)
         if capped:
@@ -219,12 +235,27 @@ class QueryOperation:
         return _Answer(200, headers, [first] if last else run.stream(first))
 
 
-def _body(environ: WSGIEnvironment, method: str) -> bytes:
-    """The request body of a POST (``b""`` for other methods)."""
+def _body(environ: WSGIEnvironment, method: str, limit: int) -> bytes:
+    """The request body of a POST (``b""`` for other methods), at most ``limit`` bytes: a
+    larger one is refused with 413 (by its ``Content-Length`` before reading, or, sent in
+    chunks, once more than ``limit`` bytes came)."""
     if method != "POST":
         return b""
+    too_large = PayloadTooLarge(
+        f"The request body is larger than {limit:,} bytes, the most this server accepts."
+    )
+    length = environ.get("CONTENT_LENGTH") or ""
+    if length.isdigit() and int(length) > limit:
+        raise too_large
     try:
-        return get_input_stream(environ).read()
+        body: bytes = get_input_stream(environ, max_content_length=limit).read(limit + 1)
+    except RegiograafError:
+        raise
     except Exception as error:  # the client's body broke off (a bad chunk: the server's own
-        # exception classes, not all of them OSError)
+        # exception classes, not all of them OSError), or werkzeug's own 413
+        if getattr(error, "code", None) == 413:
+            raise too_large from error
         raise BadRequest(f"The request body could not be read: {error}") from error
+    if len(body) > limit:
+        raise too_large
+    return body

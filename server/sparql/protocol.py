@@ -20,12 +20,12 @@ from server.errors import ProtocolError
 from server.http.media_types import FORM, SPARQL_QUERY, SPARQL_UPDATE
 from server.sparql.query_text import (
     READ_ONLY_MESSAGE,
-    cached_by_text,
     cap_rows,
     inspect_query,
     query_dataset,
     tokens,
 )
+from server.store.limits import cached_by_text
 
 __all__ = [
     "ALLOWED_METHODS",
@@ -187,7 +187,7 @@ def _from_params(params: Sequence[tuple[str, str]], *, allow_description: bool) 
     return ProtocolRequest(queries[0], defaults, named, formats)
 
 
-def dataset_override(request: ProtocolRequest, query: str) -> DatasetArguments:
+def dataset_override(request: ProtocolRequest, query: str, base: str = "") -> DatasetArguments:
     """Keyword arguments for the store's ``query``: the RDF dataset to query.
 
     SPARQL 1.1 Protocol §2.1.4: ``default-graph-uri`` and ``named-graph-uri`` together replace
@@ -198,12 +198,12 @@ def dataset_override(request: ProtocolRequest, query: str) -> DatasetArguments:
 
     The store is given both lists explicitly (an empty one meaning "none"), because it queries
     the union default graph whenever no default graph is named, even when the query has FROM
-    clauses.
+    clauses. Relative graph IRIs are resolved against ``base`` (the query's BASE first).
     """
     if request.default_graph_uris or request.named_graph_uris:
         defaults, named = request.default_graph_uris, request.named_graph_uris
     else:
-        dataset = query_dataset(query)
+        dataset = query_dataset(query, base)
         if dataset is None:
             return {"default_graph_uris": None, "named_graph_uris": None}
         defaults, named = dataset

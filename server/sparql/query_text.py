@@ -1,9 +1,12 @@
 """The text of a SPARQL query, as far as the endpoint needs to read it before the engine does:
-a small tokenizer that skips strings, IRIs and comments (:func:`tokens`), and the checks and
-rewrites built on it.
+the checks and rewrites built on the project's tokenizer (:func:`server.store.scan.tokens`,
+which reads strings, IRIs, comments and ``<`` as the engine does).
 
-* :func:`inspect_query` refuses updates (this endpoint is read-only) and ``SERVICE`` (the engine
-  would fetch any URL the client names: server-side request forgery), and reports the query form.
+* :func:`inspect_query` refuses updates (this endpoint is read-only) and ``SERVICE`` with a
+  clear message, and reports the query form. It is a courtesy, not the protection against
+  server-side request forgery: query processes cannot open a connection at all
+  (:mod:`server.store.isolation`), so a ``SERVICE`` this check does not see fails there, with
+  the same message.
 * :func:`cap_rows` bounds the number of solutions by giving the outermost query a ``LIMIT``, so
   the engine itself stops after the cap and no Python runs per row.
 * :func:`query_dataset` reads the query's own FROM and FROM NAMED.
@@ -18,14 +21,29 @@ Syntax errors are not detected here: the engine's parser reports them, with thei
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 from urllib.parse import urljoin
 
 from server.errors import ProtocolError
+from server.store.limits import CACHED_QUERIES, CACHED_QUERY_CHARS, cached_by_text
+from server.store.scan import Token, tokens
+
+__all__ = [
+    "CACHED_QUERIES",
+    "CACHED_QUERY_CHARS",
+    "QUERY_FORMS",
+    "READ_ONLY_MESSAGE",
+    "SERVICE_MESSAGE",
+    "UPDATE_KEYWORDS",
+    "QueryShape",
+    "cached_by_text",
+    "cap_rows",
+    "inspect_query",
+    "query_dataset",
+    "tokens",
+]
 
 #: Keywords that begin (or only occur in) SPARQL 1.1 Update operations (SPARQL 1.1 Update §3).
 UPDATE_KEYWORDS = frozenset(
@@ -33,13 +51,6 @@ UPDATE_KEYWORDS = frozenset(
 )
 #: The four query forms (SPARQL 1.1 Query §16).
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
-
-_T = TypeVar("_T")
-
-#: How many query texts the per-process caches of the functions below keep, and the longest
-#: text they keep (longer ones are analysed every time, so the caches stay small).
-CACHED_QUERIES = 256
-CACHED_QUERY_CHARS = 16_384
 
 READ_ONLY_MESSAGE = (
     "This SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, "
@@ -49,82 +60,6 @@ SERVICE_MESSAGE = (
     "SERVICE (federated query) is not allowed on this endpoint: it would make the server fetch "
     "other URLs on the client's behalf (server-side request forgery)."
 )
-
-
-def cached_by_text(function: Callable[..., _T]) -> Callable[..., _T]:
-    """``function`` of a query text or URL query string (and hashable extra arguments) with a
-    bounded cache for texts up to :data:`CACHED_QUERY_CHARS` characters. Exceptions are not
-    cached: a refused text is analysed again when it comes again. ``cache_clear`` empties the
-    cache."""
-    cached = functools.lru_cache(maxsize=CACHED_QUERIES)(function)
-
-    @functools.wraps(function)
-    def wrapper(query: str | bytes, *args: object) -> _T:
-        if len(query) > CACHED_QUERY_CHARS:
-            return function(query, *args)
-        return cached(query, *args)
-
-    # A function takes attributes, but Callable declares none: the ignore says so.
-    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    return wrapper
-
-
-# --- A tokenizer, just enough to tell keywords from strings, IRIs and comments -----------------
-
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\U000effff"
-)
-_TOKEN = re.compile(
-    rf"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<string>
-        \"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"
-      | '''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-      | "(?:[^"\\\r\n]|\\.)*"
-      | '(?:[^'\\\r\n]|\\.)*'
-    )
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][0-9_{_PN_CHARS_BASE}][0-9_\u00b7\u0300-\u036f\u203f-\u2040{_PN_CHARS_BASE}]*)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>(?:[_{_PN_CHARS_BASE}][-.\w\u00b7]*)?:(?:[-.:\w\u00b7%]|\\[^\s])*)
-  | (?P<word>[A-Za-z][A-Za-z0-9_]*)
-  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    """A token of a SPARQL text: its kind (a group name of the scanner), text, span and the
-    curly-brace depth it occurs at (0 = outside every group graph pattern and template)."""
-
-    kind: str
-    text: str
-    start: int
-    end: int
-    depth: int
-
-    def is_word(self, *words: str) -> bool:
-        """Whether this token is a bare keyword equal (case-insensitively) to one of ``words``."""
-        return self.kind == "word" and self.text.upper() in words
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of ``text`` (no white space, no comments), with brace depth."""
-    depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind in ("space", "comment"):
-            continue
-        value = match.group()
-        if value == "}":
-            depth -= 1
-        yield Token(kind, value, match.start(), match.end(), depth)
-        if value == "{":
-            depth += 1
 
 
 @dataclass(frozen=True)
@@ -172,6 +107,7 @@ def cap_rows(query: str, max_rows: int) -> tuple[str, bool]:
     toks = list(tokens(query))
     if (
         not toks
+        or toks[-1].kind == "unterminated"
         or toks[-1].depth != 0
         or sum(t.text == "{" for t in toks) != sum(t.text == "}" for t in toks)
     ):
@@ -196,16 +132,15 @@ def cap_rows(query: str, max_rows: int) -> tuple[str, bool]:
 
 
 @cached_by_text
-def query_dataset(query: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def query_dataset(query: str, base: str = "") -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The RDF dataset the query itself names with FROM and FROM NAMED (SPARQL 1.1 Query
     §13.2), as (default graph IRIs, named graph IRIs), or ``None`` when it names none.
 
     Prefixed names are expanded with the query's PREFIX declarations and relative IRIs resolved
-    against its BASE; a graph that cannot be resolved makes the result ``None`` (the engine then
-    decides).
+    against its BASE, or else ``base``; a graph that cannot be resolved makes the result
+    ``None`` (the engine then decides).
     """
     prefixes: dict[str, str] = {}
-    base = ""
     defaults: list[str] = []
     named: list[str] = []
     toks = [t for t in tokens(query) if t.depth == 0]

@@ -7,15 +7,19 @@ SPARQL endpoint). The build's strict Turtle check uses the engine's parser throu
 :mod:`server.store.syntax`.
 
 Modules: ``embedded`` (pyoxigraph on disk; its ``versions`` folders, ``memory`` copy and
-``embedded_results``), ``terms`` (rdflib ⇄ pyoxigraph), ``syntax``, ``remote`` (any SPARQL 1.1
-endpoint), ``values`` and ``scan`` (query text). This package imports nothing above it.
+``embedded_results``), ``pool``, ``answers`` and ``pooled`` (the server's store: every query
+in a query process that can be stopped, ``isolation`` inside it, ``channel`` between them,
+``evaluation`` in both), ``terms`` (rdflib ⇄ pyoxigraph), ``syntax``, ``remote`` (any SPARQL
+1.1 endpoint), ``values``, ``scan`` and ``limits`` (query text). This package imports nothing
+above it.
 
 The default graph of a query is the union of all named graphs unless ``default_graph_uris``
 is given (SPARQL 1.1 Protocol ``default-graph-uri``).
 
 Use :func:`open_store` in the web app: it returns one read-only store per worker process,
 opened lazily on first use, which follows a rebuild (it reopens when the current version
-changes on disk).
+changes on disk); given a :class:`~server.store.pool.PoolConfig` it runs every query in a
+query process of the worker (:mod:`server.store.pool`).
 """
 
 from __future__ import annotations
@@ -23,16 +27,19 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from rdflib import Graph
 from rdflib.term import Identifier
 
 from server.errors import (
+    BadRequest,
     InvalidRequest,
     QuerySyntaxError,
+    RegiograafError,
     StoreError,
     StoreMissing,
+    Unavailable,
     UnsupportedMediaType,
 )
 from server.http.media_types import (
@@ -48,6 +55,9 @@ from server.http.media_types import (
     TURTLE,
 )
 
+if TYPE_CHECKING:
+    from server.store.pool import PoolConfig
+
 QueryKind = Literal["select", "ask", "graph"]
 
 #: Media types of SELECT and ASK results, in order of preference.
@@ -60,8 +70,10 @@ GRAPH_MEDIA_TYPES: tuple[str, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUA
 class QueryResult(Protocol):
     """The answer to one query. It is single-use: serialise it *or* read its rows, once."""
 
-    #: ``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE).
-    kind: QueryKind
+    @property
+    def kind(self) -> QueryKind:
+        """``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE)."""
+        ...
 
     @property
     def variables(self) -> list[str]:
@@ -94,6 +106,92 @@ class QueryResult(Protocol):
     def graph(self) -> Graph:
         """The triples of a CONSTRUCT or DESCRIBE query as an rdflib graph."""
         ...
+
+
+class QueryTimeout(Unavailable):
+    """503: the query passed its time limit and was stopped; try again later."""
+
+    logged = False
+    headers = (("Retry-After", "10"),)
+
+
+class QueriesBusy(Unavailable):
+    """503: every query process of this worker is busy, or too many queries already run
+    long; the client may try again after ``Retry-After`` seconds."""
+
+    logged = False
+    headers = (("Retry-After", "2"),)
+
+
+class QueryOutOfMemory(Unavailable):
+    """503: the query needed more memory than a query may use and was stopped."""
+
+    logged = False
+    headers = (("Retry-After", "10"),)
+
+
+class ServiceRefused(BadRequest):
+    """400: the query asked the engine to reach another server (``SERVICE``), which query
+    processes cannot do (:mod:`server.store.isolation`)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "SERVICE (federated query) is not allowed on this endpoint: this server does not "
+            "fetch other URLs on a client's behalf (server-side request forgery)."
+        )
+
+
+class EngineFailed(RegiograafError):
+    """500: the engine stopped while evaluating a query (its query process ended: a crash or
+    its memory limit). The worker and its other requests are unaffected."""
+
+    public = (
+        "The query engine stopped while evaluating this query (it may need more memory or "
+        "stack than a query may use). The server itself is fine; simplify the query."
+    )
+
+
+@runtime_checkable
+class Answer(Protocol):
+    """A query's answer, serialised by the engine, read in pieces (:meth:`Store.answer`)."""
+
+    #: ``select``, ``ask`` or ``graph``.
+    kind: QueryKind
+    #: The media type of the pieces (``None``: no acceptable one, no pieces).
+    media_type: str | None
+    #: The data version the answer was computed on.
+    data_version: str | None
+
+    def read(self) -> tuple[bytes, bool]:
+        """The next piece (about 64 KiB, the last one smaller or empty) and whether it is the
+        last. Raises :class:`QueryTimeout` at the deadline, and the query's error."""
+        ...
+
+    def close(self) -> None:
+        """Stop the work (when unfinished) and free what the answer holds."""
+        ...
+
+
+class WholeAnswer:
+    """An answer already complete in memory (one piece)."""
+
+    def __init__(
+        self, kind: QueryKind, media_type: str | None, data_version: str | None, body: bytes
+    ) -> None:
+        self.kind: QueryKind = kind
+        self.media_type = media_type
+        self.data_version = data_version
+        self._body: bytes | None = body
+
+    def read(self) -> tuple[bytes, bool]:
+        """The whole body, as the last piece."""
+        body, self._body = self._body or b"", None
+        return body, True
+
+    def close(self) -> None:
+        """Nothing to stop."""
+        self._body = None
 
 
 @runtime_checkable
@@ -145,33 +243,72 @@ class Store(Protocol):
         ...
 
 
-_open: dict[tuple[int, str], Store] = {}
+@runtime_checkable
+class AnsweringStore(Store, Protocol):
+    """A store that also answers a query serialised, in pieces, within a deadline: what
+    ``/sparql`` sends (the embedded store in this process, the pooled store of the server)."""
+
+    def answer(
+        self,
+        sparql: str,
+        *,
+        media_types: Mapping[QueryKind, str | None],
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        deadline: float | None = None,
+    ) -> Answer:
+        """The answer to ``sparql``, its result serialised in ``media_types[kind]``, once its
+        kind is known. ``deadline`` is a ``time.monotonic()`` value. Raises the query's error
+        (:class:`QuerySyntaxError`, :class:`ServiceRefused`, :class:`QueryTimeout`,
+        :class:`QueriesBusy`, ...)."""
+        ...
 
 
-def open_store(path: Path | str) -> Store:
-    """The read-only store at ``path`` for this process, created on first use.
+_open: dict[tuple[int, str, object], AnsweringStore] = {}
+
+
+def open_store(path: Path | str, pool: PoolConfig | None = None) -> AnsweringStore:
+    """The read-only store at ``path`` for this process, created on first use; with ``pool``
+    every query runs in a query process (:class:`~server.store.pool.PooledStore`).
 
     The handle is cached per process id, so a store opened before gunicorn forks is never shared
     with a worker, and it opens the on-disk data lazily, on its first query."""
     from server.store.embedded import EmbeddedStore
 
-    key = (os.getpid(), str(Path(path).resolve()))
-    store = _open.get(key)
-    if store is None:
-        store = _open[key] = EmbeddedStore(path, read_only=True)
+    key = (os.getpid(), str(Path(path).resolve()), pool)
+    found = _open.get(key)
+    if found is not None:
+        return found
+    limits = pool.limits if pool is not None else None
+    embedded = EmbeddedStore(path, read_only=True, limits=limits)
+    store: AnsweringStore = embedded
+    if pool is not None and pool.processes > 0:
+        from server.store.pooled import PooledStore
+
+        store = PooledStore(embedded, pool)
+    _open[key] = store
     return store
 
 
 __all__ = [
     "GRAPH_MEDIA_TYPES",
     "RESULTS_MEDIA_TYPES",
+    "Answer",
+    "AnsweringStore",
+    "EngineFailed",
     "InvalidRequest",
+    "QueriesBusy",
     "QueryKind",
+    "QueryOutOfMemory",
     "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeout",
+    "ServiceRefused",
     "Store",
     "StoreError",
     "StoreMissing",
     "UnsupportedMediaType",
+    "WholeAnswer",
     "open_store",
 ]

@@ -31,10 +31,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Identifier
 
-from server.store import QuerySyntaxError, StoreError, StoreMissing
-from server.store.embedded_results import EmbeddedResult
+from server.store import Answer, QueryKind, StoreError, StoreMissing, WholeAnswer
+from server.store.channel import QueryRequest
+from server.store.embedded_results import EmbeddedResult, serialized
+from server.store.evaluation import evaluate
+from server.store.isolation import Snapshot
+from server.store.limits import QueryLimits, check_query
 from server.store.memory import MemoryCopy
-from server.store.terms import ToOxigraph, graph_name
 from server.store.versions import (
     CURRENT,
     DATABASE,
@@ -59,9 +62,13 @@ class EmbeddedStore:
     version. :meth:`replace` works on any instance: it writes a new version folder.
     """
 
-    def __init__(self, path: Path | str, *, read_only: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, read_only: bool = True, limits: QueryLimits | None = None
+    ) -> None:
         self.path = Path(path).resolve()
         self.read_only = read_only
+        #: The limits on query text checked before the engine sees a query.
+        self.limits = limits or QueryLimits()
         self._current = CurrentLink(self.path)
         # The open on-disk database: (handle, version folder, process), swapped under the lock.
         self._db: tuple[ox.Store, str, int] | None = None
@@ -178,22 +185,47 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(str(error)) from error
 
-    def _query_target(self) -> tuple[ox.Store, dict[str, Any]]:
-        """The database to query and the options for its default graph, of one version: the
-        merge stored by the build, or pyoxigraph's union of all graphs in a version written
-        before the merge was stored."""
+    def snapshot(self) -> Snapshot:
+        """What a query process of this worker queries (:mod:`server.store.pool`): the current
+        version, with this process's complete in-memory copy of it when there is one (the
+        copy starts loading now when there is none)."""
+        current = self._current.read()
+        if current is None:
+            raise StoreMissing(f"no store at {self.path}; run `regiograaf build`")
+        pid = os.getpid()
+        memory = self._memory.get(current.folder, pid)
+        if memory is None and self.read_only:
+            self._memory.start(current, pid)
+        stamp = current.stamp or {}
+        return Snapshot(
+            data_version=stamp.get("data_version"),
+            folder=current.folder,
+            memory=memory,
+            options=_default_graph(stamp),
+        )
+
+    def snapshot_key(self) -> tuple[str, bool] | None:
+        """Which snapshot :meth:`snapshot` would give now (version folder, in memory), cheaply;
+        ``None`` when nothing is built."""
+        current = self._current.read()
+        if current is None:
+            return None
+        return str(current.folder), self._memory.holds(current.folder, os.getpid())
+
+    def _query_target(self) -> tuple[ox.Store, dict[str, Any], str | None]:
+        """The database to query, the options for its default graph, and the data version, all
+        of one version."""
         current = self._current.read()
         database = self._database(current)
         assert current is not None  # _database raised StoreMissing otherwise
-        if (current.stamp or {}).get(MERGED_DEFAULT):
-            return database, {}
-        return database, {"use_default_graph_as_union": True}
+        stamp = current.stamp or {}
+        return database, _default_graph(stamp), stamp.get("data_version")
 
     def count(self, graph: str | None = None) -> int:
         """The number of triples in ``graph``, or in the default graph (the merge)."""
         sparql = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         try:
-            database, options = self._query_target()
+            database, options, _ = self._query_target()
             if graph is not None:
                 options = {"default_graph": [ox.NamedNode(graph)]}
             solutions = database.query(sparql, **options)
@@ -212,33 +244,37 @@ class EmbeddedStore:
         base_iri: str | None = None,
         timeout: float | None = None,
     ) -> EmbeddedResult:
-        """Evaluate ``sparql``. ``timeout`` is accepted for the interface but pyoxigraph
-        cannot interrupt a query; the web server's worker timeout bounds a runaway query."""
+        """Evaluate ``sparql`` in this process, after :func:`~server.store.limits.check_query`.
+        ``timeout`` is accepted for the interface but pyoxigraph cannot interrupt a query: the
+        server runs queries in query processes (:mod:`server.store.pool`) that it can stop."""
         del timeout
-        database, default = self._query_target()
-        options: dict[str, Any] = {}
-        # None means "not given": the merge of all graphs is the default graph and every named
-        # graph is available; an empty sequence means an empty default graph / no named graphs.
-        if default_graph_uris is not None:
-            options["default_graph"] = [graph_name(iri) for iri in default_graph_uris]
-        else:
-            options.update(default)
-        if named_graph_uris is not None:
-            options["named_graphs"] = [graph_name(iri) for iri in named_graph_uris]
-        if bindings:
-            convert = ToOxigraph()
-            options["substitutions"] = {
-                ox.Variable(name): convert.term(value) for name, value in bindings.items()
-            }
-        if base_iri:
-            options["base_iri"] = base_iri
-        try:
-            return EmbeddedResult(database.query(sparql, **options))
-        except (SyntaxError, RuntimeError) as error:
-            # pyoxigraph raises RuntimeError for a substitution of an unprojected variable.
-            raise QuerySyntaxError(str(error)) from error
-        except OSError as error:
-            raise StoreError(str(error)) from error
+        check_query(sparql, self.limits)
+        database, default, _ = self._query_target()
+        request = QueryRequest(
+            sparql, {}, default_graph_uris, named_graph_uris, base_iri, dict(bindings or {})
+        )
+        return evaluate(database, default, request)
+
+    def answer(
+        self,
+        sparql: str,
+        *,
+        media_types: Mapping[QueryKind, str | None],
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        deadline: float | None = None,
+    ) -> Answer:
+        """The answer to ``sparql`` serialised in ``media_types[kind]``, evaluated here and now
+        (``deadline`` is not enforced: see :meth:`query`)."""
+        del deadline
+        check_query(sparql, self.limits)
+        database, default, version = self._query_target()
+        request = QueryRequest(sparql, media_types, default_graph_uris, named_graph_uris, base_iri)
+        result = evaluate(database, default, request)
+        media_type = media_types.get(result.kind)
+        body = serialized(result, media_type) if media_type is not None else b""
+        return WholeAnswer(result.kind, media_type, version, body)
 
     # writing
 
@@ -254,3 +290,9 @@ class EmbeddedStore:
             name = publish(self.path, graphs, data_version, metadata or {})
             self.close()
             prune(self.path, keep=name, previous=previous)
+
+
+def _default_graph(stamp: Mapping[str, Any]) -> dict[str, Any]:
+    """The query options for the default graph of a version: the merge stored by the build, or
+    pyoxigraph's union of all graphs in a version written before the merge was stored."""
+    return {} if stamp.get(MERGED_DEFAULT) else {"use_default_graph_as_union": True}

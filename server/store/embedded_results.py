@@ -6,6 +6,7 @@ Results serialise themselves with pyoxigraph's own writers (no per-row Python wo
 
 from __future__ import annotations
 
+import io
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -36,7 +37,7 @@ from server.store import (
 )
 from server.store.terms import to_rdflib
 
-__all__ = ["EmbeddedResult"]
+__all__ = ["EmbeddedResult", "serialized", "write_result"]
 
 _RESULT_FORMATS = {
     SPARQL_JSON: ox.QueryResultsFormat.JSON,
@@ -156,3 +157,27 @@ class EmbeddedResult:
         for row in self.rows():
             graph.add((row["subject"], row["predicate"], row["object"]))
         return graph
+
+
+def write_result(result: EmbeddedResult, media_type: str, output: IO[bytes]) -> None:
+    """Write ``result`` in ``media_type`` to ``output``.
+
+    The SPARQL 1.1 CSV and TSV formats define no boolean result; an ASK answer in them is
+    written as Apache Jena writes and reads it (a one-column table ``_askResult``, ``?_askResult``
+    in TSV, holding ``true`` or ``false``), the only form a SPARQL client library reads as a
+    boolean (Jena's ``RowSetReaderCSV``/``RowSetReaderTSV``; rdflib and SPARQLWrapper read it as
+    a one-row table)."""
+    if result.kind == "ask" and media_type.split(";")[0].strip().lower() in (CSV, TSV):
+        value = "true" if result.boolean() else "false"
+        csv = media_type.startswith(CSV)
+        text = f"_askResult\r\n{value}\r\n" if csv else f"?_askResult\n{value}\n"
+        output.write(text.encode("ascii"))
+        return
+    result.write(media_type, output)
+
+
+def serialized(result: EmbeddedResult, media_type: str) -> bytes:
+    """``result`` in ``media_type`` as bytes (see :func:`write_result`)."""
+    buffer = io.BytesIO()
+    write_result(result, media_type, buffer)
+    return buffer.getvalue()

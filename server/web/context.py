@@ -38,7 +38,7 @@ def get_store() -> RequestStore:
     the data version it had when the request first asked (:mod:`server.web.consistency`)."""
     store: RequestStore | None = g.get(_REQUEST_STORE)
     if store is None:
-        store = RequestStore(process_store(get_settings().store))
+        store = RequestStore(process_store(get_settings()))
         setattr(g, _REQUEST_STORE, store)
     return store
 

@@ -12,6 +12,8 @@ import csv
 import dataclasses
 import io
 import json
+import os
+import shutil
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -28,6 +30,9 @@ from server.sparql import operation as query_operation
 from server.sparql import protocol as protocol
 from server.sparql import runs as query_runs
 from server.store.embedded import EmbeddedStore
+from server.store.isolation import PIECE_BYTES
+from server.store.pool import QueryPool
+from server.store.pooled import PooledStore
 from server.web import sparql
 from server.web.app import create_app
 from tests.support import EX, G1, G2, SMALL_VERSION
@@ -272,6 +277,45 @@ def test_ask_in_json_and_xml(small_client: FlaskClient) -> None:
     response = small_client.get("/sparql", query_string={**query, "format": "xml"})
     assert response.mimetype == "application/sparql-results+xml"
     assert b"<boolean>true</boolean>" in response.data
+
+
+def test_ask_in_csv_and_tsv_in_the_form_jena_reads(small_client: FlaskClient) -> None:
+    # SPARQL 1.1 CSV/TSV define no boolean; Apache Jena reads a one-column "_askResult" table.
+    query = PREFIX + "ASK { ex:a ex:n 2 }"
+    csv_answer = small_client.get("/sparql", query_string={"query": query, "format": "csv"})
+    assert csv_answer.mimetype == "text/csv"
+    assert csv_answer.data == b"_askResult\r\nfalse\r\n"
+    tsv_answer = small_client.get(
+        "/sparql",
+        query_string={"query": PREFIX + "ASK {}"},
+        headers={"Accept": "text/tab-separated-values"},
+    )
+    assert tsv_answer.data == b"?_askResult\ntrue\n"
+
+
+def test_relative_iris_are_resolved_against_the_base_iri(
+    small_client: FlaskClient, small_settings: Settings
+) -> None:
+    # The W3C protocol test query_content_type_construct: a template of relative IRIs.
+    response = small_client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert response.status_code == 200
+    base = small_settings.base_iri
+    assert response.get_data(as_text=True).split() == [
+        f"<{base}s>",
+        f"<{base}p>",
+        ('"1"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ".",
+    ]
+    # A BASE in the query takes precedence.
+    own = small_client.get(
+        "/sparql",
+        query_string={"query": "BASE <http://example.org/> SELECT (<x> AS ?x) {}"},
+    )
+    assert bindings(own) == [{"x": "http://example.org/x"}]
 
 
 @pytest.mark.parametrize(
@@ -575,9 +619,20 @@ SLOW_STREAM = (
 )
 
 
-def join_query_threads() -> None:
-    """Wait for queries abandoned after a timeout to finish (they cannot be interrupted)."""
-    assert query_runs.wait_for_queries(timeout=60)
+def pool_of(settings: Settings) -> QueryPool:
+    """The query processes of the store ``settings`` names, in this (the test) process."""
+    store = query_operation.process_store(settings)
+    assert isinstance(store, PooledStore)
+    return store.pool
+
+
+def gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (and was reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def test_timeout_is_503_while_other_requests_are_answered(small_settings: Settings) -> None:
@@ -589,6 +644,7 @@ def test_timeout_is_503_while_other_requests_are_answered(small_settings: Settin
         response = app.test_client().get("/sparql", query_string={"query": SLOW_COUNT})
         outcome["slow"] = (response.status_code, response.get_data(as_text=True))
         outcome["slow_seconds"] = time.monotonic() - started
+        outcome["retry"] = response.headers.get("Retry-After")
 
     thread = threading.Thread(target=slow)
     thread.start()
@@ -602,10 +658,10 @@ def test_timeout_is_503_while_other_requests_are_answered(small_settings: Settin
     status, text = outcome["slow"]  # type: ignore[misc]
     assert status == 503
     assert "0.5 seconds" in text
+    assert outcome["retry"] == "10"
     # The deadline is measured on the monotonic clock, so the 503 never comes early.
     assert outcome["slow_seconds"] >= 0.5  # type: ignore[operator]
     assert outcome["slow_seconds"] < 30  # type: ignore[operator]
-    join_query_threads()
 
 
 def test_timeout_while_streaming_cuts_the_response_off(small_settings: Settings) -> None:
@@ -618,7 +674,6 @@ def test_timeout_while_streaming_cuts_the_response_off(small_settings: Settings)
         for _ in response.response:
             pass
     response.close()
-    join_query_threads()
 
 
 def test_small_result_in_one_piece_large_one_streams(small_settings: Settings) -> None:
@@ -641,48 +696,21 @@ def test_small_result_in_one_piece_large_one_streams(small_settings: Settings) -
     assert "Content-Length" not in large.headers
     body = b"".join(large.response)
     large.close()
-    assert len(body) > query_runs.PIECE_BYTES
+    assert len(body) > PIECE_BYTES
     assert body.count(b"\n") == 100 * 100 * 5 + 1
 
 
-def test_query_threads_are_reused(small_settings: Settings) -> None:
-    app = limited_app(small_settings)
-    small_client = app.test_client()
-    assert query_runs.wait_for_queries(timeout=60)
-    before = {t.ident for t in threading.enumerate() if t.name == query_runs.QUERY_THREAD_NAME}
+def test_query_processes_are_reused(small_settings: Settings) -> None:
+    settings = dataclasses.replace(small_settings, long_query_after=5.0)
+    small_client = limited_app(settings).test_client()
+    pool = pool_of(settings)
+    assert small_client.get("/sparql", query_string={"query": SELECT_ALL}).status_code == 200
+    before = set(pool.pids())
     for _ in range(20):
         assert small_client.get("/sparql", query_string={"query": SELECT_ALL}).status_code == 200
-    after = {t.ident for t in threading.enumerate() if t.name == query_runs.QUERY_THREAD_NAME}
-    # One request at a time: at most one thread more than before, however many queries ran.
-    assert len(after - before) <= 1
-    assert query_runs.wait_for_queries(timeout=60)
-
-
-def test_query_thread_pool_never_queues() -> None:
-    pool = query_runs.QueryThreads(idle_seconds=0.2)
-    release = threading.Event()
-    started: list[int] = []
-    lock = threading.Lock()
-
-    def blocked() -> None:
-        with lock:
-            started.append(threading.get_ident())
-        release.wait(10)
-
-    for _ in range(3):
-        pool.submit(blocked)
-    deadline = time.monotonic() + 10
-    while len(started) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    # Three tasks that block run at once, each in its own thread.
-    assert len(set(started)) == 3
-    assert pool.running() == 3
-    release.set()
-    assert pool.wait(timeout=10)
-    assert pool.running() == 0
-    # Idle threads end after idle_seconds.
-    time.sleep(0.6)
-    assert pool._idle == 0
+    # One request at a time: the same process answers them all (a version swap aside).
+    assert len(set(pool.pids()) - before) <= 1
+    assert len(pool.pids()) <= 2
 
 
 def test_failure_before_the_first_piece_gets_its_status(
@@ -695,10 +723,15 @@ def test_failure_before_the_first_piece_gets_its_status(
         output.write(b'{"head": ')  # type: ignore[attr-defined]
         raise StoreError("disk went away")
 
+    settings = dataclasses.replace(small_settings, queue_wait=2.5)
+    # Query processes forked from now on (this one's own pool) inherit the broken writer.
     monkeypatch.setattr(EmbeddedResult, "write", failing)
-    response = (
-        limited_app(small_settings).test_client().get("/sparql", query_string={"query": SELECT_ALL})
-    )
+    try:
+        response = (
+            limited_app(settings).test_client().get("/sparql", query_string={"query": SELECT_ALL})
+        )
+    finally:
+        pool_of(settings).close()
     assert response.status_code == 503
     assert b'{"head": ' not in response.data
 
@@ -783,22 +816,19 @@ def test_limit_that_is_not_an_integer_is_not_a_500(small_client: FlaskClient) ->
 
 
 def test_unreadable_store_is_503_without_paths(
-    small_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    small_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server.store import StoreError
-
-    def broken(self: EmbeddedStore, *args: object, **kwargs: object) -> object:
-        raise StoreError(f"cannot open {small_settings.store}/versions/x: Permission denied")
-
-    monkeypatch.setattr(EmbeddedStore, "query", broken)
-    monkeypatch.setattr(EmbeddedStore, "named_graphs", broken)
-    monkeypatch.setattr(EmbeddedStore, "count", broken)
+    # A store whose database folder went away: the query processes cannot open it.
     monkeypatch.setattr(sparql, "_descriptions", {})
-    small_client = create_app(small_settings).test_client()
+    store = tmp_path / "store"
+    shutil.copytree(small_settings.store, store, symlinks=True)
+    shutil.rmtree(store / "current" / "oxigraph")
+    settings = dataclasses.replace(small_settings, store=store, memory_quads=0)
+    small_client = create_app(settings).test_client()
     for response in (
         small_client.get("/sparql", query_string={"query": SELECT_ALL}),
         small_client.get("/sparql", headers={"Accept": "text/turtle"}),
         small_client.get("/"),
     ):
         assert response.status_code == 503
-        assert str(small_settings.store) not in response.get_data(as_text=True)
+        assert str(store) not in response.get_data(as_text=True)

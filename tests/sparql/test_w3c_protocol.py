@@ -331,6 +331,18 @@ def test_query_content_type_construct(
     assert len(graph) == built_store.store.count(STATUSES)
 
 
+@pytest.mark.parametrize("accept", list(RDF_TYPES))
+def test_query_content_type_construct_w3c(live_server: RunningServer, accept: str) -> None:
+    # The W3C test's own query: relative IRIs, resolved against the endpoint's base IRI.
+    query = "PREFIX : <http://example.org/>\nCONSTRUCT { <s> <p> 1 } WHERE {}"
+    status, content_type, body = call(
+        live_server, "GET", [("query", query)], headers={"Accept": accept}
+    )
+    assert (status, content_type) == (200, accept)
+    graph = Graph().parse(data=body, format=RDF_TYPES[accept])
+    assert set(graph.subjects()) == {URIRef("https://w3id.org/regiograaf/s")}
+
+
 # --- bad_query_* and bad_multiple_queries -----------------------------------------------------
 
 

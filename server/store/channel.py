@@ -1,0 +1,115 @@
+"""Frames between a server worker and one of its query processes (:mod:`server.store.pool`).
+
+A frame is one byte of kind, four bytes of length (network order) and the payload, over one
+end of a ``socketpair``. The worker sends a pickled :class:`QueryRequest` (the worker is the
+trusted side); the query process answers with JSON and raw bytes only, never a pickle:
+
+* ``H`` the head of an answer: JSON ``{"kind", "media_type", "variables", "version"}``;
+* ``D`` a piece of the serialised result;
+* ``E`` the end of the answer;
+* ``X`` an error instead of (the rest of) the answer: JSON ``{"error", "message"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from rdflib.term import Identifier
+
+from server.store import QueryKind
+
+__all__ = [
+    "DATA",
+    "END",
+    "ERROR",
+    "HEAD",
+    "REQUEST",
+    "ChannelClosed",
+    "QueryRequest",
+    "receive",
+    "receive_json",
+    "send",
+    "send_json",
+]
+
+REQUEST: Final = b"Q"
+HEAD: Final = b"H"
+DATA: Final = b"D"
+END: Final = b"E"
+ERROR: Final = b"X"
+
+_HEADER: Final = struct.Struct("!cI")
+#: The largest frame a side accepts (a query process writes pieces of 64 KiB).
+MAX_FRAME: Final = 16 * 1024 * 1024
+
+
+class ChannelClosed(EOFError):
+    """The other side closed the channel (a query process that died, or its worker)."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query for a query process: the text, its dataset and bindings, and the media type
+    to serialise each kind of result in (``None``: no serialisation, only the head)."""
+
+    sparql: str
+    media_types: Mapping[QueryKind, str | None]
+    default_graph_uris: Sequence[str] | None = None
+    named_graph_uris: Sequence[str] | None = None
+    base_iri: str | None = None
+    bindings: Mapping[str, Identifier] = field(default_factory=dict)
+
+
+def send(sock: socket.socket, kind: bytes, payload: bytes = b"") -> None:
+    """Send one frame (blocking)."""
+    sock.sendall(_HEADER.pack(kind, len(payload)) + payload)
+
+
+def send_json(sock: socket.socket, kind: bytes, value: Mapping[str, Any]) -> None:
+    """Send one frame whose payload is ``value`` as JSON."""
+    send(sock, kind, json.dumps(value).encode("utf-8"))
+
+
+def _exactly(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+    chunks: list[bytes] = []
+    while size:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no answer from the query process in time")
+            sock.settimeout(remaining)
+        chunk = sock.recv(min(size, 1 << 20))
+        if not chunk:
+            raise ChannelClosed("the query process closed its channel")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def receive(sock: socket.socket, deadline: float | None = None) -> tuple[bytes, bytes]:
+    """The next frame: (kind, payload). Raises :class:`TimeoutError` when ``deadline``
+    (``time.monotonic()``) passes first and :class:`ChannelClosed` when the other side is
+    gone."""
+    try:
+        kind, length = _HEADER.unpack(_exactly(sock, _HEADER.size, deadline))
+        if length > MAX_FRAME:
+            raise ChannelClosed(f"a frame of {length} bytes is too large")
+        return kind, _exactly(sock, length, deadline)
+    finally:
+        if deadline is not None:
+            sock.settimeout(None)
+
+
+def receive_json(payload: bytes) -> dict[str, Any]:
+    """A JSON payload as a dict (``{}`` for anything else)."""
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
