@@ -28,7 +28,14 @@ from server.build.turtle.tokens import position
 from server.errors import SourceError
 from server.store.syntax import RdfSyntaxError, turtle_triples
 
-__all__ = ["LineIndex", "ParsedTurtle", "TurtleSyntaxError", "parse_turtle", "parse_turtle_text"]
+__all__ = [
+    "LineIndex",
+    "ParsedTurtle",
+    "TurtleSyntaxError",
+    "parse_turtle",
+    "parse_turtle_bytes",
+    "parse_turtle_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +92,12 @@ def parse_turtle(path: Path) -> ParsedTurtle:
         # A failed read (not open) leaves the file name out; name it for the reader.
         exc.filename = exc.filename or str(path)
         raise
+    return parse_turtle_bytes(data, path)
+
+
+def parse_turtle_bytes(data: bytes, path: Path) -> ParsedTurtle:
+    """Parse the Turtle ``data`` as if read from ``path``; see :func:`parse_turtle`."""
+    path = Path(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -109,8 +122,8 @@ def parse_turtle_text(text: str, path: Path, data: bytes | None = None) -> Parse
     try:
         grammar.run()
     except UnsupportedSyntax as exc:
-        texts = unsupported(exc.message)
-        raise TurtleSyntaxError(path, exc.token.line, exc.token.column, exc.message, texts) from None
+        line, column = exc.token.line, exc.token.column
+        raise TurtleSyntaxError(path, line, column, exc.message, unsupported(exc.message)) from None
     graph = grammar.graph
     if len(graph) != len(reference) or _ground(graph) != reference.as_rdflib(ground=True):
         # a bug in the grammar (e.g. resolving IRIs against an unusual @base); keep going safely

@@ -159,8 +159,7 @@ def _not_closed(opener: Token) -> tuple[int, int, Texts]:
         opener.line,
         opener.column,
         _texts(
-            f"de {what_nl} die hier met '{opener.text}' begint, wordt niet gesloten met "
-            f"'{closer}'",
+            f"de {what_nl} die hier met '{opener.text}' begint, wordt niet gesloten met '{closer}'",
             f"the {what_en} that starts here with '{opener.text}' is not closed with '{closer}'",
         ),
     )
@@ -424,7 +423,9 @@ def _stray(
     return (
         error.line,
         error.column,
-        _texts(f"het teken '{char}' mag hier niet staan", f"the character '{char}' is not allowed here"),
+        _texts(
+            f"het teken '{char}' mag hier niet staan", f"the character '{char}' is not allowed here"
+        ),
     )
 
 
@@ -512,9 +513,7 @@ _HANDLERS: list[tuple[re.Pattern[str], _Handler]] = [
         _fixed("na @prefix hoort een voorvoegsel met dubbele punt, zoals dct:"),
     ),
     (
-        re.compile(
-            "The PREFIX declaration should be followed by a prefix and its value as an IRI"
-        ),
+        re.compile("The PREFIX declaration should be followed by a prefix and its value as an IRI"),
         _fixed("na @prefix en het voorvoegsel hoort een IRI tussen punthaken, zoals <https://...>"),
     ),
     (re.compile(r"'(.)' is not allowed at the beginning of a prefix name", re.DOTALL), _stray),

@@ -74,11 +74,14 @@ def mentions(graph: Graph, node: Node) -> bool:
 
 
 def vocabulary_findings(parsed: ParsedTurtle, context: Context) -> list[Finding]:
-    """A finding for every ``rg:`` term in ``parsed`` that the ontology does not declare."""
+    """A finding for every term in ``parsed`` that its vocabulary does not have
+    (:mod:`server.build.vocabulary`), at the line of its statement."""
     level = severity(context.shapes.value(UNKNOWN_TERM, SH.severity))
     findings = []
-    for unknown in find_unknown_terms(parsed.graph, context.terms):
-        line = parsed.lines.line_of_triple(unknown.subject, unknown.predicate)
+    for unknown in find_unknown_terms(parsed.graph, context.vocabularies):
+        line = None
+        if unknown.predicate is not None:
+            line = parsed.lines.line_of_triple(unknown.subject, unknown.predicate)
         findings.append(
             Finding(
                 file=parsed.path,
@@ -86,7 +89,7 @@ def vocabulary_findings(parsed: ParsedTurtle, context: Context) -> list[Finding]
                 focus=show(unknown.subject),
                 shape=str(UNKNOWN_TERM),
                 component=UNKNOWN_TERM_COMPONENT,
-                path=str(unknown.predicate),
+                path=str(unknown.predicate) if unknown.predicate is not None else None,
                 value=str(unknown.term),
                 severity=level,
                 messages=unknown.messages,
