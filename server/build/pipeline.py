@@ -33,6 +33,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from server.build import vocabulary
+from server.build.history import prov_graph, read_log
 from server.build.inference import infer_with_messages, union
 from server.build.sources import GRAPH_BASE, Source, check_root, discover, inference_sources
 from server.build.turtle import TurtleSyntaxError, parse_turtle
@@ -193,6 +194,8 @@ def _load(
     graphs[INFERRED_GRAPH] = inferred
     when = datetime.now(UTC).replace(microsecond=0)
     graphs[META_GRAPH] = meta_graph(sources, version, [*parsed, INFERRED_GRAPH], when)
+    # The versions of the contributions written over the web (server/build/history.py).
+    graphs[META_GRAPH] += prov_graph(read_log(settings.history_folder))
     metadata: dict[str, Any] = {
         "code_version": code_version(),
         "generated_at": when.isoformat(),

@@ -29,6 +29,10 @@ TEXT: Final = "text/plain"
 XML: Final = "application/xml"
 #: GeoJSON (RFC 7946).
 GEOJSON: Final = "application/geo+json"
+#: SARIF 2.1.0 (OASIS), the validation report for code-scanning tools.
+SARIF: Final = "application/sarif+json"
+#: A form with files (RFC 7578), as the validation page posts it.
+MULTIPART: Final = "multipart/form-data"
 #: A SPARQL query or update sent directly in a POST body (SPARQL 1.1 Protocol §2.1.3, §2.2.2).
 SPARQL_QUERY: Final = "application/sparql-query"
 SPARQL_UPDATE: Final = "application/sparql-update"

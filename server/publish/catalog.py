@@ -57,11 +57,17 @@ RFC_7946 = "https://www.rfc-editor.org/rfc/rfc7946"
 TEMPLATE = "catalog.ttl"
 #: The query API service, when the app serves it.
 QUERY_API_TEMPLATE = "catalog-query-api.ttl"
+#: The change feed of the contributions (LDES), when the app serves it.
+FEED_TEMPLATE = "catalog-feed.ttl"
 #: The project as publisher and creator, when the ``publisher`` setting is empty.
 PROJECT_PUBLISHER_TEMPLATE = "catalog-publisher.ttl"
 #: Where each data service of the templates answers on the live server, by the fragment of
 #: its IRI: (endpoint URL, endpoint description).
-SERVICE_PATHS = {"sparql": ("/sparql", "/sparql"), "vragen-api": ("/queries", "/openapi.json")}
+SERVICE_PATHS = {
+    "sparql": ("/sparql", "/sparql"),
+    "vragen-api": ("/queries", "/openapi.json"),
+    "wijzigingen": ("/feed", "/feed"),
+}
 
 PUBLISHER_BY_TOOI = (
     sparql_prefixes("rg", "skos", "dct")
@@ -175,6 +181,7 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
     add_template(graph, TEMPLATE, iri_map.base)
     if site.query_api:
         add_template(graph, QUERY_API_TEMPLATE, iri_map.base)
+        add_template(graph, FEED_TEMPLATE, iri_map.base)
     services = [node for node in graph.objects(catalog, DCAT.service) if isinstance(node, URIRef)]
     publisher = _publisher(graph, store, settings, iri_map)
     _contact(graph, settings, site, URIRef(f"{catalog}#contact"))

@@ -16,9 +16,24 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config[SETTINGS_KEY] = settings
-    from server.web import assets, catalog, maps, openapi, pages, queries, resources, sparql
+    from server.web import (
+        assets,
+        bijdragen,
+        bijdragen_history,
+        catalog,
+        feed,
+        graph_store,
+        maps,
+        openapi,
+        pages,
+        queries,
+        resources,
+        sparql,
+    )
 
     for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps):
+        app.register_blueprint(module.blueprint)
+    for module in (bijdragen, bijdragen_history, graph_store, feed):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     register_policy(app)

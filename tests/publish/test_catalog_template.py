@@ -13,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS
 
 from server.linkeddata.describe import IriMap
 from server.publish.catalog import (
+    FEED_TEMPLATE,
     PROJECT_PUBLISHER_TEMPLATE,
     QUERY_API_TEMPLATE,
     SERVICE_PATHS,
@@ -27,7 +28,7 @@ from server.publish.catalog import (
 from server.publish.void import void_graph
 from tests.support import BuiltStore
 
-TEMPLATES = (TEMPLATE, QUERY_API_TEMPLATE, PROJECT_PUBLISHER_TEMPLATE)
+TEMPLATES = (TEMPLATE, QUERY_API_TEMPLATE, FEED_TEMPLATE, PROJECT_PUBLISHER_TEMPLATE)
 OTHER_BASE = "https://data.example.org/regio/"
 SITE = Site("https://site.example.org/", (), query_api=True)
 
@@ -87,7 +88,7 @@ def test_every_service_answers_somewhere(built_store: BuiltStore) -> None:
     base = IriMap.for_base(built_store.settings.base_iri).base
     graph = catalog(built_store, site=dataclasses.replace(SITE, service_url="https://live.example"))
     services = list(graph.objects(catalog_iri(IriMap(base)), DCAT.service))
-    assert len(services) == len(SERVICE_PATHS) == 2
+    assert len(services) == len(SERVICE_PATHS) == 3
     for service in services:
         endpoint, _ = SERVICE_PATHS[str(service).rsplit("#", 1)[1]]
         assert graph.value(service, DCAT.endpointURL) == URIRef("https://live.example" + endpoint)
