@@ -241,6 +241,7 @@ def page() -> Response:
     lang = language()
     choices = organisations(lang)
     chosen = request.values.get("gemeente", "")
+    name = request.values.get("naam", "").strip()
     text, shown, view = "", "", None
     if request.method == "POST":
         data, shown = _posted(get_settings().max_upload)
@@ -254,6 +255,7 @@ def page() -> Response:
         t=translator(lang),
         organisations=choices,
         chosen=chosen,
+        name=name,
         text=text,
         shown=shown,
         view=view,

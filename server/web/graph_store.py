@@ -45,7 +45,7 @@ READ_ONLY = "GET, HEAD, OPTIONS"
 _GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _DEFAULT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _EXISTS = "ASK { GRAPH ?g { ?s ?p ?o } }"
-_SHA = f"SELECT ?sha WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{RG}sha256> ?sha }} }}"
+_SHA = f"SELECT ?g ?sha WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{RG}sha256> ?sha }} }}"
 
 
 def _target() -> str | None:
