@@ -110,6 +110,7 @@ class UnknownTerm:
     name: str
     suggestion: str | None
     listed_at: str
+    suggested: URIRef | None = None
 
     @property
     def messages(self) -> dict[str, str]:
@@ -186,32 +187,38 @@ def find_unknown_terms(graph: Graph, known: tuple[Vocabulary, ...]) -> Iterator[
     for key in sorted(found, key=lambda k: (str(k[0]), str(k[1] or ""), str(k[2]))):
         vocabulary, name = found[key]
         subject, predicate, term = key
+        closest = _closest(vocabulary, name, known)
         yield UnknownTerm(
             subject,
             predicate,
             term,
             vocabulary.curie(name),
-            _closest(vocabulary, name, known),
+            closest[0] if closest else None,
             vocabulary.listed_at,
+            URIRef(closest[1]) if closest else None,
         )
 
 
-def _closest(vocabulary: Vocabulary, name: str, known: tuple[Vocabulary, ...]) -> str | None:
-    """The term meant by ``name``: a close spelling in the same vocabulary, else the same name
-    in another vocabulary, else a close spelling in any vocabulary; ``None`` when nothing fits."""
+def _closest(
+    vocabulary: Vocabulary, name: str, known: tuple[Vocabulary, ...]
+) -> tuple[str, str] | None:
+    """The term meant by ``name`` (as ``prefix:name`` and as IRI): a close spelling in the same
+    vocabulary, else the same name in another vocabulary, else a close spelling in any
+    vocabulary; ``None`` when nothing fits."""
     match = _close(name, sorted(vocabulary.terms), 0.8)
     if match is not None:
-        return vocabulary.curie(match)
+        return vocabulary.curie(match), vocabulary.namespace + match
     for other in known:
         if other is not vocabulary and other.has(name):
-            return other.curie(name)
+            return other.curie(name), other.namespace + name
     for other in known:
         if other is not vocabulary:
             lowered = {term.lower(): term for term in other.terms}
             if name.lower() in lowered:
-                return other.curie(lowered[name.lower()])
+                term = lowered[name.lower()]
+                return other.curie(term), other.namespace + term
     match = _close(name, sorted(vocabulary.terms), 0.6)
-    return vocabulary.curie(match) if match is not None else None
+    return (vocabulary.curie(match), vocabulary.namespace + match) if match else None
 
 
 def _close(name: str, names: list[str], cutoff: float) -> str | None:

@@ -42,7 +42,7 @@ from server.build.validation.ownership import (
     contribution_folder,
     ownership_findings,
 )
-from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings
+from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings, typo_echo
 from server.build.validation.shacl import shacl_results
 
 __all__ = [
@@ -152,8 +152,11 @@ def _rule_findings(
     (whose echoes are left out) and, for a contribution, ownership."""
     reused = reuse_findings(parsed, others, merged)
     reused_iris = {f.focus for f in reused}
-    out = [f for f in shacl if not echoes(f, reused_iris)]
-    out += vocabulary_findings(parsed, context)
+    unknown, meant = vocabulary_findings(parsed, context)
+    out = [
+        f for f in shacl if not echoes(f, reused_iris) and not typo_echo(f, meant, context.shapes)
+    ]
+    out += unknown
     out += reused
     if folder is not None:
         out += [

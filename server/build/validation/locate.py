@@ -73,11 +73,15 @@ def mentions(graph: Graph, node: Node) -> bool:
     return (node, None, None) in graph or (None, None, node) in graph
 
 
-def vocabulary_findings(parsed: ParsedTurtle, context: Context) -> list[Finding]:
+def vocabulary_findings(
+    parsed: ParsedTurtle, context: Context
+) -> tuple[list[Finding], set[tuple[str, str]]]:
     """A finding for every term in ``parsed`` that its vocabulary does not have
-    (:mod:`server.build.vocabulary`), at the line of its statement."""
+    (:mod:`server.build.vocabulary`), at the line of its statement; and the (focus, term)
+    pairs the author probably meant (a "missing" result about them is the typo's echo)."""
     level = severity(context.shapes.value(UNKNOWN_TERM, SH.severity))
     findings = []
+    meant = set()
     for unknown in find_unknown_terms(parsed.graph, context.vocabularies):
         line = None
         if unknown.predicate is not None:
@@ -96,7 +100,9 @@ def vocabulary_findings(parsed: ParsedTurtle, context: Context) -> list[Finding]
                 hints=unknown.hints,
             )
         )
-    return findings
+        if unknown.suggested is not None:
+            meant.add((show(unknown.subject), str(unknown.suggested)))
+    return findings, meant
 
 
 def labels(parsed: ParsedTurtle) -> dict[str, dict[str, str]]:

@@ -129,12 +129,22 @@ class _Check:
         self.ownerless = {
             s for s, found in self.owners.items() if not found and self.is_kind(s, "owned")
         }
-        self.reachable = self._reachable(self.owned | self.ownerless)
+        # What the file itself gives to the organisation, even if another file disagrees
+        # (then the reused-IRI rule reports it): what hangs off it is not reported again.
+        claimed = {s for s in subjects if owner in self.owners_in_file(s)}
+        self.reachable = self._reachable(self.owned | self.ownerless | claimed)
+        foreign = {s for s, found in self.owners.items() if found and s not in claimed}
+        self.behind_foreign = self._reachable(foreign) - self.reachable
 
     def owners_of(self, node: Node) -> set[Node]:
         found = {o for p in OWNER_PROPERTIES for o in self.merged.objects(node, p)}
         found |= {s for p in OWNED_PROPERTIES for s in self.merged.subjects(p, node)}
         return found
+
+    def owners_in_file(self, node: Node) -> set[Node]:
+        """The owners the file itself names for ``node``."""
+        found = {o for p in OWNER_PROPERTIES for o in self.graph.objects(node, p)}
+        return found | {s for p in OWNED_PROPERTIES for s in self.graph.subjects(p, node)}
 
     def is_kind(self, node: Node, which: str) -> bool:
         kinds = self.owned_kinds if which == "owned" else self.reference_kinds
@@ -182,6 +192,8 @@ class _Check:
         if isinstance(s, BNode) and s in self.reachable:
             return None
         elsewhere = self.described_by(s)
+        if s in self.behind_foreign and not elsewhere:
+            return None  # part of another's resource, reported there
         if elsewhere:
             if self.known((s, p, o)):
                 return None

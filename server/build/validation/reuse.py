@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from server.build.turtle import ParsedTurtle
@@ -20,7 +21,7 @@ from server.build.validation.findings import Finding
 from server.build.validation.ownership import OWNED_CLASSES, DataFile
 from server.rdf.namespaces import RGSH
 
-__all__ = ["REUSED_IRI", "REUSED_IRI_COMPONENT", "echoes", "reuse_findings"]
+__all__ = ["REUSED_IRI", "REUSED_IRI_COMPONENT", "echoes", "reuse_findings", "typo_echo"]
 
 #: The stable IRI of the rule (the finding's shape) and its component.
 REUSED_IRI = RGSH + "ReusedIri"
@@ -86,3 +87,28 @@ def _finding(parsed: ParsedTurtle, subject: URIRef, users: list[str]) -> Finding
 def echoes(finding: Finding, reused: set[str]) -> bool:
     """Whether ``finding`` is only the echo of a reused IRI (a count about that resource)."""
     return finding.focus in reused and finding.component in _ECHO_COMPONENTS
+
+
+#: The constraint components of "missing" results, which a misspelt term explains.
+_MISSING = frozenset(
+    str(c) for c in (SH.MinCountConstraintComponent, SH.QualifiedMinCountConstraintComponent)
+)
+
+
+def typo_echo(finding: Finding, meant: set[tuple[str, str]], shapes: Graph) -> bool:
+    """Whether ``finding`` says that a property is missing which the file does have, only
+    misspelt (``meant``: the (focus, term) pairs an unknown term probably stands for)."""
+    if finding.component not in _MISSING or finding.path is None:
+        return False
+    return any((finding.focus, path) in meant for path in _path_terms(finding.path, shapes))
+
+
+def _path_terms(path: str, shapes: Graph) -> set[str]:
+    """The property IRIs of a result path: the IRI itself, or the members of an
+    ``sh:alternativePath`` (shown as ``_:id``)."""
+    if not path.startswith("_:"):
+        return {path}
+    alternatives = shapes.value(BNode(path[2:]), SH.alternativePath)
+    if alternatives is None:
+        return set()
+    return {str(item) for item in Collection(shapes, alternatives)}
