@@ -86,7 +86,7 @@ def feed_root(site: str) -> Graph:
     graph.add((stream, LDES.pollingInterval, Literal(POLLING_INTERVAL, datatype=XSD.integer)))
     graph.add((stream, TREE.view, root))
     graph.add((root, RDF.type, TREE.Node))
-    relation = BNode()
+    relation = BNode("naar-pagina-1")  # stable labels: the same page is the same bytes
     graph.add((root, TREE.relation, relation))
     graph.add((relation, RDF.type, TREE.Relation))
     graph.add((relation, TREE.node, URIRef(f"{site}feed/1")))
@@ -111,7 +111,7 @@ def feed_page(
     graph.add((node, RDF.type, TREE.Node))
     if full:
         graph.add((node, LDES.immutable, Literal(True)))
-        relation = BNode()
+        relation = BNode(f"naar-pagina-{number + 1}")
         graph.add((node, TREE.relation, relation))
         graph.add((relation, RDF.type, TREE.GreaterThanOrEqualToRelation))
         graph.add((relation, TREE.node, URIRef(f"{site}feed/{number + 1}")))
