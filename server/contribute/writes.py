@@ -11,7 +11,8 @@ One write at a time (:meth:`History.lock`, across every server process), in this
    a syntax error is :class:`Rejected` with 400, any violation with 422, and nothing changes;
 5. keep the content by its hash, note the pending version, replace the file durably
    (:func:`~server.contribute.files.write_atomic`), append the version to the log;
-6. rebuild the store (:func:`server.build.pipeline.build`) and let it swap in atomically.
+6. rebuild the store (``regiograaf build``, in a process of its own) and let it swap in
+   atomically.
 
 The answer comes when the new version is served (step 6 done): the write waits for the build
 (seconds), and then every reader of ``/sparql`` and ``/graph-store`` sees the new data. A crash
@@ -22,13 +23,15 @@ older than the files when it starts, and :meth:`History.sync` completes the log)
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from server.build.history import Version
-from server.build.pipeline import build
 from server.build.sources import discover
 from server.build.turtle import TurtleSyntaxError, parse_turtle_bytes
 from server.build.validation import FileResult, ValidationReport, validate_files
@@ -42,8 +45,12 @@ from server.contribute.reports import relative, what_concerns
 from server.errors import NotFound, StoreError
 from server.rdf.namespaces import query_prefixes
 from server.settings import Settings
+from server.store.embedded import EmbeddedStore
 
 __all__ = ["Contributions", "Outcome", "Rejected", "Writer", "organisation_iri"]
+
+#: Seconds a rebuild after a write may take.
+BUILD_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -260,8 +267,36 @@ class Contributions:
         return version
 
     def _publish(self) -> str:
-        """Rebuild the store and swap it in (step 6); the data version now served."""
-        result = build(self.settings)
-        if not result.ok:
-            raise StoreError(f"the build after an accepted write failed: {result.status}")
-        return result.data_version
+        """Rebuild the store and swap it in (step 6); the data version now served.
+
+        The build runs as ``regiograaf build`` in a process of its own: a gunicorn worker is
+        forked from a process that already used the store's database engine, whose
+        background threads a fork does not copy, so writing a database in the worker itself
+        would wait for them forever. A process of its own also gives its memory back."""
+        package = Path(__file__).resolve().parents[2]
+        env = {
+            **os.environ,
+            "REGIOGRAAF_ROOT": str(self.settings.root),
+            "REGIOGRAAF_STORE": str(self.settings.store),
+            "REGIOGRAAF_HISTORY": str(self.settings.history_folder),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(package), os.environ.get("PYTHONPATH")])
+            ),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "server", "build"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise StoreError(
+                f"the build after an accepted write failed ({done.returncode}): "
+                f"{done.stderr[-2000:]}"
+            )
+        version = EmbeddedStore(self.settings.store).data_version()
+        if version is None:  # pragma: no cover - a build that succeeded wrote a version
+            raise StoreError("the build after an accepted write left no data version")
+        return version
