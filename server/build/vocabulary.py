@@ -186,11 +186,11 @@ def find_unknown_terms(graph: Graph, known: tuple[Vocabulary, ...]) -> Iterator[
             check(subject, predicate, obj.datatype)  # type: ignore[arg-type]
     for key in sorted(found, key=lambda k: (str(k[0]), str(k[1] or ""), str(k[2]))):
         vocabulary, name = found[key]
-        subject, predicate, term = key
+        subject, verb, term = key
         closest = _closest(vocabulary, name, known)
         yield UnknownTerm(
             subject,
-            predicate,
+            verb,
             term,
             vocabulary.curie(name),
             closest[0] if closest else None,

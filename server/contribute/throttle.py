@@ -47,7 +47,9 @@ class Throttle:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): [float(t) for t in v] for k, v in data.items() if isinstance(v, list)}
 
     def _write(self, data: dict[str, list[float]]) -> None:
         newest = sorted(data.items(), key=lambda item: item[1][-1], reverse=True)[:_CLIENTS]
@@ -63,7 +65,7 @@ class Throttle:
     def _remaining(self, failures: list[float]) -> int:
         if len(failures) < LIMIT:
             return 0
-        wait = min(FIRST_WAIT * 2 ** (len(failures) - LIMIT), LONGEST_WAIT)
+        wait: int = min(FIRST_WAIT << (len(failures) - LIMIT), LONGEST_WAIT)
         return max(0, math.ceil(failures[-1] + wait - self._now()))
 
     def failed(self, client: str) -> int:

@@ -63,7 +63,7 @@ class Token:
 
 
 def _hash(secret: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(secret.encode("ascii"), salt=salt, **_SCRYPT)  # type: ignore[arg-type]
+    return hashlib.scrypt(secret.encode("ascii"), salt=salt, **_SCRYPT)
 
 
 class TokenFile:

@@ -240,6 +240,7 @@ def test_a_rotterdam_token_writes_rotterdams_graph(server: WriteServer) -> None:
     text = (
         EIGEN.decode()
         .replace("gemeente:gm0503", "gemeente:gm0599")
+        .replace('"GM0503"', '"GM0599"')
         .replace("voorbeeld-delft-test-", "voorbeeld-rotterdam-token-")
     )
     url = graph_url(server, "eigen", code="gm0599")

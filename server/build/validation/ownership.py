@@ -233,7 +233,7 @@ class _Check:
 def _with_subclasses(classes: Iterable[URIRef], graph: Graph) -> frozenset[Node]:
     found: set[Node] = set()
     for cls in classes:
-        found |= set(graph.transitive_subjects(RDFS.subClassOf, cls))
+        found |= {n for n in graph.transitive_subjects(RDFS.subClassOf, cls) if n is not None}
     return frozenset(found)
 
 
