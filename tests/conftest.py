@@ -11,6 +11,8 @@ The stores are built once per test session by the real build:
   client, ``live_server`` with the real ``regiograaf serve`` (gunicorn);
 - ``canned_store``: the canned-query fixture (``tests/data/queries/``), with ``canned_app``
   and ``canned_client``;
+- ``small_project``: the project without its examples and larger registers (the contribution
+  tests copy it, :func:`tests.support.project_settings`);
 - ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
   ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -38,6 +41,7 @@ from tests.support import (
     build_canned_store,
     build_root,
     copy_project,
+    small_project_in,
     start_server,
     stop_server,
 )
@@ -95,6 +99,13 @@ def live_server(
         yield server
     finally:
         stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project, made once; copy it before changing it
+    (:func:`tests.support.project_settings`)."""
+    return small_project_in(tmp_path_factory.mktemp("small-project") / "root")
 
 
 # --------------------------------------------------------------------------- the query fixture

@@ -1,11 +1,17 @@
 """The validation page /bijdragen in Chromium, on the real server: upload a broken file, see
-each finding at its line, fix the text on the page, see it pass; keyboard only; axe-core finds
-no WCAG 2.1 A/AA violation; no horizontal scrolling at 360 px; nothing from another host."""
+each finding at its line, fix the text on the page, see it pass; keyboard only; the history of a
+contribution and the difference between versions; axe-core finds no WCAG 2.1 A/AA violation;
+no horizontal scrolling at 360 px; nothing from another host."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
+from tests.contribute.live import WriteServer, graph_url, http, start_write_server, stop
 from tests.support import ARTIFACTS, TEST_DATA, PageWatch, RunningServer, axe_violations
 
 if TYPE_CHECKING:
@@ -87,7 +93,7 @@ def test_ownership_findings_name_the_owner_in_english(
     )
     page.get_by_role("button", name="Check").click()
     page.wait_for_selector("#uitslag-kop")
-    assert "5 error(s)" in page.get_by_role("alert").inner_text()
+    assert "8 error(s)" in page.get_by_role("alert").inner_text()  # 5 ownership, 3 concept
     assert "belongs to “Rotterdam”" in page.locator("#regel-20").inner_text()
     assert (
         "Regiograaf's reference data (data/gemeenten.ttl)" in page.locator("#regel-26").inner_text()
@@ -118,3 +124,46 @@ def test_keyboard_only_and_narrow_screens(
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 390, "height": 800})
     page.screenshot(path=str(ARTIFACTS / "bijdragen-390.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def history_server(
+    small_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WriteServer]:
+    """A server with two versions of one contribution of Delft."""
+    server = start_write_server(small_project, tmp_path_factory.mktemp("history"), ("gm0503",))
+    try:
+        turtle = {"Content-Type": "text/turtle", **server.bearer()}
+        url = graph_url(server, "sensoren")
+        assert http("PUT", url, EIGEN.encode(), turtle).status == 201
+        changed = EIGEN.replace("sensoren in de binnenstad", "sensoren in de hele stad")
+        assert http("PUT", url, changed.encode(), turtle).status == 200
+        yield server
+    finally:
+        stop(server)
+
+
+def test_the_history_and_a_version(
+    tab: tuple[Page, PageWatch], history_server: WriteServer
+) -> None:
+    page, watch = tab
+    page.goto(history_server.url + "/bijdragen/gm0503", wait_until="load")
+    assert page.locator("h1").inner_text() == "Bijdragen van Delft"
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 2
+    newest = rows.nth(0).inner_text()
+    assert "Team gm0503" in newest and "+1 / \u22121" in newest
+    assert axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "bijdragen-geschiedenis.png"), full_page=True)
+    page.get_by_role("link", name="2", exact=True).click()
+    page.wait_for_url("**/versies/2")
+    added = page.locator("ul.diff li.erbij")
+    removed = page.locator("ul.diff li.eraf")
+    assert added.count() == 1 and "sensoren in de hele stad" in added.inner_text()
+    assert removed.count() == 1 and "sensoren in de binnenstad" in removed.inner_text()
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(ARTIFACTS / "bijdragen-versie-360.png"), full_page=True)
+    assert watch.foreign == [] and _errors(watch) == []

@@ -14,8 +14,7 @@ import pytest
 from server.contribute.graphs import CONTRIBUTIONS
 from server.contribute.tokens import TokenFile
 from server.settings import Settings
-from tests.contribute.conftest import project_settings
-from tests.support import RunningServer, start_server, stop_server
+from tests.support import RunningServer, project_settings, start_server, stop_server
 
 
 @dataclass
