@@ -12,7 +12,8 @@ What is loaded (docs/model.md):
   ``prov:Entity``) named by its graph IRI, with ``dct:source`` (its relative path) and
   ``rg:sha256``; files under ``data/contributions/<cbs>/`` are also ``rg:Contribution`` with
   ``rg:forMunicipality``; plus the dataset node :data:`DATASET_IRI` with the data version
-  (``dct:hasVersion``), ``prov:generatedAtTime`` and ``dct:hasPart`` for every graph.
+  (``dct:hasVersion``), ``prov:generatedAtTime`` and ``dct:hasPart`` for every graph; and the
+  versions of the contributions written over the web, as PROV (:mod:`server.build.history`).
 
 The data version is a SHA-256 over the sorted relative paths and file hashes of the sources and
 the code version (:func:`code_version`): a build of unchanged sources with unchanged code does

@@ -225,6 +225,8 @@ def _posted(limit: int) -> tuple[bytes, str]:
         raise ContentTypeNotSupported("Stuur het formulier (send the form).")
     if (request.content_length or 0) > 2 * limit + 65536:
         raise too_large(limit)
+    # Also for a body without Content-Length: werkzeug stops reading beyond this (413).
+    request.max_content_length = 2 * limit + 65536
     upload = request.files.get("bestand")
     data = upload.read(limit + 1) if upload is not None and upload.filename else b""
     shown = str(upload.filename) if upload is not None and data else ""
