@@ -142,6 +142,23 @@ SETTINGS: tuple[Setting, ...] = (
         "Attribution shown with the tile layer (HTML)",
     ),
     Setting(
+        "tokens",
+        "",
+        "File of the write tokens of /graph-store (salted scrypt hashes; keep it out of git); "
+        "empty: tokens.json beside the store folder. Without tokens the write path is off",
+    ),
+    Setting(
+        "history",
+        "",
+        "Folder of the contribution history (every accepted version: who, when, content); "
+        "empty: history/ beside the store folder",
+    ),
+    Setting(
+        "max_upload",
+        1_048_576,
+        "Largest Turtle body in bytes that /graph-store and /bijdragen/valideren take (413)",
+    ),
+    Setting(
         "boundaries_url",
         "https://service.pdok.nl/cbs/gebiedsindelingen/2025/wfs/v1_0?service=WFS&version=2.0.0"
         "&request=GetFeature&typeNames=gebiedsindelingen:gemeente_gegeneraliseerd"
@@ -185,6 +202,9 @@ class Settings:
     contact_url: str
     map_tiles: str
     map_tiles_attribution: str
+    tokens: str
+    history: str
+    max_upload: int
     boundaries_url: str
 
     @property
@@ -196,6 +216,17 @@ class Settings:
         the GIL), and each worker holds its own in-memory copy of the store
         (docs/performance.md)."""
         return self.workers or (os.cpu_count() or 1) + 1
+
+    @property
+    def tokens_file(self) -> Path:
+        """The file of the write tokens: the ``tokens`` setting, else beside the store."""
+        return Path(self.tokens).resolve() if self.tokens else self.store.parent / "tokens.json"
+
+    @property
+    def history_folder(self) -> Path:
+        """The folder of the contribution history: the ``history`` setting, else beside the
+        store."""
+        return Path(self.history).resolve() if self.history else self.store.parent / "history"
 
 
 def load_settings(**overrides: object) -> Settings:

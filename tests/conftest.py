@@ -13,6 +13,8 @@ The stores are built once per test session by the real build:
   and ``canned_client``;
 - ``hostile_store``: the project and a hostile contribution loaded around validation, with
   ``hostile_app`` and ``hostile_server``;
+- ``small_project``: the project without its examples and larger registers (the contribution
+  tests copy it, :func:`tests.support.project_settings`);
 - ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
   ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -41,6 +44,7 @@ from tests.support import (
     build_hostile_store,
     build_root,
     copy_project,
+    small_project_in,
     start_server,
     stop_server,
 )
@@ -135,6 +139,13 @@ def hostile_server(
         yield server
     finally:
         stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project, made once; copy it before changing it
+    (:func:`tests.support.project_settings`)."""
+    return small_project_in(tmp_path_factory.mktemp("small-project") / "root")
 
 
 # --------------------------------------------------------------------------- the query fixture

@@ -78,6 +78,44 @@ def build_root(settings: Settings) -> BuiltStore:
     return BuiltStore(settings, result, EmbeddedStore(settings.store))
 
 
+# --------------------------------------------------------------------------- the small project
+
+#: Data files left out of the small project (:func:`small_project_in`): the examples and the
+#: registers of projects that the contribution tests do not need, so a build takes seconds.
+SMALL_PROJECT_LEAVES_OUT = (
+    "data/voorbeelden",
+    "data/register/den-haag-delft-en-omgeving.ttl",
+    "data/register/rotterdam-en-omgeving.ttl",
+    "data/register/overige-gemeenten.ttl",
+)
+
+
+def small_project_in(target: Path) -> Path:
+    """The project's ontology, shapes, queries and reference data without
+    :data:`SMALL_PROJECT_LEAVES_OUT`, copied to ``target``."""
+    root = copy_project(target)
+    for name in SMALL_PROJECT_LEAVES_OUT:
+        path = root / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    return root
+
+
+def project_settings(project: Path, folder: Path, **overrides: object) -> Settings:
+    """Settings for a copy of ``project`` in ``folder``: root, store, history and tokens."""
+    root = folder / "root"
+    shutil.copytree(project, root)
+    return load_settings(
+        root=root,
+        store=folder / "store",
+        history=str(folder / "history"),
+        tokens=str(folder / "tokens.json"),
+        **overrides,
+    )
+
+
 # --------------------------------------------------------------------------- the query fixture
 
 #: The canned-query fixture: a small, exactly known project (see its README.md).

@@ -97,7 +97,7 @@ def _documented_commands() -> dict[str, str]:
     commands: dict[str, str] = {}
     for row in rows:
         usage = row[0].strip("`").replace("\\|", "|")
-        match = re.match(r"regiograaf ((?:[a-z]+)(?: (?:import|download))?)", usage)
+        match = re.match(r"regiograaf ([a-z]+(?: (?!-)[a-z]+)?)", usage)
         assert match, f"README command table: {row[0]} does not start with `regiograaf NAME`"
         commands[match.group(1)] = usage
     return commands

@@ -11,9 +11,9 @@ What is loaded (docs/model.md):
 - build metadata in ``.../graph/meta``: per source an ``rg:SourceDocument`` (a
   ``prov:Entity``) named by its graph IRI, with ``dct:source`` (its relative path) and
   ``rg:sha256``; files under ``data/contributions/<cbs>/`` are also ``rg:Contribution`` with
-  ``rg:forMunicipality``, the graphs of invented examples carry ``rg:isExample true``; plus
-  the dataset node :data:`DATASET_IRI` with the data version
-  (``dct:hasVersion``), ``prov:generatedAtTime`` and ``dct:hasPart`` for every graph.
+  ``rg:forMunicipality``; plus the dataset node :data:`DATASET_IRI` with the data version
+  (``dct:hasVersion``), ``prov:generatedAtTime`` and ``dct:hasPart`` for every graph; and the
+  versions of the contributions written over the web, as PROV (:mod:`server.build.history`).
 
 The data version is a SHA-256 over the sorted relative paths and file hashes of the sources and
 the code version (:func:`code_version`): a build of unchanged sources with unchanged code does
@@ -37,6 +37,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from server.build import vocabulary
+from server.build.history import prov_graph, read_log
 from server.build.inference import infer_with_messages, union
 from server.build.sources import (
     Source,
@@ -209,6 +210,8 @@ def _load(
     graphs[INFERRED_GRAPH] = inferred
     when = datetime.now(UTC).replace(microsecond=0)
     graphs[META_GRAPH] = meta_graph(sources, version, [*parsed, INFERRED_GRAPH], when)
+    # The versions of the contributions written over the web (server/build/history.py).
+    graphs[META_GRAPH] += prov_graph(read_log(settings.history_folder))
     metadata: dict[str, Any] = {
         "code_version": code_version(),
         "generated_at": when.isoformat(),

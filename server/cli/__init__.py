@@ -13,7 +13,7 @@ import sys
 from server.settings import SettingsError
 
 #: Subcommand modules under ``server.cli``, in the order ``--help`` lists them.
-COMMANDS = ("build", "serve", "validate", "query", "export", "geo")
+COMMANDS = ("build", "serve", "validate", "query", "export", "geo", "token")
 
 
 def make_parser() -> argparse.ArgumentParser:

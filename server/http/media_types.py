@@ -31,6 +31,10 @@ XML: Final = "application/xml"
 GEOJSON: Final = "application/geo+json"
 #: A gzip-compressed file (RFC 6713): the compressed dump.
 GZIP: Final = "application/gzip"
+#: SARIF 2.1.0 (OASIS), the validation report for code-scanning tools.
+SARIF: Final = "application/sarif+json"
+#: A form with files (RFC 7578), as the validation page posts it.
+MULTIPART: Final = "multipart/form-data"
 #: A SPARQL query or update sent directly in a POST body (SPARQL 1.1 Protocol §2.1.3, §2.2.2).
 SPARQL_QUERY: Final = "application/sparql-query"
 SPARQL_UPDATE: Final = "application/sparql-update"

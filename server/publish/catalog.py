@@ -68,6 +68,8 @@ QUERY_API_TEMPLATE = "catalog-query-api.ttl"
 MAP_LAYERS_TEMPLATE = "catalog-map-layers.ttl"
 #: The invented examples as a dataset of their own, when the store holds examples.
 EXAMPLES_TEMPLATE = "catalog-examples.ttl"
+#: The change feed of the contributions (LDES), when the app serves it.
+FEED_TEMPLATE = "catalog-feed.ttl"
 #: The project as publisher and creator, when the ``publisher`` setting is empty.
 PROJECT_PUBLISHER_TEMPLATE = "catalog-publisher.ttl"
 #: Where each data service of the templates answers on the live server, by the fragment of
@@ -77,6 +79,7 @@ SERVICE_PATHS = {
     "vragen-api": ("/queries", "/openapi.json"),
     # The project layer is the primary endpoint; its map page explains the layers and filters.
     "kaartlagen": ("/kaart/projecten.geojson", "/kaart/projecten"),
+    "wijzigingen": ("/feed", "/feed"),
 }
 
 PUBLISHER_BY_TOOI = (
@@ -199,6 +202,7 @@ def catalog_graph(store: Store, settings: Settings, site: Site, sizes: dict[str,
     for name, wanted in (
         (TEMPLATE, True),
         (QUERY_API_TEMPLATE, site.query_api),
+        (FEED_TEMPLATE, site.query_api),
         (MAP_LAYERS_TEMPLATE, bool(site.layers)),
         (EXAMPLES_TEMPLATE, examples),
     ):

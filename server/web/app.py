@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from server.rdf.iris import link_target
 from server.settings import Settings, load_settings
@@ -20,7 +20,10 @@ class RegiograafFlask(Flask):
     under it runs again (:func:`server.web.consistency.answer_on_one_version`)."""
 
     def dispatch_request(self) -> Any:
-        """The view's return value, made on one data version."""
+        """The view's return value, made on one data version. Only a safe request (GET, HEAD)
+        is answered again: a write (/graph-store) must never run twice."""
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch_request()
         return answer_on_one_version(super().dispatch_request, forget_store)
 
 
@@ -32,9 +35,24 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config[SETTINGS_KEY] = settings
     # The one check of every link a template makes (templates/_label.html, macro ``link``).
     app.add_template_filter(link_target, "link")
-    from server.web import assets, catalog, maps, openapi, pages, queries, resources, sparql
+    from server.web import (
+        assets,
+        bijdragen,
+        bijdragen_history,
+        catalog,
+        feed,
+        graph_store,
+        maps,
+        openapi,
+        pages,
+        queries,
+        resources,
+        sparql,
+    )
 
     for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps):
+        app.register_blueprint(module.blueprint)
+    for module in (bijdragen, bijdragen_history, graph_store, feed):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     register_policy(app)

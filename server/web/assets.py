@@ -89,6 +89,8 @@ ASSETS: Final[dict[str, Asset]] = {
     "regiograaf/api-ui.js": Asset(STATIC / "api-ui.js", "text/javascript"),
     "regiograaf/sparql-ui.js": Asset(STATIC / "sparql-ui.js", "text/javascript"),
     "regiograaf/sparql-ui.css": Asset(STATIC / "sparql-ui.css", "text/css"),
+    "regiograaf/bijdragen.js": Asset(STATIC / "bijdragen.js", "text/javascript"),
+    "regiograaf/bijdragen.css": Asset(STATIC / "bijdragen.css", "text/css"),
 }
 
 #: name → (modification time, size, short content hash); recomputed when the file changes.

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, make_response, render_template, url_for
 
 from server.canned.openapi import openapi_document
 from server.canned.running import canned_queries, parameter_choices
+from server.contribute import openapi as contribution_openapi
 from server.http.media_types import JSON
 from server.store import Store
 from server.web.context import get_settings, get_store
@@ -47,6 +48,11 @@ def openapi_bytes(store: Store, version: str) -> bytes:
             api_version=api_version(),
             data_version=version,
         )
+        # The write path and the validation API (server/contribute/openapi.py).
+        document["paths"].update(contribution_openapi.paths())
+        document["components"]["schemas"].update(contribution_openapi.schemas())
+        document["components"]["securitySchemes"] = dict(contribution_openapi.SECURITY)
+        document["tags"].append({"name": contribution_openapi.TAG})
         body = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
         if len(_documents) > 8:
             _documents.clear()

@@ -37,6 +37,8 @@ def test_syntax_error_position_and_message(name: str) -> None:
     error = info.value
     assert (error.line, error.column) == (expected["line"], expected["column"])
     assert error.message == expected["message"]
+    assert error.messages == {"nl": expected["message_nl"], "en": expected["message"]}
+    assert error.text("nl") == expected["message_nl"] != expected["message"]
     assert error.path == path
     assert str(error) == f"{path}:{expected['line']}:{expected['column']}: {expected['message']}"
 

@@ -44,7 +44,7 @@ def test_the_document_on_the_real_data_is_valid(client: FlaskClient) -> None:
 
 def test_one_operation_per_query(document: dict, canned_store: BuiltStore) -> None:
     queries = canned_queries(canned_store.settings)
-    paths = document["paths"]
+    paths = {path: item for path, item in document["paths"].items() if path.startswith("/queries")}
     assert set(paths) == {"/queries"} | {f"/queries/{name}" for name in queries}
     ids = [operation["get"]["operationId"] for operation in paths.values()]
     assert len(ids) == len(set(ids))

@@ -13,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS
 from server.linkeddata.describe import IriMap
 from server.publish.catalog import (
     EXAMPLES_TEMPLATE,
+    FEED_TEMPLATE,
     MAP_LAYERS_TEMPLATE,
     PROJECT_PUBLISHER_TEMPLATE,
     QUERY_API_TEMPLATE,
@@ -33,6 +34,7 @@ from tests.support import REPOSITORY, BuiltStore
 TEMPLATES = (
     TEMPLATE,
     QUERY_API_TEMPLATE,
+    FEED_TEMPLATE,
     PROJECT_PUBLISHER_TEMPLATE,
     MAP_LAYERS_TEMPLATE,
     EXAMPLES_TEMPLATE,
@@ -102,7 +104,7 @@ def test_every_service_answers_somewhere(built_store: BuiltStore) -> None:
     graph = catalog(built_store, site=dataclasses.replace(SITE, service_url="https://live.example"))
     services = list(graph.objects(catalog_iri(IriMap(base)), DCAT.service))
     # The site serves no map layers: no map-layer service.
-    assert len(services) == len(SERVICE_PATHS) - 1 == 2
+    assert len(services) == len(SERVICE_PATHS) - 1 == 3
     for service in services:
         endpoint, _ = SERVICE_PATHS[str(service).rsplit("#", 1)[1]]
         assert graph.value(service, DCAT.endpointURL) == URIRef("https://live.example" + endpoint)

@@ -9,7 +9,7 @@ The JSON format (``version`` 1) is::
     {"version": 1, "conforms": bool, "lang": "nl",
      "summary": {"files", "conforming", "syntax_errors", "violations", "warnings", "infos"},
      "files": [{"file": str, "conforms": bool,
-                "syntax_error": null | {"line", "column", "message"},
+                "syntax_error": null | {"line", "column", "message", "messages": {"nl", "en"}},
                 "findings": [{"line": int | null, "focus": str, "label": str | null,
                               "shape": str, "component": str, "path": str | null,
                               "value": str | null, "severity": "Violation" | "Warning" | "Info",

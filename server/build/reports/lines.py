@@ -19,7 +19,7 @@ def text(report: ValidationReport, lang: str) -> str:
         error = result.syntax_error
         if error is not None:
             out.append(f"  {error.path}:{error.line}:{error.column}: {words['syntax']}")
-            out.append(f"    {error.message}")
+            out.append(f"    {error.text(lang)}")
         out.extend(_text_findings(result, lang))
     counts = summary(report)
     out.append(
@@ -79,7 +79,7 @@ def github(report: ValidationReport, lang: str) -> str:
         if error is not None:
             out.append(
                 f"::error file={file},line={error.line},col={error.column},"
-                f"title={_escape_property(words['syntax'])}::{_escape_data(error.message)}"
+                f"title={_escape_property(words['syntax'])}::{_escape_data(error.text(lang))}"
             )
         for f in result.findings:
             location = f"file={file}" + (f",line={f.line}" if f.line is not None else "")

@@ -30,7 +30,7 @@ def json_report(report: ValidationReport, lang: str) -> str:
             {
                 "file": str(r.file),
                 "conforms": r.conforms,
-                "syntax_error": _syntax_json(r.syntax_error),
+                "syntax_error": _syntax_json(r.syntax_error, lang),
                 "findings": [_finding_json(r, f, lang) for f in r.findings],
             }
             for r in report.files
@@ -56,10 +56,15 @@ def _finding_json(result: FileResult, f: Finding, lang: str) -> dict[str, object
     }
 
 
-def _syntax_json(error: TurtleSyntaxError | None) -> dict[str, object] | None:
+def _syntax_json(error: TurtleSyntaxError | None, lang: str) -> dict[str, object] | None:
     if error is None:
         return None
-    return {"line": error.line, "column": error.column, "message": error.message}
+    return {
+        "line": error.line,
+        "column": error.column,
+        "message": error.text(lang),
+        "messages": dict(sorted(error.messages.items())),
+    }
 
 
 # --------------------------------------------------------------------------- junit
@@ -94,9 +99,9 @@ def _junit_suite(suite: ET.Element, result: FileResult, lang: str) -> tuple[int,
             case,
             "failure",
             type="syntax",
-            message=f"{error.line}:{error.column}: {error.message}",
+            message=f"{error.line}:{error.column}: {error.text(lang)}",
         )
-        failure.text = str(error)
+        failure.text = f"{error.path}:{error.line}:{error.column}: {error.text(lang)}"
     elif not result.findings:
         tests += 1
         ET.SubElement(suite, "testcase", classname=str(result.file), name="conforms")
@@ -198,7 +203,7 @@ def _sarif_results(result: FileResult, rules: _Rules, lang: str) -> list[dict[st
                 "ruleId": SYNTAX_RULE,
                 "ruleIndex": rules.index(SYNTAX_RULE, WORDS[lang]["syntax"], ""),
                 "level": "error",
-                "message": {"text": error.message},
+                "message": {"text": error.text(lang)},
                 "locations": [_location(uri, error.line, error.column)],
             }
         )

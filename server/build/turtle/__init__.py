@@ -23,12 +23,19 @@ from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from server.build.turtle.grammar import Grammar, LineIndex, UnsupportedSyntax
-from server.build.turtle.messages import explain
+from server.build.turtle.messages import Texts, explain, not_utf8, texts_of, unsupported
 from server.build.turtle.tokens import position
 from server.errors import SourceError
 from server.store.syntax import RdfSyntaxError, turtle_triples
 
-__all__ = ["LineIndex", "ParsedTurtle", "TurtleSyntaxError", "parse_turtle", "parse_turtle_text"]
+__all__ = [
+    "LineIndex",
+    "ParsedTurtle",
+    "TurtleSyntaxError",
+    "parse_turtle",
+    "parse_turtle_bytes",
+    "parse_turtle_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +43,30 @@ Triple = tuple[Node, Node, Node]
 
 
 class TurtleSyntaxError(SourceError):
-    """A Turtle file that the grammar does not allow; positions are 1-based, in characters."""
+    """A Turtle file that the grammar does not allow; positions are 1-based, in characters.
 
-    def __init__(self, path: Path, line: int, column: int, message: str) -> None:
+    ``message`` is the English text; ``messages`` has it in Dutch (``nl``) and English
+    (``en``) (:mod:`.messages`)."""
+
+    def __init__(
+        self, path: Path, line: int, column: int, message: str, messages: Texts | None = None
+    ) -> None:
         self.path = Path(path)
         self.line = line
         self.column = column
         self.message = message
+        self.messages = dict(messages) if messages else texts_of(message)
         super().__init__(str(self))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.path, self.line, self.column, self.message))
+        return (type(self), (self.path, self.line, self.column, self.message, self.messages))
+
+    def text(self, lang: str = "nl") -> str:
+        """The message in ``lang`` (``nl`` or ``en``), else in English."""
+        return self.messages.get(lang) or self.message
 
 
 @dataclass(frozen=True)
@@ -75,16 +92,18 @@ def parse_turtle(path: Path) -> ParsedTurtle:
         # A failed read (not open) leaves the file name out; name it for the reader.
         exc.filename = exc.filename or str(path)
         raise
+    return parse_turtle_bytes(data, path)
+
+
+def parse_turtle_bytes(data: bytes, path: Path) -> ParsedTurtle:
+    """Parse the Turtle ``data`` as if read from ``path``; see :func:`parse_turtle`."""
+    path = Path(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = position(data[: exc.start].decode("utf-8", errors="replace"))
-        raise TurtleSyntaxError(
-            path,
-            line,
-            column,
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02X}); save it as UTF-8",
-        ) from None
+        texts = not_utf8(data[exc.start])
+        raise TurtleSyntaxError(path, line, column, texts["en"], texts) from None
     return parse_turtle_text(text, path, data)
 
 
@@ -97,12 +116,14 @@ def parse_turtle_text(text: str, path: Path, data: bytes | None = None) -> Parse
     try:
         reference = turtle_triples(data)
     except RdfSyntaxError as error:
-        raise TurtleSyntaxError(path, *explain(error, text)) from None
+        line, column, texts = explain(error, text)
+        raise TurtleSyntaxError(path, line, column, texts["en"], texts) from None
     grammar = Grammar(text, path)
     try:
         grammar.run()
     except UnsupportedSyntax as exc:
-        raise TurtleSyntaxError(path, exc.token.line, exc.token.column, exc.message) from None
+        line, column = exc.token.line, exc.token.column
+        raise TurtleSyntaxError(path, line, column, exc.message, unsupported(exc.message)) from None
     graph = grammar.graph
     if len(graph) != len(reference) or _ground(graph) != reference.as_rdflib(ground=True):
         # a bug in the grammar (e.g. resolving IRIs against an unusual @base); keep going safely

@@ -1,4 +1,5 @@
-"""Validate Turtle files: strict syntax, SHACL shapes and known vocabulary, with file:line.
+"""Validate Turtle files: strict syntax, SHACL shapes, known vocabulary, reused IRIs and
+ownership, with file:line.
 
 :func:`validate_files` parses each file (:mod:`server.build.turtle`), runs pySHACL once over all
 given files together with their context (:mod:`.shacl`), and reports per file the results whose
@@ -6,19 +7,28 @@ focus node is a subject in that file (else an object in that file; a focus no fi
 context mentions is reported in every file) (:mod:`.locate`). The context (:mod:`.context`) is
 the ontology (``ontology/*.ttl``) and the reference data (``data/**/*.ttl``) except the files
 being validated, so a contribution may point at existing goals, municipalities and projects.
-Validation returns a value (:mod:`.findings`); the CLI maps it to exit codes.
+Besides the shapes, every file is checked for terms that do not exist (:mod:`server.build.
+vocabulary`), for projects, goals, strategies and assessments that another file already
+defines (:mod:`.reuse`), and, when it is a contribution of an organisation (a file in
+``data/contributions/<code>/``, or one given an owner), for statements about what that
+organisation does not own (:mod:`.ownership`). Validation returns a value (:mod:`.findings`);
+the CLI maps it to exit codes.
+
+The same function checks a text that is not (yet) a file: ``texts`` gives the content of a path
+(the web page, the API and the graph store validate an upload as if it were that file), and
+``removed`` leaves files out of the context (a graph about to be deleted).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rdflib import Graph
 
 from server import settings
-from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle
-from server.build.validation.context import Context, clear_cache, load_context
+from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle_bytes
+from server.build.validation.context import Context, clear_cache, load_context, parsed_file
 from server.build.validation.findings import (
     SEVERITIES,
     FileResult,
@@ -26,9 +36,18 @@ from server.build.validation.findings import (
     ValidationReport,
 )
 from server.build.validation.locate import labels, locate, mentions, vocabulary_findings
+from server.build.validation.ownership import (
+    OWNERSHIP,
+    DataFile,
+    contribution_folder,
+    ownership_findings,
+)
+from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings, typo_echo
 from server.build.validation.shacl import shacl_results
 
 __all__ = [
+    "OWNERSHIP",
+    "REUSED_IRI",
     "SEVERITIES",
     "FileResult",
     "Finding",
@@ -43,27 +62,43 @@ def validate_files(
     root: Path = settings.PROJECT_ROOT,
     *,
     shapes: Sequence[Path] | None = None,
+    texts: Mapping[Path, bytes] | None = None,
+    removed: Sequence[Path] = (),
+    owners: Mapping[Path, str] | None = None,
 ) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
     ``shapes`` are the shape files to validate against (default: every ``shapes/*.ttl`` under
-    ``root``). Raises :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read
-    and :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
+    ``root``); ``texts`` the content of some of ``paths`` (instead of reading the file, which
+    need not exist); ``removed`` files to leave out of the context; ``owners`` the contribution
+    folder (``gm0599``) whose ownership rule applies to a path, for a path that is not in
+    ``data/contributions/<code>/`` under ``root``. Raises :class:`FileNotFoundError` (an
+    :class:`OSError`) when a file cannot be read and :class:`TurtleSyntaxError` when a shapes
+    or ontology file is broken.
     """
     context = load_context(Path(root).resolve(), shapes)
     files = [Path(p) for p in paths]
+    resolved = [p.resolve() for p in files]
+    given = {Path(p).resolve(): data for p, data in (texts or {}).items()}
     parsed: dict[int, ParsedTurtle] = {}
     errors: dict[int, TurtleSyntaxError] = {}
     for index, path in enumerate(files):
         try:
-            parsed[index] = parse_turtle(path)
+            parsed[index] = _parse(path, given.get(resolved[index]))
         except TurtleSyntaxError as exc:
             errors[index] = exc
+    excluded = set(resolved) | {Path(p).resolve() for p in removed}
     findings: dict[int, list[Finding]] = {index: [] for index in range(len(files))}
     if parsed:
-        _add_shacl_findings(findings, parsed, context, [p.resolve() for p in files])
+        merged = _merged(context, excluded, parsed)
+        _add_shacl_findings(findings, parsed, context, excluded, merged)
+        folders = {Path(p).resolve(): code for p, code in (owners or {}).items()}
         for index, item in parsed.items():
-            findings[index].extend(vocabulary_findings(item, context))
+            others = _others(context, excluded, parsed, index)
+            folder = folders.get(resolved[index]) or contribution_folder(
+                context.relpath(files[index])
+            )
+            findings[index] = _rule_findings(findings[index], item, context, others, merged, folder)
     return ValidationReport(
         tuple(
             _file_result(path, parsed.get(index), errors.get(index), findings[index])
@@ -72,22 +107,76 @@ def validate_files(
     )
 
 
+def _parse(path: Path, data: bytes | None) -> ParsedTurtle:
+    """The file at ``path``, or ``data`` as if it were that file."""
+    return parsed_file(path) if data is None else parse_turtle_bytes(data, path)
+
+
+def _merged(context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle]) -> Graph:
+    """The ontology, the context data except ``excluded``, and the parsed files, together."""
+    merged = Graph()
+    merged += context.ontology
+    for path, graph in context.data.items():
+        if path not in excluded:
+            merged += graph
+    for item in parsed.values():
+        merged += item.graph
+    return merged
+
+
+def _others(
+    context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle], index: int
+) -> list[DataFile]:
+    """Every data file besides the ``index``-th validated one: the context's and the other
+    validated files."""
+    others = [
+        DataFile(context.relpath(path), graph)
+        for path, graph in context.data.items()
+        if path not in excluded
+    ]
+    others += [
+        DataFile(context.relpath(item.path), item.graph) for i, item in parsed.items() if i != index
+    ]
+    return others
+
+
+def _rule_findings(
+    shacl: list[Finding],
+    parsed: ParsedTurtle,
+    context: Context,
+    others: list[DataFile],
+    merged: Graph,
+    folder: str | None,
+) -> list[Finding]:
+    """The file's SHACL findings with the rules that are not SHACL: unknown terms, reused IRIs
+    (whose echoes are left out) and, for a contribution, ownership."""
+    reused = reuse_findings(parsed, others, merged)
+    reused_iris = {f.focus for f in reused}
+    unknown, meant = vocabulary_findings(parsed, context)
+    out = [
+        f for f in shacl if not echoes(f, reused_iris) and not typo_echo(f, meant, context.shapes)
+    ]
+    out += unknown
+    out += reused
+    if folder is not None:
+        out += [
+            f
+            for f in ownership_findings(parsed, folder, others, merged)
+            if f.focus not in reused_iris
+        ]
+    return out
+
+
 def _add_shacl_findings(
     findings: dict[int, list[Finding]],
     parsed: dict[int, ParsedTurtle],
     context: Context,
-    resolved: list[Path],
+    excluded: set[Path],
+    merged: Graph,
 ) -> None:
     """Validate the parsed files with their context; add each result to the files it is about."""
-    data = Graph()
-    data += context.ontology
-    for path, graph in context.data.items():
-        if path not in resolved:
-            data += graph
-    for item in parsed.values():
-        data += item.graph
-    context_graphs = context.graphs_besides(resolved)
-    for focus, raw in shacl_results(data, context.shapes):
+    context_graphs = context.graphs_besides(excluded)
+    for focus, raw in shacl_results(merged, context.shapes):
         as_subject = [i for i, item in parsed.items() if (focus, None, None) in item.graph]
         for index in as_subject:
             findings[index].append(locate(raw, focus, parsed[index]))

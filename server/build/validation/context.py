@@ -1,50 +1,81 @@
 """What a file is validated against: the shapes, the ontology and the reference data.
 
-Parsed once per project root and kept while none of their files changes (modification time
-and size of every file are the cache key).
+Parsed once per project root and kept while none of their files changes (inode, modification
+time and size of every file are the cache key). Parsed files are kept the same way
+(:func:`parsed_file`), so validating a file that is also part of the context, or validating the
+same files again, does not parse them again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from server.build.inference import union
-from server.build.turtle import TurtleSyntaxError, parse_turtle
-from server.build.vocabulary import declared_terms
+from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle
+from server.build.vocabulary import Vocabulary, declared_terms, vocabularies
 
-__all__ = ["Context", "clear_cache", "load_context"]
+__all__ = ["Context", "clear_cache", "load_context", "parsed_file"]
 
 log = logging.getLogger(__name__)
+
+#: How many parsed files are kept (a project has a few dozen; a test run a few hundred).
+_PARSED_MAX = 512
 
 
 @dataclass(frozen=True)
 class Context:
-    """The shapes, the ontology, the reference data by resolved path, and the declared
-    ``rg:`` terms."""
+    """The shapes, the ontology, the reference data by resolved path (and its project root),
+    and the vocabularies whose terms are checked."""
 
+    root: Path
     shapes: Graph
     ontology: Graph
     data: dict[Path, Graph]
-    terms: frozenset[URIRef]
+    vocabularies: tuple[Vocabulary, ...]
 
-    def graphs_besides(self, validated: list[Path]) -> list[Graph]:
+    def graphs_besides(self, validated: Iterable[Path]) -> list[Graph]:
         """The ontology and the reference data except the files in ``validated``."""
-        return [self.ontology] + [
-            graph for path, graph in self.data.items() if path not in validated
-        ]
+        skip = set(validated)
+        return [self.ontology] + [graph for path, graph in self.data.items() if path not in skip]
+
+    def relpath(self, path: Path) -> str:
+        """``path`` relative to the project root (as given when it lies elsewhere)."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 _CACHE: dict[tuple[object, ...], Context] = {}
+_PARSED: OrderedDict[tuple[str, int, int, int], ParsedTurtle] = OrderedDict()
 
 
 def clear_cache() -> None:
-    """Forget the parsed shapes, ontology and reference data of every root."""
+    """Forget the parsed shapes, ontology and reference data of every root, and every parsed
+    file."""
     _CACHE.clear()
+    _PARSED.clear()
+
+
+def parsed_file(path: Path) -> ParsedTurtle:
+    """:func:`~server.build.turtle.parse_turtle` of ``path``, from the cache while the file's
+    modification time and size are unchanged."""
+    key = _stamp(path)
+    found = _PARSED.get(key)
+    if found is not None:
+        _PARSED.move_to_end(key)
+        return found
+    parsed = parse_turtle(path)
+    _PARSED[key] = parsed
+    while len(_PARSED) > _PARSED_MAX:
+        _PARSED.popitem(last=False)
+    return parsed
 
 
 def load_context(root: Path, shape_paths: Sequence[Path] | None = None) -> Context:
@@ -58,21 +89,23 @@ def load_context(root: Path, shape_paths: Sequence[Path] | None = None) -> Conte
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    shapes = union(parse_turtle(p).graph for p in shape_files)
-    ontology = union(parse_turtle(p).graph for p in ontology_files)
+    shapes = union(parsed_file(p).graph for p in shape_files)
+    ontology = union(parsed_file(p).graph for p in ontology_files)
     data: dict[Path, Graph] = {}
     for path in data_files:
         try:
-            data[path.resolve()] = parse_turtle(path).graph
+            data[path.resolve()] = parsed_file(path).graph
         except TurtleSyntaxError as exc:
             log.warning("context file left out: %s", exc)
-    context = Context(shapes, ontology, data, declared_terms(ontology))
+    context = Context(root, shapes, ontology, data, vocabularies(declared_terms(ontology)))
     for old in [k for k in _CACHE if k[0] == root]:
         del _CACHE[old]
     _CACHE[key] = context
     return context
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
+def _stamp(path: Path) -> tuple[str, int, int, int]:
+    """What identifies a version of a file: path, inode (a replaced file is a new one),
+    modification time and size."""
     stat = path.stat()
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+    return (str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)

@@ -73,12 +73,19 @@ def mentions(graph: Graph, node: Node) -> bool:
     return (node, None, None) in graph or (None, None, node) in graph
 
 
-def vocabulary_findings(parsed: ParsedTurtle, context: Context) -> list[Finding]:
-    """A finding for every ``rg:`` term in ``parsed`` that the ontology does not declare."""
+def vocabulary_findings(
+    parsed: ParsedTurtle, context: Context
+) -> tuple[list[Finding], set[tuple[str, str]]]:
+    """A finding for every term in ``parsed`` that its vocabulary does not have
+    (:mod:`server.build.vocabulary`), at the line of its statement; and the (focus, term)
+    pairs the author probably meant (a "missing" result about them is the typo's echo)."""
     level = severity(context.shapes.value(UNKNOWN_TERM, SH.severity))
     findings = []
-    for unknown in find_unknown_terms(parsed.graph, context.terms):
-        line = parsed.lines.line_of_triple(unknown.subject, unknown.predicate)
+    meant = set()
+    for unknown in find_unknown_terms(parsed.graph, context.vocabularies):
+        line = None
+        if unknown.predicate is not None:
+            line = parsed.lines.line_of_triple(unknown.subject, unknown.predicate)
         findings.append(
             Finding(
                 file=parsed.path,
@@ -86,14 +93,16 @@ def vocabulary_findings(parsed: ParsedTurtle, context: Context) -> list[Finding]
                 focus=show(unknown.subject),
                 shape=str(UNKNOWN_TERM),
                 component=UNKNOWN_TERM_COMPONENT,
-                path=str(unknown.predicate),
+                path=str(unknown.predicate) if unknown.predicate is not None else None,
                 value=str(unknown.term),
                 severity=level,
                 messages=unknown.messages,
                 hints=unknown.hints,
             )
         )
-    return findings
+        if unknown.suggested is not None:
+            meant.add((show(unknown.subject), str(unknown.suggested)))
+    return findings, meant
 
 
 def labels(parsed: ParsedTurtle) -> dict[str, dict[str, str]]:
