@@ -120,13 +120,12 @@ def _apply(
     for relpath in plan.removed:
         kept = job.state.sources[relpath]
         changes.append((kept.graph, kept.kind, [], relpath))
+        counts.pop(kept.graph, None)
     for graph, kind, triples, relpath in changes:
         old = writer.graph_triples(graph)
         writer.set_graph(graph, triples)
-        if triples:
+        if relpath not in plan.removed:
             counts[graph] = len(triples)
-        else:
-            counts.pop(graph, None)
         if kind != "shapes":
             delta.file(graph, old, triples)
         step(item=relpath, triples=len(triples))

@@ -179,6 +179,8 @@ class VersionWriter:
         new = set(triples)
         added, removed = new - old, old - new
         self.change(graph, added, removed)
+        if not new:
+            self.db.remove_graph(ox.NamedNode(graph))  # an empty graph is still listed
         return added, removed
 
     def set_graph_rdflib(self, graph: str, triples: Graph) -> None:

@@ -14,6 +14,7 @@ from server.cli import main
 from server.rdf.namespaces import INFERRED_GRAPH
 from server.settings import PROJECT_ROOT, load_settings
 from server.store.embedded import CURRENT, EmbeddedStore
+from tests.build.generated import add_contributions
 from tests.support import BuiltStore, copy_project
 
 PREFIXES = """\
@@ -205,9 +206,7 @@ def test_changes_rebuild(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     second = store.data_version()
     assert second != first
 
-    contribution = sorted((project / "data" / "contributions").glob("*/*.ttl"))[0]
-    added = contribution.with_name("kopie.ttl")
-    added.write_bytes(contribution.read_bytes())
+    (added,) = add_contributions(project, 1)
     assert main(["build"]) == 0
     third = store.data_version()
     assert third not in (first, second)
@@ -229,6 +228,7 @@ def test_violation_stops_the_build(project: Path, capsys: pytest.CaptureFixture[
     assert main(["build"]) == 0
     before = (EmbeddedStore(settings.store).data_version(), os.readlink(settings.store / CURRENT))
     bad = project / "data" / "contributions" / "gm0599" / "onvolledig.ttl"
+    bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text(BAD_PROJECT, encoding="utf-8")
     capsys.readouterr()
     assert main(["build"]) == 1
@@ -239,6 +239,7 @@ def test_violation_stops_the_build(project: Path, capsys: pytest.CaptureFixture[
 
 def test_syntax_error_stops_the_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = project / "data" / "contributions" / "gm0599" / "kapot.ttl"
+    bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text("@prefix rg: <https://w3id.org/regiograaf/def#> .\nrg:x rg:y\n", "utf-8")
     assert main(["build"]) == 1
     err = capsys.readouterr().err
