@@ -50,7 +50,7 @@ def test_same_triples_as_the_strict_parser(source) -> None:  # type: ignore[no-u
 
 
 def test_blank_nodes_are_named_after_the_file(tmp_path: Path) -> None:
-    text = '@prefix ex: <http://example.org/> .\nex:a ex:p [ ex:q 1 ], _:x .\n_:x ex:r ( 1 ) .\n'
+    text = "@prefix ex: <http://example.org/> .\nex:a ex:p [ ex:q 1 ], _:x .\n_:x ex:r ( 1 ) .\n"
     path = tmp_path / "a.ttl"
     path.write_text(text, encoding="utf-8")
     first = read_source(path, "data/a.ttl")

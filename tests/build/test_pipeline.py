@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -203,6 +204,10 @@ def test_changes_rebuild(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     changed = project / "data" / "gemeenten.ttl"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert main(["build"]) == 0
+    out, err = capsys.readouterr()
+    assert "incremental: 1 changed files redone" in out
+    # progress in plain lines (stderr is no terminal here): stage, counts, elapsed
+    assert re.search(r"^build: parse done: 1/1 files, \d+ triples in [\d.]+ s$", err, re.M)
     second = store.data_version()
     assert second != first
 
