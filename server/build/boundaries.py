@@ -217,9 +217,9 @@ def import_boundaries(
     merged: dict[str, Boundary] = {}
     with progress.stage("read the boundaries", len(inputs)) as stage:
         for data, origin in inputs:
-            found = read_boundaries(data, origin)
-            merged.update((b.cbs, b) for b in found)
-            stage.step(item=origin, boundaries=len(found))
+            read = read_boundaries(data, origin)
+            merged.update((b.cbs, b) for b in read)
+            stage.step(item=origin, boundaries=len(read))
     boundaries = list(merged.values())
     origin = ", ".join(origin for _, origin in inputs)
     municipalities = known_municipalities(root, skip=output, progress=progress)

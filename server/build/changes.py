@@ -116,7 +116,9 @@ def _apply(
     assert job.state is not None
     writer = delta.writer
     counts = dict((job.store.stamp() or {}).get("graphs") or {})
-    changes = [(s.graph, s.kind, parsed[s.relpath], s.relpath) for s in plan.changed]
+    changes: list[tuple[str, str, list[Triple], str]] = [
+        (s.graph, s.kind, parsed[s.relpath], s.relpath) for s in plan.changed
+    ]
     for relpath in plan.removed:
         kept = job.state.sources[relpath]
         changes.append((kept.graph, kept.kind, [], relpath))

@@ -171,8 +171,14 @@ def _infer_with_owlrl(job: Job, writer: VersionWriter, rules: Rules) -> list[str
     union = Graph()
     for source in job.sources:
         if source.kind != "shapes":
-            for triple in read_source(source.path, source.relpath):
-                union.add(tuple(to_rdflib(term, normalize=False) for term in triple))
+            for subject, predicate, obj in read_source(source.path, source.relpath):
+                union.add(
+                    (
+                        to_rdflib(subject, normalize=False),
+                        to_rdflib(predicate, normalize=False),
+                        to_rdflib(obj, normalize=False),
+                    )
+                )
     inferred, messages = infer_with_messages(union)
     writer.append_rdflib(INFERRED_GRAPH, inferred)
     return messages

@@ -113,8 +113,8 @@ def _terms(graph: Graph) -> set[Node]:
     # An OWL list hangs off an axiom by rdf:rest; a class expression can sit in a list.
     for obj in graph.objects(None, RDF.rest):
         terms.add(obj)
-    for predicate in EXPRESSION_PREDICATES:
-        for obj in graph.objects(None, URIRef(predicate)):
+    for expression in EXPRESSION_PREDICATES:
+        for obj in graph.objects(None, URIRef(expression)):
             if isinstance(obj, BNode):
                 terms.add(obj)
     return terms
