@@ -13,6 +13,11 @@ a *sample* file with every k-th project (the same text), small enough for ``regi
 (which runs pySHACL; validating 100,000 projects that way would take far too long)::
 
     .venv/bin/python benchmarks/generate_projects.py --count 100000 --validate
+
+With ``--contributions DIR`` it writes the projects as municipalities would contribute them
+instead: ``DIR/<cbs-code>/benchmark-<n>.ttl``, each file with ``--per-file`` projects that the
+municipality of its folder leads (``benchmarks/build.py`` puts them under
+``data/contributions/`` of a copy of the project). Long runs report progress on stderr.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.query import ResultRow
+
+from server.progress import Progress
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/regiograaf/id/"
@@ -138,6 +145,13 @@ def _date_between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
 
 def project_turtle(number: int, reference: Reference, rng: random.Random) -> tuple[str, int]:
     """The Turtle block of project ``number`` and its number of triples."""
+    text, triples, _lead = drawn_project(number, reference, rng)
+    return text, triples
+
+
+def drawn_project(number: int, reference: Reference, rng: random.Random) -> tuple[str, int, str]:
+    """The Turtle block of project ``number``, its number of triples and its lead
+    municipality's IRI."""
     membership = rng.choice(reference.memberships)
     first = max(membership.start, FIRST_START)
     last = min(membership.end or LAST_START, LAST_START)
@@ -165,7 +179,7 @@ def project_turtle(number: int, reference: Reference, rng: random.Random) -> tup
         lines.append(f'    rg:endDate "{end.isoformat()}"^^xsd:date ;')
         triples += 1
     lines.append("    rg:contributesTo " + ", ".join(f"<{goal}>" for goal in goals) + " .")
-    return "\n".join(lines) + "\n\n", triples
+    return "\n".join(lines) + "\n\n", triples, membership.municipality
 
 
 def generate(
@@ -205,6 +219,47 @@ def generate(
     return Generated(out, count, triples, sample_out, sampled)
 
 
+def generate_contributions(
+    count: int,
+    folder: Path,
+    *,
+    root: Path = REPO,
+    seed: int = 2024,
+    per_file: int = 50,
+    progress: Progress | None = None,
+) -> Generated:
+    """Write ``count`` projects as contribution files under ``folder``: ``<cbs>/benchmark-<n>.ttl``
+    with ``per_file`` projects each, all led by the municipality of the folder (the last file
+    of a municipality may hold fewer). The same projects as :func:`generate` with ``seed``."""
+    reference = load_reference(root)
+    rng = random.Random(seed)
+    progress = progress or Progress.quiet()
+    open_files: dict[str, list[str]] = {}
+    written = triples = 0
+    with progress.stage("generate", total=count, unit="projects") as stage:
+        for number in range(1, count + 1):
+            text, size, lead = drawn_project(number, reference, rng)
+            triples += size
+            code = lead.rsplit("/", 1)[1]
+            bucket = open_files.setdefault(code, [])
+            bucket.append(text)
+            if len(bucket) == per_file:
+                written += 1
+                _write_contribution(folder / code / f"benchmark-{written:05d}.ttl", bucket)
+                open_files[code] = []
+            stage.step(triples=size)
+        for code, bucket in sorted(open_files.items()):
+            if bucket:
+                written += 1
+                _write_contribution(folder / code / f"benchmark-{written:05d}.ttl", bucket)
+    return Generated(folder, count, triples, None, written)
+
+
+def _write_contribution(path: Path, projects: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_HEADER + PREFIXES + "\n" + "".join(projects), encoding="utf-8")
+
+
 def regiograaf_command() -> list[str]:
     """The ``regiograaf`` console script next to this Python, or ``python -m server``."""
     script = Path(sys.executable).with_name("regiograaf")
@@ -232,7 +287,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--root", type=Path, default=REPO, help="project root (reference data)")
     parser.add_argument("--validate", action="store_true", help="regiograaf validate the sample")
+    parser.add_argument(
+        "--contributions", type=Path, help="write contribution files under this folder instead"
+    )
+    parser.add_argument("--per-file", type=int, default=50, help="projects per contribution")
     args = parser.parse_args(argv)
+    if args.contributions is not None:
+        began = time.monotonic()
+        made = generate_contributions(
+            args.count,
+            args.contributions,
+            root=args.root,
+            seed=args.seed,
+            per_file=args.per_file,
+            progress=Progress("generate_projects"),
+        )
+        print(
+            f"wrote {made.count} projects ({made.triples} triples) in {made.sample_count} files "
+            f"under {made.path} in {time.monotonic() - began:.1f} s"
+        )
+        return 0
     sample_out = args.sample_out or args.out.with_name(args.out.stem + "-sample.ttl")
     began = time.monotonic()
     result = generate(

@@ -26,11 +26,14 @@ from typing import Any, Final
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, GEO, RDF, RDFS
 
+from server.build.parsing import read_source
 from server.build.sources import discover
-from server.build.turtle import TurtleSyntaxError, parse_turtle
+from server.build.turtle import TurtleSyntaxError
 from server.errors import SourceError
+from server.progress import Progress
 from server.rdf.geometry import to_wkt
 from server.rdf.namespaces import ID_BASE, RG
+from server.store.terms import iri, term_value
 
 #: Where the boundaries go, relative to the project root (ignored by git).
 DEFAULT_OUTPUT: Final = Path("data") / "geo" / "gemeentegrenzen.ttl"
@@ -124,18 +127,26 @@ def read_boundaries(data: bytes | str, origin: str) -> list[Boundary]:
     return list(boundaries.values())
 
 
-def known_municipalities(root: Path, skip: Path | None = None) -> dict[str, str]:
-    """CBS code → municipality IRI, from the data files under ``root`` (``skip`` left out)."""
+def known_municipalities(
+    root: Path, skip: Path | None = None, progress: Progress | None = None
+) -> dict[str, str]:
+    """CBS code → municipality IRI, from the data files under ``root`` (``skip`` left out),
+    read with the engine's parser (:mod:`server.build.parsing`)."""
     codes: dict[str, str] = {}
-    for source in discover(root, with_hashes=False):
-        if not source.is_data or (skip is not None and source.path == skip.resolve()):
-            continue
-        try:
-            graph = parse_turtle(source.path).graph
-        except TurtleSyntaxError as error:
-            raise GeoError(f"cannot read the municipalities: {error}") from None
-        for subject, code in graph.subject_objects(RG_CBS_CODE):
-            codes[str(code).upper()] = str(subject)
+    cbs_code = iri(RG_CBS_CODE)
+    sources = [s for s in discover(root, with_hashes=False) if s.is_data]
+    with (progress or Progress.quiet()).stage("read the municipalities", len(sources)) as stage:
+        for source in sources:
+            if skip is not None and source.path == skip.resolve():
+                continue
+            try:
+                triples = read_source(source.path, source.relpath)
+            except TurtleSyntaxError as error:
+                raise GeoError(f"cannot read the municipalities: {error}") from None
+            for subject, predicate, code in triples:
+                if predicate == cbs_code:
+                    codes[term_value(code).upper()] = term_value(subject)
+            stage.step(item=source.relpath)
     return codes
 
 
@@ -194,16 +205,24 @@ def boundaries_turtle(
 
 
 def import_boundaries(
-    inputs: Sequence[tuple[bytes | str, str]], root: Path, output: Path, source: str
+    inputs: Sequence[tuple[bytes | str, str]],
+    root: Path,
+    output: Path,
+    source: str,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Read the boundaries in each ``(data, origin)`` of ``inputs`` (a later file wins for a
     code in several) and write those of known municipalities to ``output``."""
+    progress = progress or Progress.quiet()
     merged: dict[str, Boundary] = {}
-    for data, origin in inputs:
-        merged.update((b.cbs, b) for b in read_boundaries(data, origin))
+    with progress.stage("read the boundaries", len(inputs)) as stage:
+        for data, origin in inputs:
+            read = read_boundaries(data, origin)
+            merged.update((b.cbs, b) for b in read)
+            stage.step(item=origin, boundaries=len(read))
     boundaries = list(merged.values())
     origin = ", ".join(origin for _, origin in inputs)
-    municipalities = known_municipalities(root, skip=output)
+    municipalities = known_municipalities(root, skip=output, progress=progress)
     if not municipalities:
         raise GeoError(f"no municipality with rg:cbsCode under {root / 'data'}")
     result = ImportResult(output)

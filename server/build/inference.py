@@ -55,38 +55,49 @@ log = logging.getLogger(__name__)
 
 
 _ERRNS = "http://www.daml.org/2002/03/agents/agent-ont#"
-_META_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+RDF_NS = str(RDF)
+RDFS_NS = str(RDFS)
+OWL_NS = str(OWL)
+XSD_NS = str(XSD)
+#: The vocabularies whose terms are never instances (rules 4 and 6).
+META_NAMESPACES = (RDF_NS, RDFS_NS, OWL_NS, XSD_NS)
+_META_NAMESPACES = META_NAMESPACES
 
 #: Predicates whose subject is a term (class, property, ontology, restriction, list).
-_TERM_PREDICATES = frozenset(
-    {
-        RDFS.subClassOf,
-        RDFS.subPropertyOf,
-        RDFS.domain,
-        RDFS.range,
-        OWL.equivalentClass,
-        OWL.equivalentProperty,
-        OWL.inverseOf,
-        OWL.disjointWith,
-        OWL.propertyDisjointWith,
-        OWL.propertyChainAxiom,
-        OWL.onProperty,
-        OWL.someValuesFrom,
-        OWL.allValuesFrom,
-        OWL.hasValue,
-        OWL.onClass,
-        OWL.intersectionOf,
-        OWL.unionOf,
-        OWL.complementOf,
-        OWL.oneOf,
-        OWL.members,
-        OWL.hasKey,
-        OWL.imports,
-        OWL.versionIRI,
-        RDF.first,
-        RDF.rest,
-    }
+TERM_PREDICATES = frozenset(
+    [RDFS_NS + name for name in ("subClassOf", "subPropertyOf", "domain", "range")]
+    + [
+        OWL_NS + name
+        for name in (
+            "equivalentClass",
+            "equivalentProperty",
+            "inverseOf",
+            "disjointWith",
+            "propertyDisjointWith",
+            "propertyChainAxiom",
+            "onProperty",
+            "someValuesFrom",
+            "allValuesFrom",
+            "hasValue",
+            "onClass",
+            "intersectionOf",
+            "unionOf",
+            "complementOf",
+            "oneOf",
+            "members",
+            "hasKey",
+            "imports",
+            "versionIRI",
+        )
+    ]
+    + [RDF_NS + "first", RDF_NS + "rest"]
 )
+#: Predicates whose blank-node object is a class expression or a list member: a term too.
+EXPRESSION_PREDICATES = frozenset(
+    [RDF_NS + "first"]
+    + [OWL_NS + name for name in ("someValuesFrom", "allValuesFrom", "complementOf", "onClass")]
+)
+_TERM_PREDICATES = frozenset(URIRef(name) for name in TERM_PREDICATES)
 
 
 def _in_meta_namespace(node: Node) -> bool:
@@ -102,11 +113,8 @@ def _terms(graph: Graph) -> set[Node]:
     # An OWL list hangs off an axiom by rdf:rest; a class expression can sit in a list.
     for obj in graph.objects(None, RDF.rest):
         terms.add(obj)
-    for obj in graph.objects(None, RDF.first):
-        if isinstance(obj, BNode):
-            terms.add(obj)
-    for predicate in (OWL.someValuesFrom, OWL.allValuesFrom, OWL.complementOf, OWL.onClass):
-        for obj in graph.objects(None, predicate):
+    for expression in EXPRESSION_PREDICATES:
+        for obj in graph.objects(None, URIRef(expression)):
             if isinstance(obj, BNode):
                 terms.add(obj)
     return terms

@@ -2,12 +2,18 @@
 
 :func:`build` is what ``regiograaf build`` and ``regiograaf serve`` (when the store is missing
 or stale) run. It returns a :class:`BuildResult`; a Turtle syntax error or a SHACL violation
-stops it before anything is written, so the served store never changes because of a bad file.
+stops it before anything is published, so the served store never changes because of a bad file.
+
+A build is *full* (every source parsed with the engine's parser and bulk-loaded into a new
+database, :mod:`.full`) or *incremental* (the current version copied and only the changed
+files redone, :mod:`.changes`), as :func:`server.build.state.plan` decides from what the
+previous build kept. Both give the same store; the tests compare them graph by graph.
 
 What is loaded (docs/model.md):
 
 - one named graph per source file (:func:`server.build.sources.graph_iri`), shapes included;
-- the useful OWL RL entailments in ``.../graph/inferred`` (:mod:`server.build.inference`);
+- the useful OWL RL entailments in ``.../graph/inferred`` (:mod:`.inferring`, with owlrl,
+  :mod:`.inference`, as the reference and the fallback for axioms the rules do not cover);
 - build metadata in ``.../graph/meta``: per source an ``rg:SourceDocument`` (a
   ``prov:Entity``) named by its graph IRI, with ``dct:source`` (its relative path) and
   ``rg:sha256``; files under ``data/contributions/<cbs>/`` are also ``rg:Contribution`` with
@@ -27,41 +33,38 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal
 
-from rdflib import Graph, Namespace, URIRef
-from rdflib import Literal as RDFLiteral
-from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
-
-from server.build import vocabulary
-from server.build.history import prov_graph, read_log
-from server.build.inference import infer_with_messages, union
-from server.build.sources import (
-    Source,
-    check_root,
-    discover,
-    inference_sources,
-    selected,
-)
-from server.build.turtle import TurtleSyntaxError, parse_turtle
-from server.build.validation import ValidationReport, validate_files
-from server.rdf.namespaces import GRAPH_BASE, ID_BASE, INFERRED_GRAPH
+from server.build import changes, full
+from server.build.job import DATASET_IRI, META_GRAPH, BuildResult, Job, meta_graph
+from server.build.sources import Source, check_root, discover, selected
+from server.build.state import BuildState, code_digest, plan
+from server.progress import Progress
+from server.rdf.namespaces import INFERRED_GRAPH
 from server.settings import Settings
 from server.store.embedded import EmbeddedStore
 
-RG = Namespace(vocabulary.RG)
-#: The named graph with build metadata.
-META_GRAPH = GRAPH_BASE + "meta"
-#: The node in the meta graph that describes the loaded dataset as a whole.
-DATASET_IRI = ID_BASE + "dataset/regiograaf"
+__all__ = [
+    "DATASET_IRI",
+    "META_GRAPH",
+    "BuildResult",
+    "build",
+    "code_version",
+    "data_version",
+    "meta_graph",
+]
 
 #: Modules and packages (under ``server/``) whose code decides what ends up in the store: a
 #: change rebuilds.
 _PIPELINE_CODE = (
     "build/pipeline.py",
+    "build/job.py",
+    "build/full.py",
+    "build/changes.py",
+    "build/state.py",
+    "build/parsing.py",
+    "build/rules.py",
+    "build/closure.py",
+    "build/inferring.py",
     "build/sources.py",
     "build/inference.py",
     "build/turtle",
@@ -69,29 +72,8 @@ _PIPELINE_CODE = (
     "store/syntax.py",
     "store/terms.py",
     "store/versions.py",
+    "store/writer.py",
 )
-
-Status = Literal["built", "up-to-date", "syntax-error", "invalid"]
-
-
-@dataclass
-class BuildResult:
-    """What a build did: ``status`` and, for a build, the counts; for a failure, the reason."""
-
-    status: Status
-    data_version: str
-    sources: list[Source] = field(default_factory=list)
-    graphs: dict[str, int] = field(default_factory=dict)
-    triples: int = 0
-    inferred: int = 0
-    syntax_error: TurtleSyntaxError | None = None
-    report: ValidationReport | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the store holds the current sources (built now or already up to date)."""
-        return self.status in ("built", "up-to-date")
 
 
 def code_version() -> str:
@@ -100,14 +82,7 @@ def code_version() -> str:
         version = importlib.metadata.version("regiograaf")
     except importlib.metadata.PackageNotFoundError:
         version = "0"
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for name in _PIPELINE_CODE:
-        path = package / name
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(file.read_bytes())
-    return f"{version}+{digest.hexdigest()[:12]}"
+    return f"{version}+{code_digest(_PIPELINE_CODE)[:12]}"
 
 
 def data_version(sources: list[Source], code: str | None = None) -> str:
@@ -119,64 +94,40 @@ def data_version(sources: list[Source], code: str | None = None) -> str:
     return digest.hexdigest()
 
 
-def meta_graph(sources: list[Source], version: str, graphs: list[str], when: datetime) -> Graph:
-    """The build metadata graph (see the module docstring)."""
-    meta = Graph()
-    meta.bind("rg", RG)
-    meta.bind("dct", DCTERMS)
-    meta.bind("prov", PROV)
-    dataset = URIRef(DATASET_IRI)
-    meta.add((dataset, RDF.type, PROV.Entity))
-    meta.add((dataset, RDF.type, VOID.Dataset))
-    meta.add((dataset, DCTERMS.hasVersion, RDFLiteral(version)))
-    meta.add((dataset, PROV.generatedAtTime, RDFLiteral(when.isoformat(), datatype=XSD.dateTime)))
-    for graph in graphs:
-        meta.add((dataset, DCTERMS.hasPart, URIRef(graph)))
-    for source in sources:
-        node = URIRef(source.graph)
-        meta.add((node, RDF.type, RG.SourceDocument))
-        meta.add((node, RDF.type, PROV.Entity))
-        meta.add((node, DCTERMS.source, RDFLiteral(source.relpath)))
-        meta.add((node, RG.sha256, RDFLiteral(source.sha256)))
-        if source.kind == "example":
-            meta.add((node, RG.isExample, RDFLiteral(True)))
-        municipality = source.municipality
-        if municipality is not None:
-            meta.add((node, RDF.type, RG.Contribution))
-            meta.add((node, RG.forMunicipality, URIRef(municipality)))
-    return meta
-
-
-def build(settings: Settings, *, force: bool = False) -> BuildResult:
+def build(
+    settings: Settings, *, force: bool = False, progress: Progress | None = None
+) -> BuildResult:
     """Parse, validate, infer and load the sources under ``settings.root`` into
     ``settings.store``; do nothing when the store already holds this data version.
 
     A store whose database cannot be read (damaged, deleted) is built again, with a warning.
     Raises :class:`~server.build.sources.MissingSourcesError` (store untouched) when the root has no
     ontology or shapes."""
+    progress = progress or Progress.quiet()
     check_root(settings.root)
-    sources = selected(discover(settings.root), examples=settings.examples)
-    version = data_version(sources)
+    with progress.stage("discover") as stage:
+        sources = selected(discover(settings.root), examples=settings.examples)
+        stage.step(len(sources))
+    code = code_version()
+    version = data_version(sources, code)
     store = EmbeddedStore(settings.store, read_only=False)
     if not force and store.data_version() == version:
         damage = store.damage()
         if damage is None:
             return _up_to_date(store, version, sources)
         logging.getLogger(__name__).warning("the store is damaged, building it again: %s", damage)
-
-    # 1. parse: a syntax error stops the build.
-    try:
-        parsed = {source.graph: parse_turtle(source.path).graph for source in sources}
-    except TurtleSyntaxError as error:
-        return BuildResult(
-            status="syntax-error", data_version=version, sources=sources, syntax_error=error
-        )
-
-    # 2. validate the data with the shapes: a violation stops the build.
-    report = validate_files([source.path for source in sources if source.is_data], settings.root)
-    if not report.conforms:
-        return BuildResult(status="invalid", data_version=version, sources=sources, report=report)
-    return _load(store, settings, sources, version, parsed)
+        force = True  # nothing of the damaged version is reused
+    with store.writing():
+        state = None if force else BuildState.from_json(store.build_state())
+        job = Job(settings, store, sources, version, code, progress, state)
+        decided = plan(sources, state, code, force=force)
+        if not decided.full:
+            result = changes.run(job, decided)
+            if result is not None:
+                return result
+            decided.reason = "the schema or the goals changed"
+        progress.note(f"full build: {decided.reason}")
+        return full.run(job, decided.reason)
 
 
 def _up_to_date(store: EmbeddedStore, version: str, sources: list[Source]) -> BuildResult:
@@ -190,47 +141,4 @@ def _up_to_date(store: EmbeddedStore, version: str, sources: list[Source]) -> Bu
         graphs=graphs,
         triples=int(stamp.get("triples") or 0),
         inferred=int(graphs.get(INFERRED_GRAPH, 0)),
-    )
-
-
-def _load(
-    store: EmbeddedStore,
-    settings: Settings,
-    sources: list[Source],
-    version: str,
-    parsed: dict[str, Graph],
-) -> BuildResult:
-    """Infer over the parsed sources and load everything into ``store`` (steps 3 and 4)."""
-    # 3. infer over ontology + data (not the shapes).
-    inferred, messages = infer_with_messages(
-        union(parsed[source.graph] for source in inference_sources(sources))
-    )
-    # 4. load: one graph per source, the inferred graph, the meta graph; swap atomically.
-    graphs: dict[str, Graph] = dict(parsed)
-    graphs[INFERRED_GRAPH] = inferred
-    when = datetime.now(UTC).replace(microsecond=0)
-    graphs[META_GRAPH] = meta_graph(sources, version, [*parsed, INFERRED_GRAPH], when)
-    # The versions of the contributions written over the web (server/build/history.py).
-    graphs[META_GRAPH] += prov_graph(read_log(settings.history_folder))
-    metadata: dict[str, Any] = {
-        "code_version": code_version(),
-        "generated_at": when.isoformat(),
-        "root": str(settings.root),
-        "examples": settings.examples,
-        "sources": [
-            {"path": s.relpath, "graph": s.graph, "kind": s.kind, "sha256": s.sha256}
-            for s in sources
-        ],
-        "warnings": messages,
-    }
-    store.replace(graphs, version, metadata)
-    counts = {iri: len(graph) for iri, graph in graphs.items()}
-    return BuildResult(
-        status="built",
-        data_version=version,
-        sources=sources,
-        graphs=counts,
-        triples=sum(counts.values()),
-        inferred=len(inferred),
-        warnings=messages,
     )

@@ -1,7 +1,9 @@
 """``regiograaf build [--store PATH] [--force]``: parse, validate, infer and load the store.
 
-Exit codes: 0 built or already up to date; 1 a syntax error or SHACL violations (the report is
-printed); 2 an internal error.
+Only the files changed since the last build are redone when that gives the same store
+(:mod:`server.build.pipeline`); ``--force`` builds everything. Progress goes to stderr: a bar
+on a terminal, plain lines in CI and logs. Exit codes: 0 built or already up to date; 1 a
+syntax error or SHACL violations (the report is printed); 2 an internal error.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TextIO
 from server.build.pipeline import BuildResult, build
 from server.build.reports import render
 from server.build.sources import MissingSourcesError
+from server.progress import Progress
 from server.settings import load_settings
 from server.store import StoreError
 
@@ -26,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--store", metavar="PATH", help="folder of the store (REGIOGRAAF_STORE)")
     parser.add_argument(
-        "--force", action="store_true", help="build even when the store is up to date"
+        "--force",
+        action="store_true",
+        help="build everything, even when the store is up to date",
     )
     parser.set_defaults(handler=run)
 
@@ -49,6 +54,10 @@ def print_result(result: BuildResult, out: TextIO | None = None, err: TextIO | N
         print(f"  {len(result.graphs)} graphs, {result.triples} triples", file=out)
         return 0
     print(f"built data version {result.data_version[:16]}", file=out)
+    if result.mode == "incremental":
+        print(f"  incremental: {result.redone} changed files redone", file=out)
+    elif result.mode == "full":
+        print(f"  full build ({result.reason})", file=out)
     print(f"  {len(result.sources)} sources, {len(result.graphs)} graphs", file=out)
     print(f"  {result.triples} triples, of which {result.inferred} inferred", file=out)
     for warning in result.warnings:
@@ -60,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the build named by ``args``; see the module docstring for exit codes."""
     settings = load_settings(store=args.store)
     try:
-        result = build(settings, force=args.force)
+        result = build(settings, force=args.force, progress=Progress("build"))
     except MissingSourcesError as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 2

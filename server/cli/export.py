@@ -2,8 +2,8 @@
 
 Builds the store first when it is missing or stale (like ``serve``), then writes every page,
 the ontology documentation, the dumps, the DCAT catalog, VoID and the sitemap into DIR
-(:mod:`server.publish.export`). Exit codes: 0 written; 1 the build failed or some internal link
-could not be exported (each is listed); 2 an internal error.
+(:mod:`server.publish.export`), with progress on stderr. Exit codes: 0 written; 1 the build
+failed or some internal link could not be exported (each is listed); 2 an internal error.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from server.build.pipeline import build
 from server.build.sources import MissingSourcesError
 from server.cli.build import print_result
+from server.progress import Progress
 from server.publish.export import ExportError, export
 from server.settings import load_settings
 from server.store import StoreError
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     """Build when needed, then export; see the module docstring for exit codes."""
     settings = load_settings(store=args.store)
     try:
-        built = build(settings)
+        built = build(settings, progress=Progress("build"))
     except (MissingSourcesError, StoreError, OSError) as error:
         print(f"export failed: {error}", file=sys.stderr)
         return 2
@@ -58,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
     site_url = args.site_url or settings.base_iri
     service_url = args.service_url or settings.base_iri
     try:
-        result = export(create_app(settings), args.directory, site_url, service_url)
+        result = export(
+            create_app(settings), args.directory, site_url, service_url, Progress("export")
+        )
     except (ExportError, OSError) as error:
         print(f"export failed: {error}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 Both write GeoSPARQL boundaries of the municipalities in the graph to
 ``data/geo/gemeentegrenzen.ttl`` (or ``--output``), which the next build loads. Exit codes:
 0 written, 1 the file or download cannot be used (the reason is printed), 2 usage error.
+Progress (files read, municipalities found) goes to stderr.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from server.build.boundaries import (
     download,
     import_boundaries,
 )
+from server.progress import Progress
 from server.settings import load_settings
 
 
@@ -69,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
                         file=sys.stderr,
                     )
                     return 1
-            result = import_boundaries(inputs, settings.root, output, args.source)
+            result = import_boundaries(
+                inputs, settings.root, output, args.source, Progress("geo import")
+            )
         else:
             url = args.url or settings.boundaries_url
             if not url:
@@ -78,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            result = import_boundaries([(download(url), url)], settings.root, output, url)
+            progress = Progress("geo download")
+            progress.note(f"downloading {url}")
+            result = import_boundaries([(download(url), url)], settings.root, output, url, progress)
     except GeoError as error:
         print(f"regiograaf geo {args.action}: {error}", file=sys.stderr)
         return 1

@@ -149,7 +149,7 @@ def _write(summary: str, *, body: bool) -> dict[str, Any]:
     return operation
 
 
-def paths() -> dict[str, Any]:
+def paths() -> dict[str, Any]:  # long: one literal table of the write path's operations
     """The operations of the write path, the validation API and the feed."""
     graph_types = {
         media: {"schema": {"type": "string"}}

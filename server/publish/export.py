@@ -29,6 +29,7 @@ import posixpath
 import re
 import shutil
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -37,6 +38,7 @@ from flask import Flask
 
 from server.errors import RegiograafError
 from server.http.media_types import HTML
+from server.progress import Progress
 
 #: Where the crawl starts (the sitemap adds every resource).
 SEEDS: tuple[str, ...] = (
@@ -78,18 +80,25 @@ class ExportResult:
         return not self.broken
 
 
-def export(app: Flask, target: Path, site_url: str, service_url: str) -> ExportResult:
-    """Write the static site of ``app`` into ``target`` (emptied first)."""
+def export(
+    app: Flask, target: Path, site_url: str, service_url: str, progress: Progress | None = None
+) -> ExportResult:
+    """Write the static site of ``app`` into ``target`` (emptied first), reporting to
+    ``progress`` (pages visited, then pages written)."""
+    progress = progress or Progress.quiet()
     site = site_url if site_url.endswith("/") else site_url + "/"
     prepare(target)
     app.config["SITE_URL"] = site
     app.config["SERVICE_URL"] = service_url
     crawler = _Crawler(app, target, site)
-    crawler.run()
+    with progress.stage("visit", unit="paths") as stage:
+        crawler.run(stage.step)
     result = crawler.result
-    for path, body in crawler.html_pages.items():
-        page = rewrite(body.decode("utf-8"), path, result.files, site, service_url)
-        write(target / result.files[path], page.encode("utf-8"))
+    with progress.stage("write", total=len(crawler.html_pages), unit="pages") as stage:
+        for path, body in crawler.html_pages.items():
+            page = rewrite(body.decode("utf-8"), path, result.files, site, service_url)
+            write(target / result.files[path], page.encode("utf-8"))
+            stage.step(item=path)
     write_identifiers(target, result)
     # GitHub Pages would otherwise run Jekyll, which leaves out .well-known/.
     write(target / ".nojekyll", b"")
@@ -110,10 +119,12 @@ class _Crawler:
         self.queue: deque[tuple[str, str]] = deque((seed, "seed") for seed in SEEDS)
         self.seen = set(SEEDS)
 
-    def run(self) -> None:
-        """Visit every path in the queue (visits add more)."""
+    def run(self, step: Callable[..., None]) -> None:
+        """Visit every path in the queue (visits add more), calling ``step`` after each."""
         while self.queue:
-            self.visit(*self.queue.popleft())
+            path, origin = self.queue.popleft()
+            self.visit(path, origin)
+            step(item=path)
 
     def enqueue(self, path: str, origin: str) -> None:
         """Visit ``path`` (linked from ``origin``) unless it was seen."""

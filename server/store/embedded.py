@@ -23,7 +23,7 @@ import contextlib
 import gc
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from server.store.versions import (
     prune,
     publish,
 )
+from server.store.writer import VersionWriter, read_build_state
 
 __all__ = ["CURRENT", "MERGED_DEFAULT", "VERSIONS", "EmbeddedResult", "EmbeddedStore"]
 
@@ -277,6 +278,33 @@ class EmbeddedStore:
         return WholeAnswer(result.kind, media_type, version, body)
 
     # writing
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's write lock (one build at a time); handles are dropped at the end,
+        so this instance then reads the newest version."""
+        with lock(self.path):
+            try:
+                yield
+            finally:
+                self.close()
+
+    def current_version(self) -> Version | None:
+        """The current version (``None`` when nothing is built)."""
+        return self._current.read()
+
+    def build_state(self) -> dict[str, Any] | None:
+        """What the build of the current version kept for the next build (``None``: none)."""
+        current = self._current.read()
+        return read_build_state(current) if current is not None else None
+
+    def writer(self, data_version: str, *, incremental: bool) -> VersionWriter:
+        """A new version to write: empty, or (``incremental``) a copy of the current one.
+        Call it inside :meth:`writing`."""
+        base = self._current.read() if incremental else None
+        if incremental and base is None:
+            raise StoreMissing(f"no store at {self.path} to change")
+        return VersionWriter(self.path, data_version, base)
 
     def replace(
         self,

@@ -3,19 +3,31 @@
 rdflib's own Turtle parser is lenient; pyoxigraph's follows the grammar. The build first lets
 :func:`turtle_triples` check a file, so pyoxigraph stays behind the store layer: this module
 turns its triples into rdflib terms on request and its error messages into :class:`RdfSyntaxError`.
+
+:func:`read_turtle` is the build's fast path (no line numbers needed): the triples in the
+engine's own terms (:mod:`server.store.terms`), blank nodes named after the file, so that a
+build of the same bytes always gives the same store.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from server.store.terms import to_rdflib
+from server.store.terms import Term, Triple, to_rdflib
 
-__all__ = ["EngineTriples", "RdfSyntaxError", "turtle_triples"]
+__all__ = [
+    "EngineTriples",
+    "RdfSyntaxError",
+    "from_ntriples",
+    "read_turtle",
+    "to_ntriples",
+    "turtle_triples",
+]
 
 #: pyoxigraph's position wording: a point, a span on one line, or a span over lines.
 _ERROR_AT = re.compile(
@@ -75,6 +87,49 @@ def turtle_triples(data: bytes) -> EngineTriples:
         )
     except SyntaxError as error:
         raise _syntax_error(error) from None
+
+
+def read_turtle(data: bytes, blank_prefix: str) -> list[Triple]:
+    """The distinct triples of the Turtle ``data`` as engine terms, in file order, or
+    :class:`RdfSyntaxError`. Blank nodes are named ``<blank_prefix><n>``, numbered in the order
+    they first appear: the same bytes always give the same names, and two files with different
+    prefixes never share a blank node. Checks only the grammar pyoxigraph reads (RDF 1.2
+    included): the build keeps :func:`turtle_triples` and its own parser for the rest."""
+    blank = ox.BlankNode
+    names: dict[Term, Term] = {}
+
+    def rename(node: Term) -> Term:
+        new = names.get(node)
+        if new is None:
+            new = names[node] = blank(f"{blank_prefix}{len(names)}")
+        return new
+
+    triples: dict[Triple, None] = {}
+    try:
+        for quad in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            subject = quad.subject
+            obj = quad.object
+            if type(subject) is blank:
+                subject = rename(subject)
+            if type(obj) is blank:
+                obj = rename(obj)
+            triples[(subject, quad.predicate, obj)] = None
+    except SyntaxError as error:
+        raise _syntax_error(error) from None
+    return list(triples)
+
+
+def to_ntriples(triples: Iterable[Triple]) -> str:
+    """``triples`` (engine terms) as N-Triples, one line each, sorted (a stable text)."""
+    return "".join(sorted(f"{ox.Triple(*triple)} .\n" for triple in triples))
+
+
+def from_ntriples(text: str) -> list[Triple]:
+    """The triples of N-Triples ``text`` as engine terms, blank node labels kept."""
+    return [
+        (quad.subject, quad.predicate, quad.object)
+        for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    ]
 
 
 def _syntax_error(error: SyntaxError) -> RdfSyntaxError:

@@ -1,8 +1,14 @@
-"""RDF terms between rdflib (the rest of the code) and pyoxigraph (the embedded engine)."""
+"""RDF terms between rdflib (the rest of the code) and pyoxigraph (the embedded engine).
+
+The build also works on the engine's terms directly (:data:`Term`: hashable, equal by value), so
+that a million triples need no conversion; outside this package they are opaque objects, made
+by :func:`iri` and looked at only through the functions below.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -10,9 +16,61 @@ from rdflib.term import Identifier, Node
 
 from server.store import InvalidRequest
 
-__all__ = ["ToOxigraph", "graph_name", "to_rdflib"]
+__all__ = [
+    "Term",
+    "ToOxigraph",
+    "Triple",
+    "graph_name",
+    "iri",
+    "is_blank",
+    "is_iri",
+    "is_literal",
+    "literal_parts",
+    "term_value",
+    "to_rdflib",
+]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: A term of the engine (IRI, blank node or literal); opaque outside ``server.store``.
+Term: TypeAlias = Any
+#: A triple of engine terms.
+Triple: TypeAlias = tuple[Any, Any, Any]
+
+
+def iri(value: str) -> Term:
+    """The engine's term for the IRI ``value`` (:class:`ValueError` when it is not one)."""
+    return ox.NamedNode(value)
+
+
+def is_iri(term: Term) -> bool:
+    """Whether ``term`` is an IRI."""
+    return type(term) is ox.NamedNode
+
+
+def is_blank(term: Term) -> bool:
+    """Whether ``term`` is a blank node."""
+    return type(term) is ox.BlankNode
+
+
+def is_literal(term: Term) -> bool:
+    """Whether ``term`` is a literal."""
+    return type(term) is ox.Literal
+
+
+def term_value(term: Term) -> str:
+    """The IRI of an IRI, the label of a blank node, the lexical form of a literal."""
+    return str(term.value)
+
+
+def literal_parts(term: Term) -> tuple[str, str | None, str | None]:
+    """A literal's lexical form, datatype IRI (``None`` for a plain or language-tagged string,
+    as in RDF 1.0 and rdflib) and language tag."""
+    datatype = term.datatype.value
+    if term.language or datatype in (_XSD_STRING, _RDF_LANG_STRING):
+        return term.value, None, term.language
+    return term.value, datatype, None
 
 
 class ToOxigraph:

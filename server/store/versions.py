@@ -43,8 +43,11 @@ __all__ = [
     "VERSIONS",
     "CurrentLink",
     "Version",
+    "complete",
     "current_name",
     "lock",
+    "make_stamp",
+    "new_folder",
     "prune",
     "publish",
 ]
@@ -124,28 +127,49 @@ def publish(
 ) -> str:
     """Write ``graphs`` into a new version folder and make it current; its name. Call it
     holding :func:`lock`. Nothing of the new version is left behind when it fails."""
+    name, folder = new_folder(root, data_version)
+    try:
+        counts, quads = write_database(folder / DATABASE, graphs)
+        complete(root, name, make_stamp(data_version, counts, quads, metadata))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return name
+
+
+def new_folder(root: Path, data_version: str) -> tuple[str, Path]:
+    """A new, empty version folder under ``root``: its name and path."""
     versions = root / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{data_version[:12]}-{uuid.uuid4().hex[:6]}"
     folder = versions / name
     folder.mkdir()
-    try:
-        counts, quads = write_database(folder / DATABASE, graphs)
-        stamp = {
-            "data_version": data_version,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "graphs": counts,
-            "triples": sum(counts.values()),
-            "quads": quads,
-            MERGED_DEFAULT: True,
-            "metadata": dict(metadata),
-        }
-        (folder / STAMP).write_text(json.dumps(stamp, indent=2, sort_keys=True), encoding="utf-8")
-        _swap(root, name)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return name
+    return name, folder
+
+
+def make_stamp(
+    data_version: str, counts: Mapping[str, int], quads: int, metadata: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The stamp of a version: data version, triples per graph, quads in the database (named
+    graphs plus the merged default graph) and the build's metadata."""
+    return {
+        "data_version": data_version,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "graphs": dict(counts),
+        "triples": sum(counts.values()),
+        "quads": quads,
+        MERGED_DEFAULT: True,
+        "metadata": dict(metadata),
+    }
+
+
+def complete(root: Path, name: str, stamp: Mapping[str, Any]) -> None:
+    """Write the stamp of the written version ``name`` (its database closed) and make it
+    current."""
+    folder = root / VERSIONS / name
+    text = json.dumps(stamp, indent=2, sort_keys=True)
+    (folder / STAMP).write_text(text, encoding="utf-8")
+    _swap(root, name)
 
 
 def write_database(database: Path, graphs: Mapping[str, Graph]) -> tuple[dict[str, int], int]:

@@ -53,3 +53,21 @@ def test_sample_is_part_of_the_full_file(tmp_path: Path) -> None:
     sample = Graph().parse(tmp_path / "s.ttl", format="turtle")
     assert len(set(sample.subjects(RDF.type, RG.Project))) == 4
     assert set(sample) <= set(full)
+
+
+def test_contributions_are_led_by_the_municipality_of_their_folder(tmp_path: Path) -> None:
+    """--contributions: files of at most --per-file projects under <cbs>/, each project led by
+    that municipality, together the same projects as the single file."""
+    generator = _generator()
+    made = generator.generate_contributions(30, tmp_path / "c", seed=7, per_file=4)
+    single = generator.generate(30, tmp_path / "all.ttl", seed=7)
+    union = Graph()
+    for path in sorted((tmp_path / "c").glob("*/*.ttl")):
+        graph = Graph().parse(path, format="turtle")
+        projects = set(graph.subjects(RDF.type, RG.Project))
+        assert 1 <= len(projects) <= 4
+        leads = {str(lead) for lead in graph.objects(None, RG.leadMunicipality)}
+        assert leads == {f"https://w3id.org/regiograaf/id/gemeente/{path.parent.name}"}
+        union += graph
+    assert made.count == 30 and made.triples == single.triples == len(union)
+    assert set(union) == set(Graph().parse(single.path, format="turtle"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from server.cli import main
 from server.rdf.namespaces import INFERRED_GRAPH
 from server.settings import PROJECT_ROOT, load_settings
 from server.store.embedded import CURRENT, EmbeddedStore
+from tests.build.generated import add_contributions
 from tests.support import BuiltStore, copy_project
 
 PREFIXES = """\
@@ -202,14 +204,14 @@ def test_changes_rebuild(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     changed = project / "data" / "gemeenten.ttl"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert main(["build"]) == 0
+    out, err = capsys.readouterr()
+    assert "incremental: 1 changed files redone" in out
+    # progress in plain lines (stderr is no terminal here): stage, counts, elapsed
+    assert re.search(r"^build: parse done: 1/1 files, \d+ triples in [\d.]+ s$", err, re.M)
     second = store.data_version()
     assert second != first
 
-    # A municipality's contribution arrives (the example contribution, copied in its place).
-    contribution = project / "data" / "voorbeelden" / "bijdrage-haven-en-kades.ttl"
-    added = project / "data" / "contributions" / "gm0599" / "kopie.ttl"
-    added.parent.mkdir(parents=True, exist_ok=True)
-    added.write_bytes(contribution.read_bytes())
+    (added,) = add_contributions(project, 1)
     assert main(["build"]) == 0
     third = store.data_version()
     assert third not in (first, second)
@@ -231,6 +233,7 @@ def test_violation_stops_the_build(project: Path, capsys: pytest.CaptureFixture[
     assert main(["build"]) == 0
     before = (EmbeddedStore(settings.store).data_version(), os.readlink(settings.store / CURRENT))
     bad = project / "data" / "contributions" / "gm0599" / "onvolledig.ttl"
+    bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text(BAD_PROJECT, encoding="utf-8")
     capsys.readouterr()
     assert main(["build"]) == 1
@@ -241,6 +244,7 @@ def test_violation_stops_the_build(project: Path, capsys: pytest.CaptureFixture[
 
 def test_syntax_error_stops_the_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = project / "data" / "contributions" / "gm0599" / "kapot.ttl"
+    bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text("@prefix rg: <https://w3id.org/regiograaf/def#> .\nrg:x rg:y\n", "utf-8")
     assert main(["build"]) == 1
     err = capsys.readouterr().err
