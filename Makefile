@@ -21,8 +21,10 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $(NPM_STAMP)
 
 # Debian packages the tests use: Chromium for the browser tests (playwright drives
-# /usr/bin/chromium; no download); a JDK and the OWL API for the OWL 2 RL profile check.
-SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java
+# /usr/bin/chromium; no download); a JDK and the OWL API for the OWL 2 RL profile check;
+# Pango and a font for WeasyPrint (the scan as PDF) and poppler's pdftotext to test that PDF.
+SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java libpango-1.0-0 \
+	libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
