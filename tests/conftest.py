@@ -11,6 +11,8 @@ The stores are built once per test session by the real build:
   client, ``live_server`` with the real ``regiograaf serve`` (gunicorn);
 - ``canned_store``: the canned-query fixture (``tests/data/queries/``), with ``canned_app``
   and ``canned_client``;
+- ``scan_store``: the Strategiescan fixture (``tests/data/scan/``), with ``scan_app``,
+  ``scan_client`` and ``scan_server``;
 - ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
   ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``.
 
@@ -33,6 +35,7 @@ from server.web.app import create_app
 from tests.support import (
     SHARED_GEO,
     TEST_DATA,
+    SCAN_FIXTURE,
     BuiltStore,
     RunningServer,
     build_canned_store,
@@ -116,6 +119,42 @@ def canned_app(canned_store: BuiltStore) -> Flask:
 def canned_client(canned_app: Flask) -> FlaskClient:
     """Flask's test client of :func:`canned_app`."""
     return canned_app.test_client()
+
+
+# --------------------------------------------------------------------------- the scan fixture
+
+
+@pytest.fixture(scope="session")
+def scan_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
+    """The Strategiescan fixture (``tests/data/scan/``, see its README.md), built once."""
+    return build_canned_store(tmp_path_factory.mktemp("scan-fixture"), SCAN_FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def scan_app(scan_store: BuiltStore) -> Flask:
+    """The Flask app on :func:`scan_store`."""
+    return create_app(scan_store.settings)
+
+
+@pytest.fixture
+def scan_client(scan_app: Flask) -> FlaskClient:
+    """Flask's test client of :func:`scan_app`."""
+    return scan_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def scan_server(
+    scan_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """``regiograaf serve`` (gunicorn) on :func:`scan_store`."""
+    log = tmp_path_factory.mktemp("scan-serve") / "serve.log"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGIOGRAAF_ROOT", str(scan_store.settings.root))
+        server = start_server(scan_store.settings.store, log)
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 # --------------------------------------------------------------------------- the map fixture

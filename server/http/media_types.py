@@ -29,6 +29,9 @@ TEXT: Final = "text/plain"
 XML: Final = "application/xml"
 #: GeoJSON (RFC 7946).
 GEOJSON: Final = "application/geo+json"
+#: The downloads of the Strategiescan: PDF (RFC 8118) and a Word document (Office Open XML).
+PDF: Final = "application/pdf"
+DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: A SPARQL query or update sent directly in a POST body (SPARQL 1.1 Protocol §2.1.3, §2.2.2).
 SPARQL_QUERY: Final = "application/sparql-query"
 SPARQL_UPDATE: Final = "application/sparql-update"

@@ -16,9 +16,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config[SETTINGS_KEY] = settings
-    from server.web import assets, catalog, maps, openapi, pages, queries, resources, sparql
+    from server.web import assets, catalog, maps, openapi, pages, queries, resources, scan, sparql
 
-    for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps):
+    for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps, scan):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     register_policy(app)

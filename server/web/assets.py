@@ -86,6 +86,8 @@ ASSETS: Final[dict[str, Asset]] = {
     "regiograaf/api-ui.js": Asset(STATIC / "api-ui.js", "text/javascript"),
     "regiograaf/sparql-ui.js": Asset(STATIC / "sparql-ui.js", "text/javascript"),
     "regiograaf/sparql-ui.css": Asset(STATIC / "sparql-ui.css", "text/css"),
+    "regiograaf/scan.css": Asset(STATIC / "scan.css", "text/css"),
+    "regiograaf/scan.js": Asset(STATIC / "scan.js", "text/javascript"),
 }
 
 #: name → (modification time, size, short content hash); recomputed when the file changes.

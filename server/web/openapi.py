@@ -17,6 +17,7 @@ from flask import Blueprint, Response, make_response, render_template, url_for
 from server.canned.openapi import openapi_document
 from server.canned.running import canned_queries, parameter_choices
 from server.http.media_types import JSON
+from server.scan.openapi import scan_paths, scan_schemas
 from server.store import Store
 from server.web.context import get_settings, get_store
 from server.web.policy import answer, representation
@@ -47,6 +48,10 @@ def openapi_bytes(store: Store, version: str) -> bytes:
             api_version=api_version(),
             data_version=version,
         )
+        document["paths"].update(scan_paths())
+        document["components"]["schemas"].update(scan_schemas())
+        if {"name": "scan"} not in document["tags"]:
+            document["tags"].append({"name": "scan"})
         body = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
         if len(_documents) > 8:
             _documents.clear()
