@@ -33,9 +33,9 @@ from server.cli import main
 from server.settings import load_settings
 from server.web.app import create_app
 from tests.support import (
+    SCAN_FIXTURE,
     SHARED_GEO,
     TEST_DATA,
-    SCAN_FIXTURE,
     BuiltStore,
     RunningServer,
     build_canned_store,

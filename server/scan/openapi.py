@@ -60,7 +60,12 @@ def _schema(annotation: object) -> dict[str, Any]:
         items = [_schema(argument) for argument in arguments if argument is not Ellipsis]
         if Ellipsis in arguments:
             return {"type": "array", "items": items[0]}
-        return {"type": "array", "prefixItems": items, "minItems": len(items), "maxItems": len(items)}
+        return {
+            "type": "array",
+            "prefixItems": items,
+            "minItems": len(items),
+            "maxItems": len(items),
+        }
     raise TypeError(f"no JSON Schema for {annotation!r}")
 
 

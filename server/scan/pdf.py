@@ -19,7 +19,7 @@ from weasyprint.urls import URLFetcher
 __all__ = ["pdf_bytes"]
 
 
-class _NoFetching(URLFetcher):  # type: ignore[misc]
+class _NoFetching(URLFetcher):
     """Refuses every URL: a PDF of the scan needs nothing from elsewhere."""
 
     def fetch(self, url: str, headers: object = None) -> NoReturn:

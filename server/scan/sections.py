@@ -84,9 +84,7 @@ def municipalities(rows: Iterable[Row]) -> dict[str, Municipality]:
     return found
 
 
-def strategy(
-    documents: Iterable[Row], goals: Iterable[Row], open_goals: Iterable[Row]
-) -> Strategy:
+def strategy(documents: Iterable[Row], goals: Iterable[Row], open_goals: Iterable[Row]) -> Strategy:
     """The section *Strategie* (queries ``scan-strategie``, ``scan-doelen``,
     ``scan-open-doelen``); a document replacing or replaced by another of the same
     municipality gets that one's title."""
@@ -185,14 +183,14 @@ def value_chain(
     for row in maturity:  # newest first per stage (the query's order)
         newest.setdefault(str(row["schakel"]), _assessment(row))
     rows = []
-    for stage, members in by_stage.items():
-        counts = [int(member["projecten"] or 0) for member in members]
-        own = next((m for m in members if str(m["gemeente"]) == municipality), None)
+    for stage, per_member in by_stage.items():
+        counts = [int(member["projecten"] or 0) for member in per_member]
+        own = next((m for m in per_member if str(m["gemeente"]) == municipality), None)
         rows.append(
             StageRow(
                 stage=stage,
-                name=str(members[0]["schakelNaam"] or stage),
-                kind=str(members[0]["soort"]),
+                name=str(per_member[0]["schakelNaam"] or stage),
+                kind=str(per_member[0]["soort"]),
                 projects=int(own["projecten"] or 0) if own else 0,
                 examples=int(own["voorbeelden"] or 0) if own else 0,
                 median=float(statistics.median(counts)),

@@ -44,10 +44,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Data of {date} (data version {version}).",
     ),
     "example_notice": (
-        "Deze scan bevat verzonnen voorbeelden. Alles met het label ‘Voorbeeld’ is bedacht om "
+        "Deze scan bevat verzonnen voorbeelden. Alles met het label 'Voorbeeld' is bedacht om "
         "te laten zien hoe Regiograaf werkt en beschrijft geen echt project, doel of "
         "inschatting.",
-        "This scan contains invented examples. Everything labelled ‘Example’ was made up to "
+        "This scan contains invented examples. Everything labelled 'Example' was made up to "
         "show how Regiograaf works and describes no real project, goal or assessment.",
     ),
     "example": ("Voorbeeld", "Example"),
@@ -94,7 +94,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "dates": ("Vastgesteld en geldig", "Adopted and valid"),
     "goals": ("Doelen", "Goals"),
     "adopted": ("vastgesteld {date}", "adopted {date}"),
-    "valid": ("geldig {start} – {end}", "valid {start} – {end}"),
+    "valid": ("geldig {start} tot {end}", "valid {start} to {end}"),
     "replaced_by": ("vervangen door {title}", "replaced by {title}"),
     "replaces": ("vervangt {title}", "replaces {title}"),
     "no_documents": (
@@ -171,8 +171,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "kind_schakel": ("schakel", "stage"),
     "kind_randvoorwaarde": ("randvoorwaarde", "enabler"),
-    "scale_legend": ("Kleurschaal: van 0 (wit) tot {top} projecten (donkerblauw).",
-                     "Colour scale: from 0 (white) to {top} projects (dark blue)."),
+    "scale_legend": (
+        "Kleurschaal: van 0 (wit) tot {top} projecten (donkerblauw).",
+        "Colour scale: from 0 (white) to {top} projects (dark blue).",
+    ),
     "own_projects": ("De {n} projecten van {name}", "The {n} projects of {name}"),
     "project": ("Project", "Project"),
     "role": ("Rol", "Role"),
@@ -230,8 +232,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "reason": ("Waarom", "Why"),
     "overlap": ("Overlap", "Overlap"),
     "joint": ("Werken al samen in", "Already work together in"),
-    "reason_text": ("allebei actief in {stages}, voor {challenges}",
-                    "both active in {stages}, for {challenges}"),
+    "reason_text": (
+        "allebei actief in {stages}, voor {challenges}",
+        "both active in {stages}, for {challenges}",
+    ),
     "no_partners": (
         "Nog geen samenwerkingskansen: geen andere MRDH-gemeente heeft projecten in dezelfde "
         "schakel en voor dezelfde opgave als {name}. Met meer projecten van {name} in "
@@ -240,7 +244,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "stage and for the same challenge as {name}. With more of {name}'s projects in "
         "Regiograaf, opportunities appear.",
     ),
-    "more_partners": ("Nog {n} gemeente(n) met minder overlap", "{n} more municipalities with less overlap"),
+    "more_partners": (
+        "Nog {n} gemeente(n) met minder overlap",
+        "{n} more municipalities with less overlap",
+    ),
     # alignment
     "alignment_figure": (
         "{share}% van de {projects} projecten van {name} draagt bij aan een doel van de regio "
@@ -274,7 +281,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "figure": ("Cijfer", "Figure"),
     "aligned_goals": ("Doelen die aansluiten", "Goals that align"),
-    "open_goals_count": ("Hogere doelen zonder eigen aansluiting", "Higher goals without own alignment"),
+    "open_goals_count": (
+        "Hogere doelen zonder eigen aansluiting",
+        "Higher goals without own alignment",
+    ),
     "gap": ("gat", "gap"),
     "no_gap": ("—", "—"),
     "together": (

@@ -94,7 +94,9 @@ class _Writer:
         self.document.add_heading(self.t("title", name=self.name), level=0)
         self.paragraph(self.t("lead", name=self.name))
         version = (scan.data_version or "")[:12]
-        self.paragraph(self.t("data_version", date=texts.date(scan.built, self.lang), version=version))
+        self.paragraph(
+            self.t("data_version", date=texts.date(scan.built, self.lang), version=version)
+        )
         query = "?lang=en" if self.lang == "en" else ""
         url = f"{self.site}scan/{scan.municipality.cbs}{query}"
         _hyperlink(self.paragraph(), url, url)
@@ -214,7 +216,13 @@ class _Writer:
                 else self.t("no_maturity")
             )
             rows.append([r.name, own, self.number(r.median), self.number(r.maximum), maturity])
-        headers = [self.t("stage"), self.name, self.t("median"), self.t("maximum"), self.t("maturity")]
+        headers = [
+            self.t("stage"),
+            self.name,
+            self.t("median"),
+            self.t("maximum"),
+            self.t("maturity"),
+        ]
         body = self.table(headers, rows)
         for r, cells in zip(v.rows, body, strict=True):
             for cell, value in zip(cells[1:4], (r.projects, r.median, r.maximum), strict=True):
@@ -223,10 +231,18 @@ class _Writer:
         if not v.projects:
             self.empty(self.t("no_projects", name=self.name))
             return
-        self.document.add_heading(self.t("own_projects", n=len(v.projects), name=self.name), level=2)
+        self.document.add_heading(
+            self.t("own_projects", n=len(v.projects), name=self.name), level=2
+        )
         names = v.stage_names
         self.table(
-            [self.t("project"), self.t("role"), self.t("stages"), self.t("status"), self.t("serves")],
+            [
+                self.t("project"),
+                self.t("role"),
+                self.t("stages"),
+                self.t("status"),
+                self.t("serves"),
+            ],
             [
                 [
                     self.label(p.title, p.example),
@@ -280,7 +296,11 @@ class _Writer:
             [
                 [
                     self.label(p.name, p.example),
-                    self.t("reason_text", stages=", ".join(p.stages), challenges=", ".join(p.challenges))
+                    self.t(
+                        "reason_text",
+                        stages=", ".join(p.stages),
+                        challenges=", ".join(p.challenges),
+                    )
                     if p.overlap
                     else "",
                     str(p.overlap),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from server.errors import BadRequest, NotFound
 from server.http.media_types import DOCX, HTML, JSON, PDF
@@ -94,14 +95,16 @@ def index() -> Response:
 
 
 @blueprint.get("/scan/<name>")
-def scan(name: str) -> Response:
+def scan(name: str) -> BaseResponse:
     """The scan of one current member (HTML), or a download of it by extension."""
     stem, dot, extension = name.partition(".")
     cbs = stem.lower()
     if not CBS_CODE.fullmatch(cbs) or (dot and extension not in DOWNLOADS):
         raise NotFound(f"Niet gevonden (not found): {request.path}")
     if cbs != stem:
-        return redirect(url_for("scan.scan", name=cbs + dot + extension, **request.args), 308)
+        query = request.query_string.decode("latin-1")
+        target = url_for("scan.scan", name=cbs + dot + extension) + (f"?{query}" if query else "")
+        return redirect(target, 308)
     lang = scan_language()
     if dot:
         return _download(cbs, extension, lang)

@@ -91,7 +91,12 @@ def test_value_chain(aadorp: Scan) -> None:
         for row in v.rows
     ]
     # The newest assessment of Data (level 3, 2025) wins over the older one (level 2, 2024).
-    assert maturity == [(3, "2025-01-01", True), (3, "2025-06-01", True), None, (1, "2025-09-01", False)]
+    assert maturity == [
+        (3, "2025-01-01", True),
+        (3, "2025-06-01", True),
+        None,
+        (1, "2025-09-01", False),
+    ]
     assert [(p.title, p.role, p.alignment, [short(s) for s in p.stages]) for p in v.projects] == [
         ("Datadeelpunt", "trekker", "direct", ["data"]),
         ("Glasvezel Aadorp", "trekker", "indirect", ["infrastructuur"]),
@@ -130,7 +135,16 @@ def test_partners(aadorp: Scan) -> None:
         (p.name, p.cbs, p.overlap, p.stages, p.challenges, p.joint, p.joint_titles, p.example)
         for p in aadorp.partners
     ] == [
-        ("Beekdam", "gm9002", 2, ("Infrastructuur",), ("Energie", "Mobiliteit"), 1, ("Datadeelpunt",), False),
+        (
+            "Beekdam",
+            "gm9002",
+            2,
+            ("Infrastructuur",),
+            ("Energie", "Mobiliteit"),
+            1,
+            ("Datadeelpunt",),
+            False,
+        ),
         ("Cortwijk", "gm9003", 1, ("Toepassingen",), ("Mobiliteit",), 0, (), True),
     ]
 
@@ -155,7 +169,12 @@ def test_empty_scan(dijkhoven: Scan) -> None:
     assert [row.projects for row in dijkhoven.value_chain.rows] == [0, 0, 0, 0]
     assert all(row.assessment is None for row in dijkhoven.value_chain.rows)
     assert dijkhoven.value_chain.projects == ()
-    assert [gap.name for gap in dijkhoven.gaps] == ["Infrastructuur", "Data", "Toepassingen", "Vaardigheden"]
+    assert [gap.name for gap in dijkhoven.gaps] == [
+        "Infrastructuur",
+        "Data",
+        "Toepassingen",
+        "Vaardigheden",
+    ]
     assert [gap.active for gap in dijkhoven.gaps] == [2, 3, 2, 2]
     assert dijkhoven.partners == ()
     assert dijkhoven.alignment.own is not None and dijkhoven.alignment.own.share is None
@@ -166,7 +185,12 @@ def test_empty_scan(dijkhoven: Scan) -> None:
 
 def test_english(scan_store: BuiltStore) -> None:
     scan = compute_scan(scan_store.store, scan_store.settings, "gm9001", "en")
-    assert [row.name for row in scan.value_chain.rows] == ["Infrastructure", "Data", "Applications", "Skills"]
+    assert [row.name for row in scan.value_chain.rows] == [
+        "Infrastructure",
+        "Data",
+        "Applications",
+        "Skills",
+    ]
     assert scan.partners[0].challenges == ("Energy", "Mobility")
     assert scan.gaps[0].projects[0].status_name == "Scaled up"
 

@@ -44,9 +44,7 @@ FIGURES_NL = (
 def pdf_text(pdf: bytes) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is missing (apt-get install poppler-utils)")
-    done = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    )
+    done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
     return done.stdout.decode("utf-8")
 
 
@@ -61,7 +59,7 @@ def docx_text(body: bytes) -> tuple[str, Any]:
 
 def flat(text: str) -> str:
     """Words joined by single spaces, hyphenation at line ends undone."""
-    return " ".join(text.replace("‐\n", "").replace("-\n", "").split())
+    return " ".join(text.replace("\u2010\n", "").replace("-\n", "").split())
 
 
 def test_pdf(scan_client: FlaskClient, scan_store: BuiltStore) -> None:

@@ -43,8 +43,13 @@ def test_scan_page(scan_client: FlaskClient) -> None:
     html = response.get_data(as_text=True)
     text = text_of(html)
     assert "Strategiescan Aadorp" in text
-    for heading in ("1. Strategie", "2. Positie in de waardeketen", "3. Gaten",
-                    "4. Samenwerkingskansen", "5. Aansluiting"):
+    for heading in (
+        "1. Strategie",
+        "2. Positie in de waardeketen",
+        "3. Gaten",
+        "4. Samenwerkingskansen",
+        "5. Aansluiting",
+    ):
         assert heading in text
     # Strategy: documents with dates and sources, goals with their chains, open goals.
     assert "vastgesteld 1 maart 2024" in text
@@ -70,7 +75,9 @@ def test_scan_page(scan_client: FlaskClient) -> None:
     assert "Leerlijn digitale vaardigheden" in text
     assert "allebei actief in Infrastructuur, voor Energie, Mobiliteit" in text
     assert "67% van de 3 projecten van Aadorp draagt bij" in text
-    assert "In de regio is de mediaan 50%, van 33% tot 67%; Aadorp staat op plaats 1 van de 3" in text
+    assert (
+        "In de regio is de mediaan 50%, van 33% tot 67%; Aadorp staat op plaats 1 van de 3" in text
+    )
     # Data version and the example notice; invented rows labelled.
     assert re.search(r"Gegevens van \d+ \w+ \d{4} \(dataversie [0-9a-f]{12}\)", text)
     assert 'id="voorbeeldmelding"' in html
@@ -117,7 +124,10 @@ def test_comparison(scan_client: FlaskClient) -> None:
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
     assert "Aadorp en Beekdam vergeleken" in text
-    assert "Aadorp en Beekdam delen 2 combinatie(s) van schakel en opgave en werken al samen in 1 project(en)." in text
+    assert (
+        "Aadorp en Beekdam delen 2 combinatie(s) van schakel en opgave en werken al samen "
+        "in 1 project(en)." in text
+    )
     assert "Data 1 2 1 2" in text  # Aadorp, Beekdam, median, maximum
     assert "Toepassingen — gat" in text
     assert "Aadorp Voorbeeld 3 67% Beekdam Voorbeeld 4 50% Mediaan regio 50%" in text

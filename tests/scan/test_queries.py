@@ -226,7 +226,9 @@ def test_projecten(scan_store: BuiltStore) -> None:
     ]
     assert found[0]["trekkerNaam"] == "Aadorp"
     assert found[1]["homepage"] == "http://example.org/beekdam/digicafe"
-    aadorp = {row["titel"]: row["aansluiting"] for row in rows(scan_store, "scan-projecten", gemeente=A)}
+    aadorp = {
+        row["titel"]: row["aansluiting"] for row in rows(scan_store, "scan-projecten", gemeente=A)
+    }
     assert aadorp == {
         "Datadeelpunt": "direct",
         "Glasvezel Aadorp": "indirect",
@@ -304,16 +306,67 @@ def test_samenwerking(scan_store: BuiltStore) -> None:
     ("name", "arguments", "column", "expected"),
     [
         ("scan-gemeente", {}, "opvolgerNaam", {"Cortwijk", None}),
-        ("scan-strategie", {"gemeente": A}, "titel", {"Digital agenda Aadorp", "Digital vision Aadorp 2015"}),
-        ("scan-doelen", {"gemeente": A}, "hogerTitel", {"Regional data system", "Provincial data sharing", "National digital foundation", "Regional mobility", None}),
-        ("scan-doelen", {"gemeente": A}, "viaTitel", {"Regional data system", "Data as a foundation", None}),
-        ("scan-doelen", {"gemeente": A}, "organisatieNaam", {"Test region", "Test province", "Test government", None}),
-        ("scan-open-doelen", {"gemeente": A}, "strategieTitel", {"Provincial agenda", "Old regional agenda"}),
-        ("scan-waardeketen", {"gemeente": A}, "schakelNaam", {"Infrastructure", "Data", "Applications", "Skills"}),
-        ("scan-volwassenheid", {"gemeente": A}, "niveauNaam", {"3. Embedding", "2. Experimenting", "1. Exploring"}),
+        (
+            "scan-strategie",
+            {"gemeente": A},
+            "titel",
+            {"Digital agenda Aadorp", "Digital vision Aadorp 2015"},
+        ),
+        (
+            "scan-doelen",
+            {"gemeente": A},
+            "hogerTitel",
+            {
+                "Regional data system",
+                "Provincial data sharing",
+                "National digital foundation",
+                "Regional mobility",
+                None,
+            },
+        ),
+        (
+            "scan-doelen",
+            {"gemeente": A},
+            "viaTitel",
+            {"Regional data system", "Data as a foundation", None},
+        ),
+        (
+            "scan-doelen",
+            {"gemeente": A},
+            "organisatieNaam",
+            {"Test region", "Test province", "Test government", None},
+        ),
+        (
+            "scan-open-doelen",
+            {"gemeente": A},
+            "strategieTitel",
+            {"Provincial agenda", "Old regional agenda"},
+        ),
+        (
+            "scan-waardeketen",
+            {"gemeente": A},
+            "schakelNaam",
+            {"Infrastructure", "Data", "Applications", "Skills"},
+        ),
+        (
+            "scan-volwassenheid",
+            {"gemeente": A},
+            "niveauNaam",
+            {"3. Embedding", "2. Experimenting", "1. Exploring"},
+        ),
         ("scan-gaten", {"gemeente": A}, "statusNaam", {"Scaled up", "Pilot", None}),
-        ("scan-samenwerking", {"gemeente": A}, "opgaven", {"Mobility", "Energy; Mobility", "Mobility; Energy"}),
-        ("scan-samenwerking", {"gemeente": A}, "gezamenlijkeProjecten", {"Data sharing point", None}),
+        (
+            "scan-samenwerking",
+            {"gemeente": A},
+            "opgaven",
+            {"Mobility", "Energy; Mobility", "Mobility; Energy"},
+        ),
+        (
+            "scan-samenwerking",
+            {"gemeente": A},
+            "gezamenlijkeProjecten",
+            {"Data sharing point", None},
+        ),
         ("scan-projecten", {"gemeente": A}, "statusNaam", {"Pilot", "Scaled up"}),
     ],
 )

@@ -13,7 +13,17 @@ from server.web.assets import STATIC
 
 @pytest.mark.parametrize(
     ("value", "top", "expected"),
-    [(0, 10, 0), (-1, 10, 0), (3, 0, 0), (0.5, 2, 2), (1, 2, 3), (2, 2, 5), (0.1, 19, 1), (19, 19, 5), (30, 19, 5)],
+    [
+        (0, 10, 0),
+        (-1, 10, 0),
+        (3, 0, 0),
+        (0.5, 2, 2),
+        (1, 2, 3),
+        (2, 2, 5),
+        (0.1, 19, 1),
+        (19, 19, 5),
+        (30, 19, 5),
+    ],
 )
 def test_step(value: float, top: float, expected: int) -> None:
     assert step(value, top) == expected
