@@ -2,9 +2,10 @@
 :class:`~server.scan.model.Scan`.
 
 The queries about the whole region (``scan-gemeente``, ``scan-waardeketen``,
-``scan-aansluiting``) run without a municipality, so their answers are cached once per data
-version and shared by every scan (:data:`server.canned.running.RESULTS`); the others run for
-the one municipality. Every query gets the language (``taal``) of the names it returns.
+``scan-aansluiting``), and those that cost as much for all members as for one
+(``scan-open-doelen``, ``scan-samenwerking``: their subqueries cannot see the parameter), run
+without a municipality, so their answers are cached once per data version and shared by
+every scan (:data:`server.canned.running.RESULTS`); the others run for the one municipality. Every query gets the language (``taal``) of the names it returns.
 """
 
 from __future__ import annotations
@@ -96,22 +97,29 @@ def compute_scan(store: Store, settings: Settings, cbs: str, lang: str = "nl") -
     def rows(name: str, arguments: Mapping[str, object]) -> list[dict[str, Any]]:
         return _records(store, settings, name, arguments)
 
+    def own_rows(name: str) -> list[dict[str, Any]]:
+        """The municipality's rows of a query that costs as much for every member as for
+        one (its subqueries see no parameter): run for all, cached, then picked."""
+        return [row for row in rows(name, region) if row["gemeente"] == iri]
+
     metadata = store.metadata()
+    value_chain = sections.value_chain(
+        rows("scan-waardeketen", region),
+        rows("scan-volwassenheid", own),
+        rows("scan-projecten", own),
+        iri,
+    )
+    active = {row.stage: row.active for row in value_chain.rows}
     return Scan(
         municipality=municipality,
         lang=lang,
         data_version=store.data_version(),
         built=str(metadata["generated_at"]) if metadata.get("generated_at") else None,
         strategy=sections.strategy(
-            rows("scan-strategie", own), rows("scan-doelen", own), rows("scan-open-doelen", own)
+            rows("scan-strategie", own), rows("scan-doelen", own), own_rows("scan-open-doelen")
         ),
-        value_chain=sections.value_chain(
-            rows("scan-waardeketen", region),
-            rows("scan-volwassenheid", own),
-            rows("scan-projecten", own),
-            iri,
-        ),
-        gaps=sections.gaps(rows("scan-gaten", own)),
-        partners=sections.partners(rows("scan-samenwerking", own)),
+        value_chain=value_chain,
+        gaps=sections.gaps(rows("scan-gaten", own), active),
+        partners=sections.partners(own_rows("scan-samenwerking")),
         alignment=sections.alignment_section(rows("scan-aansluiting", region), iri),
     )

@@ -237,10 +237,11 @@ def _projects(rows: Iterable[Row]) -> tuple[Project, ...]:
     )
 
 
-def gaps(rows: Iterable[Row]) -> tuple[Gap, ...]:
+def gaps(rows: Iterable[Row], active: Mapping[str, int]) -> tuple[Gap, ...]:
     """The section *Gaten* (query ``scan-gaten``): per gap its building blocks, action
     perspectives and the projects of others there, one entry per project (its partners
-    together), in the query's order (most experienced first)."""
+    together), in the query's order (most experienced first). ``active`` is the number of
+    members with projects per stage (from the value chain)."""
     stages: dict[str, Row] = {}
     items: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
     projects: dict[str, dict[str, tuple[Row, list[tuple[str, str, str]]]]] = defaultdict(dict)
@@ -261,7 +262,7 @@ def gaps(rows: Iterable[Row]) -> tuple[Gap, ...]:
             stage=stage,
             name=str(row["schakelNaam"] or stage),
             kind=str(row["soort"]),
-            active=int(row["actief"] or 0),
+            active=active.get(stage, 0),
             building_blocks=tuple(items[stage]["bouwsteen"]),
             action_perspectives=tuple(items[stage]["handelingsperspectief"]),
             projects=tuple(

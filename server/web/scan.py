@@ -10,6 +10,7 @@ A former member gets a 404 page that names its successor.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -41,6 +42,11 @@ blueprint = Blueprint("scan", __name__)
 
 #: The downloads, by file extension.
 DOWNLOADS: Final = {"json": JSON, "pdf": PDF, "docx": DOCX}
+#: How many downloads this process keeps (a PDF takes a second or more to make).
+MADE_ENTRIES: Final = 64
+#: The downloads made, by (data version, CBS code, language, extension); oldest first.
+_made: dict[tuple[str, str, str, str], bytes] = {}
+_made_lock = threading.Lock()
 
 
 def scan_language() -> str:
@@ -159,7 +165,14 @@ def _download(cbs: str, extension: str, lang: str) -> Response:
     }
 
     def render() -> Response:
-        body = renderers[extension](_scan(cbs, lang))
+        key = (get_store().data_version() or "", cbs, lang, extension)
+        body = _made.get(key)
+        if body is None:
+            body = renderers[extension](_scan(cbs, lang))
+            with _made_lock:
+                while len(_made) >= MADE_ENTRIES:
+                    del _made[next(iter(_made))]
+                _made[key] = body
         response = Response(body, content_type=media_type)
         if extension != "json":
             filename = f"strategiescan-{cbs}-{lang}.{extension}"
