@@ -22,8 +22,10 @@ $(NPM_STAMP): package.json package-lock.json
 
 # Debian packages the tests use: Chromium for the browser tests (playwright drives
 # /usr/bin/chromium; no download); a JDK and the OWL API for the OWL 2 RL profile check;
-# libseccomp2, which seals the server's query processes off the network (pyseccomp).
-SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java libseccomp2
+# libseccomp2, which seals the server's query processes off the network (pyseccomp); Pango and a
+# font for WeasyPrint (the scan as PDF) and poppler's pdftotext to test that PDF.
+SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java libseccomp2 libpango-1.0-0 \
+	libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -15,6 +15,8 @@ The stores are built once per test session by the real build:
   ``hostile_app`` and ``hostile_server``;
 - ``small_project``: the project without its examples and larger registers (the contribution
   tests copy it, :func:`tests.support.project_settings`);
+- ``scan_store``: the Strategiescan fixture (``tests/data/scan/``), with ``scan_app``,
+  ``scan_client`` and ``scan_server``;
 - ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
   ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``.
 
@@ -36,6 +38,7 @@ from server.cli import main
 from server.settings import Settings, load_settings
 from server.web.app import create_app
 from tests.support import (
+    SCAN_FIXTURE,
     SHARED_GEO,
     TEST_DATA,
     BuiltStore,
@@ -167,6 +170,42 @@ def canned_app(canned_store: BuiltStore) -> Flask:
 def canned_client(canned_app: Flask) -> FlaskClient:
     """Flask's test client of :func:`canned_app`."""
     return canned_app.test_client()
+
+
+# --------------------------------------------------------------------------- the scan fixture
+
+
+@pytest.fixture(scope="session")
+def scan_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
+    """The Strategiescan fixture (``tests/data/scan/``, see its README.md), built once."""
+    return build_canned_store(tmp_path_factory.mktemp("scan-fixture"), SCAN_FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def scan_app(scan_store: BuiltStore) -> Flask:
+    """The Flask app on :func:`scan_store`."""
+    return create_app(scan_store.settings)
+
+
+@pytest.fixture
+def scan_client(scan_app: Flask) -> FlaskClient:
+    """Flask's test client of :func:`scan_app`."""
+    return scan_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def scan_server(
+    scan_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """``regiograaf serve`` (gunicorn) on :func:`scan_store`."""
+    log = tmp_path_factory.mktemp("scan-serve") / "serve.log"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGIOGRAAF_ROOT", str(scan_store.settings.root))
+        server = start_server(scan_store.settings.store, log)
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 # --------------------------------------------------------------------------- the map fixture

@@ -122,8 +122,15 @@ def project_settings(project: Path, folder: Path, **overrides: object) -> Settin
 CANNED_FIXTURE = TEST_DATA / "queries"
 
 
-def build_canned_store(folder: Path, *, examples: bool | None = None) -> BuiltStore:
-    """The canned-query fixture built into ``folder`` by the real build.
+#: The Strategiescan fixture: five invented municipalities with known answers (its README.md).
+SCAN_FIXTURE = TEST_DATA / "scan"
+
+
+def build_canned_store(
+    folder: Path, fixture: Path = CANNED_FIXTURE, *, examples: bool | None = None
+) -> BuiltStore:
+    """The canned-query fixture (or another ``fixture`` folder) built into ``folder`` by the
+    real build.
 
     A project root is assembled there: the repository's ontology, shapes and queries, and the
     fixture files as its only data. The build then parses, validates (a fixture that does not
@@ -136,7 +143,7 @@ def build_canned_store(folder: Path, *, examples: bool | None = None) -> BuiltSt
     for name in ("ontology", "shapes", "queries"):
         shutil.copytree(repository / name, root / name)
     (root / "data").mkdir(parents=True)
-    for path in sorted(CANNED_FIXTURE.glob("*.ttl")):
+    for path in sorted(fixture.glob("*.ttl")):
         shutil.copy(path, root / "data" / path.name)
     return build_root(load_settings(root=root, store=folder / "store", examples=examples))
 

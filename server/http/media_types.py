@@ -35,6 +35,9 @@ GZIP: Final = "application/gzip"
 SARIF: Final = "application/sarif+json"
 #: A form with files (RFC 7578), as the validation page posts it.
 MULTIPART: Final = "multipart/form-data"
+#: The downloads of the Strategiescan: PDF (RFC 8118) and a Word document (Office Open XML).
+PDF: Final = "application/pdf"
+DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: A SPARQL query or update sent directly in a POST body (SPARQL 1.1 Protocol §2.1.3, §2.2.2).
 SPARQL_QUERY: Final = "application/sparql-query"
 SPARQL_UPDATE: Final = "application/sparql-update"

@@ -47,10 +47,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         pages,
         queries,
         resources,
+        scan,
         sparql,
     )
 
-    for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps):
+    for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps, scan):
         app.register_blueprint(module.blueprint)
     for module in (bijdragen, bijdragen_history, graph_store, feed):
         app.register_blueprint(module.blueprint)

@@ -91,6 +91,8 @@ ASSETS: Final[dict[str, Asset]] = {
     "regiograaf/sparql-ui.css": Asset(STATIC / "sparql-ui.css", "text/css"),
     "regiograaf/bijdragen.js": Asset(STATIC / "bijdragen.js", "text/javascript"),
     "regiograaf/bijdragen.css": Asset(STATIC / "bijdragen.css", "text/css"),
+    "regiograaf/scan.css": Asset(STATIC / "scan.css", "text/css"),
+    "regiograaf/scan.js": Asset(STATIC / "scan.js", "text/javascript"),
 }
 
 #: name → (modification time, size, short content hash); recomputed when the file changes.

@@ -18,6 +18,7 @@ from server.canned.openapi import openapi_document
 from server.canned.running import canned_queries, parameter_choices
 from server.contribute import openapi as contribution_openapi
 from server.http.media_types import JSON
+from server.scan.openapi import scan_paths, scan_schemas
 from server.store import Store
 from server.web.context import get_settings, get_store
 from server.web.policy import answer, representation
@@ -53,6 +54,10 @@ def openapi_bytes(store: Store, version: str) -> bytes:
         document["components"]["schemas"].update(contribution_openapi.schemas())
         document["components"]["securitySchemes"] = dict(contribution_openapi.SECURITY)
         document["tags"].append({"name": contribution_openapi.TAG})
+        document["paths"].update(scan_paths())
+        document["components"]["schemas"].update(scan_schemas())
+        if {"name": "scan"} not in document["tags"]:
+            document["tags"].append({"name": "scan"})
         body = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
         if len(_documents) > 8:
             _documents.clear()

@@ -1,0 +1,126 @@
+"""Computing a Strategiescan: the ``scan-*`` canned queries, run on a store, turned into a
+:class:`~server.scan.model.Scan`.
+
+The queries about the whole region (``scan-gemeente``, ``scan-waardeketen``,
+``scan-aansluiting``), and those that cost as much for all members as for one
+(``scan-open-doelen``, ``scan-samenwerking``: their subqueries cannot see the parameter), run
+without a municipality, so their answers are cached once per data version and shared by
+every scan (:data:`server.canned.running.RESULTS`); the others run for the one municipality.
+Every query gets the language (``taal``) of the names it returns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from server.canned.running import run_canned_query
+from server.errors import NotFound
+from server.scan import sections
+from server.scan.model import Municipality, Scan
+from server.settings import Settings
+from server.store import Store
+
+__all__ = [
+    "CBS_CODE",
+    "LANGUAGES",
+    "FormerMember",
+    "UnknownMunicipality",
+    "compute_scan",
+    "current_members",
+    "find_municipality",
+]
+
+#: A CBS municipality code as the scan's URL has it: ``gm`` and four digits.
+CBS_CODE: Final = re.compile(r"gm[0-9]{4}")
+#: The languages a scan is made in (Dutch first).
+LANGUAGES: Final = ("nl", "en")
+
+
+class UnknownMunicipality(NotFound):
+    """No municipality has this CBS code."""
+
+    def __init__(self, cbs: str) -> None:
+        super().__init__(
+            f"Geen gemeente met CBS-code {cbs[:12]!r} (no municipality with this CBS code)"
+        )
+        self.cbs = cbs
+
+
+class FormerMember(NotFound):
+    """The municipality is not a member of the MRDH now: no scan; its successor, if any."""
+
+    def __init__(self, municipality: Municipality) -> None:
+        super().__init__(
+            f"{municipality.name} is geen lid van de MRDH meer "
+            f"({municipality.name} is no longer a member of MRDH)"
+        )
+        self.municipality = municipality
+
+
+def _records(
+    store: Store, settings: Settings, name: str, arguments: Mapping[str, object]
+) -> list[dict[str, Any]]:
+    return run_canned_query(name, arguments, store=store, settings=settings).records()
+
+
+def all_municipalities(store: Store, settings: Settings, lang: str) -> dict[str, Municipality]:
+    """Every municipality by lower-case CBS code, names in ``lang`` (cached per version)."""
+    rows = _records(store, settings, "scan-gemeente", {"taal": lang})
+    return sections.municipalities(rows)
+
+
+def current_members(store: Store, settings: Settings, lang: str) -> list[Municipality]:
+    """The current MRDH members, by name."""
+    found = all_municipalities(store, settings, lang).values()
+    return sorted((m for m in found if m.member), key=lambda m: m.name.casefold())
+
+
+def find_municipality(store: Store, settings: Settings, cbs: str, lang: str) -> Municipality:
+    """The current member with CBS code ``cbs`` (lower case); :class:`UnknownMunicipality`
+    or :class:`FormerMember` (both 404) otherwise."""
+    municipality = all_municipalities(store, settings, lang).get(cbs)
+    if municipality is None:
+        raise UnknownMunicipality(cbs)
+    if not municipality.member:
+        raise FormerMember(municipality)
+    return municipality
+
+
+def compute_scan(store: Store, settings: Settings, cbs: str, lang: str = "nl") -> Scan:
+    """The Strategiescan of the current member ``cbs`` (e.g. ``gm0503``) in ``lang``."""
+    municipality = find_municipality(store, settings, cbs, lang)
+    iri = municipality.iri
+    own = {"gemeente": iri, "taal": lang}
+    region = {"taal": lang}
+
+    def rows(name: str, arguments: Mapping[str, object]) -> list[dict[str, Any]]:
+        return _records(store, settings, name, arguments)
+
+    def own_rows(name: str) -> list[dict[str, Any]]:
+        """The municipality's rows of a query that costs as much for every member as for
+        one (its subqueries see no parameter): run for all, cached, then picked."""
+        return [row for row in rows(name, region) if row["gemeente"] == iri]
+
+    metadata = store.metadata()
+    value_chain = sections.value_chain(
+        rows("scan-waardeketen", region),
+        rows("scan-volwassenheid", own),
+        rows("scan-projecten", own),
+        iri,
+    )
+    active = {row.stage: row.active for row in value_chain.rows}
+    return Scan(
+        municipality=municipality,
+        lang=lang,
+        data_version=store.data_version(),
+        built=str(metadata["generated_at"]) if metadata.get("generated_at") else None,
+        strategy=sections.strategy(
+            rows("scan-strategie", own), rows("scan-doelen", own), own_rows("scan-open-doelen")
+        ),
+        value_chain=value_chain,
+        gaps=sections.gaps(rows("scan-gaten", own), active),
+        partners=sections.partners(own_rows("scan-samenwerking")),
+        alignment=sections.alignment_section(rows("scan-aansluiting", region), iri),
+    )

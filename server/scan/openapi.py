@@ -1,0 +1,148 @@
+"""The OpenAPI description of the Strategiescan: the operations ``/scan/{cbs}`` (the page,
+with ``?vergelijk=``) and ``/scan/{cbs}.json``, ``.pdf`` and ``.docx``, and the JSON Schema
+of the scan document, derived from the dataclasses of :mod:`server.scan.model` (so the
+description cannot drift from what :func:`server.scan.document.scan_document` writes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from typing import Any, Final
+
+from server.http.media_types import DOCX, HTML, JSON, PDF
+from server.scan import model
+
+__all__ = ["scan_paths", "scan_schemas"]
+
+_SIMPLE: Final[dict[object, dict[str, Any]]] = {
+    str: {"type": "string"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    bool: {"type": "boolean"},
+}
+_CBS: Final = {
+    "name": "cbs",
+    "in": "path",
+    "required": True,
+    "description": "CBS-code van een huidige MRDH-gemeente (CBS code of a current MRDH member)",
+    "schema": {"type": "string", "pattern": "^gm[0-9]{4}$", "examples": ["gm0503"]},
+}
+_LANG: Final = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Taal (language): nl (standaard, default) of (or) en",
+    "schema": {"type": "string", "enum": ["nl", "en"], "default": "nl"},
+}
+_NOT_FOUND: Final = {
+    "description": (
+        "Geen huidige MRDH-gemeente met deze CBS-code; een voormalige gemeente krijgt een "
+        "pagina die haar opvolger noemt (not a current member; a former one gets a page naming "
+        "its successor)"
+    )
+}
+
+
+def _schema(annotation: object) -> dict[str, Any]:
+    """The JSON Schema of a field's type: a dataclass by reference, tuples as arrays,
+    ``X | None`` as ``[type, "null"]``."""
+    if annotation in _SIMPLE:
+        return dict(_SIMPLE[annotation])
+    if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
+        return {"$ref": f"#/components/schemas/Scan{annotation.__name__}"}
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union) and type(None) in arguments:
+        (inner,) = [argument for argument in arguments if argument is not type(None)]
+        return {"anyOf": [_schema(inner), {"type": "null"}]}
+    if origin is tuple:
+        items = [_schema(argument) for argument in arguments if argument is not Ellipsis]
+        if Ellipsis in arguments:
+            return {"type": "array", "items": items[0]}
+        return {
+            "type": "array",
+            "prefixItems": items,
+            "minItems": len(items),
+            "maxItems": len(items),
+        }
+    raise TypeError(f"no JSON Schema for {annotation!r}")
+
+
+def _object(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    fields = dataclasses.fields(cls)
+    return {
+        "type": "object",
+        "required": [field.name for field in fields],
+        "additionalProperties": False,
+        "properties": {field.name: _schema(hints[field.name]) for field in fields},
+    }
+
+
+def scan_schemas() -> dict[str, Any]:
+    """The component schemas: ``ScanDocument`` and one ``Scan<Class>`` per dataclass."""
+    classes = [getattr(model, name) for name in model.__all__ if name != "Scan"]
+    schemas = {f"Scan{cls.__name__}": _object(cls) for cls in classes}
+    document = _object(model.Scan)
+    document["required"] = ["url", "examples", *document["required"]]
+    document["properties"] = {
+        "url": {"type": "string", "format": "uri"},
+        "examples": {
+            "type": "boolean",
+            "description": "Of de scan verzonnen voorbeelden bevat (whether it holds examples)",
+        },
+        **document["properties"],
+    }
+    schemas["ScanDocument"] = document
+    return schemas
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    media_type: str,
+    schema: dict[str, Any],
+    *extra: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "tags": ["scan"],
+            "parameters": [_CBS, _LANG, *extra],
+            "responses": {
+                "200": {"description": summary, "content": {media_type: {"schema": schema}}},
+                "304": {"description": "Niet gewijzigd (not modified: If-None-Match matched)"},
+                "404": _NOT_FOUND,
+                "503": {"description": "Er zijn (nog) geen gegevens (no data has been built)"},
+            },
+        }
+    }
+
+
+def scan_paths() -> dict[str, Any]:
+    """The paths of the scan: the page and its three downloads."""
+    binary = {"type": "string", "format": "binary"}
+    compare = {
+        "name": "vergelijk",
+        "in": "query",
+        "required": False,
+        "description": "Zet een tweede gemeente ernaast (put a second municipality beside it)",
+        "schema": {"type": "string", "pattern": "^gm[0-9]{4}$"},
+    }
+    return {
+        "/scan/{cbs}": _operation(
+            "scanPage", "De Strategiescan (the strategy scan)", HTML, {"type": "string"}, compare
+        ),
+        "/scan/{cbs}.json": _operation(
+            "scanDocument",
+            "De hele scan als JSON (the whole scan as JSON)",
+            JSON,
+            {"$ref": "#/components/schemas/ScanDocument"},
+        ),
+        "/scan/{cbs}.pdf": _operation("scanPdf", "De scan als PDF (as PDF)", PDF, binary),
+        "/scan/{cbs}.docx": _operation(
+            "scanWord", "De scan als Word-document (as a Word document)", DOCX, binary
+        ),
+    }

@@ -1,0 +1,197 @@
+"""The Strategiescan pages (issue 14): ``/scan`` (choose a municipality), ``/scan/<cbs>`` (the
+scan of a current MRDH member; ``?vergelijk=<cbs>`` puts two side by side), and its
+downloads ``/scan/<cbs>.json``, ``.pdf`` and ``.docx``.
+
+Thin routes: :mod:`server.scan` computes the scan and writes the JSON, PDF and Word
+documents. The page's language comes from :func:`scan_language` (Dutch unless ``?lang=en``).
+A former member gets a 404 page that names its successor.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any, Final
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from server.errors import BadRequest, NotFound
+from server.http.media_types import DOCX, HTML, JSON, PDF
+from server.http.policy import NO_STORE
+from server.scan import texts
+from server.scan.compute import (
+    CBS_CODE,
+    FormerMember,
+    UnknownMunicipality,
+    compute_scan,
+    current_members,
+    find_municipality,
+)
+from server.scan.document import scan_document
+from server.scan.model import Scan
+from server.scan.pdf import pdf_bytes
+from server.scan.scale import step
+from server.scan.word import docx_bytes
+from server.web.assets import STATIC
+from server.web.context import get_settings, get_store, iri_map, site_url
+from server.web.policy import answer, representation
+
+blueprint = Blueprint("scan", __name__)
+
+#: The downloads, by file extension.
+DOWNLOADS: Final = {"json": JSON, "pdf": PDF, "docx": DOCX}
+#: How many downloads this process keeps (a PDF takes a second or more to make).
+MADE_ENTRIES: Final = 64
+#: The downloads made, by (data version, CBS code, language, extension); oldest first.
+_made: dict[tuple[str, str, str, str], bytes] = {}
+_made_lock = threading.Lock()
+
+
+def scan_language() -> str:
+    """The language of the scan this request asks for: ``en`` with ``?lang=en``, else Dutch.
+
+    The one place the scan reads the language from (the site-wide switch takes it over)."""
+    return texts.language(request.args.get("lang"))
+
+
+def _helpers(lang: str) -> dict[str, Any]:
+    """What the scan templates use to write texts, dates, numbers and links."""
+    pages = iri_map()
+
+    def link(iri: str | None) -> str | None:
+        if not iri:
+            return None
+        return pages.page(iri) or texts.web_link(iri)
+
+    other = "nl" if lang == "en" else "en"
+    return {
+        "lang": lang,
+        "query": "?lang=en" if lang == "en" else "",
+        "other_lang": other,
+        "other_query": "?lang=en" if other == "en" else "",
+        "t": lambda key, **values: texts.text(key, lang, **values),
+        "date": lambda value: texts.date(value, lang),
+        "num": lambda value: texts.number(value, lang),
+        "link": link,
+        "web_link": texts.web_link,
+        "source_names": texts.source_names,
+        "scale": lambda value, top: f"schaal-{step(value, top)}",
+        "contribute": texts.CONTRIBUTE_PATH,
+    }
+
+
+def _scan(cbs: str, lang: str) -> Scan:
+    return compute_scan(get_store(), get_settings(), cbs, lang)
+
+
+@blueprint.get("/scan")
+@blueprint.get("/scan/")
+def index() -> Response:
+    """Every current member, each a link to its scan."""
+    lang = scan_language()
+
+    def render() -> Response:
+        members = current_members(get_store(), get_settings(), lang)
+        html = render_template("scan_index.html", members=members, **_helpers(lang))
+        return make_response(html)
+
+    return answer(representation(HTML, variant=("index", lang)), render)
+
+
+@blueprint.get("/scan/<name>")
+def scan(name: str) -> BaseResponse:
+    """The scan of one current member (HTML), or a download of it by extension."""
+    stem, dot, extension = name.partition(".")
+    cbs = stem.lower()
+    if not CBS_CODE.fullmatch(cbs) or (dot and extension not in DOWNLOADS):
+        raise NotFound(f"Niet gevonden (not found): {request.path}")
+    if cbs != stem:
+        query = request.query_string.decode("latin-1")
+        target = url_for("scan.scan", name=cbs + dot + extension) + (f"?{query}" if query else "")
+        return redirect(target, 308)
+    lang = scan_language()
+    if dot:
+        return _download(cbs, extension, lang)
+    other = (request.args.get("vergelijk") or "").strip().lower()
+    if other and other != cbs:
+        return _comparison(cbs, other, lang)
+    chosen = representation(HTML, variant=(cbs, lang))
+    return answer(chosen, lambda: make_response(_page(_scan(cbs, lang), lang)))
+
+
+def _page(scan: Scan, lang: str) -> str:
+    members = current_members(get_store(), get_settings(), lang)
+    return render_template(
+        "scan.html",
+        scan=scan,
+        others=[m for m in members if m.cbs != scan.municipality.cbs],
+        **_helpers(lang),
+    )
+
+
+def _comparison(cbs: str, other: str, lang: str) -> Response:
+    if not CBS_CODE.fullmatch(other):
+        raise BadRequest(
+            "vergelijk= is de CBS-code van een MRDH-gemeente, zoals gm0599 "
+            "(vergelijk= is the CBS code of an MRDH member, such as gm0599)"
+        )
+    try:
+        find_municipality(get_store(), get_settings(), other, lang)
+    except (UnknownMunicipality, FormerMember) as error:
+        raise BadRequest(f"vergelijk={other[:12]}: {error.public_message}") from None
+
+    def render() -> Response:
+        first, second = _scan(cbs, lang), _scan(other, lang)
+        rows = {row.stage: row for row in second.value_chain.rows}
+        pairs = [(row, rows[row.stage]) for row in first.value_chain.rows if row.stage in rows]
+        html = render_template(
+            "scan_compare.html", first=first, second=second, pairs=pairs, **_helpers(lang)
+        )
+        return make_response(html)
+
+    return answer(representation(HTML, variant=(cbs, lang, other)), render)
+
+
+def _download(cbs: str, extension: str, lang: str) -> Response:
+    media_type = DOWNLOADS[extension]
+    renderers: dict[str, Callable[[Scan], bytes]] = {
+        "json": lambda scan: json.dumps(
+            scan_document(scan, site_url()), ensure_ascii=False, indent=1
+        ).encode("utf-8"),
+        "pdf": lambda scan: pdf_bytes(_print_page(scan, lang), STATIC / "scan.css"),
+        "docx": lambda scan: docx_bytes(scan, site_url()),
+    }
+
+    def render() -> Response:
+        key = (get_store().data_version() or "", cbs, lang, extension)
+        body = _made.get(key)
+        if body is None:
+            body = renderers[extension](_scan(cbs, lang))
+            with _made_lock:
+                while len(_made) >= MADE_ENTRIES:
+                    del _made[next(iter(_made))]
+                _made[key] = body
+        response = Response(body, content_type=media_type)
+        if extension != "json":
+            filename = f"strategiescan-{cbs}-{lang}.{extension}"
+            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    return answer(representation(media_type, variant=(cbs, lang)), render)
+
+
+def _print_page(scan: Scan, lang: str) -> str:
+    """The scan as a document for print (no navigation, every part open)."""
+    return render_template("scan_print.html", scan=scan, **_helpers(lang))
+
+
+@blueprint.errorhandler(FormerMember)
+def former_member(error: FormerMember) -> Response:
+    """A former member: 404, with a page that points to its successor."""
+    lang = scan_language()
+    html = render_template("scan_former.html", municipality=error.municipality, **_helpers(lang))
+    response = make_response(html, 404)
+    response.headers["Cache-Control"] = NO_STORE
+    return response

@@ -1,0 +1,173 @@
+"""The scan over HTTP (Flask's test client on the scan fixture): the page in Dutch and English
+with every section and its figures, the comparison, the index, the errors, caching."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from html.parser import HTMLParser
+
+from flask.testing import FlaskClient
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(str(values["href"]))
+        if values.get("id"):
+            self.ids.append(str(values["id"]))
+
+
+def parse(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+def text_of(html: str) -> str:
+    """The visible words of a page, whitespace collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_scan_page(scan_client: FlaskClient) -> None:
+    response = scan_client.get("/scan/gm9001")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    text = text_of(html)
+    assert "Strategiescan Aadorp" in text
+    for heading in (
+        "1. Strategie",
+        "2. Positie in de waardeketen",
+        "3. Gaten",
+        "4. Samenwerkingskansen",
+        "5. Aansluiting",
+    ):
+        assert heading in text
+    # Strategy: documents with dates and sources, goals with their chains, open goals.
+    assert "vastgesteld 1 maart 2024" in text
+    assert "vervangen door Digitale agenda Aadorp" in text
+    assert "nagekeken op 1 februari 2026" in text
+    assert "Provinciale datadeling (provincie, Testprovincie; via Regionaal datastelsel)" in text
+    assert "Geen aansluiting vastgelegd." in text
+    assert "Provinciale netten" in text
+    assert "Doelen uit verlopen of vervangen strategieën (1)" in text
+    # Value chain: own number, median and maximum per stage, maturity.
+    row = re.search(r'data-schakel="[^"]*/toepassingen">(.*?)</tr>', html, re.S)
+    assert row is not None
+    cells = re.findall(r'class="[^"]*scan-getal (schaal-\d)">(.*?)</td>', row.group(1), re.S)
+    assert [(cls, text_of(value).strip()) for cls, value in cells] == [
+        ("schaal-3", "1 (waarvan 1 voorbeeld)"),
+        ("schaal-2", "0,5"),
+        ("schaal-3", "1"),
+    ]
+    assert "niveau 3 van 5: Structureel inzetten" in text
+    assert "niveau 1 van 5: Verkennen" in text
+    # Gaps, partners, alignment.
+    assert "2 andere MRDH-gemeente(n) doen hier projecten." in text
+    assert "Leerlijn digitale vaardigheden" in text
+    assert "allebei actief in Infrastructuur, voor Energie, Mobiliteit" in text
+    assert "67% van de 3 projecten van Aadorp draagt bij" in text
+    assert (
+        "In de regio is de mediaan 50%, van 33% tot 67%; Aadorp staat op plaats 1 van de 3" in text
+    )
+    # Data version and the example notice; invented rows labelled.
+    assert re.search(r"Gegevens van \d+ \w+ \d{4} \(dataversie [0-9a-f]{12}\)", text)
+    assert 'id="voorbeeldmelding"' in html
+    assert html.count('class="scan-voorbeeld"') >= 8
+    assert "Voorbeeld: Parkeerapp Aadorp Voorbeeld" in text
+    # Links: others' scans, resource pages, downloads; only http(s) outside.
+    links = parse(html)
+    assert "/scan/gm9002" in links.hrefs and "/scan/gm9001.pdf" in links.hrefs
+    assert "/doc/project/beekdam-digicafe" in links.hrefs
+    assert "/bijdragen" in links.hrefs
+    for href in links.hrefs:
+        assert href.startswith(("/", "#", "http://", "https://")), href
+    assert len(links.ids) == len(set(links.ids))
+
+
+def test_english(scan_client: FlaskClient) -> None:
+    response = scan_client.get("/scan/gm9001?lang=en")
+    text = text_of(response.get_data(as_text=True))
+    assert "Strategy scan Aadorp" in text and "2. Position in the value chain" in text
+    assert "Infrastructure" in text and "Scaled up" in text
+    assert "67% of Aadorp's 3 projects contribute" in text
+    assert "Strategiescan Aadorp" not in text
+    assert 'lang="en"' in response.get_data(as_text=True)
+
+
+def test_empty_states(scan_client: FlaskClient) -> None:
+    text = text_of(scan_client.get("/scan/gm9004").get_data(as_text=True))
+    assert "Er staat nog geen strategiedocument van Dijkhoven in Regiograaf." in text
+    assert "Er staan nog geen doelen van Dijkhoven in Regiograaf." in text
+    assert "Er staan nog geen projecten van Dijkhoven in Regiograaf." in text
+    assert "Nog geen samenwerkingskansen" in text
+    assert "Zonder projecten van Dijkhoven in Regiograaf is er geen aandeel te berekenen." in text
+    assert text.count("Zo levert u gegevens aan") >= 5
+
+
+def test_no_gaps_is_good_news(scan_client: FlaskClient) -> None:
+    html = scan_client.get("/scan/gm9002").get_data(as_text=True)
+    # Beekdam has a gap only in Toepassingen; Cortwijk only in Infrastructuur.
+    assert text_of(html).count("andere MRDH-gemeente(n) doen hier projecten") == 1
+
+
+def test_comparison(scan_client: FlaskClient) -> None:
+    response = scan_client.get("/scan/gm9001?vergelijk=gm9002")
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert "Aadorp en Beekdam vergeleken" in text
+    assert (
+        "Aadorp en Beekdam delen 2 combinatie(s) van schakel en opgave en werken al samen "
+        "in 1 project(en)." in text
+    )
+    assert "Data 1 2 1 2" in text  # Aadorp, Beekdam, median, maximum
+    assert "Toepassingen — gat" in text
+    assert "Aadorp Voorbeeld 3 67% Beekdam Voorbeeld 4 50% Mediaan regio 50%" in text
+    assert scan_client.get("/scan/gm9001?vergelijk=gm9001").status_code == 200
+
+
+def test_index(scan_client: FlaskClient) -> None:
+    html = scan_client.get("/scan").get_data(as_text=True)
+    assert [h for h in parse(html).hrefs if re.fullmatch(r"/scan/gm\d{4}", h)] == [
+        "/scan/gm9001",
+        "/scan/gm9002",
+        "/scan/gm9003",
+        "/scan/gm9004",
+    ]
+
+
+def test_former_member(scan_client: FlaskClient) -> None:
+    response = scan_client.get("/scan/gm9005", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Eemsluis is geen MRDH-gemeente meer" in text_of(html)
+    assert "/scan/gm9003" in parse(html).hrefs
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_errors(scan_client: FlaskClient) -> None:
+    assert scan_client.get("/scan/gm9999").status_code == 404
+    assert scan_client.get("/scan/delft").status_code == 404
+    assert scan_client.get("/scan/gm9001.exe").status_code == 404
+    assert scan_client.get("/scan/gm9001?vergelijk=gm9005").status_code == 400
+    bad = scan_client.get("/scan/gm9001?vergelijk=<script>", headers={"Accept": "application/json"})
+    assert bad.status_code == 400 and "<script>" not in bad.get_data(as_text=True)
+    moved = scan_client.get("/scan/GM9001?lang=en")
+    assert moved.status_code == 308 and moved.headers["Location"].endswith("/scan/gm9001?lang=en")
+
+
+def test_conditional_requests(scan_client: FlaskClient) -> None:
+    first = scan_client.get("/scan/gm9001")
+    etag = first.headers["ETag"]
+    assert scan_client.get("/scan/gm9001", headers={"If-None-Match": etag}).status_code == 304
+    english = scan_client.get("/scan/gm9001?lang=en")
+    assert english.headers["ETag"] != etag
+    assert scan_client.get("/scan/gm9002").headers["ETag"] != etag
