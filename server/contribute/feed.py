@@ -25,6 +25,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
 from server.build.history import Version, prov_graph, version_iri
+from server.rdf.namespaces import RG
 
 __all__ = ["AS", "LDES", "PAGE_SIZE", "TREE", "FeedPage", "feed_page", "feed_root", "page_count"]
 
@@ -59,7 +60,7 @@ def _bind(graph: Graph) -> Graph:
         ("prov", PROV),
         ("dct", DCTERMS),
         ("dcat", DCAT),
-        ("rg", Namespace("https://w3id.org/regiograaf/def#")),
+        ("rg", Namespace(RG)),
     ):
         graph.bind(prefix, namespace)
     return graph

@@ -105,7 +105,13 @@ def test_parameters_are_typed_with_enums_from_the_graph(document: dict) -> None:
         f"{ID}opgave/{name}"
         for name in ("energietransitie", "klimaatadaptatie", "mobiliteitstransitie")
     ]
-    assert chances["minimum"]["schema"] == {"type": "integer", "minimum": 1, "default": 1}
+    assert chances["minimum"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 999_999_999_999_999_999,
+        "default": 1,
+        "description": "At most 18 digits.",
+    }
     timeline = parameters("projecttijdlijn")
     assert timeline["vanaf"]["schema"] == {"type": "string", "format": "date"}
     # By notation: "onbekend" (0), then the life cycle from "idee" (1).
@@ -114,7 +120,12 @@ def test_parameters_are_typed_with_enums_from_the_graph(document: dict) -> None:
         f"{ID}status/idee",
     ]
     search = parameters("projecten-zoeken")
-    assert search["zoekterm"]["schema"] == {"type": "string", "maxLength": 200}
+    assert search["zoekterm"]["schema"] == {
+        "type": "string",
+        "maxLength": 200,
+        "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
+        "description": "No control characters (C0, DEL, C1).",
+    }
     principles = parameters("bijdragen-aan-principes")
     # Without a position or notation, by Dutch title.
     assert principles["principe"]["schema"]["enum"] == [

@@ -33,8 +33,9 @@ def test_csv_on_the_local_store(
     )
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        "gemeente,naam,score,aansluitend,projecten",
-        f"{ID}gemeente/gm0606,Schiedam,67,2,3",
+        "gemeente,naam,score,aansluitend,projecten,voorbeeld",
+        # The fixture's invented example project changes Schiedam's score: marked.
+        f"{ID}gemeente/gm0606,Schiedam,75,3,4,true",
     ]
 
 
@@ -59,8 +60,10 @@ def test_json_and_several_values(
     assert [str(row["titel"]) for row in rows] == [
         "Kustdata Brielle",
         "Energiedata glastuinbouw",
+        "Kustmonitor (voorbeeld)",
         "Meetnet wateroverlast kassen",
     ]
+    assert [str(row["voorbeeld"]) for row in rows] == ["false", "false", "true", "false"]
 
 
 def test_table(canned_store: BuiltStore, capsys: pytest.CaptureFixture[str]) -> None:

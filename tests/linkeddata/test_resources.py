@@ -18,11 +18,12 @@ from server.build.pipeline import build
 from server.rdf.iris import IriMap
 from server.settings import load_settings
 from server.web.app import create_app
+from tests.build.generated import add_contributions
 from tests.support import BuiltStore, RunningServer, copy_project
 
 BASE = "https://w3id.org/regiograaf/"
 ROTTERDAM = BASE + "id/gemeente/gm0599"
-EXAMPLE_PROJECT = BASE + "id/project/voorbeeld-rotterdam-digital-twin-binnenstad"
+EXAMPLE_PROJECT = BASE + "id/project/voorbeeld-rotterdam-schaduwstudie-bouwplannen"
 FORMATS = {
     "ttl": ("text/turtle", "turtle"),
     "jsonld": ("application/ld+json", "json-ld"),
@@ -162,7 +163,8 @@ def test_municipality_page(app: Flask, built_store: BuiltStore) -> None:
     assert 'class="inferred"' not in asserted
     assert '<a href="/doc/graph/data/gemeenten"><code>data/gemeenten.ttl</code></a>' in asserted
     # inferred (inverse of rg:leadMunicipality), marked as such
-    inferred = row_of(html, "rg:leadsProject", "Digitale tweeling binnenstad Rotterdam")
+    title = "Voorbeeld: Schaduw- en hittestudie voor bouwplannen"
+    inferred = row_of(html, "rg:leadsProject", title)
     assert 'class="inferred"' in inferred
     assert "afgeleid" in inferred
     # values link to their local pages
@@ -202,24 +204,11 @@ def test_municipality_page(app: Flask, built_store: BuiltStore) -> None:
 
 
 def test_example_project_says_it_is_an_example(app: Flask) -> None:
-    html = app.test_client().get("/doc/project/voorbeeld-rotterdam-digital-twin-binnenstad")
+    html = app.test_client().get("/doc/project/voorbeeld-rotterdam-schaduwstudie-bouwplannen")
     text = html.get_data(as_text=True)
     assert 'id="voorbeeld"' in text
     assert "Voorbeeld" in text and "not a real project" in text
     assert '"@type": "Project"' in text
-
-
-def test_contributed_statements_name_the_contribution(app: Flask, built_store: BuiltStore) -> None:
-    rows = built_store.store.query(
-        "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?t } "
-        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/regiograaf/graph/data/contributions/')) "
-        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/regiograaf/id/')) } LIMIT 1"
-    ).rows()
-    assert rows, "the project has a contribution"
-    page = IriMap.for_base(BASE).page(str(rows[0]["s"]))
-    html = app.test_client().get(page).get_data(as_text=True)
-    path = str(rows[0]["g"])[len(BASE + "graph/") :] + ".ttl"
-    assert f'<code>{path}</code></a> <span class="contribution">bijdrage' in html
 
 
 def test_language_switch_and_labels_in_both_languages(app: Flask) -> None:
@@ -309,21 +298,37 @@ def test_shapes_index_lists_every_node_shape(app: Flask, built_store: BuiltStore
     )
 
 
-def test_a_source_file_with_a_space_in_its_name_dereferences(tmp_path: Path) -> None:
+def test_a_contribution_with_a_space_in_its_name(tmp_path: Path) -> None:
+    """A contribution's statements name it as their source (tagged as a contribution), and
+    its graph dereferences, also with a space in the file name."""
     root = copy_project(tmp_path / "project")
-    folder = root / "data" / "contributions" / "gm0599"
-    original = sorted(folder.glob("*.ttl"))[0]
-    original.rename(folder / ("met spatie " + original.name))
+    (generated,) = add_contributions(root, 1)
+    renamed = generated.with_name("met spatie " + generated.name)
+    generated.rename(renamed)
+    code = renamed.parent.name
     settings = load_settings(root=root, store=tmp_path / "store")
     assert build(settings).ok
     client = create_app(settings).test_client()
-    name = "met%20spatie%20" + original.name.removesuffix(".ttl")
-    redirect = client.get(f"/graph/data/contributions/gm0599/{name}")
+    name = "met%20spatie%20" + generated.name.removesuffix(".ttl")
+    redirect = client.get(f"/graph/data/contributions/{code}/{name}")
     assert redirect.status_code == 303
-    assert redirect.headers["Location"] == f"/doc/graph/data/contributions/gm0599/{name}"
+    assert redirect.headers["Location"] == f"/doc/graph/data/contributions/{code}/{name}"
     page = client.get(redirect.headers["Location"])
     assert page.status_code == 200
-    assert f"data/contributions/gm0599/met spatie {original.name}" in page.get_data(as_text=True)
+    path = f"data/contributions/{code}/met spatie {generated.name}"
+    assert path in page.get_data(as_text=True)
+    # A project of the contribution: its statements name the file, tagged as a contribution.
+    project = re.search(r"^(\S+) a rg:Project", renamed.read_text(encoding="utf-8"), re.M)
+    assert project, "the generated contribution has a project"
+    html = client.get(_project_page(renamed, project.group(1))).get_data(as_text=True)
+    assert f'<code>{path}</code></a> <span class="contribution">bijdrage' in html
+
+
+def _project_page(turtle: Path, name: str) -> str:
+    """The local page of the resource ``name`` (a prefixed name or an IRI) of ``turtle``."""
+    graph = Graph().parse(turtle)
+    iri = name[1:-1] if name.startswith("<") else str(graph.namespace_manager.expand_curie(name))
+    return IriMap.for_base(BASE).page(iri)
 
 
 def test_every_link_to_an_invented_example_is_marked(app: Flask) -> None:
