@@ -81,7 +81,7 @@ class Snapshot:
             return self.memory
         try:
             return ox.Store.read_only(str(self.folder / DATABASE))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
             raise StoreError(f"cannot open {self.folder}: {error}") from error
 
 
@@ -166,11 +166,13 @@ def child_main(sock: socket.socket, snapshot: Snapshot, memory_bytes: int, rules
 
 
 def _serve(sock: socket.socket, snapshot: Snapshot) -> None:
+    database: ox.Store | None = None
     try:
         database = snapshot.database()
     except StoreError as error:
-        _refuse(sock, "store", str(error))
-        return
+        # Each request gets the reason, as an answer: the worker may already be sending one
+        # (a process that ended first would look like a crash to it).
+        failure = str(error)
     while True:
         try:
             kind, payload = channel.receive(sock)
@@ -178,6 +180,9 @@ def _serve(sock: socket.socket, snapshot: Snapshot) -> None:
             return
         if kind != channel.REQUEST:
             return
+        if database is None:
+            _refuse(sock, "store", failure)
+            continue
         request: QueryRequest = pickle.loads(payload)
         _answer(sock, database, snapshot, request)
 
@@ -237,6 +242,10 @@ def _answer(
         _refuse(sock, "memory", "the query needed more memory than a query may use")
     except Exception as error:  # a defect: reported to the worker, which logs it (500)
         _refuse(sock, "internal", f"{type(error).__name__}: {error}")
+    except BaseException as error:
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        _refuse(sock, "store", f"the engine failed reading the database: {error}"[:500])
 
 
 def _store_failure(request: QueryRequest) -> str:

@@ -23,6 +23,7 @@ from server.contribute.graphs import ContributionGraph, valid_code
 from server.contribute.writes import organisation_iri
 from server.errors import NotFound
 from server.http.media_types import TURTLE
+from server.http.policy import not_modified
 from server.web.bijdragen import language, translator
 from server.web.context import get_settings, get_store, site_url
 
@@ -151,8 +152,11 @@ def version_content(code: str, name: str, number: int) -> Response:
     version, _ = _find(code, name, number)
     if version.sha256 is None:
         raise NotFound(f"Versie {number} verwijderde de graaf (version {number} deleted it).")
-    data = services(get_settings()).contributions.history.content(version.sha256)
-    response = Response(data, content_type=f"{TURTLE}; charset=utf-8")
+    if not_modified(request.method, request.headers.get("If-None-Match"), version.sha256):
+        response = Response(status=304)
+    else:
+        data = services(get_settings()).contributions.history.content(version.sha256)
+        response = Response(data, content_type=f"{TURTLE}; charset=utf-8")
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["ETag"] = f'"{version.sha256}"'
     response.headers["Content-Disposition"] = f'inline; filename="{name}-versie-{number}.ttl"'

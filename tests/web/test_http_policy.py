@@ -56,6 +56,9 @@ VERSIONED = [
     ("/kaart/samenwerking", BROWSER),
     ("/kaart/samenwerking.geojson", None),
     ("/waardeketen", BROWSER),
+    ("/scan", BROWSER),
+    ("/scan/gm0599", BROWSER),
+    ("/scan/gm0599.json", None),
     ("/queries", None),
     ("/queries", BROWSER),
     ("/queries/aansluitingsscore", None),
@@ -77,6 +80,16 @@ UNTAGGED = {
     "resources.identifier": "303 See Other to the page",
     "resources.named_graph": "303 See Other to the page",
     "resources.namespace_redirect": "303 See Other to the documentation",
+    "catalog.donl": "503 until a publisher is set (tests/publish/test_donl.py sets one)",
+    "bijdragen.page": "a form that may show what was pasted into it: never stored (no-store)",
+    "bijdragen_history.organisation_history": "changes with every write, between builds too "
+    "(no-cache)",
+    "bijdragen_history.version_diff": "an accepted version never changes (max-age)",
+    "bijdragen_history.version_content": "tagged by its content hash, immutable",
+    "graph_store.read": "tagged, but revalidated on every use (no-cache): a write can change "
+    "a graph at any moment",
+    "feed.root": "tagged by its content, revalidated (no-cache): tests/contribute/test_feed.py",
+    "feed.page": "tagged by its content; a full page is immutable: tests/contribute/test_feed.py",
 }
 
 
