@@ -39,8 +39,9 @@ PROJECT = "/doc/project/voorbeeld-kaarttest-"
 
 def screenshot(page: Page, name: str) -> None:
     """Keep a screenshot as a test artifact and say where (after a popup has faded in)."""
+    # A function, not an expression: the page's CSP forbids evaluating a string.
     page.wait_for_function(
-        "Array.from(document.querySelectorAll('.leaflet-popup'))"
+        "() => Array.from(document.querySelectorAll('.leaflet-popup'))"
         ".every(p => getComputedStyle(p).opacity === '1')"
     )
     ARTIFACTS.mkdir(exist_ok=True)
