@@ -33,6 +33,11 @@ class Access:
     def check(self, authorization: str | None, client: str, code: str) -> Token:
         """The token in the ``Authorization`` header, if it may write the graphs of
         contribution folder ``code``; raises why not (see the module docstring)."""
+        return self.authorise(self.authenticate(authorization, client), code)
+
+    def authenticate(self, authorization: str | None, client: str) -> Token:
+        """The valid token in the ``Authorization`` header, whatever it may write; raises
+        why there is none (405, 429, 401)."""
         if not self.tokens.active():
             raise WritesOff(
                 "Deze server neemt geen bijdragen aan: er zijn geen schrijfsleutels ingesteld "
@@ -56,6 +61,11 @@ class Access:
                 "Deze sleutel is niet geldig (this token is not valid).", invalid=True
             )
         self.throttle.succeeded(client)
+        return token
+
+    @staticmethod
+    def authorise(token: Token, code: str) -> Token:
+        """``token`` when it may write the graphs of contribution folder ``code``; else 403."""
         if token.organisation != code:
             raise Forbidden(
                 f"Deze sleutel is van {token.organisation} en mag alleen de bijdragen van "

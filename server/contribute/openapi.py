@@ -5,6 +5,7 @@ validation report (:mod:`server.build.reports`, JSON ``version`` 1)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["TAG", "paths", "schemas"]
@@ -90,8 +91,8 @@ _REPORT_CONTENT = {
 _TURTLE_BODY = {
     "required": True,
     "content": {
-        "text/turtle": {"schema": {"type": "string"}},
-        "application/n-triples": {"schema": {"type": "string"}},
+        "text/turtle": {"schema": {"type": "string", "minLength": 1}},
+        "application/n-triples": {"schema": {"type": "string", "minLength": 1}},
     },
 }
 _LANG = {
@@ -101,20 +102,14 @@ _LANG = {
     "description": "Taal van de meldingen (language of the messages)",
     "schema": {"enum": ["nl", "en"], "default": "nl"},
 }
+# The protocol names a graph by ?graph=<iri> or the default graph by ?default (exactly one);
+# OpenAPI cannot say "one of two", so the document declares ?graph, and ?default is described.
 _GRAPH = {
     "name": "graph",
     "in": "query",
-    "required": False,
-    "description": "IRI van de graaf (graph IRI); of gebruik `default` (or use `default`)",
+    "required": True,
+    "description": "IRI van de graaf (graph IRI)",
     "schema": {"type": "string", "format": "iri"},
-}
-_DEFAULT = {
-    "name": "default",
-    "in": "query",
-    "required": False,
-    "description": "De standaardgraaf, alleen lezen (the default graph, read-only)",
-    "schema": {"type": "string"},
-    "allowEmptyValue": True,
 }
 
 
@@ -122,9 +117,10 @@ def _error(text: str) -> dict[str, Any]:
     return {"description": text}
 
 
-def _write(summary: str, *, body: bool) -> dict[str, Any]:
+def _write(operation_id: str, summary: str, *, body: bool) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "tags": [TAG],
+        "operationId": operation_id,
         "summary": summary,
         "security": [{"sleutel": []}],
         "parameters": [copy.deepcopy(_GRAPH), copy.deepcopy(_LANG)],
@@ -149,8 +145,9 @@ def _write(summary: str, *, body: bool) -> dict[str, Any]:
     return operation
 
 
-def paths() -> dict[str, Any]:  # long: one literal table of the write path's operations
-    """The operations of the write path, the validation API and the feed."""
+def paths(organisations: Sequence[str]) -> dict[str, Any]:  # long: one literal table
+    """The operations of the write path, the validation API and the feed; ``organisations``
+    are the codes of the organisations that may contribute (``gm0599``, ``mrdh``, ...)."""
     graph_types = {
         media: {"schema": {"type": "string"}}
         for media in ("text/turtle", "application/n-triples", "application/ld+json")
@@ -168,7 +165,7 @@ def paths() -> dict[str, Any]:  # long: one literal table of the write path's op
                         "required": False,
                         "description": "Code van de organisatie (gm0599, mrdh, pv28): controleer "
                         "ook het eigendom (also check ownership)",
-                        "schema": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,39}$"},
+                        "schema": {"type": "string", "enum": sorted(organisations)},
                     },
                     {
                         "name": "naam",
@@ -193,16 +190,20 @@ def paths() -> dict[str, Any]:  # long: one literal table of the write path's op
                 "tags": [TAG],
                 "operationId": "grafenLezen",
                 "summary": "Een graaf lezen (SPARQL 1.1 Graph Store Protocol, GET)",
-                "parameters": [copy.deepcopy(_GRAPH), copy.deepcopy(_DEFAULT)],
+                "description": "`?graph=<iri>` leest één graaf; `?default` (in plaats van "
+                "graph) de standaardgraaf (`?default` instead of graph: the default graph).",
+                "parameters": [copy.deepcopy(_GRAPH)],
                 "responses": {
                     "200": {"description": "De graaf (the graph)", "content": graph_types},
                     "400": _error("Geen of twee grafen genoemd"),
                     "404": _error("Geen graaf onder deze naam"),
                 },
             },
-            "put": _write("Een bijdragegraaf vervangen (replace)", body=True),
-            "post": _write("Aan een bijdragegraaf toevoegen (merge)", body=True),
-            "delete": _write("Een bijdragegraaf verwijderen (delete)", body=False),
+            "put": _write("graafVervangen", "Een bijdragegraaf vervangen (replace)", body=True),
+            "post": _write("graafAanvullen", "Aan een bijdragegraaf toevoegen (merge)", body=True),
+            "delete": _write(
+                "graafVerwijderen", "Een bijdragegraaf verwijderen (delete)", body=False
+            ),
         },
         "/feed": {
             "get": {

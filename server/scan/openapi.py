@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any, Final
 
 from server.http.media_types import DOCX, HTML, JSON, PDF
@@ -114,6 +115,7 @@ def _operation(
             "responses": {
                 "200": {"description": summary, "content": {media_type: {"schema": schema}}},
                 "304": {"description": "Niet gewijzigd (not modified: If-None-Match matched)"},
+                "400": {"description": "Een onbekende taal of vergelijk-waarde (a bad parameter)"},
                 "404": _NOT_FOUND,
                 "503": {"description": "Er zijn (nog) geen gegevens (no data has been built)"},
             },
@@ -121,15 +123,16 @@ def _operation(
     }
 
 
-def scan_paths() -> dict[str, Any]:
-    """The paths of the scan: the page and its three downloads."""
+def scan_paths(members: Sequence[str]) -> dict[str, Any]:
+    """The paths of the scan: the page and its three downloads; ``members`` are the CBS codes
+    of the current MRDH members, the values ``vergelijk`` takes."""
     binary = {"type": "string", "format": "binary"}
     compare = {
         "name": "vergelijk",
         "in": "query",
         "required": False,
         "description": "Zet een tweede gemeente ernaast (put a second municipality beside it)",
-        "schema": {"type": "string", "pattern": "^gm[0-9]{4}$"},
+        "schema": {"type": "string", "enum": sorted(members)},
     }
     return {
         "/scan/{cbs}": _operation(

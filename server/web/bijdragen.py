@@ -28,7 +28,7 @@ from server.build.reports.common import WORDS, describe_focus, short
 from server.build.validation import FileResult, Finding, ValidationReport
 from server.contribute.check import check_upload
 from server.contribute.errors import ContentTypeNotSupported
-from server.errors import PayloadTooLarge, Unavailable
+from server.errors import BadRequest, PayloadTooLarge, Unavailable
 from server.http import negotiation
 from server.http.media_types import FORM, JSON, MULTIPART, N_TRIPLES, SARIF, TEXT, TURTLE
 from server.rdf.namespaces import sparql_prefixes
@@ -131,14 +131,21 @@ def checking() -> Iterator[None]:
 def validate_api() -> Response:
     """The report of the Turtle body (``?gemeente=gm0599``: as a contribution of that
     organisation; ``?naam=``: as that file of it); 200 whether it conforms or not."""
+    for parameter in ("gemeente", "naam"):
+        if request.args.get(parameter) == "":
+            raise BadRequest(f"{parameter}= is leeg (is empty): laat het weg (leave it out).")
+    if any(value not in ("nl", "en") for value in request.args.getlist("lang")):
+        raise BadRequest("lang= is nl of en (lang= is nl or en).")
     body_type()
     data = read_body(get_settings().max_upload)
+    if not data:
+        raise BadRequest("Stuur het Turtle-bestand als body (send the Turtle file as the body).")
     with checking():
         report = check_upload(
             get_settings(),
             data,
-            code=request.args.get("gemeente") or None,
-            name=request.args.get("naam") or None,
+            code=request.args.get("gemeente"),
+            name=request.args.get("naam"),
         )
     return report_response(report, 200)
 

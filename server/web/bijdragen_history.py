@@ -14,7 +14,9 @@ the files first when no write is going on.
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from flask.blueprints import BlueprintSetupState
 from rdflib import Literal, URIRef
+from werkzeug.routing import BaseConverter
 
 from server.build.history import Version
 from server.contribute.access import services
@@ -28,6 +30,20 @@ from server.web.bijdragen import language, translator
 from server.web.context import get_settings, get_store, site_url
 
 blueprint = Blueprint("bijdragen_history", __name__)
+
+
+class _OrganisationCode(BaseConverter):
+    """An organisation's code (``gm0599``, ``mrdh``), never ``valideren``: that is the
+    validation API (POST only), which must not seem to answer GET too (its ``Allow``)."""
+
+    regex = r"(?!valideren\b)[a-z][a-z0-9-]{1,39}"
+
+
+@blueprint.record_once
+def _add_converter(state: BlueprintSetupState) -> None:
+    """Recorded before the routes, so that the converter exists when they are added."""
+    state.app.url_map.converters["organisatie"] = _OrganisationCode
+
 
 #: Versions never change: their content may be kept for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -79,8 +95,8 @@ def _version_json(version: Version) -> dict[str, object]:
     }
 
 
-@blueprint.get("/bijdragen/<code>")
-@blueprint.get("/bijdragen/<code>.json")
+@blueprint.get("/bijdragen/<organisatie:code>")
+@blueprint.get("/bijdragen/<organisatie:code>.json")
 def organisation_history(code: str) -> Response:
     """The graphs and versions of one organisation (HTML, or JSON for ``.json``)."""
     iri, name = _organisation(code)
@@ -122,7 +138,7 @@ def _find(code: str, name: str, number: int) -> tuple[Version, Version | None]:
     return versions[number], versions.get(number - 1)
 
 
-@blueprint.get("/bijdragen/<code>/<name>/versies/<int:number>")
+@blueprint.get("/bijdragen/<organisatie:code>/<name>/versies/<int:number>")
 def version_diff(code: str, name: str, number: int) -> Response:
     """What version ``number`` added and removed, triple by triple."""
     _organisation(code)
@@ -146,7 +162,7 @@ def version_diff(code: str, name: str, number: int) -> Response:
     return response
 
 
-@blueprint.get("/bijdragen/<code>/<name>/versies/<int:number>.ttl")
+@blueprint.get("/bijdragen/<organisatie:code>/<name>/versies/<int:number>.ttl")
 def version_content(code: str, name: str, number: int) -> Response:
     """The content of version ``number`` (Turtle); 404 for a deletion."""
     version, _ = _find(code, name, number)

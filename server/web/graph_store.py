@@ -109,15 +109,17 @@ def write() -> Response:
             "De standaardgraaf is alleen te lezen (the default graph is read-only).",
             (("Allow", READ_ONLY),),
         )
+    settings = get_settings()
+    access = services(settings).access
+    # Who asks comes first (401 without a token), then what may be written (403).
+    token = access.authenticate(request.headers.get("Authorization"), _client())
     graph = ContributionGraph.from_iri(iri)
     if graph is None:
         raise Forbidden(
             "Alleen bijdragegrafen (.../graph/data/contributions/<code>/<naam>) zijn te "
             f"schrijven (only contribution graphs can be written): <{iri}>"
         )
-    settings = get_settings()
-    access = services(settings).access
-    token = access.check(request.headers.get("Authorization"), _client(), graph.code)
+    access.authorise(token, graph.code)
     body = None
     if request.method != "DELETE":
         body_type()

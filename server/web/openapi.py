@@ -18,8 +18,10 @@ from server.canned.openapi import openapi_document
 from server.canned.running import canned_queries, parameter_choices
 from server.contribute import openapi as contribution_openapi
 from server.http.media_types import JSON
+from server.scan.compute import current_members
 from server.scan.openapi import scan_paths, scan_schemas
 from server.store import Store
+from server.web.bijdragen import organisations
 from server.web.context import get_settings, get_store
 from server.web.policy import answer, representation
 
@@ -50,11 +52,13 @@ def openapi_bytes(store: Store, version: str) -> bytes:
             data_version=version,
         )
         # The write path and the validation API (server/contribute/openapi.py).
-        document["paths"].update(contribution_openapi.paths())
+        codes = [code for code, _ in organisations("nl")]
+        document["paths"].update(contribution_openapi.paths(codes))
         document["components"]["schemas"].update(contribution_openapi.schemas())
         document["components"]["securitySchemes"] = dict(contribution_openapi.SECURITY)
         document["tags"].append({"name": contribution_openapi.TAG})
-        document["paths"].update(scan_paths())
+        members = current_members(store, get_settings(), "nl")
+        document["paths"].update(scan_paths([member.cbs for member in members]))
         document["components"]["schemas"].update(scan_schemas())
         if {"name": "scan"} not in document["tags"]:
             document["tags"].append({"name": "scan"})

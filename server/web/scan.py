@@ -53,7 +53,10 @@ def scan_language() -> str:
     """The language of the scan this request asks for: ``en`` with ``?lang=en``, else Dutch.
 
     The one place the scan reads the language from (the site-wide switch takes it over)."""
-    return texts.language(request.args.get("lang"))
+    asked = request.args.get("lang")
+    if asked is not None and asked not in ("nl", "en"):
+        raise BadRequest("lang= is nl of en (lang= is nl or en)")
+    return texts.language(asked)
 
 
 def _helpers(lang: str) -> dict[str, Any]:

@@ -54,7 +54,8 @@ def race_graphs(number: int) -> dict[str, Graph]:
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix project: <https://w3id.org/regiograaf/id/project/> .
 @prefix gemeente: <https://w3id.org/regiograaf/id/gemeente/> .
-project:race a rg:Project ; dct:title "Race {number}"@nl ; rg:leadMunicipality gemeente:gm0599 .
+project:race a rg:Project ; dct:title "Race {number}"@nl ; rg:leadMunicipality gemeente:gm0599 ;
+    rg:leadOrganisation gemeente:gm0599 .
 gemeente:gm0599 a rg:Municipality ; skos:prefLabel "Rotterdam"@nl .
 {filler}
 """

@@ -79,9 +79,21 @@ def test_the_form_page_leaves_its_empty_fields_out(client: FlaskClient) -> None:
     assert page.status_code == 200
 
 
+#: A Turtle body is text: any bytes are "a string", so schemathesis's bodies that are no
+#: string (``{}``) are not wrong ones on the wire; the validation API answers them with a report.
+CONFIG = """
+[[operations]]
+include-operation-id = "valideren"
+checks.negative_data_rejection.enabled = false
+"""
+
+
 def test_schemathesis_finds_no_disagreement(live_server: RunningServer, tmp_path: Path) -> None:
+    (tmp_path / "schemathesis.toml").write_text(CONFIG, encoding="utf-8")
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(tmp_path / "schemathesis.toml"),
         "run",
         live_server.url + "/openapi.json",
         "--seed",
@@ -92,6 +104,10 @@ def test_schemathesis_finds_no_disagreement(live_server: RunningServer, tmp_path
         "1",
         "--report-dir",
         str(tmp_path / "report"),
+        # The live server has no tokens, so every write is 405 by design (the write path is
+        # off): its operations are checked with tokens in tests/contribute.
+        "--exclude-operation-id-regex",
+        "^graaf(Vervangen|Aanvullen|Verwijderen)$",
     ]
     done = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, timeout=1200, check=False
