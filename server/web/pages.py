@@ -9,8 +9,9 @@ from flask import Blueprint, Response, current_app, jsonify, make_response, rend
 from server.errors import StoreError, StoreMissing
 from server.http.media_types import HTML
 from server.rdf.namespaces import sparql_prefixes
+from server.scan.compute import current_members
 from server.store import Store
-from server.web.context import get_store
+from server.web.context import get_settings, get_store
 from server.web.policy import answer, representation
 
 blueprint = Blueprint("pages", __name__)
@@ -105,5 +106,6 @@ def _home_page(version: str) -> Response:
         ],
         graphs=graphs,
         total=sum(graph.triples for graph in graphs),
+        members=current_members(store, get_settings(), "nl"),
     )
     return make_response(html)
