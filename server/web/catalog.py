@@ -107,6 +107,19 @@ def donl(ext: str | None = None) -> Response:
     return answer(chosen, render)
 
 
+@blueprint.get("/dumps/")
+def dumps_index() -> Response:
+    """The downloads as a page for people: what each file holds, its format and size."""
+    chosen = representation(HTML)
+
+    def render() -> Response:
+        sizes = dump_sizes(chosen.version)
+        files = [(dump, sizes.get(dump.name, 0)) for dump in dumps.available(get_store())]
+        return make_response(render_template("dumps.html", files=files))
+
+    return answer(chosen, render)
+
+
 @blueprint.get("/dumps/<name>")
 def dump(name: str) -> Response:
     """One of the files the catalog lists; 404 for any other name."""

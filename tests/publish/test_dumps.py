@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 
 from flask import Flask
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -116,3 +117,18 @@ def test_dumps_are_stable_and_unknown_names_404(app: Flask) -> None:
         assert first.headers["ETag"] == second.headers["ETag"]
     assert client.get("/dumps/regiograaf.xlsx").status_code == 404
     assert client.get("/dumps/../catalog").status_code == 404
+
+
+def test_the_downloads_page_lists_every_file_with_its_size(app: Flask) -> None:
+    client = app.test_client()
+    html = client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    rows = re.findall(
+        r"<tr(?: class=\"voorbeeld-rij\")?>\s*<td><a href=\"/dumps/([^\"]+)\".*?</tr>", html, re.S
+    )
+    assert rows == [dump.name for dump in DUMPS]  # the tests build with examples: all of them
+    for dump in DUMPS:
+        row = html.split(f'href="/dumps/{dump.name}"', 1)[1].split("</tr>", 1)[0]
+        assert dump.title_nl in row
+        assert ("Voorbeeld" in row) == dump.examples
+        size = int(re.search(r'class="num">([0-9.]+) bytes', row).group(1).replace(".", ""))  # type: ignore[union-attr]
+        assert size == len(client.get(f"/dumps/{dump.name}").data)

@@ -47,6 +47,7 @@ VERSIONED = [
     ("/catalog.ttl", None),
     ("/.well-known/void", None),
     ("/.well-known/void.jsonld", None),
+    ("/dumps/", BROWSER),
     *((f"/dumps/{dump.name}", None) for dump in DUMPS),
     ("/sitemap.xml", None),
     ("/kaart/projecten", BROWSER),
