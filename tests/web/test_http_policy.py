@@ -89,8 +89,8 @@ UNTAGGED = {
     "bijdragen_history.version_content": "tagged by its content hash, immutable",
     "graph_store.read": "tagged, but revalidated on every use (no-cache): a write can change "
     "a graph at any moment",
-    "feed.root": "tagged by its content, revalidated (no-cache): tests/contribute/test_feed.py",
-    "feed.page": "tagged by its content; a full page is immutable: tests/contribute/test_feed.py",
+    "feed.root": "tagged by its content, revalidated (no-cache): test_the_feed_answers_304",
+    "feed.page": "tagged by its content; a full page is immutable: test_the_feed_answers_304",
 }
 
 
@@ -319,3 +319,18 @@ def test_entity_tags_per_representation() -> None:
 )
 def test_not_modified(method: str, header: str | None, expected: bool) -> None:
     assert not_modified(method, header, "v1") is expected
+
+
+@pytest.mark.parametrize("path", ["/feed", "/feed/1"])
+def test_the_feed_answers_304(client: FlaskClient, path: str) -> None:
+    """The change feed is tagged by its content, per representation, and revalidated."""
+    tags = set()
+    for accept in (TURTLE, "application/ld+json"):
+        first = _get(client, path, accept)
+        assert first.status_code == 200, first.get_data(as_text=True)[:300]
+        assert first.headers["Cache-Control"] in ("no-cache", "public, max-age=31536000, immutable")
+        etag = first.headers["ETag"]
+        tags.add(etag)
+        again = _get(client, path, accept, **{"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b""
+    assert len(tags) == 2
