@@ -111,12 +111,16 @@ def build(
     code = code_version()
     version = data_version(sources, code)
     store = EmbeddedStore(settings.store, read_only=False)
-    if not force and store.data_version() == version:
+    if not force:
         damage = store.damage()
-        if damage is None:
+        if damage is not None:
+            # Nothing of the damaged version is reused, whether or not the sources changed.
+            logging.getLogger(__name__).warning(
+                "the store is damaged, building it again: %s", damage
+            )
+            force = True
+        elif store.data_version() == version:
             return _up_to_date(store, version, sources)
-        logging.getLogger(__name__).warning("the store is damaged, building it again: %s", damage)
-        force = True  # nothing of the damaged version is reused
     with store.writing():
         state = None if force else BuildState.from_json(store.build_state())
         job = Job(settings, store, sources, version, code, progress, state)

@@ -110,7 +110,7 @@ class EmbeddedResult:
             self._result.serialize(output, format=fmt)
         except ValueError as error:
             raise UnsupportedMediaType(str(error)) from error
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # reading the database failed midway
             raise StoreError(str(error)) from error
 
     def boolean(self) -> bool:

@@ -22,6 +22,11 @@ from server.store.terms import ToOxigraph, graph_name
 __all__ = ["evaluate"]
 
 
+#: How RocksDB's messages about a damaged or unreadable database begin (pyoxigraph passes them
+#: on as RuntimeError).
+STORAGE_FAILURES = ("Corruption", "IO error")
+
+
 def evaluate(database: ox.Store, default: dict[str, Any], request: QueryRequest) -> EmbeddedResult:
     """Evaluate ``request.sparql`` on ``database``; ``default`` are the options of the default
     graph when the request names none (the stored merge, or the union of all graphs)."""
@@ -44,7 +49,10 @@ def evaluate(database: ox.Store, default: dict[str, Any], request: QueryRequest)
     try:
         return EmbeddedResult(database.query(request.sparql, **options))
     except (SyntaxError, RuntimeError) as error:
-        # pyoxigraph raises RuntimeError for a substitution of an unprojected variable.
+        # pyoxigraph raises RuntimeError for a substitution of an unprojected variable, and
+        # for RocksDB's storage failures (a damaged database): those are the store's.
+        if isinstance(error, RuntimeError) and str(error).startswith(STORAGE_FAILURES):
+            raise StoreError(str(error)) from error
         raise QuerySyntaxError(str(error)) from error
     except OSError as error:
         raise StoreError(str(error)) from error

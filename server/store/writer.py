@@ -77,7 +77,7 @@ class VersionWriter:
             if base is not None:
                 ox.Store.read_only(str(base.folder / DATABASE)).backup(str(self.folder / DATABASE))
             self._db: ox.Store | None = ox.Store(str(self.folder / DATABASE))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
             shutil.rmtree(self.folder, ignore_errors=True)
             raise StoreError(f"cannot write {self.folder}: {error}") from error
 

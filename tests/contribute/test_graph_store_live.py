@@ -191,6 +191,12 @@ def test_put_get_post_delete(server: WriteServer) -> None:
     assert diff.status == 200 and b"2026-12-31" in diff.body
     content = http("GET", server.url + "/bijdragen/gm0503/cyclus/versies/1.ttl")
     assert content.body == body and "immutable" in content.headers["cache-control"]
+    again = http(
+        "GET",
+        server.url + "/bijdragen/gm0503/cyclus/versies/1.ttl",
+        headers={"If-None-Match": content.headers["etag"]},
+    )
+    assert again.status == 304 and again.body == b""
 
 
 def test_a_conditional_write_race_has_one_winner(server: WriteServer) -> None:

@@ -26,6 +26,7 @@ from tests.support import (
     REPOSITORY,
     BuiltStore,
     RunningServer,
+    copy_project,
     free_port,
     get,
 )
@@ -89,6 +90,26 @@ def test_a_damaged_database_is_built_again(
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1 and "damaged" in warnings[0] and "\n" not in warnings[0]
     assert create_app(settings).test_client().get("/health").get_json()["status"] == "ok"
+
+
+def test_a_damaged_database_is_built_again_after_a_source_changed(
+    built_store: BuiltStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not only an up-to-date store: with a changed source the build would start from the
+    current version (incremental), which it cannot read; it builds in full instead."""
+    root = copy_project(tmp_path / "project")
+    settings = load_settings(root=root, store=tmp_path / "store")
+    assert build(settings).ok
+    versions = set((tmp_path / "store" / "versions").iterdir())
+    _damage(tmp_path / "store")
+    source = root / "data" / "gemeenten.ttl"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="server.build.pipeline"):
+        result = build(settings)
+    assert result.status == "built" and result.mode == "full"
+    assert any("damaged" in record.getMessage() for record in caplog.records)
+    assert create_app(settings).test_client().get("/health").get_json()["status"] == "ok"
+    assert len(set((tmp_path / "store" / "versions").iterdir()) - versions) == 1
 
 
 #: gunicorn on the store as it is (no build first), one worker.

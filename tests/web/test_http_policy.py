@@ -86,7 +86,8 @@ UNTAGGED = {
     "bijdragen_history.organisation_history": "changes with every write, between builds too "
     "(no-cache)",
     "bijdragen_history.version_diff": "an accepted version never changes (max-age)",
-    "bijdragen_history.version_content": "tagged by its content hash, immutable",
+    "bijdragen_history.version_content": "tagged by its content hash, immutable (304: "
+    "tests/contribute/test_graph_store_live.py)",
     "graph_store.read": "tagged, but revalidated on every use (no-cache): a write can change "
     "a graph at any moment",
     "feed.root": "tagged by its content, revalidated (no-cache): test_the_feed_answers_304",
