@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Browser assets (YASGUI, NL Design System CSS) from package-lock.json, served under /assets.
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup system build run test lint validate clean
+.PHONY: setup runtime system build run test lint validate clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -20,26 +20,28 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 	touch $(NPM_STAMP)
 
-# Debian packages the tests use: Chromium for the browser tests (playwright drives
-# /usr/bin/chromium; no download); a JDK and the OWL API for the OWL 2 RL profile check;
-# libseccomp2, which seals the server's query processes off the network (pyseccomp); Pango and a
-# font for WeasyPrint (the scan as PDF) and poppler's pdftotext to test that PDF.
-SYSTEM_PACKAGES := chromium default-jdk-headless libowlapi-java libseccomp2 libpango-1.0-0 \
-	libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
-system:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Debian packages. To serve: libseccomp2, which seals the server's query processes off the
+# network (pyseccomp); Pango and a font for WeasyPrint (the scan as PDF). For the tests also:
+# Chromium for the browser tests (playwright drives /usr/bin/chromium; no download), a JDK and
+# the OWL API for the OWL 2 RL profile check, and poppler's pdftotext to test the PDF.
+RUNTIME_PACKAGES := libseccomp2 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium default-jdk-headless libowlapi-java poppler-utils
+runtime: PACKAGES = $(RUNTIME_PACKAGES)
+system: PACKAGES = $(SYSTEM_PACKAGES)
+runtime system:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update && apt-get install -y --no-install-recommends $$missing; \
 		else \
-			echo "Missing Debian packages for the tests: sudo apt-get install $$missing"; exit 1; \
+			echo "Missing Debian packages: sudo apt-get install $$missing"; exit 1; \
 		fi; \
 	fi
 
 build: setup
 	$(BIN)/regiograaf build
 
-run: build
+run: runtime build
 	$(BIN)/regiograaf serve
 
 validate: setup
