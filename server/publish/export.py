@@ -28,6 +28,7 @@ import html
 import posixpath
 import re
 import shutil
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from server.errors import RegiograafError
 from server.http.media_types import HTML
@@ -58,6 +60,9 @@ DYNAMIC: tuple[str, ...] = ("/sparql", "/health")
 FILTERED_IN_THE_BROWSER: tuple[str, ...] = ("/kaart/projecten",)
 #: What the crawler asks for: HTML first, like a browser.
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+#: How often a page that answers 503 with ``Retry-After`` is asked, and the longest wait.
+ATTEMPTS = 3
+MAX_WAIT = 10
 #: The file that marks a folder as an export (which a next export may empty).
 MARKER = ".regiograaf-export"
 #: The app's own URL inside the test client.
@@ -138,9 +143,21 @@ class _Crawler:
         if found is not None and not is_dynamic(found):
             self.enqueue(found, origin)
 
+    def get(self, path: str) -> TestResponse:
+        """The app's response for ``path``; a 503 that says when to come back (a rebuild
+        swapped the data in, all query processes were busy) is asked again, up to
+        :data:`ATTEMPTS` times."""
+        for _ in range(ATTEMPTS - 1):
+            response = self.client.get(path, headers={"Accept": ACCEPT})
+            retry_after = response.headers.get("Retry-After", "")
+            if response.status_code != 503 or not retry_after.isdigit():
+                return response
+            time.sleep(min(int(retry_after), MAX_WAIT))
+        return self.client.get(path, headers={"Accept": ACCEPT})
+
     def visit(self, path: str, origin: str) -> None:
         """Export the response for ``path``, or record why it cannot be."""
-        response = self.client.get(path, headers={"Accept": ACCEPT})
+        response = self.get(path)
         if response.status_code in (301, 302, 303, 307, 308):
             location = internal_path(response.headers["Location"], path, self.site)
             if location is None:

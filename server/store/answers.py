@@ -150,7 +150,7 @@ class PooledAnswer:
                 go_long_at = self.started + config.long_query_after
                 limit = go_long_at if limit is None else min(limit, go_long_at)
             try:
-                return frames.receive(self.process.sock, limit)
+                return self.process.frames.receive(limit)
             except TimeoutError:
                 self._passed(limit)
             except (frames.ChannelClosed, OSError):
@@ -192,6 +192,8 @@ class PooledAnswer:
                 "Make it more selective (add a LIMIT, narrow the patterns) and try again."
             )
         how = f"signal {number}" if signalled else f"status {status}"
+        if status is None:  # alive but silent, so it was killed: its channel broke
+            how = "its channel broke"
         log.warning("a query process (pid %d) ended during a query: %s", self.process.pid, how)
         raise EngineFailed(f"the query process ended during a query ({how})")
 

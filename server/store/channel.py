@@ -32,7 +32,7 @@ __all__ = [
     "REQUEST",
     "ChannelClosed",
     "QueryRequest",
-    "receive",
+    "Receiver",
     "receive_json",
     "send",
     "send_json",
@@ -76,34 +76,52 @@ def send_json(sock: socket.socket, kind: bytes, value: Mapping[str, Any]) -> Non
     send(sock, kind, json.dumps(value).encode("utf-8"))
 
 
-def _exactly(sock: socket.socket, size: int, deadline: float | None) -> bytes:
-    chunks: list[bytes] = []
-    while size:
+class Receiver:
+    """Reads the frames that arrive on ``sock``. A deadline that passes in the middle of a
+    frame loses nothing: the bytes read so far wait in the buffer for the next call."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._buffer = bytearray()
+
+    def receive(self, deadline: float | None = None) -> tuple[bytes, bytes]:
+        """The next frame: (kind, payload). Raises :class:`TimeoutError` when ``deadline``
+        (``time.monotonic()``) passes first and :class:`ChannelClosed` when the other side is
+        gone."""
+        try:
+            while True:
+                frame = self._take()
+                if frame is not None:
+                    return frame
+                self._fill(deadline)
+        finally:
+            if deadline is not None:
+                self.sock.settimeout(None)
+
+    def _take(self) -> tuple[bytes, bytes] | None:
+        """The first whole frame in the buffer (taken out of it), or ``None``."""
+        if len(self._buffer) < _HEADER.size:
+            return None
+        kind, length = _HEADER.unpack_from(self._buffer)
+        if length > MAX_FRAME:
+            raise ChannelClosed(f"a frame of {length} bytes is too large")
+        end = _HEADER.size + length
+        if len(self._buffer) < end:
+            return None
+        payload = bytes(self._buffer[_HEADER.size : end])
+        del self._buffer[:end]
+        return kind, payload
+
+    def _fill(self, deadline: float | None) -> None:
         if deadline is not None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError("no answer from the query process in time")
-            sock.settimeout(remaining)
-        chunk = sock.recv(min(size, 1 << 20))
+            self.sock.settimeout(remaining)
+        chunk = self.sock.recv(1 << 20)
         if not chunk:
             raise ChannelClosed("the query process closed its channel")
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-def receive(sock: socket.socket, deadline: float | None = None) -> tuple[bytes, bytes]:
-    """The next frame: (kind, payload). Raises :class:`TimeoutError` when ``deadline``
-    (``time.monotonic()``) passes first and :class:`ChannelClosed` when the other side is
-    gone."""
-    try:
-        kind, length = _HEADER.unpack(_exactly(sock, _HEADER.size, deadline))
-        if length > MAX_FRAME:
-            raise ChannelClosed(f"a frame of {length} bytes is too large")
-        return kind, _exactly(sock, length, deadline)
-    finally:
-        if deadline is not None:
-            sock.settimeout(None)
+        self._buffer += chunk
 
 
 def receive_json(payload: bytes) -> dict[str, Any]:

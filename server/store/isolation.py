@@ -173,9 +173,10 @@ def _serve(sock: socket.socket, snapshot: Snapshot) -> None:
         # Each request gets the reason, as an answer: the worker may already be sending one
         # (a process that ended first would look like a crash to it).
         failure = str(error)
+    requests = channel.Receiver(sock)
     while True:
         try:
-            kind, payload = channel.receive(sock)
+            kind, payload = requests.receive()
         except (channel.ChannelClosed, OSError):
             return
         if kind != channel.REQUEST:

@@ -43,6 +43,7 @@ from server.settings import Settings
 from server.store import (
     QueriesBusy,
     StoreError,
+    channel,
 )
 from server.store.embedded import EmbeddedStore
 from server.store.isolation import (
@@ -98,6 +99,8 @@ class QueryProcess:
     def __init__(self, pid: int, sock: socket.socket, key: tuple[str, bool]) -> None:
         self.pid = pid
         self.sock = sock
+        #: The frames of its answers (kept across a deadline that passes mid-frame).
+        self.frames = channel.Receiver(sock)
         #: (version folder, in memory): the snapshot it serves.
         self.key = key
         self.queries = 0
@@ -115,7 +118,7 @@ class QueryProcess:
 
     def reap(self) -> int | None:
         """The wait status of a process that closed its channel (waits up to a second for
-        it to end, then kills it)."""
+        it to end); ``None`` if it had to be killed (its own status is then unknown)."""
         for _ in range(100):
             try:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -125,7 +128,8 @@ class QueryProcess:
                 self.sock.close()
                 return status
             time.sleep(0.01)
-        return self.kill()
+        self.kill()
+        return None
 
 
 class QueryPool:

@@ -23,7 +23,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, VOID
 from werkzeug.exceptions import HTTPException
 
-from server.publish.export import MARKER, prepare
+from server.publish.export import ATTEMPTS, MARKER, export, prepare
 from server.rdf.iris import IriMap
 from tests.support import BuiltStore, free_port, get, regiograaf_command
 
@@ -253,3 +253,27 @@ def test_an_earlier_export_is_emptied(exported: Exported, tmp_path: Path) -> Non
     (earlier / "doc" / "weg.html").write_text("oud", encoding="utf-8")
     prepare(earlier)
     assert sorted(p.name for p in earlier.iterdir()) == [MARKER]
+
+
+def test_a_page_that_asks_to_come_back_is_asked_again(tmp_path: Path) -> None:
+    """A 503 with Retry-After (a rebuild swapped the data in, the query processes were busy)
+    is asked again; one that keeps failing, or a 503 without Retry-After, is reported."""
+    app = Flask(__name__)
+    asked: dict[str, int] = {}
+
+    def busy_once() -> tuple[str, int, dict[str, str]] | str:
+        asked["once"] = asked.get("once", 0) + 1
+        if asked["once"] == 1:
+            return "busy", 503, {"Retry-After": "0"}
+        return "<p>here</p>"
+
+    def busy_always() -> tuple[str, int, dict[str, str]]:
+        asked["always"] = asked.get("always", 0) + 1
+        return "busy", 503, {"Retry-After": "0"}
+
+    app.add_url_rule("/", view_func=lambda: '<a href="/once">1</a> <a href="/always">2</a>')
+    app.add_url_rule("/once", view_func=busy_once)
+    app.add_url_rule("/always", view_func=busy_always)
+    result = export(app, tmp_path / "site", "https://example.org/", SERVICE_URL)
+    assert "/once" in result.files and asked["once"] == 2
+    assert result.broken["/always"] == (503, "/") and asked["always"] == ATTEMPTS
