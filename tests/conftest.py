@@ -47,9 +47,8 @@ from tests.support import (
     build_hostile_store,
     build_root,
     copy_project,
+    serving,
     small_project_in,
-    start_server,
-    stop_server,
 )
 
 pytest_plugins = ["pytester"]  # for tests/test_ci.py
@@ -105,11 +104,8 @@ def live_server(
 ) -> Iterator[RunningServer]:
     """The real ``regiograaf serve`` (gunicorn, 2 workers) on :func:`built_store`."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    server = start_server(built_store.settings.store, log)
-    try:
+    with serving(built_store.settings.store, log) as server:
         yield server
-    finally:
-        stop_server(server)
 
 
 # --------------------------------------------------------------------------- the hostile store
@@ -135,13 +131,9 @@ def hostile_server(
     """The real server (gunicorn) on :func:`hostile_store`, served as it is (no build), without
     base tiles (offline)."""
     log = tmp_path_factory.mktemp("hostile-serve") / "serve.log"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REGIOGRAAF_MAP_TILES", "")
-        server = start_server(hostile_store.store, log, build=False)
-    try:
+    offline = {"REGIOGRAAF_MAP_TILES": ""}
+    with serving(hostile_store.store, log, build=False, env=offline) as server:
         yield server
-    finally:
-        stop_server(server)
 
 
 @pytest.fixture(scope="session")
@@ -199,13 +191,9 @@ def scan_server(
 ) -> Iterator[RunningServer]:
     """``regiograaf serve`` (gunicorn) on :func:`scan_store`."""
     log = tmp_path_factory.mktemp("scan-serve") / "serve.log"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REGIOGRAAF_ROOT", str(scan_store.settings.root))
-        server = start_server(scan_store.settings.store, log)
-    try:
+    env = {"REGIOGRAAF_ROOT": str(scan_store.settings.root)}
+    with serving(scan_store.settings.store, log, env=env) as server:
         yield server
-    finally:
-        stop_server(server)
 
 
 # --------------------------------------------------------------------------- the map fixture
@@ -252,11 +240,6 @@ def maps_server(
 ) -> Iterator[RunningServer]:
     """``regiograaf serve`` on :func:`maps_store`, without base tiles (offline)."""
     log = tmp_path_factory.mktemp("maps-serve") / "serve.log"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REGIOGRAAF_ROOT", str(maps_store.settings.root))
-        patch.setenv("REGIOGRAAF_MAP_TILES", "")
-        server = start_server(maps_store.settings.store, log)
-    try:
+    env = {"REGIOGRAAF_ROOT": str(maps_store.settings.root), "REGIOGRAAF_MAP_TILES": ""}
+    with serving(maps_store.settings.store, log, env=env) as server:
         yield server
-    finally:
-        stop_server(server)

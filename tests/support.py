@@ -17,9 +17,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rdflib import Graph
@@ -252,16 +254,18 @@ def start_server(
     timeout: float = 120,
     attempts: int = 3,
     build: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> RunningServer:
     """Start ``regiograaf serve`` on a free port of 127.0.0.1 and wait until /health is ok.
 
     ``serve`` builds a store that is missing or older than the project's sources; with
     ``build=False`` gunicorn serves ``store`` as it is (a store made with the store API).
+    ``env``: settings (``REGIOGRAAF_…``) for this server only, on top of this environment.
     A port found free can be taken by another process before gunicorn binds it (tests run in
     parallel): the server counts as started only when its own log says it listens on that port,
     and a server that could not bind is started again on another port."""
     for _ in range(attempts):
-        server = _start_once(store, log, workers, timeout, build)
+        server = _start_once(store, log, workers, timeout, build, env or {})
         if server is not None:
             return server
     raise RuntimeError(f"regiograaf serve found no free port:\n{log.read_text(errors='replace')}")
@@ -279,7 +283,7 @@ RegiograafApplication(settings).run()
 
 
 def _start_once(
-    store: Path, log: Path, workers: int, timeout: float, build: bool
+    store: Path, log: Path, workers: int, timeout: float, build: bool, extra: Mapping[str, str]
 ) -> RunningServer | None:
     port = free_port()
     if build:
@@ -289,7 +293,8 @@ def _start_once(
         command = [sys.executable, "-c", _SERVE_AS_IS, str(store), str(port), str(workers)]
     # This checkout's server package, whichever checkout the virtualenv was installed from.
     path = os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "REGIOGRAAF_ROOT": str(load_settings().root), "PYTHONPATH": path}
+    root = extra.get("REGIOGRAAF_ROOT") or str(load_settings().root)
+    env = {**os.environ, **extra, "REGIOGRAAF_ROOT": root, "PYTHONPATH": path}
     with log.open("wb") as handle:
         process = subprocess.Popen(
             command, stdout=handle, stderr=subprocess.STDOUT, env=env, start_new_session=True
@@ -313,6 +318,16 @@ def _start_once(
         time.sleep(0.3)
     stop_server(server)
     raise RuntimeError(f"regiograaf serve did not start:\n{log.read_text(errors='replace')}")
+
+
+@contextmanager
+def serving(store: Path, log: Path, **options: Any) -> Iterator[RunningServer]:
+    """:func:`start_server` (same arguments) for the ``with`` block, stopped after it."""
+    server = start_server(store, log, **options)
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 def stop_server(server: RunningServer) -> None:

@@ -29,7 +29,7 @@ unions, ...) is listed in :attr:`Rules.unsupported`; the build then uses owlrl i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from server.build.inference import (
@@ -372,35 +372,21 @@ class _Axioms:
         return found
 
 
-def _sub_class(axioms: _Axioms, a: Term, b: Term) -> None:
-    axioms._pair(axioms.sub_class, a, b, "subClassOf")
+#: What one schema triple ``a <axiom> b`` does to the axioms.
+_Handler = Callable[["_Axioms", Term, Term], None]
 
 
-def _equivalent_class(axioms: _Axioms, a: Term, b: Term) -> None:
-    axioms._pair(axioms.sub_class, a, b, "equivalentClass")
-    axioms._pair(axioms.sub_class, b, a, "equivalentClass")
+def _pairing(table: str, label: str, *, both_ways: bool = False) -> _Handler:
+    """The handler of an axiom that records ``a → b`` in the axioms' ``table`` (and
+    ``b → a`` when the axiom is symmetric, as equivalence and inverses are)."""
 
+    def handle(axioms: _Axioms, a: Term, b: Term) -> None:
+        pairs = getattr(axioms, table)
+        axioms._pair(pairs, a, b, label)
+        if both_ways:
+            axioms._pair(pairs, b, a, label)
 
-def _sub_property(axioms: _Axioms, a: Term, b: Term) -> None:
-    axioms._pair(axioms.sub_property, a, b, "subPropertyOf")
-
-
-def _equivalent_property(axioms: _Axioms, a: Term, b: Term) -> None:
-    axioms._pair(axioms.sub_property, a, b, "equivalentProperty")
-    axioms._pair(axioms.sub_property, b, a, "equivalentProperty")
-
-
-def _inverse(axioms: _Axioms, a: Term, b: Term) -> None:
-    axioms._pair(axioms.inverse, a, b, "inverseOf")
-    axioms._pair(axioms.inverse, b, a, "inverseOf")
-
-
-def _domain(axioms: _Axioms, a: Term, b: Term) -> None:
-    axioms._pair(axioms.domain, a, b, "domain")
-
-
-def _range(axioms: _Axioms, a: Term, b: Term) -> None:
-    axioms._pair(axioms.range, a, b, "range")
+    return handle
 
 
 def _chain(axioms: _Axioms, conclusion: Term, head: Term) -> None:
@@ -428,14 +414,14 @@ def _members(axioms: _Axioms, subject: Term, obj: Term) -> None:
         axioms.unsupported.append(f"owl:members of {subject}")
 
 
-_HANDLERS = {
-    RDFS_NS + "subClassOf": _sub_class,
-    RDFS_NS + "subPropertyOf": _sub_property,
-    RDFS_NS + "domain": _domain,
-    RDFS_NS + "range": _range,
-    OWL_NS + "equivalentClass": _equivalent_class,
-    OWL_NS + "equivalentProperty": _equivalent_property,
-    OWL_NS + "inverseOf": _inverse,
+_HANDLERS: dict[str, _Handler] = {
+    RDFS_NS + "subClassOf": _pairing("sub_class", "subClassOf"),
+    RDFS_NS + "subPropertyOf": _pairing("sub_property", "subPropertyOf"),
+    RDFS_NS + "domain": _pairing("domain", "domain"),
+    RDFS_NS + "range": _pairing("range", "range"),
+    OWL_NS + "equivalentClass": _pairing("sub_class", "equivalentClass", both_ways=True),
+    OWL_NS + "equivalentProperty": _pairing("sub_property", "equivalentProperty", both_ways=True),
+    OWL_NS + "inverseOf": _pairing("inverse", "inverseOf", both_ways=True),
     OWL_NS + "propertyChainAxiom": _chain,
     OWL_NS + "disjointWith": _disjoint,
     OWL_NS + "members": _members,

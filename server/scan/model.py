@@ -49,12 +49,22 @@ class Municipality:
     example: bool = False
 
 
-@dataclass(frozen=True)
-class StrategyDocument:
-    """A strategy document of the municipality (query ``scan-strategie``)."""
+@dataclass(frozen=True, kw_only=True)
+class Sourced:
+    """What every record of the scan has: its IRI and title, the sources it comes from and
+    when they were checked, and whether it is invented (an example)."""
 
     iri: str
     title: str
+    sources: tuple[str, ...] = ()
+    checked: str | None = None
+    example: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class StrategyDocument(Sourced):
+    """A strategy document of the municipality (query ``scan-strategie``)."""
+
     adopted: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
@@ -63,55 +73,41 @@ class StrategyDocument:
     replaced_by: str | None = None
     replaced_by_title: str | None = None
     homepage: str | None = None
-    sources: tuple[str, ...] = ()
-    checked: str | None = None
     goals: int = 0
-    example: bool = False
 
 
-@dataclass(frozen=True)
-class GoalLink:
+@dataclass(frozen=True, kw_only=True)
+class GoalLink(Sourced):
     """A higher goal one of the municipality's goals aligns with: directly, or ``via`` the
     first step of a chain."""
 
-    iri: str
-    title: str
     level: str
     set_by: str | None = None
     direct: bool = True
     via: str | None = None
     via_title: str | None = None
-    example: bool = False
 
 
-@dataclass(frozen=True)
-class Goal:
+@dataclass(frozen=True, kw_only=True)
+class Goal(Sourced):
     """A goal of the municipality with the higher goals it aligns with (query ``scan-doelen``)."""
 
-    iri: str
-    title: str
     strategy: str | None = None
     broader: str | None = None
     broader_title: str | None = None
-    sources: tuple[str, ...] = ()
-    checked: str | None = None
     alignments: tuple[GoalLink, ...] = ()
-    example: bool = False
 
 
-@dataclass(frozen=True)
-class OpenGoal:
+@dataclass(frozen=True, kw_only=True)
+class OpenGoal(Sourced):
     """A higher goal none of the municipality's goals aligns with (query ``scan-open-doelen``)."""
 
-    iri: str
-    title: str
     level: str
     set_by: str | None = None
     strategy: str | None = None
     strategy_title: str | None = None
     expired: bool = False
     served_by_project: bool = False
-    example: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,12 +160,10 @@ class StageRow:
         return self.examples > 0 or (self.assessment is not None and self.assessment.example)
 
 
-@dataclass(frozen=True)
-class Project:
+@dataclass(frozen=True, kw_only=True)
+class Project(Sourced):
     """A project the municipality takes part in (query ``scan-projecten``)."""
 
-    iri: str
-    title: str
     role: str
     lead: str | None = None
     lead_name: str | None = None
@@ -177,9 +171,6 @@ class Project:
     status_name: str | None = None
     alignment: str = "geen"
     homepage: str | None = None
-    sources: tuple[str, ...] = ()
-    checked: str | None = None
-    example: bool = False
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,25 @@ def _text(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+def _named(row: Row, column: str, title: str = "titel") -> dict[str, Any]:
+    """The IRI (in ``column``), title (in ``title``; else the IRI) and example flag of the
+    record in ``row``, as fields of :class:`~server.scan.model.Sourced`."""
+    return {
+        "iri": str(row[column]),
+        "title": str(row[title] or row[column]),
+        "example": bool(row["voorbeeld"]),
+    }
+
+
+def _sourced(row: Row, column: str) -> dict[str, Any]:
+    """:func:`_named` with the record's sources and the date they were checked."""
+    return {
+        **_named(row, column),
+        "sources": words(row["bronnen"]),
+        "checked": _text(row["gecontroleerd"]),
+    }
+
+
 def municipalities(rows: Iterable[Row]) -> dict[str, Municipality]:
     """Every municipality by its lower-case CBS code (query ``scan-gemeente``)."""
     found: dict[str, Municipality] = {}
@@ -93,8 +112,7 @@ def strategy(documents: Iterable[Row], goals: Iterable[Row], open_goals: Iterabl
     return Strategy(
         documents=tuple(
             StrategyDocument(
-                iri=str(row["strategie"]),
-                title=str(row["titel"] or row["strategie"]),
+                **_sourced(row, "strategie"),
                 adopted=_text(row["vastgesteld"]),
                 valid_from=_text(row["geldigVan"]),
                 valid_until=_text(row["geldigTot"]),
@@ -103,25 +121,20 @@ def strategy(documents: Iterable[Row], goals: Iterable[Row], open_goals: Iterabl
                 replaced_by=_text(row["vervangenDoor"]),
                 replaced_by_title=titles.get(str(row["vervangenDoor"])),
                 homepage=_text(row["homepage"]),
-                sources=words(row["bronnen"]),
-                checked=_text(row["gecontroleerd"]),
                 goals=int(row["doelen"] or 0),
-                example=bool(row["voorbeeld"]),
             )
             for row in documents
         ),
         goals=_goals(goals),
         open_goals=tuple(
             OpenGoal(
-                iri=str(row["doel"]),
-                title=str(row["titel"] or row["doel"]),
+                **_named(row, "doel"),
                 level=str(row["niveau"]),
                 set_by=_text(row["organisatieNaam"]),
                 strategy=_text(row["strategie"]),
                 strategy_title=_text(row["strategieTitel"]),
                 expired=bool(row["verlopen"]),
                 served_by_project=bool(row["viaProject"]),
-                example=bool(row["voorbeeld"]),
             )
             for row in open_goals
         ),
@@ -145,14 +158,12 @@ def _goals(rows: Iterable[Row]) -> tuple[Goal, ...]:
         if row["hogerDoel"]:
             links[iri].append(
                 GoalLink(
-                    iri=str(row["hogerDoel"]),
-                    title=str(row["hogerTitel"] or row["hogerDoel"]),
+                    **_named(row, "hogerDoel", "hogerTitel"),
                     level=str(row["niveau"]),
                     set_by=_text(row["organisatieNaam"]),
                     direct=bool(row["direct"]),
                     via=_text(row["via"]),
                     via_title=_text(row["viaTitel"]),
-                    example=bool(row["voorbeeld"]),
                 )
             )
     return tuple(
@@ -220,8 +231,7 @@ def _assessment(row: Row) -> Assessment:
 def _projects(rows: Iterable[Row]) -> tuple[Project, ...]:
     return tuple(
         Project(
-            iri=str(row["project"]),
-            title=str(row["titel"] or row["project"]),
+            **_sourced(row, "project"),
             role=str(row["rol"]),
             lead=_text(row["trekker"]),
             lead_name=_text(row["trekkerNaam"]),
@@ -229,9 +239,6 @@ def _projects(rows: Iterable[Row]) -> tuple[Project, ...]:
             status_name=_text(row["statusNaam"]),
             alignment=str(row["aansluiting"]),
             homepage=_text(row["homepage"]),
-            sources=words(row["bronnen"]),
-            checked=_text(row["gecontroleerd"]),
-            example=bool(row["voorbeeld"]),
         )
         for row in rows
     )

@@ -276,11 +276,16 @@ class BufferedThreadWorker(ThreadWorker):
         conn.close()
 
     def murder_pending(self) -> None:
-        """Close the connections whose request did not come in time (called every second)."""
+        """Close the connections whose request did not come in time (called every second).
+
+        What already waits in a connection's socket is read first: when this worker was
+        slow to look (a loaded machine), the request may have come in time all the same."""
         super().murder_pending()
         now = time.monotonic()
         for conn in [conn for conn, waiting in self.waiting.items() if waiting.deadline < now]:
-            self._close(conn)
+            self._readable(conn, conn.sock)
+            if conn in self.waiting:
+                self._close(conn)
 
     def handle(self, conn: Any) -> Any:
         """Serve the buffered request in a thread: gunicorn's parser reads it from the buffer."""

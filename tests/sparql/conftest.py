@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from server.settings import Settings
 from server.web.app import create_app
-from tests.support import RunningServer, build_small_store, start_server, stop_server
+from tests.support import RunningServer, build_small_store, serving
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +38,5 @@ def small_server(
 ) -> Iterator[RunningServer]:
     """gunicorn (2 workers) with the real app on the small store, served as it is."""
     log = tmp_path_factory.mktemp("small-serve") / "serve.log"
-    server = start_server(small_settings.store, log, build=False)
-    try:
+    with serving(small_settings.store, log, build=False) as server:
         yield server
-    finally:
-        stop_server(server)

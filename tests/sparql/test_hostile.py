@@ -24,8 +24,7 @@ from tests.support import (
     SMALL_GRAPHS,
     RunningServer,
     build_small_store,
-    start_server,
-    stop_server,
+    serving,
 )
 
 FORM = "application/x-www-form-urlencoded"
@@ -100,20 +99,10 @@ def strict_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def strict_server(strict_store: Path) -> Iterator[RunningServer]:
     """``regiograaf serve`` (2 workers) on the small store with short limits (:data:`STRICT`)."""
-    saved = {name: os.environ.get(name) for name in STRICT}
-    os.environ.update(STRICT)
-    try:
-        server = start_server(strict_store, strict_store.parent / "serve.log", build=False)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    try:
+    with serving(
+        strict_store, strict_store.parent / "serve.log", build=False, env=STRICT
+    ) as server:
         yield server
-    finally:
-        stop_server(server)
 
 
 # --- no server-side fetch ---------------------------------------------------------------------

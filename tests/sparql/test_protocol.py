@@ -12,7 +12,6 @@ import csv
 import dataclasses
 import io
 import json
-import os
 import shutil
 import threading
 import time
@@ -624,15 +623,6 @@ def pool_of(settings: Settings) -> QueryPool:
     store = query_operation.process_store(settings)
     assert isinstance(store, PooledStore)
     return store.pool
-
-
-def gone(pid: int) -> bool:
-    """Whether process ``pid`` has ended (and was reaped)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def test_timeout_is_503_while_other_requests_are_answered(small_settings: Settings) -> None:
