@@ -299,7 +299,7 @@ def _start_once(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         output = log.read_bytes()
-        if b"Connection in use" in output:
+        if b"Connection in use" in output or b"is already in use" in output:
             stop_server(server)
             return None
         if process.poll() is not None:

@@ -56,6 +56,7 @@ from server.http.media_types import (
 )
 
 if TYPE_CHECKING:
+    from server.store.external_http import ExternalConfig
     from server.store.pool import PoolConfig
 
 QueryKind = Literal["select", "ask", "graph"]
@@ -268,18 +269,26 @@ class AnsweringStore(Store, Protocol):
 _open: dict[tuple[int, str, object], AnsweringStore] = {}
 
 
-def open_store(path: Path | str, pool: PoolConfig | None = None) -> AnsweringStore:
+def open_store(
+    path: Path | str, pool: PoolConfig | None = None, external: ExternalConfig | None = None
+) -> AnsweringStore:
     """The read-only store at ``path`` for this process, created on first use; with ``pool``
-    every query runs in a query process (:class:`~server.store.pool.PooledStore`).
+    every query runs in a query process (:class:`~server.store.pool.PooledStore`); with
+    ``external`` the external store it names (:mod:`server.store.external`) instead.
 
     The handle is cached per process id, so a store opened before gunicorn forks is never shared
     with a worker, and it opens the on-disk data lazily, on its first query."""
     from server.store.embedded import EmbeddedStore
 
-    key = (os.getpid(), str(Path(path).resolve()), pool)
+    key = (os.getpid(), str(Path(path).resolve()), external or pool)
     found = _open.get(key)
     if found is not None:
         return found
+    if external is not None:
+        from server.store.external import ExternalStore
+
+        _open[key] = ExternalStore(external)
+        return _open[key]
     limits = pool.limits if pool is not None else None
     embedded = EmbeddedStore(path, read_only=True, limits=limits)
     store: AnsweringStore = embedded
