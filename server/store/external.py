@@ -16,10 +16,11 @@ Every query is checked here first, as on the embedded store: the limits on its t
 (:func:`~server.store.limits.check_query`), no ``SERVICE`` (the store must not fetch a URL a
 client chose), and the engine's parser on an empty in-memory database (syntax errors and the
 kind of result, the same as the embedded store's; no store dialect such as Virtuoso's
-``define`` passes). The store's answer (SPARQL JSON, N-Triples) is read back with the engine's
-parsers, so every media type is written exactly as the embedded store writes it. A query's
-dataset: the merge and, when it uses ``GRAPH``, the data graphs as named graphs (none of the
-store's other graphs); a query with its own ``FROM`` gets no dataset from here.
+``define`` passes). Bindings are written into the text (:mod:`server.store.substitution`). The
+store's answer (SPARQL JSON, N-Triples) is read back with the engine's parsers, so every media
+type is written exactly as the embedded store writes it. A query's dataset: the merge and, when
+it uses ``GRAPH``, the data graphs as named graphs (none of the store's other graphs); a query
+with its own ``FROM`` gets no dataset from here.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from server.store.evaluation import evaluate
 from server.store.external_http import ExternalConfig, StoreUnreachable, form, send
 from server.store.limits import cached_by_text, check_query
 from server.store.scan import tokens
-from server.store.values import with_values
+from server.store.substitution import substituted
 
 __all__ = ["MERGE", "STATE", "STORE", "ExternalState", "ExternalStore"]
 
@@ -69,6 +70,7 @@ _ACCEPT: Final[Mapping[QueryKind, str]] = {
     "ask": SPARQL_JSON,
     "graph": N_TRIPLES,
 }
+_ALL: Final = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 #: An empty database: the engine's parser (and the kind of a query) without any data.
 _EMPTY = ox.Store()
 
@@ -208,7 +210,7 @@ class ExternalStore:
         seconds = self.config.timeout if timeout is None else timeout
         deadline = time.monotonic() + seconds if seconds > 0 else None
         if bindings:
-            sparql = with_values(sparql, {name: [term] for name, term in bindings.items()})
+            sparql = substituted(sparql, bindings)
         request = QueryRequest(sparql, {}, default_graph_uris, named_graph_uris, base_iri)
         return self._evaluate(request, deadline)
 
@@ -304,7 +306,10 @@ def _read_back(kind: QueryKind, body: bytes) -> EmbeddedResult:
     """The store's answer as the engine's own result (see the module docstring)."""
     try:
         if kind == "graph":
-            return EmbeddedResult(iter(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
+            # In an in-memory database of its own, for the engine's own graph result.
+            triples = ox.Store()
+            triples.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+            return EmbeddedResult(triples.query(_ALL))
         if _ODD_BNODE.search(body):
             body = _ODD_BNODE.sub(rb"\1", body)
         return EmbeddedResult(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
