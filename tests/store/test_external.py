@@ -193,6 +193,7 @@ def test_a_store_that_is_down_is_one_line_503(external_settings: Settings):
     answer = client.get("/")
     assert answer.status_code == 503
     assert answer.get_data(as_text=True).strip().count("\n") == 0
+    assert client.get("/health").status_code == 503
     assert ExternalStore(ExternalConfig(query=down)).check() is not None
 
 
