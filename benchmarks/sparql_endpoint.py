@@ -11,7 +11,15 @@ Servers (all bound to 127.0.0.1, stopped at the end):
 - ``ours``: ``regiograaf serve`` (gunicorn, the server's default workers, threads and
   settings) on its own store;
 - ``rdflib``: ``rdflib-endpoint serve FILE`` (uvicorn, rdflib's in-memory store);
-- ``oxigraph``: ``rdflib-endpoint serve FILE --store Oxigraph`` (oxrdflib).
+- ``oxigraph``: ``rdflib-endpoint serve FILE --store Oxigraph`` (oxrdflib);
+- ``oxigraph-server``: the Oxigraph server (``oxigraph serve``, PyPI ``oxigraph``, Rust);
+- ``virtuoso``: Virtuoso 7 (Debian ``virtuoso-opensource``); these two are loaded from our
+  store by ``regiograaf build``'s loader for external stores and queried on the same default
+  graph, the merge of all graphs (``benchmarks/store_peers.py``).
+
+Queries: ``lookup`` (one project's properties), ``lookups`` (the same with another project's
+IRI in every request, all projects in turn: a fixed query flatters any cache), ``aggregation``
+and ``construct``.
 
 rdflib-endpoint runs from its own virtualenv (``--peer-venv``, default ``var/bench-venv``)::
 
@@ -61,6 +69,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import http.client
 import json
@@ -92,13 +101,16 @@ from server.store.embedded import EmbeddedStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate_projects
+from store_peers import STORE_PEERS, project_iris, start_store_peer, wrk_script
 
 WORK = PROJECT_ROOT / "var" / "bench"
 PEER_VENV = PROJECT_ROOT / "var" / "bench-venv"
 SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
 GENERATED_FILE = Path("data") / "voorbeelden" / "benchmark-projecten.ttl"
-SERVERS = ("ours", "rdflib", "oxigraph")
-PEERS = ("rdflib", "oxigraph")
+SERVERS = ("ours", "rdflib", "oxigraph", *STORE_PEERS)
+PEERS = ("rdflib", "oxigraph", *STORE_PEERS)
+#: The peers that run from rdflib-endpoint's virtualenv.
+RDFLIB_PEERS = ("rdflib", "oxigraph")
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples"
 #: The goals of issue 3: ours / best rdflib-endpoint store, in requests per second.
@@ -121,6 +133,11 @@ QUERIES: dict[str, tuple[str, str]] = {
         + """SELECT ?stage ?status (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
   ?project a rg:Project ; rg:stage ?stage ; rg:status ?status .
 }} GROUP BY ?stage ?status ORDER BY ?stage ?status""",
+        SELECT_ACCEPT,
+    ),
+    # The lookup with another project's IRI in every request (all projects in turn).
+    "lookups": (
+        "SELECT ?property ?value WHERE {{ <{project}> ?property ?value }}",
         SELECT_ACCEPT,
     ),
     "construct": (
@@ -165,6 +182,11 @@ class DataSet:
     quads: int
     projects: int
     notes: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def project_iris(self) -> list[str]:
+        """The IRIs the ``lookups`` workload asks for in turn."""
+        return project_iris(self.store)
 
 
 def _copy_root(target: Path) -> Path:
@@ -412,6 +434,12 @@ def launch_server(
     port = free_port()
     log_path = work / f"{data.name}-{name}.log"
     env = dict(os.environ)
+    if name in STORE_PEERS:
+        log_path = work / f"{data.name}-{name}.log"
+        process, endpoint = start_store_peer(
+            name, data.store, work / f"{data.name}-{name}", port, free_port(), log_path
+        )
+        return Server(name, "127.0.0.1", port, process, log_path, endpoint)
     if name == "ours":
         ensure_current(data)  # else serve would rebuild it first
         script = Path(sys.executable).with_name("regiograaf")
@@ -447,9 +475,7 @@ def _memory_copies(server: Server) -> int:
 def wait_ready(server: Server, data: DataSet, began: float, timeout: float, copies: int) -> None:
     """Wait until ``server`` answers, and for ours until ``copies`` workers have their
     in-memory copy of the store (their steady state; until then they query on disk)."""
-    ready = (
-        "/health" if server.name == "ours" else "/?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
-    )
+    ready = "/health" if server.name == "ours" else query_path(server, "ASK { ?s ?p ?o }")
     deadline = began + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -608,8 +634,17 @@ def parse_wrk(output: str) -> Load:
     )
 
 
-def load_wrk(url: str, accept: str, *, clients: int, duration: float, timeout: float) -> Load:
-    """Run wrk: ``clients`` keep-alive connections on up to 2 threads for ``duration`` s."""
+def load_wrk(
+    url: str,
+    accept: str,
+    *,
+    clients: int,
+    duration: float,
+    timeout: float,
+    script: Path | None = None,
+) -> Load:
+    """Run wrk: ``clients`` keep-alive connections on up to 2 threads for ``duration`` s
+    (with ``script``, the Lua script that makes each request)."""
     command = [
         "wrk",
         f"--threads={min(2, clients)}",
@@ -619,6 +654,7 @@ def load_wrk(url: str, accept: str, *, clients: int, duration: float, timeout: f
         "--latency",
         "--header",
         f"Accept: {accept}",
+        *(["--script", str(script)] if script is not None else []),
         url,
     ]
     finished = subprocess.run(
@@ -632,7 +668,7 @@ def load_wrk(url: str, accept: str, *, clients: int, duration: float, timeout: f
 def load_python(
     host: str,
     port: int,
-    path: str,
+    paths: list[str],
     accept: str,
     *,
     clients: int,
@@ -658,6 +694,7 @@ def load_python(
                 connection = http.client.HTTPConnection(host, port, timeout=timeout)
             start = time.perf_counter()
             try:
+                path = paths[(len(mine) + failed) % len(paths)]
                 connection.request("GET", path, headers={"Accept": accept})
                 response = connection.getresponse()
                 response.read()
@@ -693,19 +730,32 @@ def load_python(
     )
 
 
+def query_path(server: Server, text: str) -> str:
+    """The path of a GET of query ``text`` on ``server``'s endpoint."""
+    separator = "&" if "?" in server.endpoint else "?"
+    return f"{server.endpoint}{separator}query={urllib.parse.quote(text)}"
+
+
 def run_load(
-    server: Server, path: str, accept: str, duration: float, args: argparse.Namespace
+    server: Server, path: str | list[str], accept: str, duration: float, args: argparse.Namespace
 ) -> Load:
-    """One load run with the chosen generator."""
+    """One load run with the chosen generator; a list of paths is sent in turn."""
+    paths = [path] if isinstance(path, str) else path
     if args.load_generator == "wrk":
-        url = f"http://{server.host}:{server.port}{path}"
+        url = f"http://{server.host}:{server.port}{paths[0]}"
+        script = wrk_script(paths, args.work / "lookups.lua") if len(paths) > 1 else None
         return load_wrk(
-            url, accept, clients=args.clients, duration=duration, timeout=args.request_timeout
+            url,
+            accept,
+            clients=args.clients,
+            duration=duration,
+            timeout=args.request_timeout,
+            script=script,
         )
     return load_python(
         server.host,
         server.port,
-        path,
+        paths,
         accept,
         clients=args.clients,
         duration=duration,
@@ -716,7 +766,7 @@ def run_load(
 def check(server: Server, data: DataSet, name: str, timeout: float) -> tuple[int, float]:
     """Send query ``name`` once: its number of result rows and the seconds it took."""
     text, accept = QUERIES[name]
-    path = server.endpoint + "?query=" + urllib.parse.quote(text.format(**SUBJECTS[data.name]))
+    path = query_path(server, text.format(**SUBJECTS[data.name]))
     began = time.perf_counter()
     status, body = fetch(server.host, server.port, path, accept, timeout)
     took = time.perf_counter() - began
@@ -736,7 +786,9 @@ def measure(
 ) -> Measurement:
     """Load ``server`` with query ``name`` (after a warm-up), and wait until it is idle."""
     text, accept = QUERIES[name]
-    path = server.endpoint + "?query=" + urllib.parse.quote(text.format(**SUBJECTS[data.name]))
+    path: str | list[str] = query_path(server, text.format(**SUBJECTS[data.name]))
+    if name == "lookups":
+        path = [query_path(server, text.format(project=iri)) for iri in data.project_iris]
     if args.warmup > 0 and alone < 0.5:
         run_load(server, path, accept, args.warmup, args)
         wait_idle(server)
@@ -1016,7 +1068,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.load_generator == "python":
         log("FALLBACK load generator: Python threads in this process (see the docstring)")
-    if any(s in PEERS for s in args.servers):
+    if any(s in RDFLIB_PEERS for s in args.servers):
         peer = args.peer_venv / "bin" / "rdflib-endpoint"
         if not peer.exists():
             raise SystemExit(f"{peer} is missing: see --help and the module docstring")
