@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypedDict, Unpack, runtime_checkable
 
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -195,6 +195,21 @@ class WholeAnswer:
         self._body = None
 
 
+class QueryOptions(TypedDict, total=False):
+    """The keyword options of :meth:`Store.query`, each optional (``None``: not given)."""
+
+    #: The default graph (SPARQL 1.1 Protocol ``default-graph-uri``); default: the merge of all.
+    default_graph_uris: Sequence[str] | None
+    #: The named graphs (``named-graph-uri``); default: all.
+    named_graph_uris: Sequence[str] | None
+    #: Values for variables, substituted by the engine.
+    bindings: Mapping[str, Identifier] | None
+    #: The base IRI of relative IRIs in the query.
+    base_iri: str | None
+    #: Seconds the query may take (where the store can stop a query).
+    timeout: float | None
+
+
 @runtime_checkable
 class Store(Protocol):
     """A built Regiograaf graph: named graphs, a data version, and SPARQL."""
@@ -229,18 +244,10 @@ class Store(Protocol):
         """The number of triples in ``graph``, or of quads in all named graphs."""
         ...
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        bindings: Mapping[str, Identifier] | None = None,
-        base_iri: str | None = None,
-        timeout: float | None = None,
-    ) -> QueryResult:
-        """Evaluate a SPARQL 1.1 query; ``bindings`` are substituted for variables (never
-        spliced into the text). Raises :class:`QuerySyntaxError` or :class:`StoreMissing`."""
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
+        """Evaluate a SPARQL 1.1 query with :class:`QueryOptions`; ``bindings`` are substituted
+        for variables (never spliced into the text). Raises :class:`QuerySyntaxError` or
+        :class:`StoreMissing`."""
         ...
 
 
@@ -309,6 +316,7 @@ __all__ = [
     "InvalidRequest",
     "QueriesBusy",
     "QueryKind",
+    "QueryOptions",
     "QueryOutOfMemory",
     "QueryResult",
     "QuerySyntaxError",

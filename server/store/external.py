@@ -31,16 +31,16 @@ import threading
 import time
 import urllib.request
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, Unpack
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Identifier
 
 from server.http.media_types import N_TRIPLES, SPARQL_JSON
 from server.store import (
     Answer,
     QueryKind,
+    QueryOptions,
     ServiceRefused,
     StoreError,
     StoreMissing,
@@ -196,22 +196,19 @@ class ExternalStore:
 
     # queries
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        bindings: Mapping[str, Identifier] | None = None,
-        base_iri: str | None = None,
-        timeout: float | None = None,
-    ) -> EmbeddedResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> EmbeddedResult:
         """Evaluate ``sparql`` in the store (``timeout`` seconds, default the setting)."""
+        timeout = options.get("timeout")
         seconds = self.config.timeout if timeout is None else timeout
         deadline = time.monotonic() + seconds if seconds > 0 else None
-        if bindings:
-            sparql = substituted(sparql, bindings)
-        request = QueryRequest(sparql, {}, default_graph_uris, named_graph_uris, base_iri)
+        sparql = substituted(sparql, options.get("bindings") or {})
+        request = QueryRequest(
+            sparql,
+            {},
+            options.get("default_graph_uris"),
+            options.get("named_graph_uris"),
+            options.get("base_iri"),
+        )
         return self._evaluate(request, deadline)
 
     def answer(
