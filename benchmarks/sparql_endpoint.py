@@ -77,8 +77,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -100,8 +98,11 @@ from server.settings import PROJECT_ROOT, load_settings
 from server.store.embedded import EmbeddedStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.support
 import generate_projects
 from store_peers import STORE_PEERS, project_iris, start_store_peer, wrk_script
+
+from tests.support import free_port, stop_process_group
 
 WORK = PROJECT_ROOT / "var" / "bench"
 PEER_VENV = PROJECT_ROOT / "var" / "bench-venv"
@@ -407,13 +408,6 @@ class Server:
     startup: float = 0.0
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _status(host: str, port: int, path: str) -> int:
     connection = http.client.HTTPConnection(host, port, timeout=5)
     try:
@@ -435,11 +429,10 @@ def launch_server(
     log_path = work / f"{data.name}-{name}.log"
     env = dict(os.environ)
     if name in STORE_PEERS:
-        log_path = work / f"{data.name}-{name}.log"
-        process, endpoint = start_store_peer(
-            name, data.store, work / f"{data.name}-{name}", port, free_port(), log_path
-        )
-        return Server(name, "127.0.0.1", port, process, log_path, endpoint)
+        peer, endpoint = start_store_peer(name, data.store, work / f"{data.name}-{name}")
+        address = urllib.parse.urlsplit(peer.config.query)
+        assert address.port is not None
+        return Server(name, "127.0.0.1", address.port, peer.process, peer.log, endpoint)
     if name == "ours":
         ensure_current(data)  # else serve would rebuild it first
         script = Path(sys.executable).with_name("regiograaf")
@@ -494,13 +487,7 @@ def wait_ready(server: Server, data: DataSet, began: float, timeout: float, copi
 
 def stop_server(server: Server) -> None:
     """Stop the server's own process group (SIGTERM, then SIGKILL)."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
+    stop_process_group(server.process)
 
 
 def _ticks_per_second() -> int:

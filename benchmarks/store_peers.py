@@ -12,109 +12,35 @@ merge of all named graphs. The store's start-up time therefore includes loading 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 from server.store.embedded import EmbeddedStore
 from server.store.external import MERGE
-from server.store.external_http import ExternalConfig
 from server.store.gsp import publish
+from tests.store_servers import StoreServer, start_store_server
 
 #: The stores this module starts.
 STORE_PEERS = ("oxigraph-server", "virtuoso")
 
-_VIRTUOSO_INI = """[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-ServerThreads = 20
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-DirsAllowed = .
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerThreads = 20
-MaxClientConnections = 20
-KeepAliveTimeout = 10
-MaxKeepAlives = 20
-
-[SPARQL]
-ResultSetMaxRows = 10000000
-MaxQueryExecutionTime = 600
-"""
+#: Which kind of :mod:`tests.store_servers` each peer is.
+_KINDS = {"oxigraph-server": "oxigraph", "virtuoso": "virtuoso"}
+#: Virtuoso's buffers for the benchmark (8 KiB pages: about 1.3 GB).
+_BUFFERS = 170_000
 
 
-def start_store_peer(
-    name: str, store: Path, folder: Path, port: int, sql_port: int, log_path: Path
-) -> tuple[subprocess.Popen[bytes], str]:
-    """Start store ``name`` on ``port``, load ``store`` into it and wait until it answers;
-    its process and the path of its endpoint, with the merge as default graph."""
+def start_store_peer(name: str, store: Path, folder: Path) -> tuple[StoreServer, str]:
+    """Start store ``name`` (started by :func:`tests.store_servers.start_store_server`, which
+    waits until it answers), load ``store`` into it; the store and the path of its endpoint,
+    with the merge as default graph."""
     if folder.exists():
         shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    base = f"http://127.0.0.1:{port}"
-    if name == "oxigraph-server":
-        oxigraph = Path(sys.executable).with_name("oxigraph")
-        command = [str(oxigraph), "serve", "--location", str(folder / "data")]
-        command += ["--bind", f"127.0.0.1:{port}"]
-        config = ExternalConfig(f"{base}/query", f"{base}/update", f"{base}/store")
-    else:
-        virtuoso = shutil.which("virtuoso-t")
-        if virtuoso is None:
-            raise SystemExit("virtuoso-t is missing: apt-get install virtuoso-opensource")
-        ini = folder / "virtuoso.ini"
-        ini.write_text(
-            _VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=port),
-            encoding="utf-8",
-        )
-        command = [virtuoso, "+foreground", "+configfile", str(ini)]
-        config = ExternalConfig(
-            f"{base}/sparql",
-            f"{base}/sparql-auth",
-            f"{base}/sparql-graph-crud-auth",
-            user="dba",
-            password="dba",
-        )
-    with log_path.open("wb") as handle:
-        process = subprocess.Popen(
-            command, cwd=folder, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    _wait(process, config.query, log_path)
-    publish(EmbeddedStore(store), config)
-    endpoint = urllib.parse.urlsplit(config.query).path
-    return process, f"{endpoint}?default-graph-uri={urllib.parse.quote(MERGE, safe='')}"
-
-
-def _wait(process: subprocess.Popen[bytes], query: str, log_path: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{query} exited:\n{log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(query + "?query=ASK%7B%7D", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{query} did not start (see {log_path})")
+    server = start_store_server(_KINDS[name], folder, query_seconds=600, buffers=_BUFFERS)
+    # Virtuoso moves graphs slowly: loaded in place (docs/operations.md, "An external store").
+    publish(EmbeddedStore(store), replace(server.config, in_place=name == "virtuoso"))
+    endpoint = urllib.parse.urlsplit(server.config.query).path
+    return server, f"{endpoint}?default-graph-uri={urllib.parse.quote(MERGE, safe='')}"
 
 
 def project_iris(store: Path, limit: int = 20_000) -> list[str]:

@@ -53,6 +53,12 @@ SETTINGS: tuple[Setting, ...] = (
         "from the variable REGIOGRAAF_STORE_PASSWORD",
     ),
     Setting(
+        "store_in_place",
+        False,
+        "Load the external store graph by graph in place instead of into staging graphs that "
+        "one update request moves in (atomic); for stores whose MOVE is slow (Virtuoso)",
+    ),
+    Setting(
         "store_recheck",
         1.0,
         "Seconds a server worker trusts the external store's data version before asking again",
@@ -205,6 +211,7 @@ class Settings:
     store_update: str
     store_gsp: str
     store_user: str
+    store_in_place: bool
     store_recheck: float
     host: str
     port: int

@@ -8,9 +8,7 @@ in :attr:`StoreServer.env` (``REGIOGRAAF_STORE_*``) and :attr:`StoreServer.confi
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.store.external_http import PASSWORD_VARIABLE, ExternalConfig
-from tests.support import free_port
+from tests.support import free_port, stop_process_group
 
 #: The stores the external-store tests run against.
 STORE_KINDS = ("oxigraph", "virtuoso")
@@ -46,8 +44,8 @@ Striping = 0
 ServerPort = 127.0.0.1:{sql_port}
 ServerThreads = 10
 CheckpointInterval = 60
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 DirsAllowed = .
 CaseMode = 2
 
@@ -83,15 +81,19 @@ class StoreServer:
         )
 
 
-def start_store_server(kind: str, folder: Path) -> StoreServer:
-    """Start a store of ``kind`` (:data:`STORE_KINDS`) with its data in ``folder``."""
+def start_store_server(
+    kind: str, folder: Path, *, query_seconds: int = STORE_QUERY_SECONDS, buffers: int = 10_000
+) -> StoreServer:
+    """Start a store of ``kind`` (:data:`STORE_KINDS`) with its data in ``folder``: queries
+    stopped by the store after ``query_seconds``; Virtuoso with ``buffers`` pages of 8 KiB
+    (the benchmark gives it more)."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     if kind == "oxigraph":
         oxigraph = Path(sys.executable).with_name("oxigraph")
         command = [str(oxigraph), "serve", "--location", str(folder / "data")]
-        command += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(STORE_QUERY_SECONDS)]
+        command += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(query_seconds)]
         env = {
             "REGIOGRAAF_STORE_QUERY": f"{base}/query",
             "REGIOGRAAF_STORE_UPDATE": f"{base}/update",
@@ -104,7 +106,12 @@ def start_store_server(kind: str, folder: Path) -> StoreServer:
         ini = folder / "virtuoso.ini"
         ini.write_text(
             _VIRTUOSO_INI.format(
-                folder=folder, sql_port=free_port(), http_port=port, seconds=STORE_QUERY_SECONDS
+                folder=folder,
+                sql_port=free_port(),
+                http_port=port,
+                seconds=query_seconds,
+                buffers=buffers,
+                dirty=buffers * 3 // 4,
             ),
             encoding="utf-8",
         )
@@ -146,10 +153,4 @@ def _wait(server: StoreServer) -> None:
 
 def stop_store_server(server: StoreServer) -> None:
     """Stop the store (its own process group only)."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
+    stop_process_group(server.process, wait=30)

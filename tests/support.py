@@ -317,13 +317,20 @@ def _start_once(
 
 def stop_server(server: RunningServer) -> None:
     """Stop the server started by :func:`start_server` (its own process group only)."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
+    stop_process_group(server.process)
+
+
+def stop_process_group(process: subprocess.Popen[bytes], wait: float = 20) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything in its group:
+    SIGTERM, and SIGKILL when it has not ended after ``wait`` seconds (also used by the
+    benchmarks)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            server.process.wait(timeout=20)
+            process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 # --------------------------------------------------------------------------- the browser tests

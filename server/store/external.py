@@ -138,9 +138,8 @@ class ExternalStore:
             return None
         try:
             loaded = json.loads(rows[0]["s"]["value"])
-            state = ExternalState(
-                loaded["data_version"], dict(loaded["metadata"]), dict(loaded["graphs"])
-            )
+            graphs = {iri: about for iri, about in loaded["graphs"].items() if iri != MERGE}
+            state = ExternalState(loaded["data_version"], dict(loaded["metadata"]), graphs)
         except (ValueError, KeyError, TypeError) as error:
             raise StoreError(f"the state in {self.config.query} is damaged: {error}") from error
         self._state = state

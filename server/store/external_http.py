@@ -50,6 +50,8 @@ class ExternalConfig:
     gsp: str = ""
     user: str = ""
     password: str = field(default="", repr=False)
+    #: Load each graph in place instead of staging graphs moved in at once (not atomic).
+    in_place: bool = False
     #: Seconds a query may take (0: no limit), and for the data version, a status request.
     timeout: float = 30.0
     #: The largest answer read from the store, in bytes (larger: 503, as a query out of memory).
@@ -69,6 +71,7 @@ class ExternalConfig:
             gsp=settings.store_gsp,
             user=settings.store_user,
             password=os.environ.get(PASSWORD_VARIABLE, ""),
+            in_place=settings.store_in_place,
             timeout=settings.query_timeout,
             max_bytes=settings.query_memory * 1024 * 1024,
             recheck=settings.store_recheck,
@@ -90,6 +93,33 @@ class ExternalConfig:
                 urllib.request.HTTPDigestAuthHandler(passwords),
             ]
         return urllib.request.build_opener(*handlers)
+
+
+def authorize(config: ExternalConfig, request: urllib.request.Request) -> None:
+    """Give ``request`` its digest ``Authorization`` at once, from the challenge of a request
+    without a body to the same URL. Needed for a large body: a store that answers the first
+    attempt with 401 (Virtuoso) may close the connection before the body is sent, which the
+    client sees as a reset. Nothing happens without credentials or without a digest
+    challenge (the request then authenticates the usual way)."""
+    if not config.user:
+        return
+    probe = urllib.request.Request(request.full_url, method="GET")
+    try:
+        with urllib.request.build_opener(_NoRedirect()).open(probe, timeout=30):
+            return  # no challenge: nothing to add
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "")
+    except (urllib.error.URLError, OSError):
+        return  # the request itself will say what is wrong
+    if not challenge.lower().startswith("digest "):
+        return
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, request.full_url, config.user, config.password)
+    digest = urllib.request.HTTPDigestAuthHandler(passwords)
+    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+    answer = digest.get_authorization(request, fields)
+    if answer:
+        request.add_unredirected_header("Authorization", f"Digest {answer}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

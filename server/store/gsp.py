@@ -5,22 +5,23 @@ store named by the settings ``store_query``, ``store_update`` and ``store_gsp``:
 
 1. every named graph whose content changed (its N-Triples hash differs from the one the
    store's state records) is uploaded with the Graph Store Protocol (``PUT``) into a staging
-   graph of its own, ``urn:regiograaf:store:staging:<version>:<n>``; unchanged graphs stay;
-2. the merge of the new version (:data:`~server.store.external.MERGE`) is made in the store
-   from the staging and the unchanged graphs (``ADD``), as a staging graph too;
-3. one SPARQL Update request switches the new version in: it drops the graphs the new version
+   graph of its own, ``urn:regiograaf:store:staging:<version>:<n>``; unchanged graphs stay.
+   So is the new merge of all graphs (the default graph of every query,
+   :data:`~server.store.external.MERGE`), from the on-disk store's default graph;
+2. one SPARQL Update request switches the new version in: it drops the graphs the new version
    no longer has, ``MOVE``\\ s every staging graph onto its real name, and writes the new
    state (data version, metadata, graphs). A reader asks the state for the data version
    first, so it sees the old or the new version.
 
 Atomicity: the switch is one update request. The Oxigraph server runs each update request
-in one transaction, so readers see the old or the new content, never a mix. Virtuoso runs it
-as one transaction too (its answer ends ``Commit -- done``), but a reader whose query runs
-while the switch commits may read some graphs of each version (Virtuoso reads committed data
-per row); the server's answers carry the data version they asked for, and the switch takes
-well under a second. While staging graphs exist they are in no query's dataset. A build that
-fails leaves its staging graphs dropped (best effort) and the served version unchanged. Two
-builds must not publish into one store at the same time (nothing locks an external store).
+in one transaction, so readers see the old or the new content, never a mix. Virtuoso 7 runs it
+as one transaction too (its answer ends ``Commit -- done``), but it moves about 2,000 triples a
+second and ends a request at its transaction time-out, so for it (setting ``store_in_place``)
+each changed graph is uploaded onto its real name and the update request only drops what went
+and writes the new state: not atomic (readers may see a mix of versions while it loads; the
+data version changes last). While staging graphs exist they are in no query's dataset. A build
+that fails leaves its staging graphs dropped (best effort) and the served version unchanged.
+Two builds must not publish into one store at the same time (nothing locks an external store).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from server.errors import ConfigurationError, StoreError
 from server.http.media_types import N_TRIPLES
 from server.store import Store
 from server.store.external import DATA_VERSION, MERGE, STATE, STATE_JSON, STORE, ExternalStore
-from server.store.external_http import ExternalConfig, form, send
+from server.store.external_http import ExternalConfig, authorize, form, send
 from server.store.values import sparql_term
 
 __all__ = ["Published", "publish"]
@@ -82,7 +83,6 @@ def publish(local: Store, config: ExternalConfig, log: Any = None) -> Published:
     loader = _Loader(config, version)
     try:
         graphs = loader.upload_changed(local, old.graphs if old is not None else {}, done, tell)
-        loader.update(_merge_update(loader, graphs))
         dropped = sorted(set(old.graphs) - set(graphs)) if old is not None else []
         state = {"data_version": version, "metadata": local.metadata(), "graphs": graphs}
         loader.update(_switch_update(loader, dropped, state))
@@ -102,9 +102,14 @@ class _Loader:
         self.config = config
         self.opener = config.opener()
         self.prefix = f"{STORE}:staging:{version[:16]}:"
-        self.staged: dict[str, str] = {}  # graph IRI → staging graph IRI
+        self.staged: dict[str, str] = {}  # graph IRI → staging graph IRI ("" for none)
+        self.emptied: list[str] = []
 
     def stage(self, graph: str) -> str:
+        """Where ``graph`` is uploaded: a staging graph, or itself (``in_place``)."""
+        if self.config.in_place:
+            self.staged[graph] = ""
+            return graph
         return self.staged.setdefault(graph, f"{self.prefix}{len(self.staged)}")
 
     def upload_changed(
@@ -115,16 +120,18 @@ class _Loader:
         names = local.named_graphs()
         for number, (iri, body) in enumerate(_dumps(local, names), start=1):
             digest = hashlib.sha256(body).hexdigest()
-            graphs[iri] = {"triples": body.count(b"\n"), "sha256": digest}
-            if old.get(iri, {}).get("sha256") == digest:
+            if iri != MERGE:  # the merge changes with every version: always sent
+                graphs[iri] = {"triples": body.count(b"\n"), "sha256": digest}
+            if iri != MERGE and old.get(iri, {}).get("sha256") == digest:
                 done.kept.append(iri)
                 continue
             if body:
                 self.put(self.stage(iri), body)
             else:
-                self.staged[iri] = ""  # dropped at the switch, nothing to move
+                self.emptied.append(iri)  # dropped at the switch
             done.uploaded.append(iri)
-            tell(f"uploaded {number}/{len(names)}: {iri} ({graphs[iri]['triples']} triples)")
+            lines = body.count(b"\n")
+            tell(f"uploaded {number}/{len(names) + 1}: {iri} ({lines} triples)")
         return graphs
 
     def put(self, graph: str, body: bytes) -> None:
@@ -134,6 +141,7 @@ class _Loader:
         request = urllib.request.Request(
             url, data=body, headers={"Content-Type": N_TRIPLES}, method="PUT"
         )
+        authorize(self.config, request)
         self._send(request)
 
     def update(self, sparql: str) -> None:
@@ -153,39 +161,29 @@ class _Loader:
     def drop_staging(self) -> None:
         """Drop the staging graphs (best effort: the store may be what failed)."""
         staging = [stage for stage in self.staged.values() if stage]
+        if not staging:
+            return
         drops = [f"DROP SILENT GRAPH <{stage}>" for stage in staging]
-        drops.append(f"DROP SILENT GRAPH <{self.prefix}merge>")
         with contextlib.suppress(StoreError):
             self.update(" ;\n".join(drops))
 
 
 def _dumps(local: Store, names: list[str]) -> Iterator[tuple[str, bytes]]:
-    """Each named graph of ``local`` as N-Triples (blank node labels as the store keeps them)."""
+    """Each named graph of ``local`` as N-Triples (blank node labels as the store keeps them),
+    then its default graph (the merge) as :data:`MERGE`."""
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     for iri in names:
-        result = local.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph_uris=[iri])
-        yield iri, result.serialize(N_TRIPLES)
-
-
-def _merge_update(loader: _Loader, graphs: dict[str, dict[str, Any]]) -> str:
-    """The update that makes the new merge in a staging graph."""
-    target = f"{loader.prefix}merge"
-    parts = [f"DROP SILENT GRAPH <{target}>"]
-    for iri in sorted(graphs):
-        source = loader.staged.get(iri, iri)
-        if source:
-            parts.append(f"ADD SILENT <{source}> TO <{target}>")
-    return " ;\n".join(parts)
+        yield iri, local.query(everything, default_graph_uris=[iri]).serialize(N_TRIPLES)
+    yield MERGE, local.query(everything).serialize(N_TRIPLES)
 
 
 def _switch_update(loader: _Loader, dropped: list[str], state: dict[str, Any]) -> str:
     """The one update request that switches the new version in."""
-    parts = [f"DROP SILENT GRAPH <{iri}>" for iri in dropped]
+    parts = [f"DROP SILENT GRAPH <{iri}>" for iri in [*dropped, *loader.emptied]]
     for iri, stage in sorted(loader.staged.items()):
-        parts.append(f"DROP SILENT GRAPH <{iri}>")
         if stage:
+            parts.append(f"DROP SILENT GRAPH <{iri}>")
             parts.append(f"MOVE SILENT <{stage}> TO <{iri}>")
-    parts.append(f"DROP SILENT GRAPH <{MERGE}>")
-    parts.append(f"MOVE SILENT <{loader.prefix}merge> TO <{MERGE}>")
     version = sparql_term(Literal(state["data_version"]))
     text = sparql_term(Literal(json.dumps(state, sort_keys=True)))
     parts.append(f"DROP SILENT GRAPH <{STATE}>")

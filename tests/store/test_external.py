@@ -156,8 +156,9 @@ def test_the_data_version_comes_from_the_store(
     assert store.count() == built_store.store.count()
 
 
+@pytest.mark.parametrize("in_place", [False, True], ids=["staged", "in-place"])
 def test_a_new_version_replaces_only_what_changed(
-    external_store: StoreServer, built_store: BuiltStore, tmp_path
+    external_store: StoreServer, built_store: BuiltStore, tmp_path, in_place: bool
 ):
     graphs = sorted(built_store.store.named_graphs())
     changed, removed = graphs[0], graphs[1]
@@ -172,8 +173,8 @@ def test_a_new_version_replaces_only_what_changed(
     local = EmbeddedStore(tmp_path / "store", read_only=False)
     local.replace(content, "test-version", {"note": "changed"})
     try:
-        done = publish(local, external_store.config)
-        assert done.uploaded == [changed]
+        done = publish(local, replace(external_store.config, in_place=in_place))
+        assert done.uploaded == [changed, MERGE]  # the merge changes with every version
         assert done.dropped == [removed]
         assert len(done.kept) == len(graphs) - 2
         store = ExternalStore(external_store.config)
