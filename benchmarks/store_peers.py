@@ -36,7 +36,7 @@ def start_store_peer(name: str, store: Path, folder: Path) -> tuple[StoreServer,
     with the merge as default graph."""
     if folder.exists():
         shutil.rmtree(folder)
-    server = start_store_server(_KINDS[name], folder, query_seconds=600, buffers=_BUFFERS)
+    server = start_store_server(_KINDS[name], folder, query_seconds=0, buffers=_BUFFERS)
     # Virtuoso moves graphs slowly: loaded in place (docs/operations.md, "An external store").
     publish(EmbeddedStore(store), replace(server.config, in_place=name == "virtuoso"))
     endpoint = urllib.parse.urlsplit(server.config.query).path
