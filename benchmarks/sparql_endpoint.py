@@ -956,9 +956,10 @@ def peer_versions(peer_venv: Path) -> dict[str, str]:
         "import importlib.metadata as m, json; print(json.dumps({p: m.version(p) for p in "
         "('rdflib-endpoint', 'rdflib', 'oxrdflib', 'pyoxigraph', 'uvicorn', 'fastapi')}))"
     )
-    shown = subprocess.run(
-        [str(peer_venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=False
-    )
+    python = peer_venv / "bin" / "python"
+    if not python.exists():
+        return {}
+    shown = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
     try:
         return json.loads(shown.stdout)
     except ValueError:

@@ -29,6 +29,9 @@ __all__ = ["PASSWORD_VARIABLE", "ExternalConfig", "StoreUnreachable", "send"]
 
 #: The environment variable of the external store's password (never a setting: never shown).
 PASSWORD_VARIABLE: Final = "REGIOGRAAF_STORE_PASSWORD"
+#: Virtuoso's SQL state of an answer cut short at its ``MaxQueryExecutionTime`` ("anytime
+#: query"): partial results with status 200, never passed on as the answer.
+_PARTIAL: Final = "S1TAT"
 #: Bytes read from the store at a time.
 _PIECE: Final = 64 * 1024
 
@@ -153,6 +156,8 @@ def send(
     where = request.full_url.split("?", 1)[0]
     try:
         with opener.open(request, timeout=_remaining(deadline)) as response:
+            if response.headers.get("X-SQL-State") == _PARTIAL:
+                raise QueryTimeout("the store stopped the query at its own time limit")
             media_type = response.headers.get_content_type()
             return media_type, _read(response, deadline, max_bytes)
     except urllib.error.HTTPError as error:
