@@ -26,6 +26,7 @@ from server.store.embedded import EmbeddedStore
 from server.store.external import MERGE, ExternalStore
 from server.store.external_http import ExternalConfig
 from server.store.gsp import publish
+from server.store.substitution import substituted
 from server.web.app import create_app
 from tests.store_servers import StoreServer
 from tests.support import BuiltStore, build_small_store, free_port
@@ -232,3 +233,15 @@ def test_regiograaf_build_loads_the_external_store(
     assert main(["build", "--store", str(built_store.settings.store)]) == 0
     out = capsys.readouterr().out
     assert f"external store {external_store.config.query}: up to date" in out
+
+
+def test_bindings_are_written_where_a_term_can_stand():
+    this = {"this": URIRef("urn:x:a")}
+    text = substituted(
+        "SELECT DISTINCT ?this ?x WHERE { { BIND(?this AS ?x) } UNION { ?this ?p ?x } }", this
+    )
+    assert "SELECT DISTINCT ?this ?x" in text  # the projection keeps the variable
+    assert "BIND(<urn:x:a> AS ?x)" in text and "{ <urn:x:a> ?p ?x }" in text
+    assert "VALUES ?this { <urn:x:a> }" in text  # and binds it in the results
+    assert substituted("DESCRIBE ?this", this) == "DESCRIBE <urn:x:a>"
+    assert substituted("SELECT ?y WHERE { ?y ?p ?o }", {}) == "SELECT ?y WHERE { ?y ?p ?o }"
