@@ -10,8 +10,9 @@ Modules: ``embedded`` (pyoxigraph on disk; its ``versions`` folders, ``memory`` 
 ``embedded_results``), ``pool``, ``answers`` and ``pooled`` (the server's store: every query
 in a query process that can be stopped, ``isolation`` inside it, ``channel`` between them,
 ``evaluation`` in both), ``terms`` (rdflib ⇄ pyoxigraph), ``syntax``, ``remote`` (any SPARQL
-1.1 endpoint), ``values``, ``scan`` and ``limits`` (query text). This package imports nothing
-above it.
+1.1 endpoint, read-only), ``external`` (an external store the server serves from; ``gsp``
+loads it, ``external_http`` talks to it, ``substitution`` writes bindings into query text),
+``values``, ``scan`` and ``limits`` (query text). This package imports nothing above it.
 
 The default graph of a query is the union of all named graphs unless ``default_graph_uris``
 is given (SPARQL 1.1 Protocol ``default-graph-uri``).
