@@ -25,7 +25,7 @@ $(NPM_STAMP): package.json package-lock.json
 # Chromium for the browser tests (playwright drives /usr/bin/chromium; no download), a JDK and
 # the OWL API for the OWL 2 RL profile check, and poppler's pdftotext to test the PDF.
 RUNTIME_PACKAGES := libseccomp2 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium default-jdk-headless libowlapi-java poppler-utils
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium default-jdk-headless libowlapi-java poppler-utils virtuoso-opensource
 runtime: PACKAGES = $(RUNTIME_PACKAGES)
 system: PACKAGES = $(SYSTEM_PACKAGES)
 runtime system:

@@ -37,7 +37,6 @@ import http.client
 import json
 import os
 import resource
-import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +49,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+from tests.support import free_port, stop_process_group  # noqa: E402
+
 WORK = REPOSITORY / "var" / "bench" / "resilience"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -108,13 +110,6 @@ class Server:
     log: Path
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def build_store(work: Path) -> Path:
     """The project's real data built into ``work/store`` (reused while it is up to date)."""
     store = work / "store"
@@ -155,13 +150,7 @@ def _copies(server: Server) -> int:
 
 def stop(server: Server) -> None:
     """Stop the server's process group."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
+    stop_process_group(server.process, wait=30)
 
 
 def children(pid: int) -> list[int]:

@@ -11,7 +11,15 @@ Servers (all bound to 127.0.0.1, stopped at the end):
 - ``ours``: ``regiograaf serve`` (gunicorn, the server's default workers, threads and
   settings) on its own store;
 - ``rdflib``: ``rdflib-endpoint serve FILE`` (uvicorn, rdflib's in-memory store);
-- ``oxigraph``: ``rdflib-endpoint serve FILE --store Oxigraph`` (oxrdflib).
+- ``oxigraph``: ``rdflib-endpoint serve FILE --store Oxigraph`` (oxrdflib);
+- ``oxigraph-server``: the Oxigraph server (``oxigraph serve``, PyPI ``oxigraph``, Rust);
+- ``virtuoso``: Virtuoso 7 (Debian ``virtuoso-opensource``); these two are loaded from our
+  store by ``regiograaf build``'s loader for external stores and queried on the same default
+  graph, the merge of all graphs (``benchmarks/store_peers.py``).
+
+Queries: ``lookup`` (one project's properties), ``lookups`` (the same with another project's
+IRI in every request, all projects in turn: a fixed query flatters any cache), ``aggregation``
+and ``construct``.
 
 rdflib-endpoint runs from its own virtualenv (``--peer-venv``, default ``var/bench-venv``)::
 
@@ -61,6 +69,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import http.client
 import json
@@ -68,8 +77,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -91,14 +98,20 @@ from server.settings import PROJECT_ROOT, load_settings
 from server.store.embedded import EmbeddedStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.support
 import generate_projects
+from store_peers import STORE_PEERS, project_iris, start_store_peer, wrk_script
+
+from tests.support import free_port, stop_process_group
 
 WORK = PROJECT_ROOT / "var" / "bench"
 PEER_VENV = PROJECT_ROOT / "var" / "bench-venv"
 SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
 GENERATED_FILE = Path("data") / "voorbeelden" / "benchmark-projecten.ttl"
-SERVERS = ("ours", "rdflib", "oxigraph")
-PEERS = ("rdflib", "oxigraph")
+SERVERS = ("ours", "rdflib", "oxigraph", *STORE_PEERS)
+PEERS = ("rdflib", "oxigraph", *STORE_PEERS)
+#: The peers that run from rdflib-endpoint's virtualenv.
+RDFLIB_PEERS = ("rdflib", "oxigraph")
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples"
 #: The goals of issue 3: ours / best rdflib-endpoint store, in requests per second.
@@ -121,6 +134,11 @@ QUERIES: dict[str, tuple[str, str]] = {
         + """SELECT ?stage ?status (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
   ?project a rg:Project ; rg:stage ?stage ; rg:status ?status .
 }} GROUP BY ?stage ?status ORDER BY ?stage ?status""",
+        SELECT_ACCEPT,
+    ),
+    # The lookup with another project's IRI in every request (all projects in turn).
+    "lookups": (
+        "SELECT ?property ?value WHERE {{ <{project}> ?property ?value }}",
         SELECT_ACCEPT,
     ),
     "construct": (
@@ -165,6 +183,11 @@ class DataSet:
     quads: int
     projects: int
     notes: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def project_iris(self) -> list[str]:
+        """The IRIs the ``lookups`` workload asks for in turn."""
+        return project_iris(self.store)
 
 
 def _copy_root(target: Path) -> Path:
@@ -385,13 +408,6 @@ class Server:
     startup: float = 0.0
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _status(host: str, port: int, path: str) -> int:
     connection = http.client.HTTPConnection(host, port, timeout=5)
     try:
@@ -412,6 +428,11 @@ def launch_server(
     port = free_port()
     log_path = work / f"{data.name}-{name}.log"
     env = dict(os.environ)
+    if name in STORE_PEERS:
+        peer, endpoint = start_store_peer(name, data.store, work / f"{data.name}-{name}")
+        address = urllib.parse.urlsplit(peer.config.query)
+        assert address.port is not None
+        return Server(name, "127.0.0.1", address.port, peer.process, peer.log, endpoint)
     if name == "ours":
         ensure_current(data)  # else serve would rebuild it first
         script = Path(sys.executable).with_name("regiograaf")
@@ -447,9 +468,7 @@ def _memory_copies(server: Server) -> int:
 def wait_ready(server: Server, data: DataSet, began: float, timeout: float, copies: int) -> None:
     """Wait until ``server`` answers, and for ours until ``copies`` workers have their
     in-memory copy of the store (their steady state; until then they query on disk)."""
-    ready = (
-        "/health" if server.name == "ours" else "/?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
-    )
+    ready = "/health" if server.name == "ours" else query_path(server, "ASK { ?s ?p ?o }")
     deadline = began + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -468,13 +487,7 @@ def wait_ready(server: Server, data: DataSet, began: float, timeout: float, copi
 
 def stop_server(server: Server) -> None:
     """Stop the server's own process group (SIGTERM, then SIGKILL)."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
+    stop_process_group(server.process)
 
 
 def _ticks_per_second() -> int:
@@ -608,8 +621,17 @@ def parse_wrk(output: str) -> Load:
     )
 
 
-def load_wrk(url: str, accept: str, *, clients: int, duration: float, timeout: float) -> Load:
-    """Run wrk: ``clients`` keep-alive connections on up to 2 threads for ``duration`` s."""
+def load_wrk(
+    url: str,
+    accept: str,
+    *,
+    clients: int,
+    duration: float,
+    timeout: float,
+    script: Path | None = None,
+) -> Load:
+    """Run wrk: ``clients`` keep-alive connections on up to 2 threads for ``duration`` s
+    (with ``script``, the Lua script that makes each request)."""
     command = [
         "wrk",
         f"--threads={min(2, clients)}",
@@ -619,6 +641,7 @@ def load_wrk(url: str, accept: str, *, clients: int, duration: float, timeout: f
         "--latency",
         "--header",
         f"Accept: {accept}",
+        *(["--script", str(script)] if script is not None else []),
         url,
     ]
     finished = subprocess.run(
@@ -632,7 +655,7 @@ def load_wrk(url: str, accept: str, *, clients: int, duration: float, timeout: f
 def load_python(
     host: str,
     port: int,
-    path: str,
+    paths: list[str],
     accept: str,
     *,
     clients: int,
@@ -658,6 +681,7 @@ def load_python(
                 connection = http.client.HTTPConnection(host, port, timeout=timeout)
             start = time.perf_counter()
             try:
+                path = paths[(len(mine) + failed) % len(paths)]
                 connection.request("GET", path, headers={"Accept": accept})
                 response = connection.getresponse()
                 response.read()
@@ -693,19 +717,32 @@ def load_python(
     )
 
 
+def query_path(server: Server, text: str) -> str:
+    """The path of a GET of query ``text`` on ``server``'s endpoint."""
+    separator = "&" if "?" in server.endpoint else "?"
+    return f"{server.endpoint}{separator}query={urllib.parse.quote(text)}"
+
+
 def run_load(
-    server: Server, path: str, accept: str, duration: float, args: argparse.Namespace
+    server: Server, path: str | list[str], accept: str, duration: float, args: argparse.Namespace
 ) -> Load:
-    """One load run with the chosen generator."""
+    """One load run with the chosen generator; a list of paths is sent in turn."""
+    paths = [path] if isinstance(path, str) else path
     if args.load_generator == "wrk":
-        url = f"http://{server.host}:{server.port}{path}"
+        url = f"http://{server.host}:{server.port}{paths[0]}"
+        script = wrk_script(paths, args.work / "lookups.lua") if len(paths) > 1 else None
         return load_wrk(
-            url, accept, clients=args.clients, duration=duration, timeout=args.request_timeout
+            url,
+            accept,
+            clients=args.clients,
+            duration=duration,
+            timeout=args.request_timeout,
+            script=script,
         )
     return load_python(
         server.host,
         server.port,
-        path,
+        paths,
         accept,
         clients=args.clients,
         duration=duration,
@@ -716,7 +753,7 @@ def run_load(
 def check(server: Server, data: DataSet, name: str, timeout: float) -> tuple[int, float]:
     """Send query ``name`` once: its number of result rows and the seconds it took."""
     text, accept = QUERIES[name]
-    path = server.endpoint + "?query=" + urllib.parse.quote(text.format(**SUBJECTS[data.name]))
+    path = query_path(server, text.format(**SUBJECTS[data.name]))
     began = time.perf_counter()
     status, body = fetch(server.host, server.port, path, accept, timeout)
     took = time.perf_counter() - began
@@ -736,7 +773,9 @@ def measure(
 ) -> Measurement:
     """Load ``server`` with query ``name`` (after a warm-up), and wait until it is idle."""
     text, accept = QUERIES[name]
-    path = server.endpoint + "?query=" + urllib.parse.quote(text.format(**SUBJECTS[data.name]))
+    path: str | list[str] = query_path(server, text.format(**SUBJECTS[data.name]))
+    if name == "lookups":
+        path = [query_path(server, text.format(project=iri)) for iri in data.project_iris]
     if args.warmup > 0 and alone < 0.5:
         run_load(server, path, accept, args.warmup, args)
         wait_idle(server)
@@ -917,9 +956,10 @@ def peer_versions(peer_venv: Path) -> dict[str, str]:
         "import importlib.metadata as m, json; print(json.dumps({p: m.version(p) for p in "
         "('rdflib-endpoint', 'rdflib', 'oxrdflib', 'pyoxigraph', 'uvicorn', 'fastapi')}))"
     )
-    shown = subprocess.run(
-        [str(peer_venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=False
-    )
+    python = peer_venv / "bin" / "python"
+    if not python.exists():
+        return {}
+    shown = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
     try:
         return json.loads(shown.stdout)
     except ValueError:
@@ -1016,7 +1056,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.load_generator == "python":
         log("FALLBACK load generator: Python threads in this process (see the docstring)")
-    if any(s in PEERS for s in args.servers):
+    if any(s in RDFLIB_PEERS for s in args.servers):
         peer = args.peer_venv / "bin" / "rdflib-endpoint"
         if not peer.exists():
             raise SystemExit(f"{peer} is missing: see --help and the module docstring")

@@ -30,6 +30,39 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("root", str(PROJECT_ROOT), "Folder with ontology/, data/, shapes/ and queries/"),
     Setting("store", str(PROJECT_ROOT / "var" / "store"), "Folder of the on-disk store"),
+    Setting(
+        "store_query",
+        "",
+        "URL of the SPARQL 1.1 query endpoint of an external store to build into and serve "
+        "from, instead of the folder alone (empty: the on-disk store serves)",
+    ),
+    Setting(
+        "store_update",
+        "",
+        "URL of the SPARQL 1.1 update endpoint of the external store (empty: the query URL)",
+    ),
+    Setting(
+        "store_gsp",
+        "",
+        "URL of the Graph Store Protocol endpoint of the external store (needed to build into it)",
+    ),
+    Setting(
+        "store_user",
+        "",
+        "User name for the external store's update and GSP endpoints; the password comes only "
+        "from the variable REGIOGRAAF_STORE_PASSWORD",
+    ),
+    Setting(
+        "store_in_place",
+        False,
+        "Load the external store graph by graph in place instead of into staging graphs that "
+        "one update request moves in (atomic); for stores whose MOVE is slow (Virtuoso)",
+    ),
+    Setting(
+        "store_recheck",
+        1.0,
+        "Seconds a server worker trusts the external store's data version before asking again",
+    ),
     Setting("host", "127.0.0.1", "Address the server binds to"),
     Setting("port", 8000, "Port the server listens on"),
     Setting("workers", 0, "Gunicorn workers (0: one per core, plus one)"),
@@ -174,6 +207,12 @@ class Settings:
 
     root: Path
     store: Path
+    store_query: str
+    store_update: str
+    store_gsp: str
+    store_user: str
+    store_in_place: bool
+    store_recheck: float
     host: str
     port: int
     workers: int

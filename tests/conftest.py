@@ -18,7 +18,10 @@ The stores are built once per test session by the real build:
 - ``scan_store``: the Strategiescan fixture (``tests/data/scan/``), with ``scan_app``,
   ``scan_client`` and ``scan_server``;
 - ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
-  ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``.
+  ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``;
+- ``external_store``: :func:`built_store` loaded into an external store, once into the Oxigraph
+  server and once into Virtuoso (:mod:`tests.store_servers`), with ``external_settings`` and
+  ``external_client``.
 
 In CI (``CI=true``) nothing may be skipped: a skipped test counts as failed there.
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,7 +40,9 @@ from flask.testing import FlaskClient
 
 from server.cli import main
 from server.settings import Settings, load_settings
+from server.store.gsp import publish
 from server.web.app import create_app
+from tests.store_servers import STORE_KINDS, StoreServer, start_store_server, stop_store_server
 from tests.support import (
     SCAN_FIXTURE,
     SHARED_GEO,
@@ -243,3 +249,36 @@ def maps_server(
     env = {"REGIOGRAAF_ROOT": str(maps_store.settings.root), "REGIOGRAAF_MAP_TILES": ""}
     with serving(maps_store.settings.store, log, env=env) as server:
         yield server
+
+
+# --------------------------------------------------------------------------- external stores
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def external_store(
+    request: pytest.FixtureRequest,
+    built_store: BuiltStore,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[StoreServer]:
+    """An external store (each of :data:`tests.store_servers.STORE_KINDS` in turn: the Oxigraph
+    server and Virtuoso) loaded with :func:`built_store` by ``regiograaf build``'s loader."""
+    server = start_store_server(request.param, tmp_path_factory.mktemp(request.param))
+    try:
+        publish(built_store.store, server.config)
+        yield server
+    finally:
+        stop_store_server(server)
+
+
+@pytest.fixture(scope="session")
+def external_settings(built_store: BuiltStore, external_store: StoreServer) -> Settings:
+    """The settings of :func:`built_store` with :func:`external_store` serving."""
+    names = ("store_query", "store_update", "store_gsp", "store_user")
+    given = {name: external_store.env.get(f"REGIOGRAAF_{name.upper()}", "") for name in names}
+    return replace(built_store.settings, **given)
+
+
+@pytest.fixture
+def external_client(external_settings: Settings) -> FlaskClient:
+    """Flask's test client of the app on :func:`external_store`."""
+    return create_app(external_settings).test_client()

@@ -304,7 +304,7 @@ def _start_once(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         output = log.read_bytes()
-        if b"Connection in use" in output:
+        if b"Connection in use" in output or b"is already in use" in output:
             stop_server(server)
             return None
         if process.poll() is not None:
@@ -332,13 +332,20 @@ def serving(store: Path, log: Path, **options: Any) -> Iterator[RunningServer]:
 
 def stop_server(server: RunningServer) -> None:
     """Stop the server started by :func:`start_server` (its own process group only)."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
+    stop_process_group(server.process)
+
+
+def stop_process_group(process: subprocess.Popen[bytes], wait: float = 20) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything in its group:
+    SIGTERM, and SIGKILL when it has not ended after ``wait`` seconds (also used by the
+    benchmarks)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            server.process.wait(timeout=20)
+            process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 # --------------------------------------------------------------------------- the browser tests

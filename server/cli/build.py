@@ -1,7 +1,9 @@
 """``regiograaf build [--store PATH] [--force]``: parse, validate, infer and load the store.
 
 Only the files changed since the last build are redone when that gives the same store
-(:mod:`server.build.pipeline`); ``--force`` builds everything. Progress goes to stderr: a bar
+(:mod:`server.build.pipeline`); ``--force`` builds everything. With an external store
+(setting ``store_query``) the built version is then loaded into it, graph by graph
+(:mod:`server.store.gsp`). Progress goes to stderr: a bar
 on a terminal, plain lines in CI and logs. Exit codes: 0 built or already up to date; 1 a
 syntax error or SHACL violations (the report is printed); 2 an internal error.
 """
@@ -15,9 +17,13 @@ from typing import TextIO
 from server.build.pipeline import BuildResult, build
 from server.build.reports import render
 from server.build.sources import MissingSourcesError
+from server.errors import ConfigurationError
 from server.progress import Progress
-from server.settings import load_settings
+from server.settings import Settings, load_settings
 from server.store import StoreError
+from server.store.embedded import EmbeddedStore
+from server.store.external_http import ExternalConfig
+from server.store.gsp import publish
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,4 +82,31 @@ def run(args: argparse.Namespace) -> int:
     except (StoreError, OSError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 2
-    return print_result(result)
+    return print_result(result) or publish_external(settings)
+
+
+def publish_external(settings: Settings) -> int:
+    """Load the built version into the external store the settings name (if any); the exit
+    code: 0 loaded or up to date (or no external store), 2 when the store failed."""
+    external = ExternalConfig.from_settings(settings)
+    if external is None:
+        return 0
+    try:
+        done = publish(
+            EmbeddedStore(settings.store),
+            external,
+            log=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
+        )
+    except (StoreError, ConfigurationError) as error:
+        print(f"loading the external store failed: {error}", file=sys.stderr)
+        return 2
+    if done.up_to_date:
+        print(f"external store {external.query}: up to date", flush=True)
+    else:
+        print(
+            f"external store {external.query}: data version {done.data_version[:16]} "
+            f"({len(done.uploaded)} graphs loaded, {len(done.kept)} unchanged, "
+            f"{len(done.dropped)} removed)",
+            flush=True,
+        )
+    return 0

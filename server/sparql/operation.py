@@ -69,6 +69,7 @@ from server.sparql import protocol as protocol
 from server.sparql.protocol import ALLOWED_METHODS
 from server.sparql.runs import QueryRun
 from server.store import AnsweringStore, open_store
+from server.store.external_http import ExternalConfig
 from server.store.pool import PoolConfig
 
 if TYPE_CHECKING:
@@ -112,17 +113,18 @@ class _Answer:
 
 
 #: The store of each (process, folder, pool configuration): asked for on every request.
-_stores: dict[tuple[int, Path, PoolConfig], AnsweringStore] = {}
+_stores: dict[tuple[int, Path, PoolConfig, ExternalConfig | None], AnsweringStore] = {}
 
 
 def process_store(settings: Settings) -> AnsweringStore:
     """The store of ``settings``, opened once per process (a forked worker opens its own), with
     its query processes (:mod:`server.store.pool`; settings ``query_processes`` and after)."""
     config = PoolConfig.from_settings(settings)
-    key = (os.getpid(), settings.store, config)
+    external = ExternalConfig.from_settings(settings)
+    key = (os.getpid(), settings.store, config, external)
     store = _stores.get(key)
     if store is None:
-        store = _stores[key] = open_store(settings.store, config)
+        store = _stores[key] = open_store(settings.store, config, external)
     return store
 
 

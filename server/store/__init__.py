@@ -10,8 +10,9 @@ Modules: ``embedded`` (pyoxigraph on disk; its ``versions`` folders, ``memory`` 
 ``embedded_results``), ``pool``, ``answers`` and ``pooled`` (the server's store: every query
 in a query process that can be stopped, ``isolation`` inside it, ``channel`` between them,
 ``evaluation`` in both), ``terms`` (rdflib ⇄ pyoxigraph), ``syntax``, ``remote`` (any SPARQL
-1.1 endpoint), ``values``, ``scan`` and ``limits`` (query text). This package imports nothing
-above it.
+1.1 endpoint, read-only), ``external`` (an external store the server serves from; ``gsp``
+loads it, ``external_http`` talks to it, ``substitution`` writes bindings into query text),
+``values``, ``scan`` and ``limits`` (query text). This package imports nothing above it.
 
 The default graph of a query is the union of all named graphs unless ``default_graph_uris``
 is given (SPARQL 1.1 Protocol ``default-graph-uri``).
@@ -27,7 +28,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypedDict, Unpack, runtime_checkable
 
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -56,6 +57,7 @@ from server.http.media_types import (
 )
 
 if TYPE_CHECKING:
+    from server.store.external_http import ExternalConfig
     from server.store.pool import PoolConfig
 
 QueryKind = Literal["select", "ask", "graph"]
@@ -194,6 +196,21 @@ class WholeAnswer:
         self._body = None
 
 
+class QueryOptions(TypedDict, total=False):
+    """The keyword options of :meth:`Store.query`, each optional (``None``: not given)."""
+
+    #: The default graph (SPARQL 1.1 Protocol ``default-graph-uri``); default: the merge of all.
+    default_graph_uris: Sequence[str] | None
+    #: The named graphs (``named-graph-uri``); default: all.
+    named_graph_uris: Sequence[str] | None
+    #: Values for variables, substituted by the engine.
+    bindings: Mapping[str, Identifier] | None
+    #: The base IRI of relative IRIs in the query.
+    base_iri: str | None
+    #: Seconds the query may take (where the store can stop a query).
+    timeout: float | None
+
+
 @runtime_checkable
 class Store(Protocol):
     """A built Regiograaf graph: named graphs, a data version, and SPARQL."""
@@ -228,18 +245,10 @@ class Store(Protocol):
         """The number of triples in ``graph``, or of quads in all named graphs."""
         ...
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        bindings: Mapping[str, Identifier] | None = None,
-        base_iri: str | None = None,
-        timeout: float | None = None,
-    ) -> QueryResult:
-        """Evaluate a SPARQL 1.1 query; ``bindings`` are substituted for variables (never
-        spliced into the text). Raises :class:`QuerySyntaxError` or :class:`StoreMissing`."""
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
+        """Evaluate a SPARQL 1.1 query with :class:`QueryOptions`; ``bindings`` are substituted
+        for variables (never spliced into the text). Raises :class:`QuerySyntaxError` or
+        :class:`StoreMissing`."""
         ...
 
 
@@ -268,18 +277,26 @@ class AnsweringStore(Store, Protocol):
 _open: dict[tuple[int, str, object], AnsweringStore] = {}
 
 
-def open_store(path: Path | str, pool: PoolConfig | None = None) -> AnsweringStore:
+def open_store(
+    path: Path | str, pool: PoolConfig | None = None, external: ExternalConfig | None = None
+) -> AnsweringStore:
     """The read-only store at ``path`` for this process, created on first use; with ``pool``
-    every query runs in a query process (:class:`~server.store.pool.PooledStore`).
+    every query runs in a query process (:class:`~server.store.pool.PooledStore`); with
+    ``external`` the external store it names (:mod:`server.store.external`) instead.
 
     The handle is cached per process id, so a store opened before gunicorn forks is never shared
     with a worker, and it opens the on-disk data lazily, on its first query."""
     from server.store.embedded import EmbeddedStore
 
-    key = (os.getpid(), str(Path(path).resolve()), pool)
+    key = (os.getpid(), str(Path(path).resolve()), external or pool)
     found = _open.get(key)
     if found is not None:
         return found
+    if external is not None:
+        from server.store.external import ExternalStore
+
+        _open[key] = ExternalStore(external)
+        return _open[key]
     limits = pool.limits if pool is not None else None
     embedded = EmbeddedStore(path, read_only=True, limits=limits)
     store: AnsweringStore = embedded
@@ -300,6 +317,7 @@ __all__ = [
     "InvalidRequest",
     "QueriesBusy",
     "QueryKind",
+    "QueryOptions",
     "QueryOutOfMemory",
     "QueryResult",
     "QuerySyntaxError",

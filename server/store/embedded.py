@@ -25,13 +25,19 @@ import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Identifier
 
-from server.store import Answer, QueryKind, StoreError, StoreMissing, WholeAnswer
+from server.store import (
+    Answer,
+    QueryKind,
+    QueryOptions,
+    StoreError,
+    StoreMissing,
+    WholeAnswer,
+)
 from server.store.channel import QueryRequest
 from server.store.embedded_results import EmbeddedResult, serialized
 from server.store.evaluation import evaluate
@@ -235,24 +241,19 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(str(error)) from error
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        bindings: Mapping[str, Identifier] | None = None,
-        base_iri: str | None = None,
-        timeout: float | None = None,
-    ) -> EmbeddedResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> EmbeddedResult:
         """Evaluate ``sparql`` in this process, after :func:`~server.store.limits.check_query`.
         ``timeout`` is accepted for the interface but pyoxigraph cannot interrupt a query: the
         server runs queries in query processes (:mod:`server.store.pool`) that it can stop."""
-        del timeout
         check_query(sparql, self.limits)
         database, default, _ = self._query_target()
         request = QueryRequest(
-            sparql, {}, default_graph_uris, named_graph_uris, base_iri, dict(bindings or {})
+            sparql,
+            {},
+            options.get("default_graph_uris"),
+            options.get("named_graph_uris"),
+            options.get("base_iri"),
+            dict(options.get("bindings") or {}),
         )
         return evaluate(database, default, request)
 

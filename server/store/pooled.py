@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Unpack
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -27,6 +27,7 @@ from server.store import (
     RESULTS_MEDIA_TYPES,
     Answer,
     QueryKind,
+    QueryOptions,
     UnsupportedMediaType,
 )
 from server.store.answers import run_query
@@ -112,25 +113,11 @@ class PooledStore:
         result = self.query(_COUNT, default_graph_uris=None if graph is None else [graph])
         return int(result.rows()[0]["n"])
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        bindings: Mapping[str, Identifier] | None = None,
-        base_iri: str | None = None,
-        timeout: float | None = None,
-    ) -> PooledResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> PooledResult:
         """The result of ``sparql``, evaluated in a query process when it is first read."""
-        options = {
-            "default_graph_uris": default_graph_uris,
-            "named_graph_uris": named_graph_uris,
-            "bindings": bindings,
-            "base_iri": base_iri,
-        }
+        timeout = options.pop("timeout", None)
         seconds = self.config.timeout if timeout is None else timeout
-        return PooledResult(self, sparql, options, seconds)
+        return PooledResult(self, sparql, dict(options), seconds)
 
     def answer(
         self,

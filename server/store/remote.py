@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import urllib.error
-from collections.abc import Mapping, Sequence
-from typing import IO, Any, cast
+from collections.abc import Mapping
+from typing import IO, Any, Unpack, cast
 
 from rdflib import Graph, Literal
 from rdflib.term import Identifier
@@ -30,6 +30,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 from server.http.media_types import CSV, JSON, SPARQL_JSON, TURTLE
 from server.store import (
     QueryKind,
+    QueryOptions,
     QuerySyntaxError,
     StoreError,
     UnsupportedMediaType,
@@ -131,18 +132,9 @@ class RemoteStore:
     def replace(self, graphs: Mapping[str, Graph], data_version: str, metadata: Any = None) -> None:
         raise StoreError("a remote endpoint is read-only")
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        bindings: Mapping[str, Identifier] | None = None,
-        base_iri: str | None = None,
-        timeout: float | None = None,
-    ) -> RemoteResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> RemoteResult:
         """Send ``sparql`` to the endpoint (POST) and return its answer."""
-        del base_iri
+        bindings = options.get("bindings")
         if bindings:
             sparql = with_values(sparql, {name: [term] for name, term in bindings.items()})
         form = query_form(sparql)
@@ -153,10 +145,10 @@ class RemoteStore:
         wrapper.setMethod(POST)
         wrapper.setQuery(sparql)
         wrapper.setReturnFormat(RETURN_TURTLE if kind == "graph" else RETURN_JSON)
-        wrapper.setTimeout(int(timeout or self.timeout))
-        for uri in default_graph_uris or ():
+        wrapper.setTimeout(int(options.get("timeout") or self.timeout))
+        for uri in options.get("default_graph_uris") or ():
             wrapper.addDefaultGraph(uri)
-        for uri in named_graph_uris or ():
+        for uri in options.get("named_graph_uris") or ():
             wrapper.addNamedGraph(uri)
         try:
             response = wrapper.query().response

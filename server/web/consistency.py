@@ -19,14 +19,13 @@ under *v*.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar, Unpack
 
 from rdflib import Graph
-from rdflib.term import Identifier
 
 from server.errors import Unavailable
-from server.store import QueryResult, Store
+from server.store import QueryOptions, QueryResult, Store
 
 #: How many times a request is answered again when the data version changes under it.
 ATTEMPTS: Final = 3
@@ -80,26 +79,9 @@ class RequestStore:
         """A triple count of this version."""
         return self._checked(self.store.count(graph))
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        bindings: Mapping[str, Identifier] | None = None,
-        base_iri: str | None = None,
-        timeout: float | None = None,
-    ) -> QueryResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
         """A query on this version (the engine picks the version when it is called)."""
-        result = self.store.query(
-            sparql,
-            default_graph_uris=default_graph_uris,
-            named_graph_uris=named_graph_uris,
-            bindings=bindings,
-            base_iri=base_iri,
-            timeout=timeout,
-        )
-        return self._checked(result)
+        return self._checked(self.store.query(sparql, **options))
 
     def replace(
         self,
