@@ -129,7 +129,7 @@ def test_project_page_filters_table_and_links_layers(maps_client: FlaskClient) -
         ("rotterdam-sensoren", True),
     ]
     assert '<span id="aantal-getoond">2</span> van\n  5 projecten' in html
-    assert '<option value="data" selected>' in html
+    assert '<option value="data" data-naam="Data" selected>' in html
     # The default tile layer: PDOK's BRT-Achtergrondkaart.
     assert 'data-tiles="https://service.pdok.nl/brt/achtergrondkaart/' in html
 
@@ -204,7 +204,8 @@ def test_collaboration_page_lists_every_line(maps_client: FlaskClient) -> None:
     assert 'id="gezamenlijk-gm0518-gm0603"' in html
     assert html.count("<tr id=") == 2
     assert 'data-lijn="kans:gm0503-gm0599"' in html
-    assert '<option value="1">1</option>' in html
+    # Two lines only: every one is shown (minimum overlap 1).
+    assert '<option value="1" selected>1</option>' in html
     assert 'href="/kaart/samenwerking.geojson" data-layer="samenwerking"' in html
 
 
@@ -225,13 +226,9 @@ def test_value_chain_page(maps_client: FlaskClient) -> None:
         ("", "0"),
         ("2", ""),
     ]
-    # The alignment view: project → municipal goal → regional/provincial goal, as SVG and table.
-    assert '<svg role="group" aria-labelledby="afstemming-titel"' in html
-    assert (
-        '<a href="/doc/project/voorbeeld-kaarttest-rotterdam-energie">Kaarttest energiedata '
-        "Rotterdam</a>"
-    ) in html
-    assert 'href="/doc/doel/voorbeeld-rotterdam-datagedreven-energietransitie"' in html
+    # The alignment overview (exact figures in tests/maps/test_diagrams.py).
+    assert '<svg role="img" aria-labelledby="afstemming-titel"' in html
+    assert 'href="/scan/gm0599#strategie"' in html
 
 
 def test_layers_are_registered_and_in_the_catalog(maps_client: FlaskClient) -> None:
