@@ -172,19 +172,25 @@ def collaboration_map() -> Response:
         links = touching(every, municipality)
         minimum = _minimum(every, municipality)
         strengths = [link.strength for link in every if link.kind == "kans"]
+        visible = [k for k in links if k.kind != "kans" or k.strength >= minimum]
         return render_template(
             "kaart_samenwerking.html",
             **texts(lang),
             data=data,
             municipality=municipality,
             minimum=minimum,
-            opportunities=[k for k in links if k.kind == "kans"],
-            joint=[link for link in links if link.kind == "gezamenlijk"],
+            # Every line is a row (the script filters them in place); those not shown hidden.
+            opportunities=[k for k in every if k.kind == "kans"],
+            joint=[k for k in every if k.kind == "gezamenlijk"],
+            hidden={id(k) for k in every} - {id(k) for k in visible},
+            counts={kind: sum(k.kind == kind for k in visible) for kind in ("kans", "gezamenlijk")},
             projects={p.iri: p for p in data.projects},
             stages=data.options("stage"),
             max_strength=max([*strengths, minimum, 1]),
             region_minimum=default_minimum(every),
             municipalities=sorted(data.municipalities.values(), key=lambda m: m.text(lang)),
+            available=sum(k.kind == "kans" for k in links),
+            row_id=id,
             pages=iri_map(),
             config=map_config(),
             layers={"samenwerking": COLLABORATION_LAYER, "gemeenten": MUNICIPALITIES_LAYER},

@@ -141,7 +141,9 @@ def test_sankey_bands_are_as_thick_as_their_counts_and_do_not_overlap() -> None:
 def test_collaboration_filter_by_municipality(maps_client: FlaskClient) -> None:
     html = maps_client.get("/kaart/samenwerking?gemeente=gm0503").get_data(as_text=True)
     assert 'id="kans-gm0503-gm0599"' in html
-    assert "gezamenlijk-gm0518-gm0603" not in html  # Den Haag and Rijswijk: not Delft's line
+    # Den Haag and Rijswijk: not Delft's line (a hidden row the script shows on another choice).
+    assert 'data-lijn="gezamenlijk:gm0518-gm0603" hidden>' in html
+    assert '<span id="aantal-gezamenlijk">0</span>' in html
     assert '<span id="kop-gemeente">: <span class="naam">Delft</span></span>' in html
     assert '<option value="gm0503" data-naam="Delft" selected>' in html
     assert 'href="/scan/gm0503"' in html

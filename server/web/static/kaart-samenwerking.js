@@ -104,8 +104,8 @@
     function fit(shown) {
       if (form.elements.gemeente.value && shown.length) {
         map.fitBounds(L.featureGroup(shown).getBounds(), { padding: [30, 30] });
-      } else if (municipalities) {
-        map.fitBounds(municipalities.layer.getBounds());
+      } else {
+        map.fitBounds(RG.REGION);
       }
     }
 

@@ -19,9 +19,10 @@
   };
 
   // The region (MRDH) as the first view; the layers refine it with fitBounds.
+  RG.REGION = [[51.78, 3.96], [52.19, 4.65]];
   RG.createMap = function (element) {
     var map = L.map(element, { zoomSnap: 0.5, scrollWheelZoom: false, maxZoom: 18 });
-    map.fitBounds([[51.78, 3.96], [52.19, 4.65]]);
+    map.fitBounds(RG.REGION);
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, {
@@ -90,7 +91,7 @@
       } else if (chosen) {
         map.setView(byRef[chosen].getLatLng(), 12);
       } else {
-        map.fitBounds(layer.getBounds());
+        map.fitBounds(RG.REGION);
       }
     }
     return { layer: layer, byRef: byRef, focus: focus };
