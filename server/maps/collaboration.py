@@ -62,8 +62,8 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
                 link.projects.append(project.iri)
                 link.strength = len(link.projects)
     # Opportunities are for current members; a former member only where a project names it.
-    members = {m.iri for m in data.municipalities.values() if m.current}
-    found = [k for k in links.values() if k.kind != "kans" or {k.a, k.b} <= members]
+    current_members = {m.iri for m in data.municipalities.values() if m.current}
+    found = [k for k in links.values() if k.kind != "kans" or {k.a, k.b} <= current_members]
     return sorted(
         found,
         key=lambda k: (k.kind != "kans", -k.strength, data.label(k.a).nl, data.label(k.b).nl),

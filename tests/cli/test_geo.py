@@ -260,6 +260,6 @@ def test_each_point_is_the_point_on_the_surface_of_its_boundary() -> None:
     for code, wkt in points.items():
         polygon = shapely.geometry.shape(boundaries[code].geometry)
         point = shapely.from_wkt(wkt)
-        assert polygon.contains(point), code
+        assert isinstance(point, shapely.Point) and polygon.contains(point), code
         expected = polygon.point_on_surface()
         assert (point.x, point.y) == (round(expected.x, 4), round(expected.y, 4)), code

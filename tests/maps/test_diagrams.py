@@ -149,7 +149,7 @@ def test_collaboration_filter_by_municipality(maps_client: FlaskClient) -> None:
     assert 'href="/scan/gm0503"' in html
     # The CBS code works too; the layer filters alike.
     assert maps_client.get("/kaart/samenwerking?gemeente=GM0503").status_code == 200
-    layer = maps_client.get("/kaart/samenwerking.geojson?gemeente=gm0518").json
+    layer = maps_client.get("/kaart/samenwerking.geojson?gemeente=gm0518").get_json()
     assert [f["id"] for f in layer["features"]] == ["gezamenlijk:gm0518-gm0603"]
 
 
@@ -175,7 +175,7 @@ def test_default_minimum_keeps_the_strongest_pairs() -> None:
 def test_former_members_only_where_a_project_names_them(app: Flask) -> None:
     """Real data: no opportunity involves a former member (Brielle, Hellevoetsluis,
     Westvoorne); a joint project that names them is drawn, marked as former."""
-    features = app.test_client().get("/kaart/samenwerking.geojson").json["features"]
+    features = app.test_client().get("/kaart/samenwerking.geojson").get_json()["features"]
     former = {"gm0501", "gm0530", "gm0614"}
     kinds = {
         f["properties"]["soort"]
