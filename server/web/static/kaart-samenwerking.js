@@ -102,8 +102,9 @@
 
     // The region, or the chosen municipality with every partner its shown lines reach.
     function fit(shown) {
-      if (form.elements.gemeente.value && shown.length) {
-        map.fitBounds(L.featureGroup(shown).getBounds(), { padding: [30, 30] });
+      var chosen = municipalities && municipalities.byRef[form.elements.gemeente.value];
+      if (chosen && shown.length) {
+        map.fitBounds(L.featureGroup(shown.concat([chosen])).getBounds(), { padding: [30, 30] });
       } else {
         map.fitBounds(RG.REGION);
       }
