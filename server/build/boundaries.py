@@ -1,9 +1,10 @@
 """Municipal boundaries: CBS/PDOK GeoJSON in, GeoSPARQL geometries (Turtle) out.
 
-The repository ships a point per municipality only (``data/gemeenten.ttl``). Boundaries are
-added locally: ``regiograaf geo import FILE.geojson`` or ``regiograaf geo download`` (the
-current generalised CBS boundaries from PDOK, the ``boundaries_url`` setting) write
-:data:`DEFAULT_OUTPUT`, which the build picks up like any data file and git ignores.
+The repository ships a point per municipality (``data/gemeenten.ttl``, a point on the surface
+of its CBS boundary) and the MRDH boundaries of 2021 and 2025 in :data:`DEFAULT_OUTPUT`, which
+``regiograaf geo import FILE.geojson`` or ``regiograaf geo download`` (the current generalised
+CBS boundaries from PDOK, the ``boundaries_url`` setting) write; the build picks it up like any
+data file.
 
 Input layout (as CBS publishes it through PDOK, and as in ``../shared/geo/``): a GeoJSON
 FeatureCollection in WGS84 with a ``Polygon`` or ``MultiPolygon`` per municipality and its CBS
@@ -35,7 +36,7 @@ from server.rdf.geometry import to_wkt
 from server.rdf.namespaces import ID_BASE, RG
 from server.store.terms import iri, term_value
 
-#: Where the boundaries go, relative to the project root (ignored by git).
+#: Where the boundaries go, relative to the project root (committed).
 DEFAULT_OUTPUT: Final = Path("data") / "geo" / "gemeentegrenzen.ttl"
 #: The source named on boundaries imported from a file: the CBS gebiedsindelingen on PDOK.
 DEFAULT_SOURCE: Final = "https://www.pdok.nl/introductie/-/article/cbs-gebiedsindelingen"
@@ -152,8 +153,9 @@ def known_municipalities(
 
 #: The comment at the top of the written file (Turtle comments are not part of the graph).
 HEADER: Final = (
-    "# Gemeentegrenzen (CBS, gegeneraliseerd), gemaakt met 'regiograaf geo'. Niet bewerken;\n"
-    "# niet in git. Municipal boundaries (CBS, generalised), written by 'regiograaf geo'.\n"
+    "# Gemeentegrenzen (CBS, gegeneraliseerd), gemaakt met 'regiograaf geo'. Niet met de hand\n"
+    "# bewerken: 'regiograaf geo import' of 'geo download' schrijft dit bestand opnieuw.\n"
+    "# Municipal boundaries (CBS, generalised), written by 'regiograaf geo'; do not edit.\n"
     "# Bron / source: CBS, Kadaster (gebiedsindelingen), CC BY 4.0.\n"
     "\n"
 )

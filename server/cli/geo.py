@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "geo",
         help="add municipal boundaries (CBS) to the data",
-        description="Write municipal boundaries as GeoSPARQL into data/geo/ (not in git).",
+        description="Write municipal boundaries as GeoSPARQL into data/geo/.",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     imported = actions.add_parser("import", help="boundaries from a CBS/PDOK GeoJSON file")

@@ -1,94 +1,108 @@
-"""Where the alignment view draws its nodes and lines: a layered graph in four columns.
+"""Where the alignment overview draws its bars and bands: a two-column Sankey diagram of counts.
 
-Projects on the left, then municipal, regional, and provincial and national goals; a line
-from each project to the goals it contributes to and from each goal to the goals it aligns
-with. The result is plain numbers: the page's template (``waardeketen.html``) draws it as
-inline SVG (no script needed).
+Left, a bar per lead municipality; right, a bar per goal level (and "no goal"); a band from a
+municipality to a level as thick as the number of its projects that reach that level. The result
+is plain numbers: the page's template (``waardeketen.html``) draws it as inline SVG from an
+autoescaped Jinja template (no script, no chart library).
+
+The bars on the left keep room for their label: a bar is as high as its bands, but its slot is
+at least :data:`MIN_SLOT` high, so 24 names stay legible however small their counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-from server.maps.value_chain import Alignment, Node
+from server.maps.value_chain import AlignmentSummary
 
 #: Drawing units (SVG user units, about pixels).
-COLUMN_WIDTH = 205
-GAP = 40
-ROW = 22
-TOP = 30
-NODE_HEIGHT = 18
-#: Characters shown of a label; the whole label is the node's tooltip and in the table.
-LABEL_CHARS = 31
+WIDTH: Final = 760
+LEFT_BAR: Final = 200  # x of the municipalities' bars (their labels end left of it)
+RIGHT_BAR: Final = 548  # x of the levels' bars (their labels start right of it)
+BAR: Final = 12
+TOP: Final = 28
+MIN_SLOT: Final = 18
+GAP: Final = 4
+LEVEL_GAP: Final = 24
+#: The flows' total height aimed at, and the bounds of one project's thickness.
+TARGET: Final = 560
+UNIT_BOUNDS: Final = (1.5, 8.0)
 
 
 @dataclass(frozen=True)
-class PlacedNode:
-    """A node with its box."""
+class Bar:
+    """A bar: a municipality (left) or a goal level (right), with its label and count."""
 
-    node: Node
+    key: str
+    label: str
+    count: int
     x: int
-    y: int
-    short: str
+    y: float
+    height: float
 
 
 @dataclass(frozen=True)
-class PlacedEdge:
-    """A line between two placed nodes: a cubic curve from ``(x1, y1)`` to ``(x2, y2)`` whose
-    control points both lie at ``x = bend`` (at the start's and at the end's height)."""
+class Band:
+    """A band from a municipality to a level: its ``count`` and its outline (SVG path data)."""
 
     source: str
-    target: str
-    x1: int
-    y1: int
-    bend: int
-    x2: int
-    y2: int
+    level: str
+    count: int
+    path: str
 
 
 @dataclass(frozen=True)
-class Drawing:
-    """The laid-out alignment graph."""
+class Sankey:
+    """The laid-out overview."""
 
     width: int
     height: int
-    node_width: int
-    node_height: int
-    headings: tuple[tuple[int, str, str], ...]
-    nodes: tuple[PlacedNode, ...]
-    edges: tuple[PlacedEdge, ...]
+    left: tuple[Bar, ...]
+    right: tuple[Bar, ...]
+    bands: tuple[Band, ...]
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
-
-
-def layout(graph: Alignment) -> Drawing:
-    """Place the nodes of ``graph`` in their columns (in the graph's order) and route the
-    lines from the right edge of the source to the left edge of the target."""
-    rows = [0] * len(graph.columns)
-    placed: dict[str, PlacedNode] = {}
-    for node in graph.nodes:
-        x = node.column * (COLUMN_WIDTH + GAP)
-        y = TOP + rows[node.column] * ROW
-        rows[node.column] += 1
-        placed[node.iri] = PlacedNode(node, x, y, _short(node.label))
-    edges = []
-    for source, target in graph.edges:
-        a, b = placed[source], placed[target]
-        x1, y1 = a.x + COLUMN_WIDTH, a.y + NODE_HEIGHT // 2
-        x2, y2 = b.x, b.y + NODE_HEIGHT // 2
-        if b.x <= a.x:  # a sub-goal in the same column: a loop out to the right
-            x2 = b.x + COLUMN_WIDTH
-            bend = x1 + GAP // 2
-        else:
-            bend = (x1 + x2) // 2
-        edges.append(PlacedEdge(source, target, x1, y1, bend, x2, y2))
-    headings = tuple(
-        (index * (COLUMN_WIDTH + GAP), nl, en) for index, (nl, en) in enumerate(graph.columns)
+def _band(x1: int, top1: float, x2: int, top2: float, thickness: float) -> str:
+    """A band of ``thickness`` from ``(x1, top1)`` to ``(x2, top2)``: two cubic curves."""
+    middle = (x1 + x2) / 2
+    bottom1, bottom2 = top1 + thickness, top2 + thickness
+    return (
+        f"M{x1},{top1:.1f} C{middle:.1f},{top1:.1f} {middle:.1f},{top2:.1f} {x2},{top2:.1f} "
+        f"L{x2},{bottom2:.1f} C{middle:.1f},{bottom2:.1f} {middle:.1f},{bottom1:.1f} "
+        f"{x1},{bottom1:.1f} Z"
     )
-    width = len(graph.columns) * COLUMN_WIDTH + (len(graph.columns) - 1) * GAP
-    height = TOP + max(rows, default=0) * ROW + 10
-    return Drawing(
-        width, height, COLUMN_WIDTH, NODE_HEIGHT, headings, tuple(placed.values()), tuple(edges)
-    )
+
+
+def sankey(summary: AlignmentSummary) -> Sankey:
+    """Lay out ``summary``: municipalities top to bottom in its order, levels in theirs."""
+    flows = sum(summary.totals)
+    low, high = UNIT_BOUNDS
+    unit = max(low, min(high, TARGET / flows)) if flows else high
+    left: list[Bar] = []
+    y = float(TOP)
+    for row in summary.rows:
+        height = sum(row.counts) * unit
+        left.append(Bar(row.municipality, row.name, row.projects, LEFT_BAR, y, height))
+        y += max(height, MIN_SLOT) + GAP
+    bottom = y
+    right: list[Bar] = []
+    y = float(TOP)
+    for (value, label), total in zip(summary.levels, summary.totals, strict=True):
+        right.append(Bar(value, label, total, RIGHT_BAR, y, total * unit))
+        y += max(total * unit, MIN_SLOT) + LEVEL_GAP
+    bottom = max(bottom, y)
+    bands: list[Band] = []
+    filled = [bar.y for bar in right]  # where the next band enters each level
+    for row, bar in zip(summary.rows, left, strict=True):
+        start = bar.y
+        for index, count in enumerate(row.counts):
+            if not count:
+                continue
+            thickness = count * unit
+            path = _band(LEFT_BAR + BAR, start, RIGHT_BAR, filled[index], thickness)
+            level = summary.levels[index][0]
+            bands.append(Band(row.municipality, level, count, path))
+            start += thickness
+            filled[index] += thickness
+    return Sankey(WIDTH, int(bottom) + 8, tuple(left), tuple(right), tuple(bands))

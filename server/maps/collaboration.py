@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from server.canned.query import EXAMPLE_COLUMN, last_segment
 from server.canned.running import run_canned_query
@@ -13,6 +13,10 @@ from server.maps.data import MapData
 from server.rdf.iris import IriMap
 from server.settings import Settings
 from server.store import Store
+
+#: At most this many opportunity lines on the region's map by default (the strongest pairs);
+#: the table below the map lists every one, and the minimum can be lowered.
+READABLE_LINES: Final = 20
 
 
 @dataclass
@@ -42,6 +46,10 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
                 "opgave": row["challenge"],
                 "opgave_naam": row["challengeNaam"],
                 "reden": row["reden"],
+                "reden_en": (
+                    f"Both work on {data.label(str(row['challenge'])).text('en')} in the stage "
+                    f"{data.label(str(row['stage'])).text('en')}, without a joint project there"
+                ),
                 # The row involves invented examples (the query's example marker).
                 "voorbeeld": bool(row.get(EXAMPLE_COLUMN)),
             }
@@ -53,10 +61,34 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
                 link = links.setdefault(("gezamenlijk", a, b), Link("gezamenlijk", a, b))
                 link.projects.append(project.iri)
                 link.strength = len(link.projects)
+    # Opportunities are for current members; a former member only where a project names it.
+    current_members = {m.iri for m in data.municipalities.values() if m.current}
+    found = [k for k in links.values() if k.kind != "kans" or {k.a, k.b} <= current_members]
     return sorted(
-        links.values(),
+        found,
         key=lambda k: (k.kind != "kans", -k.strength, data.label(k.a).nl, data.label(k.b).nl),
     )
+
+
+def current(data: MapData, iri: str) -> bool:
+    """Whether ``iri`` is a current MRDH member."""
+    municipality = data.municipalities.get(iri)
+    return municipality is not None and municipality.current
+
+
+def touching(links: Sequence[Link], municipality: str) -> list[Link]:
+    """The links of ``municipality`` (an IRI; every link when empty)."""
+    return [k for k in links if not municipality or municipality in (k.a, k.b)]
+
+
+def default_minimum(links: Sequence[Link], limit: int = READABLE_LINES) -> int:
+    """The smallest minimum overlap at which at most ``limit`` opportunity lines remain (1 when
+    there are no more than that): the strongest pairs first, so the region's map reads."""
+    strengths = sorted((k.strength for k in links if k.kind == "kans"), reverse=True)
+    if len(strengths) <= limit:
+        return 1
+    # Lines of the strength at the cut would be drawn only in part: the next strength up.
+    return strengths[limit] + 1
 
 
 def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> dict[str, Any]:
@@ -88,9 +120,14 @@ def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> 
                 "properties": {
                     "soort": link.kind,
                     "gemeente1": link.a,
+                    "gemeente1_ref": data.label(link.a).ref,
                     "gemeente1_naam": data.label(link.a).nl,
+                    "gemeente1_naam_en": data.label(link.a).en,
                     "gemeente2": link.b,
+                    "gemeente2_ref": data.label(link.b).ref,
                     "gemeente2_naam": data.label(link.b).nl,
+                    "gemeente2_naam_en": data.label(link.b).en,
+                    "voormalig": not (current(data, link.a) and current(data, link.b)),
                     "sterkte": link.strength,
                     "schakel": last_segment(link.reasons[0]["schakel"]) if link.reasons else "",
                     "redenen": link.reasons,

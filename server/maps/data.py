@@ -115,6 +115,10 @@ class Concept:
         """The last segment of the IRI (the value in a filter URL)."""
         return last_segment(self.iri)
 
+    def text(self, lang: str) -> str:
+        """The label in ``lang`` (``nl`` or ``en``), else in the other language."""
+        return (self.en or self.nl) if lang == "en" else (self.nl or self.en)
+
 
 @dataclass
 class Municipality:
@@ -132,6 +136,14 @@ class Municipality:
     def ref(self) -> str:
         """The last segment of the IRI (``gm0599``)."""
         return last_segment(self.iri)
+
+    def text(self, lang: str) -> str:
+        """The name in ``lang`` (``nl`` or ``en``), else in the other language."""
+        return (self.en or self.nl) if lang == "en" else (self.nl or self.en)
+
+    def matches(self, value: str) -> bool:
+        """Whether a URL value names this municipality (IRI, ``gm0599`` or ``GM0599``)."""
+        return value in (self.iri, self.ref) or value.upper() == self.cbs.upper()
 
 
 @dataclass

@@ -61,7 +61,7 @@ def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
             chosen[name] = raw
             continue
         if name in ("gemeente", "trekker"):
-            found = [m.iri for m in data.municipalities.values() if raw in (m.iri, m.ref)]
+            found = [m.iri for m in data.municipalities.values() if m.matches(raw)]
         else:
             found = [
                 c.iri
@@ -74,6 +74,21 @@ def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
         if name == "schakel":
             chosen["stages"] = frozenset(found[:1])
     return Filters(**chosen)
+
+
+def chosen_municipality(data: MapData, args: Mapping[str, str]) -> str:
+    """The IRI of the municipality ``?gemeente=`` names (IRI or CBS code), ``""`` when none.
+
+    Raises :class:`FilterError` when it names no municipality on the map."""
+    raw = (args.get("gemeente") or "").strip()
+    if not raw:
+        return ""
+    for municipality in data.municipalities.values():
+        if municipality.matches(raw):
+            return municipality.iri
+    raise FilterError(
+        f"gemeente: {raw!r} is geen gemeente op deze kaart (names no municipality on this map)"
+    )
 
 
 def filter_projects(projects: Sequence[Project], filters: Filters) -> list[Project]:

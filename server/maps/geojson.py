@@ -47,6 +47,7 @@ def project_feature(data: MapData, project: Project, pages: IriMap) -> dict[str,
             "gemeente": project.lead,
             "gemeente_ref": lead.ref,
             "gemeente_naam": lead.nl,
+            "gemeente_naam_en": lead.en,
             "deelnemers": names(data, project.participants),
             "schakels": [
                 {**name, "randvoorwaarde": data.label(name["id"]).enabler}
@@ -96,6 +97,7 @@ def municipality_layer(data: MapData, pages: IriMap) -> dict[str, Any]:
                     "pagina": pages.page(m.iri),
                     "naam": m.nl,
                     "naam_en": m.en,
+                    "ref": m.ref,
                     "cbs": m.cbs,
                     "lid": m.current,
                     "grens": m.boundary is not None,

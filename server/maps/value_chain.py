@@ -1,5 +1,6 @@
 """The value chain at a glance (``/waardeketen``): the matrix of lead municipalities by
-value-chain stage, and the alignment graph from projects to the goals of every level."""
+value-chain stage, and the region's alignment aggregated from lead municipality to goal level
+(the full chain of one municipality is in its Strategiescan)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from server.canned.running import run_canned_query
-from server.maps.data import ENABLERS, PREFIXES, MapData
-from server.rdf.namespaces import INFERRED_GRAPH
+from server.maps.data import ENABLERS, GOAL_LEVELS, MapData
 from server.settings import Settings
 from server.store import Store
-
-#: Asserted alignments between goals (not the inferred transitive closure).
-ALIGNMENTS: Final = (
-    PREFIXES
-    + f"""
-SELECT DISTINCT ?from ?to WHERE {{
-  GRAPH ?g {{ ?from rg:alignsWith ?to }}
-  FILTER(?g != <{INFERRED_GRAPH}>)
-}}"""
-)
 
 
 @dataclass(frozen=True)
@@ -58,63 +48,50 @@ def value_chain_matrix(store: Store, settings: Settings) -> list[MatrixRow]:
     ]
 
 
-@dataclass(frozen=True)
-class Node:
-    """A node of the alignment view: a project or a goal, in a column."""
-
-    iri: str
-    label: str
-    column: int
-    example: bool = False
+#: The goal-level value of projects that serve no goal (the last column of the overview).
+NO_GOAL: Final = "geen"
 
 
 @dataclass(frozen=True)
-class Alignment:
-    """Projects → municipal goals → regional goals → provincial and national goals."""
+class LeadAlignment:
+    """What the projects a municipality leads serve: per goal level, how many reach it."""
 
-    columns: tuple[tuple[str, str], ...]
-    nodes: tuple[Node, ...]
-    edges: tuple[tuple[str, str], ...]
+    municipality: str
+    name: str
+    current: bool
+    projects: int
+    counts: tuple[int, ...]
 
 
-def alignment(data: MapData, store: Store) -> Alignment:
-    """The alignment graph: each project to the goals it contributes to directly, and each
-    goal that projects reach to the goals it aligns with (asserted, not the inferred
-    closure)."""
-    column_of = {"gemeente": 1, "regio": 2, "provincie": 3, "rijk": 3}
-    edges: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class AlignmentSummary:
+    """The alignment of the whole region, aggregated: lead municipality → goal level.
+
+    ``levels`` are ``(value, label)`` pairs (municipal, regional, provincial, national, none);
+    a project that reaches several levels (directly or through a chain of aligned goals)
+    counts once at each, so a row's counts may add up to more than its projects."""
+
+    levels: tuple[tuple[str, str], ...]
+    rows: tuple[LeadAlignment, ...]
+    totals: tuple[int, ...]
+    projects: int
+
+
+def alignment_summary(data: MapData, lang: str) -> AlignmentSummary:
+    """The region's alignment per lead municipality and goal level, with labels in ``lang``."""
+    levels = [(value, en if lang == "en" else nl) for _, value, nl, en in GOAL_LEVELS]
+    levels.append((NO_GOAL, "No goal" if lang == "en" else "Geen doel"))
+    index = {value: i for i, (value, _) in enumerate(levels)}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(levels))
+    led: dict[str, int] = defaultdict(int)
     for project in data.projects:
-        edges.extend((project.iri, goal) for goal in project.goals)
-    rows = store.query(ALIGNMENTS).rows()
-    edges.extend(sorted({(str(row["from"]), str(row["to"])) for row in rows}))
-    # Only what projects reach: a goal no project feeds (directly or through others) is left out.
-    targets: dict[str, list[str]] = defaultdict(list)
-    for source, target in edges:
-        targets[source].append(target)
-    used = {p.iri for p in data.projects}
-    frontier = list(used)
-    while frontier:
-        for target in targets[frontier.pop()]:
-            if target not in used:
-                used.add(target)
-                frontier.append(target)
-    edges = [(source, target) for source, target in edges if source in used]
-    nodes = [Node(p.iri, p.nl, 0, p.example) for p in data.projects if p.goals]
-    goals = [
-        Node(c.iri, c.nl, column_of[c.level or "gemeente"], c.example)
-        for c in data.concepts.values()
-        if c.level and c.iri in used
-    ]
-    nodes.extend(sorted(goals, key=lambda n: (n.column, n.label.casefold())))
-    known = {n.iri for n in nodes}
-    columns = (
-        ("Projecten", "Projects"),
-        ("Gemeentelijke doelen", "Municipal goals"),
-        ("Regionale doelen", "Regional goals"),
-        ("Provinciale en nationale doelen", "Provincial and national goals"),
+        led[project.lead] += 1
+        for level in project.levels or {NO_GOAL}:
+            counts[project.lead][index[level]] += 1
+    rows = tuple(
+        LeadAlignment(m.iri, m.text(lang), m.current, led[m.iri], tuple(counts[m.iri]))
+        for m in sorted(data.municipalities.values(), key=lambda m: m.text(lang).casefold())
+        if m.current or led[m.iri]
     )
-    return Alignment(
-        columns,
-        tuple(nodes),
-        tuple(e for e in dict.fromkeys(edges) if e[0] in known and e[1] in known),
-    )
+    totals = tuple(sum(row.counts[i] for row in rows) for i in range(len(levels)))
+    return AlignmentSummary(tuple(levels), rows, totals, sum(led.values()))

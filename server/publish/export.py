@@ -57,7 +57,7 @@ SEEDS: tuple[str, ...] = (
 DYNAMIC: tuple[str, ...] = ("/sparql", "/health")
 #: Pages whose script applies the URL's query itself, so a form may submit to the static file;
 #: every other form goes to ``service_url`` (a static page cannot answer a query).
-FILTERED_IN_THE_BROWSER: tuple[str, ...] = ("/kaart/projecten",)
+FILTERED_IN_THE_BROWSER: tuple[str, ...] = ("/kaart/projecten", "/kaart/samenwerking")
 #: What the crawler asks for: HTML first, like a browser.
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 #: How often a page that answers 503 with ``Retry-After`` is asked, and the longest wait.

@@ -15,13 +15,27 @@ from typing import Any
 from flask import Blueprint, Response, make_response, render_template, request
 
 from server.canned.query import last_segment
+from server.errors import BadRequest
 from server.http.media_types import GEOJSON, HTML
-from server.maps.alignment_layout import layout
-from server.maps.collaboration import collaboration_layer, collaboration_links
+from server.maps.alignment_layout import sankey
+from server.maps.collaboration import (
+    Link,
+    collaboration_layer,
+    collaboration_links,
+    default_minimum,
+    touching,
+)
 from server.maps.data import GOAL_LEVELS, MapData, load_map_data
-from server.maps.filters import filter_projects, parse_filters
+from server.maps.filters import chosen_municipality, filter_projects, parse_filters
 from server.maps.geojson import municipality_layer, project_layer
-from server.maps.value_chain import MATRIX_COLUMNS, alignment, value_chain_matrix
+from server.maps.value_chain import (
+    MATRIX_COLUMNS,
+    MatrixRow,
+    alignment_summary,
+    value_chain_matrix,
+)
+from server.scan.scale import step
+from server.web.bijdragen import language, translator
 from server.web.context import get_settings, get_store, iri_map
 from server.web.policy import answer, representation
 
@@ -32,9 +46,20 @@ MUNICIPALITIES_LAYER = "/kaart/gemeenten.geojson"
 COLLABORATION_LAYER = "/kaart/samenwerking.geojson"
 
 
-def page(render: Callable[[], str]) -> Response:
-    """A map page of the current data version (304 when the client has it)."""
-    return answer(representation(HTML), lambda: make_response(render()))
+#: Who made the municipal boundaries the maps draw (CC BY 4.0 asks for it on every map).
+BOUNDARY_ATTRIBUTION = "CBS, Kadaster (gebiedsindelingen), CC BY 4.0, via cartomap/nl"
+
+
+def page(render: Callable[[str], str]) -> Response:
+    """A map page of the current data version in the request's language (304 when the client
+    has it); ``render`` gets the language."""
+    lang = language()
+    return answer(representation(HTML, variant=(lang,)), lambda: make_response(render(lang)))
+
+
+def texts(lang: str) -> dict[str, Any]:
+    """What every map template gets for its language: ``t(nl, en)`` and ``lang``."""
+    return {"t": translator(lang), "lang": lang}
 
 
 def layer(render: Callable[[], dict[str, Any]]) -> Response:
@@ -52,6 +77,7 @@ def map_config() -> dict[str, str]:
     return {
         "tiles": get_settings().map_tiles,
         "attribution": get_settings().map_tiles_attribution,
+        "boundaries": BOUNDARY_ATTRIBUTION,
     }
 
 
@@ -70,11 +96,12 @@ def filter_options(data: MapData) -> dict[str, Any]:
 def project_map() -> Response:
     """The project map, with its filters and the projects as a table."""
 
-    def render() -> str:
+    def render(lang: str) -> str:
         data = load_map_data(get_store())
         filters = parse_filters(data, request.args)
         return render_template(
             "kaart_projecten.html",
+            **texts(lang),
             data=data,
             projects=filter_projects(data.projects, filters),
             total=len(data.projects),
@@ -106,14 +133,27 @@ def municipality_geojson() -> Response:
     return layer(lambda: municipality_layer(load_map_data(get_store()), iri_map()))
 
 
+def _minimum(links: list[Link], municipality: str) -> int:
+    """The minimum overlap asked (``?minimum=``), else 1 for one municipality's lines and
+    :func:`default_minimum` for the region's."""
+    raw = (request.args.get("minimum") or "").strip()
+    if not raw:
+        return 1 if municipality else default_minimum(links)
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise BadRequest(f"minimum: {raw!r} is geen getal van 1 tot 1000 (not a number 1-1000)")
+    return int(raw)
+
+
 @blueprint.get(COLLABORATION_LAYER)
 def collaboration_geojson() -> Response:
-    """Collaboration opportunities and existing joint projects as lines."""
+    """Collaboration opportunities and existing joint projects as lines (``?gemeente=``: only
+    that municipality's)."""
 
     def render() -> dict[str, Any]:
         store = get_store()
         data = load_map_data(store)
-        links = collaboration_links(data, store, get_settings())
+        municipality = chosen_municipality(data, request.args)
+        links = touching(collaboration_links(data, store, get_settings()), municipality)
         return collaboration_layer(data, links, iri_map())
 
     return layer(render)
@@ -121,20 +161,36 @@ def collaboration_geojson() -> Response:
 
 @blueprint.get("/kaart/samenwerking")
 def collaboration_map() -> Response:
-    """The collaboration map, with every line as a table row."""
+    """The collaboration map, with every line as a table row; ``?gemeente=`` shows only that
+    municipality's lines, ``?minimum=`` the opportunities of at least that overlap."""
 
-    def render() -> str:
+    def render(lang: str) -> str:
         store = get_store()
         data = load_map_data(store)
-        links = collaboration_links(data, store, get_settings())
+        municipality = chosen_municipality(data, request.args)
+        every = collaboration_links(data, store, get_settings())
+        links = touching(every, municipality)
+        minimum = _minimum(every, municipality)
+        strengths = [link.strength for link in every if link.kind == "kans"]
+        visible = [k for k in links if k.kind != "kans" or k.strength >= minimum]
         return render_template(
             "kaart_samenwerking.html",
+            **texts(lang),
             data=data,
-            opportunities=[link for link in links if link.kind == "kans"],
-            joint=[link for link in links if link.kind == "gezamenlijk"],
+            municipality=municipality,
+            minimum=minimum,
+            # Every line is a row (the script filters them in place); those not shown hidden.
+            opportunities=[k for k in every if k.kind == "kans"],
+            joint=[k for k in every if k.kind == "gezamenlijk"],
+            hidden={id(k) for k in every} - {id(k) for k in visible},
+            counts={kind: sum(k.kind == kind for k in visible) for kind in ("kans", "gezamenlijk")},
             projects={p.iri: p for p in data.projects},
             stages=data.options("stage"),
-            max_strength=max((link.strength for link in links if link.kind == "kans"), default=1),
+            max_strength=max([*strengths, minimum, 1]),
+            region_minimum=default_minimum(every),
+            municipalities=sorted(data.municipalities.values(), key=lambda m: m.text(lang)),
+            available=sum(k.kind == "kans" for k in links),
+            row_id=id,
             pages=iri_map(),
             config=map_config(),
             layers={"samenwerking": COLLABORATION_LAYER, "gemeenten": MUNICIPALITIES_LAYER},
@@ -143,21 +199,37 @@ def collaboration_map() -> Response:
     return page(render)
 
 
+def matrix_scale(matrix: list[MatrixRow]) -> dict[str, Any]:
+    """The colour step (``schaal-0`` to ``schaal-5``) of each matrix cell: the stage columns on
+    one scale (up to the largest count in any of them), the totals on their own."""
+    top = max((count for row in matrix for count in row.counts), default=0)
+    top_total = max((row.total for row in matrix), default=0)
+    return {
+        "cell": lambda count: f"schaal-{step(count, top)}",
+        "total": lambda count: f"schaal-{step(count, top_total)}",
+    }
+
+
 @blueprint.get("/waardeketen")
 def value_chain() -> Response:
-    """The value chain at a glance: municipalities by stages, and how goals align."""
+    """The value chain at a glance: municipalities by stages (colour-scaled), and the region's
+    alignment from lead municipality to goal level as a Sankey diagram of counts."""
 
-    def render() -> str:
+    def render(lang: str) -> str:
         store = get_store()
-        graph = alignment(load_map_data(store), store)
+        data = load_map_data(store)
+        matrix = value_chain_matrix(store, get_settings())
+        summary = alignment_summary(data, lang)
         return render_template(
             "waardeketen.html",
-            matrix=value_chain_matrix(store, get_settings()),
+            **texts(lang),
+            data=data,
+            matrix=matrix,
+            scale=matrix_scale(matrix),
             columns=MATRIX_COLUMNS,
-            graph=graph,
-            drawing=layout(graph),
+            summary=summary,
+            drawing=sankey(summary),
             pages=iri_map(),
-            labels={n.iri: n for n in graph.nodes},
             ref=last_segment,
         )
 

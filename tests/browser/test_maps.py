@@ -144,9 +144,10 @@ def test_collaboration_map(tab: tuple[Page, PageWatch], maps_server: RunningServ
         "gezamenlijk:gm0518-gm0603",
         "kans:gm0503-gm0599",
     ]
+    # A joint project: dark and dotted (dashed is for former members).
     assert (
         page.locator("#kaart path[data-soort='gezamenlijk']").get_attribute("stroke-dasharray")
-        == "8 6"
+        == "1 7"
     )
     page.locator("#kaart path[data-lijn='kans:gm0503-gm0599']").click()
     popup = page.locator(".leaflet-popup-content")
@@ -177,10 +178,9 @@ def test_collaboration_map(tab: tuple[Page, PageWatch], maps_server: RunningServ
 def test_value_chain_page(tab: tuple[Page, PageWatch], maps_server: RunningServer) -> None:
     page, watch = tab
     page.goto(maps_server.url + "/waardeketen", wait_until="load")
-    assert (
-        page.locator("figure.afstemming svg path").count()
-        == page.locator("#afstemming tbody tr").count()
-    )
+    # A band per non-zero figure of the overview (Rotterdam 2, Delft, Den Haag, Rijswijk).
+    assert page.locator("figure.afstemming svg path").count() == 5
+    assert page.locator("#afstemming tbody tr").count() == 21
     screenshot(page, "waardeketen.png")
     page.locator("#matrix a[href='/kaart/projecten?trekker=gm0599&schakel=data']").click()
     page.wait_for_selector("#kaart[data-geladen='true']")
@@ -232,8 +232,7 @@ def test_value_chain_links_filter_the_map_in_a_static_export(
     assert visible_rows(page) == ["rotterdam-energie"]
     assert page.input_value("#f-schakel") == "data"
     assert page.is_visible("#trekker")
-    assert "Alleen projecten die Rotterdam trekt" in page.inner_text("#trekker")
-    assert "only projects led by Rotterdam" in page.inner_text("#trekker .en")
+    assert page.inner_text("#trekker") == "Alleen projecten die deze gemeente trekt: Rotterdam"
     # Without a query string: everything.
     page.goto(exported_maps + "kaart/projecten.html", wait_until="load")
     page.wait_for_selector("#kaart[data-geladen='true']")
@@ -246,8 +245,11 @@ def test_value_chain_links_filter_the_map_in_a_static_export(
     "path",
     [
         "/kaart/projecten",
+        "/kaart/projecten?gemeente=gm0503",
         "/kaart/samenwerking",
+        "/kaart/samenwerking?gemeente=gm0503&lang=en",
         "/waardeketen",
+        "/waardeketen?lang=en",
         "/",
         "/sparql",
     ],
@@ -263,7 +265,7 @@ def test_no_serious_accessibility_violations(
         page.wait_for_selector(".yasqe .CodeMirror")
     found = axe_violations(page)
     assert [text for impact, text in found if impact in ("serious", "critical")] == []
-    if path in ("/kaart/projecten", "/kaart/samenwerking", "/waardeketen"):
+    if path.startswith(("/kaart/", "/waardeketen")):
         assert found == [], "the map views have no WCAG 2.1 A/AA violation at all"
     assert watch.foreign == []
 
@@ -350,3 +352,143 @@ def test_tile_layer_beneath_when_configured(
         screenshot(page, "kaart-projecten-tegels.png")
     finally:
         context.close()
+
+
+# ------------------------------------------------- zoom, highlight, filter, widths (issue 14)
+
+WIDTHS = (1366, 390)
+
+
+def overflow(page: Page) -> int:
+    """How far the page is wider than the window (0: no horizontal scrolling)."""
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def zoom(page: Page, name: str) -> float:
+    return page.evaluate(f"window.{name}.map.getZoom()")
+
+
+def chosen_outline(page: Page) -> list[str]:
+    """The stroke colour and width of the outlined (chosen) municipality's boundary."""
+    return page.eval_on_selector_all(
+        "#kaart path.leaflet-interactive, #kaart .leaflet-overlay-pane path",
+        "ps => ps.filter(p => p.getAttribute('stroke-width') === '4')"
+        ".map(p => p.getAttribute('stroke'))",
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_project_map_zooms_to_the_chosen_municipality(
+    browser: Browser, maps_server: RunningServer, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = PageWatch()
+    watch.attach(page)
+    try:
+        page.goto(maps_server.url + "/kaart/projecten", wait_until="load")
+        page.wait_for_selector("#kaart[data-geladen='true']")
+        region = zoom(page, "regiograafProjectenKaart")
+        assert page.get_attribute("#kaart", "data-gekozen") == ""
+        # Every municipality named on the map, and the boundaries' source credited.
+        assert page.locator("#kaart .gemeente-naam").count() == 21
+        assert "CBS, Kadaster" in page.inner_text(".leaflet-control-attribution")
+        assert overflow(page) == 0
+        page.goto(maps_server.url + "/kaart/projecten?gemeente=gm0503", wait_until="load")
+        page.wait_for_selector("#kaart[data-geladen='true']")
+        assert page.get_attribute("#kaart", "data-gekozen") == "gm0503"
+        assert zoom(page, "regiograafProjectenKaart") >= region + 2
+        assert chosen_outline(page) == ["#0b55a3"]
+        assert page.inner_text("h1") == "Projectenkaart: Delft"
+        assert overflow(page) == 0
+        screenshot(page, f"kaart-projecten-delft-{width}.png")
+        # Another choice in the form: the outline and the view follow; none: the region.
+        page.select_option("#f-gemeente", "gm0599")
+        page.wait_for_function(
+            "() => document.getElementById('kaart').dataset.gekozen === 'gm0599'"
+        )
+        assert page.inner_text("h1") == "Projectenkaart: Rotterdam"
+        page.select_option("#f-gemeente", "")
+        assert page.get_attribute("#kaart", "data-gekozen") == ""
+        assert chosen_outline(page) == []
+        # Back to the region's view (after the zoom animation).
+        # (half a zoom step either way: the page's height, and with it the scroll bar, changed)
+        page.wait_for_function(
+            "z => Math.abs(window.regiograafProjectenKaart.map.getZoom() - z) <= 0.5",
+            arg=region,
+        )
+        assert watch.errors == [], f"browser errors: {watch.errors}"
+        assert watch.foreign == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_collaboration_map_filters_by_municipality(
+    browser: Browser, maps_server: RunningServer, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = PageWatch()
+    watch.attach(page)
+    try:
+        page.goto(maps_server.url + "/kaart/samenwerking?gemeente=gm0503", wait_until="load")
+        page.wait_for_selector("#kaart[data-geladen='true']")
+        lines = page.locator("#kaart path[data-lijn]")
+        assert lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))") == [
+            "kans:gm0503-gm0599"
+        ]
+        assert page.get_attribute("#kaart", "data-gekozen") == "gm0503"
+        assert page.locator("#kaart .gemeente-naam").count() == 21
+        assert overflow(page) == 0
+        screenshot(page, f"kaart-samenwerking-delft-{width}.png")
+        page.select_option("#f-gemeente", "gm0518")
+        assert lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))") == [
+            "gezamenlijk:gm0518-gm0603"
+        ]
+        assert page.locator("#kansen tbody tr:not([hidden])").count() == 0
+        assert page.locator("#gezamenlijk tbody tr:not([hidden])").count() == 1
+        assert page.url.endswith("/kaart/samenwerking?gemeente=gm0518&minimum=1")
+        page.select_option("#f-gemeente", "")
+        assert page.get_attribute("#kaart", "data-kansen") == "1"
+        assert page.get_attribute("#kaart", "data-gezamenlijk") == "1"
+        assert watch.errors == [], f"browser errors: {watch.errors}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/waardeketen", "/waardeketen?lang=en", "/kaart/samenwerking"])
+def test_no_horizontal_overflow_on_a_phone(
+    browser: Browser, maps_server: RunningServer, path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(maps_server.url + path, wait_until="load")
+        assert overflow(page) == 0
+        screenshot(page, "390" + path.replace("/", "-").replace("?", "-") + ".png")
+    finally:
+        context.close()
+
+
+def test_collaboration_filter_in_a_static_export(
+    tab: tuple[Page, PageWatch], exported_maps: str
+) -> None:
+    """The static host ignores ?gemeente=; the page's script applies it."""
+    page, watch = tab
+    page.goto(exported_maps + "kaart/samenwerking.html?gemeente=gm0518", wait_until="load")
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    assert page.get_attribute("#kaart", "data-kansen") == "0"
+    assert page.get_attribute("#kaart", "data-gezamenlijk") == "1"
+    assert page.get_attribute("#kaart", "data-gekozen") == "gm0518"
+    assert page.inner_text("h1") == "Samenwerkingskaart: Den Haag"
+    page.goto(exported_maps + "kaart/projecten.html?gemeente=gm0599", wait_until="load")
+    page.wait_for_selector("#kaart[data-geladen='true']")
+    assert page.get_attribute("#kaart", "data-gekozen") == "gm0599"
+    assert shown(page) == 2
+    assert watch.errors == [], f"browser errors: {watch.errors}"

@@ -62,7 +62,7 @@ def test_boundaries_turtle_reads_back_as_the_same_graph(name: str) -> None:
 def test_boundaries_turtle_keeps_its_header_comment() -> None:
     text = boundaries_turtle([Boundary("GM0599", "Rotterdam", SQUARE)], MUNICIPALITIES, SOURCE)
     assert text.startswith(HEADER)
-    assert "Niet bewerken" in HEADER and "CC BY 4.0" in HEADER
+    assert "Niet met de hand" in HEADER and "CC BY 4.0" in HEADER
     assert all(line.startswith("#") or not line for line in HEADER.splitlines())
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shapely
+import shapely.geometry
 from rdflib import Graph, URIRef
 
 from server.build.boundaries import GeoError, read_boundaries
@@ -225,3 +227,39 @@ def test_multipolygon_wkt() -> None:
 def test_download_bad_url_is_clear(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["geo", "download", "--url", "geen-url", "--root", str(root)]) == 1
     assert "regiograaf geo download: not a usable URL: geen-url" in capsys.readouterr().err
+
+
+def test_shipped_boundaries_are_what_geo_import_writes(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """data/geo/gemeentegrenzen.ttl is committed: the import of both CBS files reproduces it."""
+    shipped = load_settings().root / "data" / "geo" / "gemeentegrenzen.ttl"
+    files = [str(SHARED_GEO / "mrdh-gemeenten-2021.geojson"), str(FILE_2025)]
+    output = root / "shipped.ttl"
+    source = "https://github.com/cartomap/nl"
+    args = ["geo", "import", *files, "--root", str(root), "--output", str(output)]
+    assert main([*args, "--source", source]) == 0
+    assert "24 gemeentegrenzen" in capsys.readouterr().out
+    assert output.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+    assert shipped.read_text(encoding="utf-8").startswith("# Gemeentegrenzen (CBS")
+    assert "written by 'regiograaf geo'" in shipped.read_text(encoding="utf-8")
+
+
+def test_each_point_is_the_point_on_the_surface_of_its_boundary() -> None:
+    """data/gemeenten.ttl's points are computed from the CBS polygons (4 decimals)."""
+    project = load_settings().root / "data"
+    graph = Graph().parse(project / "gemeenten.ttl", format="turtle")
+    points = {
+        str(feature).rsplit("/", 1)[-1].upper(): str(graph.value(geometry, URIRef(GEO + "asWKT")))
+        for feature, geometry in graph.subject_objects(URIRef(GEO + "hasGeometry"))
+    }
+    assert len(points) == 24
+    boundaries = {b.cbs: b for b in read_boundaries(FILE_2025.read_bytes(), "2025")}
+    for former in read_boundaries((SHARED_GEO / "mrdh-gemeenten-2021.geojson").read_bytes(), "21"):
+        boundaries.setdefault(former.cbs, former)
+    for code, wkt in points.items():
+        polygon = shapely.geometry.shape(boundaries[code].geometry)
+        point = shapely.from_wkt(wkt)
+        assert isinstance(point, shapely.Point) and polygon.contains(point), code
+        expected = polygon.point_on_surface()
+        assert (point.x, point.y) == (round(expected.x, 4), round(expected.y, 4)), code

@@ -51,7 +51,7 @@ def test_project_layer_has_a_feature_per_project(maps_client: FlaskClient) -> No
         "coordinates": [4.52, 51.9],
     }
     assert features["rotterdam-energie"]["properties"]["eigen_locatie"] is True
-    assert features["rotterdam-sensoren"]["geometry"]["coordinates"] == [4.4792, 51.9227]
+    assert features["rotterdam-sensoren"]["geometry"]["coordinates"] == [4.4829, 51.923]
     assert features["rotterdam-sensoren"]["properties"]["eigen_locatie"] is False
     props = features["denhaag-mobiliteit"]["properties"]
     assert props["titel"] == "Kaarttest mobiliteit Den Haag en Rijswijk"
@@ -129,7 +129,7 @@ def test_project_page_filters_table_and_links_layers(maps_client: FlaskClient) -
         ("rotterdam-sensoren", True),
     ]
     assert '<span id="aantal-getoond">2</span> van\n  5 projecten' in html
-    assert '<option value="data" selected>' in html
+    assert '<option value="data" data-naam="Data" selected>' in html
     # The default tile layer: PDOK's BRT-Achtergrondkaart.
     assert 'data-tiles="https://service.pdok.nl/brt/achtergrondkaart/' in html
 
@@ -146,22 +146,31 @@ def test_municipality_layer_has_boundaries(maps_client: FlaskClient) -> None:
     assert len(features) == 21
     assert {f["geometry"]["type"] for f in features} == {"Polygon"}
     rotterdam = next(f for f in features if f["properties"]["cbs"] == "GM0599")
-    assert rotterdam["properties"]["punt"] == [4.4792, 51.9227]
+    assert rotterdam["properties"]["punt"] == [4.4829, 51.923]
     assert rotterdam["properties"]["projecten"] == 2
     # ... both invented examples (the map fixture's projects all are).
     assert rotterdam["properties"]["voorbeelden"] == 2
     assert rotterdam["properties"]["grens"] is True
 
 
-def test_municipality_layer_without_boundaries_has_points(app: Flask) -> None:
+def test_shipped_boundaries_are_in_the_built_store(app: Flask) -> None:
+    """The real data carries the committed CBS boundaries (data/geo/gemeentegrenzen.ttl):
+    every municipality on the map is drawn as its boundary, with its point beside it."""
     features = app.test_client().get("/kaart/gemeenten.geojson").json["features"]
-    shipped = Path(load_settings().root / "data" / "geo").exists()
-    if shipped:
-        pytest.skip("boundaries were imported into this working copy (data/geo/)")
-    assert {f["geometry"]["type"] for f in features} == {"Point"}
+    assert {f["geometry"]["type"] for f in features} == {"Polygon"}
+    assert all(f["properties"]["grens"] and f["properties"]["punt"] for f in features)
     names = {f["properties"]["naam"] for f in features}
     assert "Voorne aan Zee" in names
     assert len([f for f in features if f["properties"]["lid"]]) == 21
+
+
+def test_shipped_boundaries_counted_in_the_store(built_store: BuiltStore) -> None:
+    """24 boundaries (21 members of 2025 and the 3 merged in 2023), each a second geometry."""
+    query = """PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+SELECT (COUNT(DISTINCT ?g) AS ?n) (COUNT(DISTINCT ?m) AS ?m2) WHERE {
+  ?m geo:hasGeometry ?g . FILTER(STRENDS(STR(?g), "-grens")) }"""
+    row = built_store.store.query(query).rows()[0]
+    assert (int(row["n"]), int(row["m2"])) == (24, 24)
 
 
 def test_collaboration_layer_draws_the_expected_lines(maps_client: FlaskClient) -> None:
@@ -170,7 +179,7 @@ def test_collaboration_layer_draws_the_expected_lines(maps_client: FlaskClient) 
     kans, joint = features
     assert kans["geometry"] == {
         "type": "LineString",
-        "coordinates": [[4.3561, 52.0071], [4.4792, 51.9227]],
+        "coordinates": [[4.361, 51.9965], [4.4829, 51.923]],
     }
     assert kans["properties"]["sterkte"] == 1
     assert kans["properties"]["schakel"] == "data"
@@ -195,7 +204,8 @@ def test_collaboration_page_lists_every_line(maps_client: FlaskClient) -> None:
     assert 'id="gezamenlijk-gm0518-gm0603"' in html
     assert html.count("<tr id=") == 2
     assert 'data-lijn="kans:gm0503-gm0599"' in html
-    assert '<option value="1">1</option>' in html
+    # Two lines only: every one is shown (minimum overlap 1).
+    assert '<option value="1" selected>1</option>' in html
     assert 'href="/kaart/samenwerking.geojson" data-layer="samenwerking"' in html
 
 
@@ -216,13 +226,9 @@ def test_value_chain_page(maps_client: FlaskClient) -> None:
         ("", "0"),
         ("2", ""),
     ]
-    # The alignment view: project → municipal goal → regional/provincial goal, as SVG and table.
-    assert '<svg role="group" aria-labelledby="afstemming-titel"' in html
-    assert (
-        '<a href="/doc/project/voorbeeld-kaarttest-rotterdam-energie">Kaarttest energiedata '
-        "Rotterdam</a>"
-    ) in html
-    assert 'href="/doc/doel/voorbeeld-rotterdam-datagedreven-energietransitie"' in html
+    # The alignment overview (exact figures in tests/maps/test_diagrams.py).
+    assert '<svg role="img" aria-labelledby="afstemming-titel"' in html
+    assert 'href="/scan/gm0599#strategie"' in html
 
 
 def test_layers_are_registered_and_in_the_catalog(maps_client: FlaskClient) -> None:

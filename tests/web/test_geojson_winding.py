@@ -47,7 +47,11 @@ def boundary_client(
     settings = build_store_with(
         built_store,
         tmp_path_factory.mktemp("boundaries"),
-        {GRAPH_BASE + "data/grenzen-test.ttl": graph},
+        # The test's boundaries instead of the shipped ones (data/geo/gemeentegrenzen.ttl).
+        {
+            GRAPH_BASE + "data/grenzen-test.ttl": graph,
+            GRAPH_BASE + "data/geo/gemeentegrenzen": Graph(),
+        },
         "grenzen-" + built_store.result.data_version[:12],
     )
     return create_app(settings).test_client()

@@ -17,25 +17,26 @@
     });
   }
 
-  function popup(p) {
+  function popup(p, lang) {
+    var t = RG.t(lang);
+    var example = '<span class="voorbeeld-label">' + t("voorbeeld", "example") + "</span>";
     var goals = (p.doelen || []).map(function (g) {
-      return "<li>" + RG.esc(g.nl) +
-        (g.voorbeeld ? ' <span class="voorbeeld-label">voorbeeld <span lang="en">(example)</span></span>' : "") +
-        "</li>";
+      return "<li>" + RG.esc(RG.names([g], lang)) + (g.voorbeeld ? " " + example : "") + "</li>";
     }).join("");
-    return '<div class="popup" lang="nl">' +
-      "<h3>" + RG.esc(p.titel) + "</h3>" +
-      (p.voorbeeld ? '<p class="voorbeeld-label">voorbeeld (verzonnen) <span lang="en">example</span></p>' : "") +
+    var lead = lang === "en" ? (p.gemeente_naam_en || p.gemeente_naam) : p.gemeente_naam;
+    return '<div class="popup" lang="' + lang + '">' +
+      "<h3>" + RG.esc(lang === "en" ? (p.titel_en || p.titel) : p.titel) + "</h3>" +
+      (p.voorbeeld ? '<p class="voorbeeld-label">' + t("voorbeeld (verzonnen)", "example (invented)") + "</p>" : "") +
       "<dl>" +
-      "<dt>Gemeente</dt><dd>" + RG.esc(p.gemeente_naam) +
-        (p.deelnemers.length ? " (met " + RG.esc(RG.names(p.deelnemers)) + ")" : "") + "</dd>" +
-      "<dt>Schakel</dt><dd>" + RG.esc(RG.names(p.schakels)) + "</dd>" +
-      "<dt>Opgave</dt><dd>" + RG.esc(RG.names(p.opgaven)) + "</dd>" +
-      "<dt>Status</dt><dd>" + RG.esc(p.status_naam) + "</dd>" +
-      "<dt>Doelen</dt><dd>" + (goals ? "<ul>" + goals + "</ul>" : "—") + "</dd>" +
+      "<dt>" + t("Gemeente", "Municipality") + "</dt><dd>" + RG.esc(lead) +
+        (p.deelnemers.length ? " (" + t("met", "with") + " " + RG.esc(RG.names(p.deelnemers, lang)) + ")" : "") + "</dd>" +
+      "<dt>" + t("Schakel", "Stage") + "</dt><dd>" + RG.esc(RG.names(p.schakels, lang)) + "</dd>" +
+      "<dt>" + t("Opgave", "Challenge") + "</dt><dd>" + RG.esc(RG.names(p.opgaven, lang)) + "</dd>" +
+      "<dt>Status</dt><dd>" + RG.esc(lang === "en" ? p.status_naam_en : p.status_naam) + "</dd>" +
+      "<dt>" + t("Doelen", "Goals") + "</dt><dd>" + (goals ? "<ul>" + goals + "</ul>" : "—") + "</dd>" +
       "</dl>" +
-      (RG.linkable(p.pagina) ? "<p>" + RG.link(p.pagina,
-        'Naar het project <span lang="en">(project page)</span>', "projectlink") + "</p>" : "") +
+      (RG.linkable(p.pagina) ? "<p>" + RG.link(p.pagina, t("Naar het project", "Project page"),
+        "projectlink") + "</p>" : "") +
       "</div>";
   }
 
@@ -56,6 +57,9 @@
     var form = document.getElementById("filters");
     if (!element || typeof L === "undefined") { return; }
     var map = RG.createMap(element);
+    var lang = RG.lang(element);
+    var t = RG.t(lang);
+    var municipalities = null;
     var cluster = L.markerClusterGroup({ maxClusterRadius: 35, showCoverageOnHover: false });
     var markers = [];
     window.regiograafProjectenKaart = { map: map, cluster: cluster, markers: markers };
@@ -74,11 +78,17 @@
     var lead = option("gemeente", asked.get("trekker"));
     if (lead && !form.elements.trekker.value) {
       form.elements.trekker.value = asked.get("trekker");
-      // The option reads "Dutch name" or "Dutch name (English name)".
-      var names = /^(.*?)(?: \((.*)\))?$/.exec(lead.textContent.trim());
-      document.querySelector("#trekker > .naam").textContent = names[1];
-      document.querySelector("#trekker .en .naam").textContent = names[2] || names[1];
+      document.querySelector("#trekker > .naam").textContent = lead.getAttribute("data-naam");
       document.getElementById("trekker-filter").hidden = false;
+    }
+
+    // The chosen municipality: named in the heading, outlined and zoomed to on the map.
+    function focus() {
+      var chosenOption = option("gemeente", form.elements.gemeente.value);
+      var heading = document.getElementById("kop-gemeente");
+      heading.hidden = !chosenOption;
+      heading.querySelector(".naam").textContent = chosenOption ? chosenOption.getAttribute("data-naam") : "";
+      if (municipalities) { municipalities.focus(form.elements.gemeente.value); }
     }
 
     function chosen() {
@@ -106,14 +116,8 @@
     }
 
     RG.fetchLayer("gemeenten").then(function (data) {
-      var layer = L.geoJSON(data, {
-        style: RG.municipalityStyle,
-        pointToLayer: function (f, ll) {
-          return L.circleMarker(ll, { radius: 4, color: "#4d4d4d", weight: 1, fillOpacity: 0.4 });
-        },
-        interactive: false
-      }).addTo(map);
-      layer.bringToBack();
+      municipalities = RG.municipalities(map, data, lang);
+      focus();
       return RG.fetchLayer("projecten");
     }).then(function (data) {
       data.features.forEach(function (f) {
@@ -121,12 +125,13 @@
         var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
         var marker = L.marker(ll, {
           icon: icon(f.properties),
-          title: f.properties.titel + " (" + f.properties.gemeente_naam + ")",
-          alt: f.properties.titel,
+          title: (lang === "en" ? f.properties.titel_en || f.properties.titel : f.properties.titel) +
+            " (" + (lang === "en" ? f.properties.gemeente_naam_en || f.properties.gemeente_naam : f.properties.gemeente_naam) + ")",
+          alt: lang === "en" ? f.properties.titel_en || f.properties.titel : f.properties.titel,
           keyboard: true
         });
         marker.feature = f;
-        marker.bindPopup(popup(f.properties), { maxWidth: 320 });
+        marker.bindPopup(popup(f.properties, lang), { maxWidth: 280 });
         markers.push(marker);
       });
       map.addLayer(cluster);
@@ -134,17 +139,20 @@
       element.setAttribute("data-geladen", "true");
     }).catch(function (error) {
       element.setAttribute("data-fout", String(error));
-      element.textContent = "De kaart kon niet laden; de tabel hieronder heeft dezelfde gegevens. (The map could not load; the table below has the same data.)";
+      element.textContent = t("De kaart kon niet laden; de tabel hieronder heeft dezelfde gegevens.",
+        "The map could not load; the table below has the same data.");
     });
 
-    form.addEventListener("change", function () {
+    form.addEventListener("change", function (event) {
       apply();
+      if (event.target === form.elements.gemeente) { focus(); }
       var params = new URLSearchParams();
       FILTERS.forEach(function (name) {
         if (form.elements[name] && form.elements[name].value) {
           params.set(name, form.elements[name].value);
         }
       });
+      if (lang === "en") { params.set("lang", "en"); }
       var query = params.toString();
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
     });

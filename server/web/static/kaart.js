@@ -19,9 +19,10 @@
   };
 
   // The region (MRDH) as the first view; the layers refine it with fitBounds.
+  RG.REGION = [[51.78, 3.96], [52.19, 4.65]];
   RG.createMap = function (element) {
     var map = L.map(element, { zoomSnap: 0.5, scrollWheelZoom: false, maxZoom: 18 });
-    map.fitBounds([[51.78, 3.96], [52.19, 4.65]]);
+    map.fitBounds(RG.REGION);
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, {
@@ -31,14 +32,69 @@
     } else {
       map.attributionControl.setPrefix("");
     }
+    // The boundaries' source (CC BY 4.0 asks for it on every map).
+    map.attributionControl.addAttribution(RG.esc(element.getAttribute("data-grenzen") || ""));
     return map;
   };
 
-  // Current MRDH members solid; former members (still named by projects) dashed.
-  RG.municipalityStyle = function (feature) {
-    var former = feature && feature.properties && feature.properties.lid === false;
-    return { color: "#4d4d4d", weight: 1.5, fillColor: "#d9d9d9", fillOpacity: former ? 0.1 : 0.25,
-      dashArray: former ? "4 4" : null };
+  // The page's language (one at a time): "nl" or "en".
+  RG.lang = function (element) {
+    return element.getAttribute("data-lang") === "en" ? "en" : "nl";
+  };
+
+  // A municipality's (or anything's) name in the page's language, else in the other one.
+  RG.name = function (p, lang) {
+    return lang === "en" ? (p.naam_en || p.naam) : (p.naam || p.naam_en);
+  };
+
+  // Current MRDH members solid; former members (still named by projects) dashed; the chosen
+  // municipality outlined in blue and filled a little.
+  RG.municipalityStyle = function (feature, chosen) {
+    var p = (feature && feature.properties) || {};
+    var former = p.lid === false;
+    if (chosen && p.ref === chosen) {
+      return { color: "#0b55a3", weight: 4, fillColor: "#0b55a3", fillOpacity: 0.15, dashArray: null };
+    }
+    return { color: "#4d4d4d", weight: 1.5, fillColor: "#d9d9d9",
+      fillOpacity: former ? 0.1 : (chosen ? 0.4 : 0.25), dashArray: former ? "4 4" : null };
+  };
+
+  // The municipalities as a layer beneath everything, each named at its point (a permanent
+  // label); ``focus(ref)`` outlines one and zooms to it ("" shows the whole region again).
+  RG.municipalities = function (map, data, lang) {
+    var byRef = {};
+    var chosen = "";
+    var layer = L.geoJSON(data, {
+      style: function (f) { return RG.municipalityStyle(f, chosen); },
+      pointToLayer: function (f, ll) {
+        return L.circleMarker(ll, { radius: 4, color: "#4d4d4d", weight: 1, fillOpacity: 0.4 });
+      },
+      onEachFeature: function (f, shape) { byRef[f.properties.ref] = shape; },
+      interactive: false
+    }).addTo(map);
+    layer.bringToBack();
+    data.features.forEach(function (f) {
+      var p = f.properties;
+      if (!p.punt) { return; }
+      L.tooltip({ permanent: true, direction: "center", interactive: false,
+        className: "gemeente-naam" + (p.lid === false ? " voormalig" : "") })
+        .setLatLng([p.punt[1], p.punt[0]]).setContent(RG.esc(RG.name(p, lang))).addTo(map);
+    });
+    // ``zoom`` false: outline only (the caller fits the map to what it shows).
+    function focus(ref, zoom) {
+      chosen = byRef[ref] ? ref : "";
+      layer.setStyle(function (f) { return RG.municipalityStyle(f, chosen); });
+      map.getContainer().setAttribute("data-gekozen", chosen);
+      if (zoom === false) { return; }
+      if (chosen && byRef[chosen].getBounds) {
+        map.fitBounds(byRef[chosen].getBounds(), { padding: [20, 20] });
+      } else if (chosen) {
+        map.setView(byRef[chosen].getLatLng(), 12);
+      } else {
+        map.fitBounds(RG.REGION);
+      }
+    }
+    return { layer: layer, byRef: byRef, focus: focus };
   };
 
   // Escape text for HTML built by hand (popups).
@@ -58,7 +114,14 @@
       ' href="' + RG.esc(href) + '">' + html + "</a>";
   };
 
-  RG.names = function (list) {
-    return (list || []).map(function (x) { return x.nl; }).join(", ");
+  RG.names = function (list, lang) {
+    return (list || []).map(function (x) {
+      return lang === "en" ? (x.en || x.nl) : (x.nl || x.en);
+    }).join(", ");
+  };
+
+  // Text in the page's language: ``t(lang)("Dutch", "English")``.
+  RG.t = function (lang) {
+    return function (nl, en) { return lang === "en" ? en : nl; };
   };
 }());
