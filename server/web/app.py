@@ -48,12 +48,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         queries,
         resources,
         scan,
+        search,
         sparql,
     )
 
     for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps, scan):
         app.register_blueprint(module.blueprint)
-    for module in (bijdragen, bijdragen_history, graph_store, feed):
+    for module in (bijdragen, bijdragen_history, graph_store, feed, search):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     register_policy(app)
