@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         bijdragen_history,
         catalog,
         feed,
+        glossary,
         graph_store,
         maps,
         openapi,
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps, scan):
         app.register_blueprint(module.blueprint)
-    for module in (bijdragen, bijdragen_history, graph_store, feed, search):
+    for module in (bijdragen, bijdragen_history, graph_store, feed, search, glossary):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     register_policy(app)

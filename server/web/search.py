@@ -5,7 +5,7 @@ default, ``?lang=en``) or as JSON (``/zoeken.json``, or ``Accept: application/js
 
 Parameters: ``q`` (the words, all must be found; at most 100 characters, no control
 characters), ``soort`` (only one kind, a code of :data:`server.search.kinds.KINDS`),
-``limit`` (1–100 hits, default 50) and ``lang`` (``nl`` or ``en``). A search that cannot be
+``limit`` (1 to 100 hits, default 50) and ``lang`` (``nl`` or ``en``). A search that cannot be
 made is a clear 400 (on the page: the form with the reason); a search without words is the
 form with help. Each hit links to its page: a current municipality to its Strategiescan, the
 rest to its resource page (``/doc/...``).
@@ -39,7 +39,7 @@ OFFER: Final = negotiation.Offer(media_types=(HTML, JSON), formats={"html": HTML
 DEFAULT_LIMIT: Final = 50
 
 
-def _language() -> str:
+def request_language() -> str:
     """The request's language; 400 for a ``lang=`` that is neither ``nl`` nor ``en``."""
     asked = request.args.get("lang")
     if asked is not None and asked not in ("nl", "en"):
@@ -170,7 +170,7 @@ def page() -> Response:
     media_type, _ = choose(OFFER)
     if media_type == JSON:
         return _json(negotiated=True)
-    lang = _language()
+    lang = request_language()
     kind, limit = _arguments()
     given = request.args.get("q")
     try:
@@ -193,7 +193,7 @@ def api() -> Response:
 
 def _json(*, negotiated: bool) -> Response:
     try:
-        lang = _language()
+        lang = request_language()
         kind, limit = _arguments()
         given = request.args.get("q")
         if given is None:
