@@ -191,6 +191,32 @@ def _bindings(text: SearchText) -> dict[str, list[Identifier]]:
     return values
 
 
+def _hits(
+    store: Store, rows: Sequence[Mapping[str, Identifier]], kinds: Mapping[str, str], lang: str
+) -> list[Hit]:
+    """The hits of the matching ``rows``, with their texts in ``lang``."""
+    details = _texts(store, _DETAILS, [str(row["item"]) for row in rows]) if rows else {}
+    hits = []
+    for row in rows:
+        iri = str(row["item"])
+        code = kind_of(str(row["class"]))
+        cbs = _pick(details.get((iri, "cbs"), []), lang)
+        hits.append(
+            Hit(
+                iri=iri,
+                kind=code,
+                kind_label=kinds[code],
+                label=_pick(details.get((iri, "label"), []), lang) or iri,
+                description=_snippet(_pick(details.get((iri, "description"), []), lang)),
+                example=int(row["example"]) == 1,
+                former=int(row["former"]) == 1,
+                cbs=cbs.lower() or None,
+                rank=int(row["rank"]),
+            )
+        )
+    return hits
+
+
 def search(
     store: Store,
     text: SearchText,
@@ -215,25 +241,7 @@ def search(
     rows = rows[:MAX_CANDIDATES]
     counts = Counter(kind_of(str(row["class"])) for row in rows)
     chosen = [row for row in rows if kind is None or kind_of(str(row["class"])) == kind]
-    details = _texts(store, _DETAILS, [str(row["item"]) for row in chosen]) if chosen else {}
-    hits = []
-    for row in chosen:
-        iri = str(row["item"])
-        code = kind_of(str(row["class"]))
-        cbs = _pick(details.get((iri, "cbs"), []), lang)
-        hits.append(
-            Hit(
-                iri=iri,
-                kind=code,
-                kind_label=kind_labels[code],
-                label=_pick(details.get((iri, "label"), []), lang) or iri,
-                description=_snippet(_pick(details.get((iri, "description"), []), lang)),
-                example=int(row["example"]) == 1,
-                former=int(row["former"]) == 1,
-                cbs=cbs.lower() or None,
-                rank=int(row["rank"]),
-            )
-        )
+    hits = _hits(store, chosen, kind_labels, lang)
     hits.sort(key=lambda hit: (hit.rank, hit.former, hit.example, hit.label.casefold()))
     return SearchResult(
         text=text,

@@ -48,12 +48,12 @@ def request_language() -> str:
 
 
 def _arguments() -> tuple[str | None, int]:
-    """``soort`` and ``limit``, checked (400 when they do not fit)."""
-    kind = request.args.get("soort") or None
+    """``soort`` and ``limit``, checked: 400 when given and they do not fit (also empty)."""
+    kind = request.args.get("soort")
     if kind is not None and kind not in KINDS:
         raise BadRequest(f"soort= is een van (is one of): {', '.join(KINDS)}")
-    given = request.args.get("limit", "")
-    if not given:
+    given = request.args.get("limit")
+    if given is None:
         return kind, DEFAULT_LIMIT
     if not given.isascii() or not given.isdigit() or not 1 <= int(given) <= MAX_RESULTS:
         raise BadRequest(
