@@ -11,17 +11,18 @@ from server.rdf.namespaces import RG
 
 __all__ = ["KINDS", "kind_of"]
 
-#: Kind code → class IRI, in the order the kinds are listed.
+#: Kind code → class IRI, in the order the kinds are listed (and hits of equal rank and name
+#: are ordered): the shared reference concepts first, then strategies, goals and projects.
 KINDS: Final[dict[str, str]] = {
     "gemeente": RG + "Municipality",
-    "project": RG + "Project",
-    "doel": RG + "Goal",
-    "strategie": RG + "StrategyDocument",
-    "bouwsteen": RG + "BuildingBlock",
-    "handelingsperspectief": RG + "ActionPerspective",
-    "opgave": RG + "SocietalChallenge",
     "schakel": RG + "ValueChainStage",
     "randvoorwaarde": RG + "Enabler",
+    "opgave": RG + "SocietalChallenge",
+    "bouwsteen": RG + "BuildingBlock",
+    "handelingsperspectief": RG + "ActionPerspective",
+    "strategie": RG + "StrategyDocument",
+    "doel": RG + "Goal",
+    "project": RG + "Project",
 }
 _CODES: Final = {iri: code for code, iri in KINDS.items()}
 

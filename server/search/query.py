@@ -13,7 +13,8 @@ words. Ranking, best first:
 3. the words are found only in a description, or spread over label and description;
 
 within a rank, current municipalities before former ones, real things before invented
-examples (``rg:isExample``), then by label. At most :data:`MAX_CANDIDATES` are ranked;
+examples (``rg:isExample``), then by label (equal labels in the order of the kinds, then by
+IRI, so the order is always the same). At most :data:`MAX_CANDIDATES` are ranked;
 when more match, :attr:`SearchResult.more` says so (a person should add a word).
 """
 
@@ -242,7 +243,17 @@ def search(
     counts = Counter(kind_of(str(row["class"])) for row in rows)
     chosen = [row for row in rows if kind is None or kind_of(str(row["class"])) == kind]
     hits = _hits(store, chosen, kind_labels, lang)
-    hits.sort(key=lambda hit: (hit.rank, hit.former, hit.example, hit.label.casefold()))
+    order = {code: n for n, code in enumerate(KINDS)}
+    hits.sort(
+        key=lambda hit: (
+            hit.rank,
+            hit.former,
+            hit.example,
+            hit.label.casefold(),
+            order[hit.kind],
+            hit.iri,
+        )
+    )
     return SearchResult(
         text=text,
         hits=tuple(hits[:limit]),
