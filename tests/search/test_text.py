@@ -48,7 +48,12 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
 
 @pytest.mark.parametrize(
     "text",
-    ["Zoetermeer", "Één digitale ÇA", "e-Dienstverlening, 70-kilometerwegen", "\u2019s-Gravenhage!"],
+    [
+        "Zoetermeer",
+        "Één digitale ÇA",
+        "e-Dienstverlening, 70-kilometerwegen",
+        "\u2019s-Gravenhage!",
+    ],
 )
 @pytest.mark.parametrize("joined", [False, True])
 def test_the_store_normalises_as_python_does(
