@@ -25,7 +25,7 @@ from server.http import negotiation
 from server.http.media_types import HTML, JSON
 from server.search.kinds import KINDS
 from server.search.query import MAX_RESULTS, Hit, SearchResult, search, stage_names
-from server.search.text import MAX_CHARACTERS, SearchRefused, SearchText, parse
+from server.search.text import MAX_CHARACTERS, SearchText, parse
 from server.web.bijdragen import language, translator
 from server.web.context import get_settings, get_store, iri_map, site_url
 from server.web.errors import error_response
@@ -170,13 +170,14 @@ def page() -> Response:
     media_type, _ = choose(OFFER)
     if media_type == JSON:
         return _json(negotiated=True)
-    lang = request_language()
-    kind, limit = _arguments()
     given = request.args.get("q")
     try:
+        lang = request_language()
+        kind, limit = _arguments()
         text = parse(given)
-    except SearchRefused as refused:
-        return _page(lang, None, None, refused=refused.public_message, status=400)
+    except BadRequest as refused:
+        # The form again, with the reason (in Dutch and English: the language may be the fault).
+        return _page(language(), None, None, refused=refused.public_message, status=400)
     chosen = representation(
         HTML, OFFER, variant=("zoeken", given, lang, kind, limit), negotiated=True
     )

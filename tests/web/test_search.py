@@ -135,10 +135,19 @@ def test_a_bad_request_is_a_clear_400_in_json(client: FlaskClient, query: str, w
     assert words in response.get_json()["error"]["message"]
 
 
-def test_a_search_too_long_shows_the_form_and_the_reason(client: FlaskClient) -> None:
-    html = _page(client, "/zoeken?q=" + "a" * 101, status=400)
-    assert 'role="alert"' in html and "te lang" in html
-    assert 'maxlength="100"' in html
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [("q=" + "a" * 101, "te lang"), ("q=a%1Bb", "stuurtekens"), ("soort=AAA", "soort=")],
+)
+def test_a_bad_search_shows_the_form_and_the_reason(
+    client: FlaskClient, query: str, words: str
+) -> None:
+    for accept in ("text/html", "*/*", None):
+        response = client.get(f"/zoeken?{query}", headers={"Accept": accept} if accept else {})
+        assert response.status_code == 400 and response.content_type.startswith("text/html")
+        html = response.get_data(as_text=True)
+        assert 'role="alert"' in html and words in html
+        assert 'maxlength="100"' in html
 
 
 @pytest.mark.parametrize("q", [".*", "%5B%28%7B", "%22%27%5C", "%20"])
