@@ -12,8 +12,8 @@ words. Ranking, best first:
 2. one label holds all the words;
 3. the words are found only in a description, or spread over label and description;
 
-within a rank, current municipalities before former ones, real things before invented
-examples (``rg:isExample``), then by label (equal labels in the order of the kinds, then by
+within a rank, real things before invented examples (``rg:isExample``), current
+municipalities before former ones, then by label (equal labels in the order of the kinds, then by
 IRI, so the order is always the same). At most :data:`MAX_CANDIDATES` are ranked;
 when more match, :attr:`SearchResult.more` says so (a person should add a word).
 """
@@ -84,7 +84,7 @@ SELECT ?item ?class (MIN(?tier) AS ?rank) ?example ?former WHERE {{
 }}
 GROUP BY ?item ?class ?example ?former ?phrase ?jphrase {words}
 HAVING ({_all_words(*together)})
-ORDER BY ?rank ?former ?example
+ORDER BY ?rank ?example ?former
 LIMIT {MAX_CANDIDATES + 1}"""
     )
 
@@ -247,8 +247,8 @@ def search(
     hits.sort(
         key=lambda hit: (
             hit.rank,
-            hit.former,
             hit.example,
+            hit.former,
             hit.label.casefold(),
             order[hit.kind],
             hit.iri,

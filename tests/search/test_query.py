@@ -23,12 +23,14 @@ BRIELLE = ID_BASE + "gemeente/gm0501"
 LIVING_LAB = "Smart City Living Lab Zoetermeer: luchtkwaliteit langs 50- en 70-kilometerwegen"
 
 
-def _hits(store: Store, text: str, lang: str = "nl", **options: object) -> list[Hit]:
-    return list(search(store, parse(text), lang, limit=100, **options).hits)  # type: ignore[arg-type]
+def _hits(
+    store: Store, text: str, lang: str = "nl", *, kind: str | None = None, examples: bool = True
+) -> list[Hit]:
+    return list(search(store, parse(text), lang, limit=100, kind=kind, examples=examples).hits)
 
 
-def _labels(store: Store, text: str, **options: object) -> list[str]:
-    return [hit.label for hit in _hits(store, text, **options)]
+def _labels(store: Store, text: str) -> list[str]:
+    return [hit.label for hit in _hits(store, text)]
 
 
 @pytest.mark.parametrize("text", ["Zoetermeer", "zoetermeer", "ZOETERMEER", "  zoetermeer  "])
@@ -72,13 +74,43 @@ def test_exact_label_then_label_prefix(built_store: BuiltStore) -> None:
     assert [hit.rank for hit in hits] == sorted(hit.rank for hit in hits)
 
 
-def test_current_municipalities_before_former_ones(built_store: BuiltStore) -> None:
+def test_a_former_municipality_by_its_name(built_store: BuiltStore) -> None:
     hits = _hits(built_store.store, "Brielle")
     assert (hits[0].iri, hits[0].former, hits[0].rank) == (BRIELLE, True, 0)
-    # Voorne aan Zee (its successor) is current; the former members it merged come after it
-    # in the same rank.
     hits = _hits(built_store.store, "hellevoetsluis", kind="gemeente")
     assert [(hit.label, hit.former) for hit in hits] == [("Hellevoetsluis", True)]
+
+
+def test_real_before_examples_and_current_before_former(tmp_path: Path) -> None:
+    """Four things named "Aadorp", all of rank 0: the current municipality and the real
+    project, then the former municipality, then the invented project."""
+    graph = Graph()
+    org = Namespace("http://www.w3.org/ns/org#")
+    for ref, kind, former, example in (
+        ("gemeente/gm9001", "Municipality", False, False),
+        ("gemeente/gm9002", "Municipality", True, False),
+        ("project/echt", "Project", False, False),
+        ("project/verzonnen", "Project", False, True),
+    ):
+        item = URIRef(ID_BASE + ref)
+        graph.add((item, RDF.type, URIRef(RG + kind)))
+        graph.add((item, DCT.title, Literal("Aadorp", lang="nl")))
+        if former:
+            membership = URIRef(ID_BASE + "lidmaatschap/" + ref.rsplit("/", 1)[1])
+            graph.add((membership, org.member, item))
+            graph.add((membership, URIRef(RG + "endDate"), Literal("2023-01-01")))
+        if example:
+            graph.add((item, URIRef(RG + "isExample"), Literal(True)))
+    store = EmbeddedStore(tmp_path / "store", read_only=False)
+    store.replace({"https://w3id.org/regiograaf/graph/test": graph}, "v1")
+    hits = _hits(store, "aadorp")
+    assert [(hit.iri.removeprefix(ID_BASE), hit.former, hit.example) for hit in hits] == [
+        ("gemeente/gm9001", False, False),
+        ("project/echt", False, False),
+        ("gemeente/gm9002", True, False),
+        ("project/verzonnen", False, True),
+    ]
+    assert {hit.rank for hit in hits} == {0}
 
 
 def test_english_labels_and_kinds(built_store: BuiltStore) -> None:
