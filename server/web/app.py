@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         bijdragen_history,
         catalog,
         feed,
+        glossary,
         graph_store,
         maps,
         openapi,
@@ -48,12 +49,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         queries,
         resources,
         scan,
+        search,
         sparql,
     )
 
     for module in (assets, pages, sparql, resources, catalog, queries, openapi, maps, scan):
         app.register_blueprint(module.blueprint)
-    for module in (bijdragen, bijdragen_history, graph_store, feed):
+    for module in (bijdragen, bijdragen_history, graph_store, feed, search, glossary):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     register_policy(app)

@@ -93,6 +93,7 @@ ASSETS: Final[dict[str, Asset]] = {
     "regiograaf/bijdragen.css": Asset(STATIC / "bijdragen.css", "text/css"),
     "regiograaf/scan.css": Asset(STATIC / "scan.css", "text/css"),
     "regiograaf/scan.js": Asset(STATIC / "scan.js", "text/javascript"),
+    "regiograaf/zoeken.css": Asset(STATIC / "zoeken.css", "text/css"),
 }
 
 #: name → (modification time, size, short content hash); recomputed when the file changes.

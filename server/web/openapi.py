@@ -20,6 +20,7 @@ from server.contribute import openapi as contribution_openapi
 from server.http.media_types import JSON
 from server.scan.compute import current_members
 from server.scan.openapi import scan_paths, scan_schemas
+from server.search import openapi as search_openapi
 from server.store import Store
 from server.web.bijdragen import organisations
 from server.web.context import get_settings, get_store
@@ -62,6 +63,9 @@ def openapi_bytes(store: Store, version: str) -> bytes:
         document["components"]["schemas"].update(scan_schemas())
         if {"name": "scan"} not in document["tags"]:
             document["tags"].append({"name": "scan"})
+        document["paths"].update(search_openapi.search_paths())
+        document["components"]["schemas"].update(search_openapi.search_schemas())
+        document["tags"].append({"name": search_openapi.TAG})
         body = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
         if len(_documents) > 8:
             _documents.clear()
