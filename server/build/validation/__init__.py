@@ -21,14 +21,17 @@ The same function checks a text that is not (yet) a file: ``texts`` gives the co
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.term import Node
 
 from server import settings
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle_bytes
 from server.build.validation.context import Context, clear_cache, load_context, parsed_file
+from server.build.validation.engine import Engine, Unsupported, compile_shapes
 from server.build.validation.findings import (
     SEVERITIES,
     FileResult,
@@ -43,7 +46,7 @@ from server.build.validation.ownership import (
     ownership_findings,
 )
 from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings, typo_echo
-from server.build.validation.shacl import shacl_results
+from server.build.validation.shacl import RawResult, shacl_results
 
 __all__ = [
     "OWNERSHIP",
@@ -56,6 +59,8 @@ __all__ = [
     "validate_files",
 ]
 
+log = logging.getLogger(__name__)
+
 
 def validate_files(
     paths: Sequence[Path],
@@ -65,6 +70,7 @@ def validate_files(
     texts: Mapping[Path, bytes] | None = None,
     removed: Sequence[Path] = (),
     owners: Mapping[Path, str] | None = None,
+    reference: bool = False,
 ) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
@@ -72,9 +78,10 @@ def validate_files(
     ``root``); ``texts`` the content of some of ``paths`` (instead of reading the file, which
     need not exist); ``removed`` files to leave out of the context; ``owners`` the contribution
     folder (``gm0599``) whose ownership rule applies to a path, for a path that is not in
-    ``data/contributions/<code>/`` under ``root``. Raises :class:`FileNotFoundError` (an
-    :class:`OSError`) when a file cannot be read and :class:`TurtleSyntaxError` when a shapes
-    or ontology file is broken.
+    ``data/contributions/<code>/`` under ``root``. ``reference``: run pySHACL over the union of
+    all data, as before the fast path (:mod:`.engine`) existed; the tests compare both.
+    Raises :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
+    :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
     """
     context = load_context(Path(root).resolve(), shapes)
     files = [Path(p) for p in paths]
@@ -91,7 +98,8 @@ def validate_files(
     findings: dict[int, list[Finding]] = {index: [] for index in range(len(files))}
     if parsed:
         merged = _merged(context, excluded, parsed)
-        _add_shacl_findings(findings, parsed, context, excluded, merged)
+        results = _shacl(context, merged, parsed, reference)
+        _add_shacl_findings(findings, parsed, context, excluded, results)
         folders = {Path(p).resolve(): code for p, code in (owners or {}).items()}
         for index, item in parsed.items():
             others = _others(context, excluded, parsed, index)
@@ -167,16 +175,53 @@ def _rule_findings(
     return out
 
 
+#: The compiled shapes of a shapes graph (by its id, with the graph to check it is the same).
+_ENGINES: dict[int, tuple[Graph, Engine | None]] = {}
+
+
+def _engine(shapes: Graph) -> Engine | None:
+    """The compiled ``shapes``, or ``None`` when only pySHACL evaluates them."""
+    cached = _ENGINES.get(id(shapes))
+    if cached is not None and cached[0] is shapes:
+        return cached[1]
+    try:
+        engine: Engine | None = compile_shapes(shapes)
+    except Unsupported as exc:
+        log.info("validation runs pySHACL: the shapes use what the fast path does not: %s", exc)
+        engine = None
+    if len(_ENGINES) > 8:
+        _ENGINES.clear()
+    _ENGINES[id(shapes)] = (shapes, engine)
+    return engine
+
+
+def _shacl(
+    context: Context, merged: Graph, parsed: dict[int, ParsedTurtle], reference: bool
+) -> list[tuple[Node, RawResult]]:
+    """The SHACL results of the validated files in ``merged``: every target's by pySHACL
+    (``reference``, or shapes the fast path does not evaluate), else those of the targets that
+    the files mention (or no graph mentions), by the compiled shapes."""
+    engine = None if reference else _engine(context.shapes)
+    if engine is None:
+        return shacl_results(merged, context.shapes)
+    focus: set[Node] = set(engine.named_targets)
+    for item in parsed.values():
+        for s, _p, o in item.graph:
+            focus.add(s)
+            focus.add(o)
+    return engine.results(merged, focus)
+
+
 def _add_shacl_findings(
     findings: dict[int, list[Finding]],
     parsed: dict[int, ParsedTurtle],
     context: Context,
     excluded: set[Path],
-    merged: Graph,
+    results: list[tuple[Node, RawResult]],
 ) -> None:
-    """Validate the parsed files with their context; add each result to the files it is about."""
+    """Add each SHACL result to the files it is about."""
     context_graphs = context.graphs_besides(excluded)
-    for focus, raw in shacl_results(merged, context.shapes):
+    for focus, raw in results:
         as_subject = [i for i, item in parsed.items() if (focus, None, None) in item.graph]
         for index in as_subject:
             findings[index].append(locate(raw, focus, parsed[index]))
