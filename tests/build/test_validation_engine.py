@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from server.build.validation import ValidationReport, validate_files
+from server.build.validation import Finding, ValidationReport, validate_files
 from server.build.validation.batch import batchable
 from server.build.validation.context import load_context
 from server.build.validation.engine import Unsupported, compile_shapes
@@ -28,12 +28,15 @@ def _findings(report: ValidationReport) -> list[list[tuple[object, ...]]]:
     """Every file's findings with every field (messages and hints included), in order."""
     return [
         [
-            (f.line, f.focus, f.shape, f.component, f.path, f.value, f.severity)
-            + (tuple(sorted(f.messages.items())), tuple(sorted(f.hints.items())))
+            (f.line, f.focus, f.shape, f.component, f.path, f.value, f.severity, *_texts(f))
             for f in result.findings
         ]
         for result in report.files
     ]
+
+
+def _texts(finding: Finding) -> tuple[object, ...]:
+    return (tuple(sorted(finding.messages.items())), tuple(sorted(finding.hints.items())))
 
 
 def _both_ways(paths: list[Path], root: Path, **options: object) -> ValidationReport:

@@ -121,14 +121,16 @@ def _parse(path: Path, data: bytes | None) -> ParsedTurtle:
 
 
 def _merged(context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle]) -> Graph:
-    """The ontology, the context data except ``excluded``, and the parsed files, together."""
-    merged = Graph()
-    merged += context.ontology
-    for path, graph in context.data.items():
-        if path not in excluded:
-            merged += graph
-    for item in parsed.values():
-        merged += item.graph
+    """The ontology, the context data except ``excluded``, and the parsed files, together (in
+    rdflib's store without named graphs, which looks triples up several times faster)."""
+    merged = Graph(store="SimpleMemory")
+    add = merged.add
+    graphs = [context.ontology]
+    graphs += [graph for path, graph in context.data.items() if path not in excluded]
+    graphs += [item.graph for item in parsed.values()]
+    for graph in graphs:
+        for triple in graph:
+            add(triple)
     return merged
 
 

@@ -23,6 +23,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from server.store.scratch import ScratchGraph, check_select
+
 __all__ = ["SparqlRule", "Unsupported", "batchable", "sparql_rule"]
 
 _THIS = re.compile(r"[\s{}()][$?]this\b")
@@ -59,16 +61,31 @@ class SparqlRule:
     batched: bool
 
     def violations(
-        self, data: Graph, nodes: list[Node]
+        self, data: ScratchGraph, nodes: list[Node]
     ) -> Iterable[tuple[Node, Node | None, Node | None]]:
-        """(focus, path, value) of every solution for the focus nodes ``nodes``."""
+        """(focus, path, value) of every solution for the focus nodes ``nodes``, from the
+        engine."""
         single = [n for n in nodes if isinstance(n, BNode) or not self.batched]
         named = [n for n in nodes if not isinstance(n, BNode)] if self.batched else []
         if named:
-            yield from _rows(data.query(_with_values(self.text, named)), None)
-        query = _prepared(self.text)
+            yield from _rows(data.select(_with_values(self.text, named)), None)
         for node in single:
-            yield from _rows(data.query(query, initBindings={"this": node}), node)
+            yield from _rows(data.select(self.text, {"this": node}), node)
+
+    def rdflib_violations(
+        self, data: Graph, nodes: list[Node]
+    ) -> Iterable[tuple[Node, Node | None, Node | None]]:
+        """As :meth:`violations`, from rdflib, once per focus node exactly as pySHACL: for data
+        with ill-typed literals, which rdflib and the engine compare differently."""
+        query = _prepared(self.text)
+        for node in nodes:
+            result = data.query(query, initBindings={"this": node})
+            yield from _rows((row.asdict() for row in result), node)  # type: ignore[union-attr]
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
 
 
 def sparql_rule(shapes: Graph, node: Node) -> SparqlRule:
@@ -88,6 +105,8 @@ def sparql_rule(shapes: Graph, node: Node) -> SparqlRule:
         raise Unsupported(f"{node}: a query pySHACL handles differently")
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes(shapes, node).items())
     full = f"{prefixes}\n{text}"
+    if not check_select(full):
+        raise Unsupported(f"{node}: a query the engine does not read")
     return SparqlRule(node, full, batchable(bare))
 
 
@@ -119,16 +138,12 @@ def _with_values(text: str, nodes: list[Node]) -> str:
     return f"{text[: start + 1]} VALUES ?this {{ {values} }} {text[start + 1 :]}"
 
 
-@functools.lru_cache(maxsize=256)
-def _prepared(text: str) -> Query:
-    return prepareQuery(text)
-
-
-def _rows(result: object, focus: Node | None) -> Iterable[tuple[Node, Node | None, Node | None]]:
+def _rows(
+    rows: Iterable[dict[str, Node]], focus: Node | None
+) -> Iterable[tuple[Node, Node | None, Node | None]]:
     """pySHACL's reading of a constraint's solutions: ``$this`` (else the bound focus),
     ``?path`` and ``?value``; a solution that binds none of them is no result."""
-    for row in result:  # type: ignore[attr-defined]
-        values = row.asdict()
+    for values in rows:
         this, path, value = values.get("this"), values.get("path"), values.get("value")
         if this is None and path is None and value is None:
             continue

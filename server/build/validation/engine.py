@@ -35,6 +35,7 @@ from rdflib.term import Node
 
 from server.build.validation.batch import SparqlRule, Unsupported, sparql_rule
 from server.build.validation.shacl import RawResult, raw_result
+from server.store.scratch import ScratchGraph
 
 __all__ = ["Engine", "Unsupported", "compile_shapes"]
 
@@ -143,18 +144,24 @@ class Engine:
         """The results of validating the nodes of ``focus`` that the shapes target, in
         ``data``; as :func:`.shacl.shacl_results`."""
         out: list[tuple[Node, RawResult]] = []
+        engine = _Lazy(data)
         for shape in self.roots:
             nodes = sorted(_focus_nodes(shape, data) & focus, key=str)
             if nodes:
-                out += self._validate(shape, nodes, data)
+                out += self._validate(shape, nodes, data, engine)
         return out
 
     def _validate(
-        self, shape: Shape, nodes: list[Node], data: Graph
+        self, shape: Shape, nodes: list[Node], data: Graph, engine: _Lazy
     ) -> list[tuple[Node, RawResult]]:
         out = []
         for rule in shape.sparql:
-            for f, path, value in rule.violations(data, nodes):
+            found = (
+                rule.rdflib_violations(data, nodes)
+                if engine.ill_typed
+                else rule.violations(engine.get(), nodes)
+            )
+            for f, path, value in found:
                 value = value if value is not None else (None if shape.path else f)
                 out.append(
                     (f, self._raw(shape, f, rule.node, SH.SPARQLConstraintComponent, path, value))
@@ -164,7 +171,7 @@ class Engine:
             for component, value in self._core(shape, values, data):
                 out.append((f, self._raw(shape, f, None, component, None, value)))
         for prop in shape.properties:
-            out += self._validate(prop, nodes, data)
+            out += self._validate(prop, nodes, data, engine)
         return out
 
     def _raw(
@@ -272,6 +279,25 @@ class Engine:
         if not nested:
             shape.targets = [(t, o) for t in _TARGETS for o in g.objects(node, t)]
         return shape
+
+
+class _Lazy:
+    """The data in the engine, copied when a SPARQL constraint first needs it (unless the
+    data has ill-typed literals)."""
+
+    def __init__(self, data: Graph) -> None:
+        self.data = data
+        self._copy: ScratchGraph | None = None
+        #: Whether the data has an ill-typed literal (``"soon"^^xsd:date``): rdflib and the
+        #: engine compare those differently, so rdflib runs the SPARQL constraints.
+        self.ill_typed = any(
+            isinstance(o, Literal) and o.ill_typed for o in data.objects(unique=True)
+        )
+
+    def get(self) -> ScratchGraph:
+        if self._copy is None:
+            self._copy = ScratchGraph(self.data)
+        return self._copy
 
 
 def compile_shapes(shapes: Graph) -> Engine:
