@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO / "benchmarks" / "generate_projects.py"
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     generate(args.projects, probe, args.seed)
     size = probe.stat().st_size
     print(f"file: {probe} ({args.projects} projects, {size:,} bytes); root {args.root}")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for number in range(1, args.rounds + 1):
         load = os.getloadavg()[0]
         parse = run(_PARSE, str(probe))
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(r["conforms"] for r in rows) and cpu_ratio <= 3 else 1
 
 
-def _line(row: dict[str, object]) -> str:
+def _line(row: dict[str, Any]) -> str:
     parse, validate = row["parse"], row["validate"]
     assert isinstance(parse, tuple) and isinstance(validate, tuple)
     text = (

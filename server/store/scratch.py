@@ -7,7 +7,8 @@ as the graph's own rdflib terms (blank nodes included), so callers compare them 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -19,41 +20,48 @@ __all__ = ["ScratchGraph", "check_select"]
 
 
 class ScratchGraph:
-    """``graph`` in the engine (see the module docstring)."""
+    """The union of ``graphs`` in the engine (see the module docstring). The quads of a graph
+    are kept for the next copy while that graph object lives (the cached reference data is
+    copied once per process)."""
 
-    def __init__(self, graph: Graph) -> None:
-        convert = ToOxigraph()
+    def __init__(self, graphs: Sequence[Graph]) -> None:
         self._store = ox.Store()
-        self._back: dict[object, Node] = {}
-        quads = []
-        for triple in graph:
-            terms = [convert.term(node) for node in triple]
-            for node, term in zip(triple, terms, strict=True):
-                self._back.setdefault(term, node)
-            quads.append(ox.Quad(terms[0], terms[1], terms[2], ox.DefaultGraph()))  # type: ignore[arg-type]
-        self._store.bulk_extend(quads)
-        self._convert = convert
+        for graph in graphs:
+            self._store.bulk_extend(_quads(graph))
+        self._convert = ToOxigraph()
 
     def select(
         self, sparql: str, bindings: Mapping[str, Node] | None = None
     ) -> Iterator[dict[str, Node]]:
         """The solutions of the SELECT query ``sparql``, each variable's value as an rdflib
         term; ``bindings`` are substituted for their variables before evaluation."""
-        options = {}
-        if bindings:
-            options["substitutions"] = {
-                ox.Variable(name): self._convert.term(value) for name, value in bindings.items()
-            }
-        solutions = self._store.query(sparql, **options)
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): self._convert.term(value) for name, value in (bindings or {}).items()
+        }
+        solutions = self._store.query(sparql, substitutions=substitutions or None)
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            row = {}
-            for name in names:
-                term = solution[name]
-                if term is not None:
-                    row[name] = self._back.get(term) or to_rdflib(term)
-            yield row
+            yield {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
+
+
+#: Converted graphs: id -> (the graph, its length then, its quads), oldest first.
+_QUADS: OrderedDict[int, tuple[Graph, int, list[ox.Quad]]] = OrderedDict()
+_QUADS_MAX = 64
+
+
+def _quads(graph: Graph) -> list[ox.Quad]:
+    """``graph``'s triples as quads of the default graph (blank nodes keep their labels, so
+    the same blank node in two graphs stays one)."""
+    cached = _QUADS.get(id(graph))
+    if cached is not None and cached[0] is graph and cached[1] == len(graph):
+        _QUADS.move_to_end(id(graph))
+        return cached[2]
+    quads = list(ToOxigraph().quads(graph, None))
+    _QUADS[id(graph)] = (graph, len(graph), quads)
+    while len(_QUADS) > _QUADS_MAX:
+        _QUADS.popitem(last=False)
+    return quads
 
 
 def check_select(sparql: str) -> bool:

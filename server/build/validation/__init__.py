@@ -22,10 +22,10 @@ The same function checks a text that is not (yet) a file: ``texts`` gives the co
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from server import settings
@@ -97,8 +97,8 @@ def validate_files(
     excluded = set(resolved) | {Path(p).resolve() for p in removed}
     findings: dict[int, list[Finding]] = {index: [] for index in range(len(files))}
     if parsed:
-        merged = _merged(context, excluded, parsed)
-        results = _shacl(context, merged, parsed, reference)
+        merged = _merged(context, excluded, parsed, fast=not reference)
+        results = _shacl(context, merged, parsed, excluded, reference)
         _add_shacl_findings(findings, parsed, context, excluded, results)
         folders = {Path(p).resolve(): code for p, code in (owners or {}).items()}
         for index, item in parsed.items():
@@ -120,10 +120,13 @@ def _parse(path: Path, data: bytes | None) -> ParsedTurtle:
     return parsed_file(path) if data is None else parse_turtle_bytes(data, path)
 
 
-def _merged(context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle]) -> Graph:
-    """The ontology, the context data except ``excluded``, and the parsed files, together (in
-    rdflib's store without named graphs, which looks triples up several times faster)."""
-    merged = Graph(store="SimpleMemory")
+def _merged(
+    context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle], *, fast: bool
+) -> Graph:
+    """The ontology, the context data except ``excluded``, and the parsed files, together;
+    ``fast``: in rdflib's store without named graphs, which looks triples up several times
+    faster (pySHACL needs the other)."""
+    merged = Graph(store="SimpleMemory") if fast else Graph()
     add = merged.add
     graphs = [context.ontology]
     graphs += [graph for path, graph in context.data.items() if path not in excluded]
@@ -198,7 +201,11 @@ def _engine(shapes: Graph) -> Engine | None:
 
 
 def _shacl(
-    context: Context, merged: Graph, parsed: dict[int, ParsedTurtle], reference: bool
+    context: Context,
+    merged: Graph,
+    parsed: dict[int, ParsedTurtle],
+    excluded: set[Path],
+    reference: bool,
 ) -> list[tuple[Node, RawResult]]:
     """The SHACL results of the validated files in ``merged``: every target's by pySHACL
     (``reference``, or shapes the fast path does not evaluate), else those of the targets that
@@ -211,7 +218,29 @@ def _shacl(
         for s, _p, o in item.graph:
             focus.add(s)
             focus.add(o)
-    return engine.results(merged, focus)
+    sources = context.graphs_besides(excluded) + [item.graph for item in parsed.values()]
+    ill_typed = _ill_typed(focus) or any(_ill_typed_graph(g) for g in sources[: -len(parsed)])
+    return engine.results(merged, focus, sources, ill_typed=ill_typed)
+
+
+def _ill_typed(nodes: Iterable[Node]) -> bool:
+    """Whether one of ``nodes`` is an ill-typed literal (``"soon"^^xsd:date``)."""
+    return any(isinstance(n, Literal) and n.ill_typed for n in nodes)
+
+
+#: Whether a context graph has an ill-typed literal, by its id (with the graph).
+_ILL_TYPED: dict[int, tuple[Graph, bool]] = {}
+
+
+def _ill_typed_graph(graph: Graph) -> bool:
+    """:func:`_ill_typed` of the objects of a context graph, remembered while it lives."""
+    found = _ILL_TYPED.get(id(graph))
+    if found is None or found[0] is not graph:
+        if len(_ILL_TYPED) > 256:
+            _ILL_TYPED.clear()
+        found = (graph, _ill_typed(graph.objects(unique=True)))
+        _ILL_TYPED[id(graph)] = found
+    return found[1]
 
 
 def _add_shacl_findings(

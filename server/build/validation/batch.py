@@ -79,8 +79,9 @@ class SparqlRule:
         with ill-typed literals, which rdflib and the engine compare differently."""
         query = _prepared(self.text)
         for node in nodes:
-            result = data.query(query, initBindings={"this": node})
-            yield from _rows((row.asdict() for row in result), node)  # type: ignore[union-attr]
+            result = data.query(query, initBindings={"this": node})  # type: ignore[dict-item]
+            rows: Iterable[dict[str, Node]] = (row.asdict() for row in result)  # type: ignore[union-attr,misc]
+            yield from _rows(rows, node)
 
 
 @functools.lru_cache(maxsize=256)

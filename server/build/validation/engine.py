@@ -131,7 +131,7 @@ class Engine:
 
     def __init__(self, shapes: Graph) -> None:
         self.shapes = shapes
-        self._compiled: dict[Node, Shape] = {}
+        self._compiled: dict[tuple[Node, bool], Shape] = {}
         for kind in _ADVANCED:
             if (None, RDF.type, kind) in shapes:
                 raise Unsupported(f"the shapes declare a {kind}")
@@ -140,11 +140,15 @@ class Engine:
         #: The nodes named by ``sh:targetNode`` (focus nodes whether or not data mentions them).
         self.named_targets = frozenset(shapes.objects(None, SH.targetNode))
 
-    def results(self, data: Graph, focus: set[Node]) -> list[tuple[Node, RawResult]]:
+    def results(
+        self, data: Graph, focus: set[Node], sources: list[Graph], *, ill_typed: bool
+    ) -> list[tuple[Node, RawResult]]:
         """The results of validating the nodes of ``focus`` that the shapes target, in
-        ``data``; as :func:`.shacl.shacl_results`."""
+        ``data`` (the union of ``sources``); as :func:`.shacl.shacl_results`. ``ill_typed``:
+        the data has an ill-typed literal (``"soon"^^xsd:date``), which rdflib and the engine
+        compare differently, so rdflib runs the SPARQL constraints."""
         out: list[tuple[Node, RawResult]] = []
-        engine = _Lazy(data)
+        engine = _Lazy(sources, ill_typed)
         for shape in self.roots:
             nodes = sorted(_focus_nodes(shape, data) & focus, key=str)
             if nodes:
@@ -237,7 +241,7 @@ class Engine:
 
     def _shape(self, node: Node, *, nested: bool) -> Shape:
         key = (node, nested)
-        found = self._compiled.get(key)  # type: ignore[call-overload]
+        found = self._compiled.get(key)
         if found is not None:
             return found
         g = self.shapes
@@ -250,7 +254,7 @@ class Engine:
         if not nested and g.value(node, SH.message) is None and _has_constraints(g, node):
             raise Unsupported(f"{node}: no sh:message (pySHACL would make one up)")
         shape = Shape(node, severity if isinstance(severity, URIRef) else SH.Violation)
-        self._compiled[key] = shape  # type: ignore[index]
+        self._compiled[key] = shape
         path = g.value(node, SH.path)
         if path is not None:
             shape.path, shape.steps = path, _steps(g, path)
@@ -282,21 +286,16 @@ class Engine:
 
 
 class _Lazy:
-    """The data in the engine, copied when a SPARQL constraint first needs it (unless the
-    data has ill-typed literals)."""
+    """The data in the engine, copied when a SPARQL constraint first needs it."""
 
-    def __init__(self, data: Graph) -> None:
-        self.data = data
+    def __init__(self, sources: list[Graph], ill_typed: bool) -> None:
+        self.sources = sources
+        self.ill_typed = ill_typed
         self._copy: ScratchGraph | None = None
-        #: Whether the data has an ill-typed literal (``"soon"^^xsd:date``): rdflib and the
-        #: engine compare those differently, so rdflib runs the SPARQL constraints.
-        self.ill_typed = any(
-            isinstance(o, Literal) and o.ill_typed for o in data.objects(unique=True)
-        )
 
     def get(self) -> ScratchGraph:
         if self._copy is None:
-            self._copy = ScratchGraph(self.data)
+            self._copy = ScratchGraph(self.sources)
         return self._copy
 
 
@@ -361,9 +360,9 @@ def _focus_nodes(shape: Shape, data: Graph) -> set[Node]:
             for cls in data.transitive_subjects(RDFS.subClassOf, value):
                 found.update(data.subjects(RDF.type, cls))
         elif kind == SH.targetSubjectsOf:
-            found.update(data.subjects(value, None))  # type: ignore[arg-type]
+            found.update(data.subjects(value, None))
         elif kind == SH.targetObjectsOf:
-            found.update(data.objects(None, value))  # type: ignore[arg-type]
+            found.update(data.objects(None, value))
         else:
             found.add(value)
     return found
