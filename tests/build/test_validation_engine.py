@@ -116,11 +116,22 @@ def test_generated_projects_good_and_broken_both_ways(tmp_path: Path) -> None:
     assert {"MinCountConstraintComponent", "ClassConstraintComponent"} <= components
 
 
-def test_shapes_the_fast_path_does_not_know_fall_back_to_pyshacl(tmp_path: Path) -> None:
+def test_shapes_the_fast_path_does_not_know_fall_back_to_pyshacl() -> None:
     shapes = Graph()
     shape = URIRef("urn:x:shape")
     shapes.add((shape, SH.targetNode, URIRef("urn:x:a")))
     shapes.add((shape, SH.uniqueLang, Literal(True)))
+    with pytest.raises(Unsupported):
+        compile_shapes(shapes)
+
+
+def test_a_query_that_does_not_select_this_falls_back_to_pyshacl() -> None:
+    shapes = Graph()
+    shape, constraint = URIRef("urn:x:shape"), URIRef("urn:x:sparql")
+    shapes.add((shape, SH.targetNode, URIRef("urn:x:a")))
+    shapes.add((shape, SH.message, Literal("m")))
+    shapes.add((shape, SH.sparql, constraint))
+    shapes.add((constraint, SH.select, Literal("SELECT ?x WHERE { $this a ?x }")))
     with pytest.raises(Unsupported):
         compile_shapes(shapes)
 

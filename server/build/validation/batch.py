@@ -104,6 +104,9 @@ def sparql_rule(shapes: Graph, node: Node) -> SparqlRule:
         or re.search(r"\bAS\s+[$?]this\b", bare, re.I)
     ):
         raise Unsupported(f"{node}: a query pySHACL handles differently")
+    if not re.search(r"[$?]this\b", bare.partition("{")[0]):
+        # The engine substitutes only projected variables (and pySHACL's result needs it).
+        raise Unsupported(f"{node}: the query does not select $this")
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes(shapes, node).items())
     full = f"{prefixes}\n{text}"
     if not check_select(full):
