@@ -7,6 +7,7 @@ as the graph's own rdflib terms (blank nodes included), so callers compare them 
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -20,14 +21,16 @@ __all__ = ["ScratchGraph", "check_select"]
 
 
 class ScratchGraph:
-    """The union of ``graphs`` in the engine (see the module docstring). The quads of a graph
-    are kept for the next copy while that graph object lives (the cached reference data is
-    copied once per process)."""
+    """The union of ``kept`` and ``graphs`` in the engine (see the module docstring). The
+    quads of the ``kept`` graphs (the reference data, which stays the same) are kept for the
+    next copy, up to 64 graphs."""
 
-    def __init__(self, graphs: Sequence[Graph]) -> None:
+    def __init__(self, kept: Sequence[Graph], graphs: Sequence[Graph] = ()) -> None:
         self._store = ox.Store()
-        for graph in graphs:
+        for graph in kept:
             self._store.bulk_extend(_quads(graph))
+        for graph in graphs:
+            self._store.bulk_extend(ToOxigraph().quads(graph, None))
         self._convert = ToOxigraph()
 
     def select(
@@ -48,19 +51,22 @@ class ScratchGraph:
 #: Converted graphs: id -> (the graph, its length then, its quads), oldest first.
 _QUADS: OrderedDict[int, tuple[Graph, int, list[ox.Quad]]] = OrderedDict()
 _QUADS_MAX = 64
+_LOCK = threading.Lock()
 
 
 def _quads(graph: Graph) -> list[ox.Quad]:
     """``graph``'s triples as quads of the default graph (blank nodes keep their labels, so
     the same blank node in two graphs stays one)."""
-    cached = _QUADS.get(id(graph))
-    if cached is not None and cached[0] is graph and cached[1] == len(graph):
-        _QUADS.move_to_end(id(graph))
-        return cached[2]
+    with _LOCK:  # the web app validates in several threads
+        cached = _QUADS.get(id(graph))
+        if cached is not None and cached[0] is graph and cached[1] == len(graph):
+            _QUADS.move_to_end(id(graph))
+            return cached[2]
     quads = list(ToOxigraph().quads(graph, None))
-    _QUADS[id(graph)] = (graph, len(graph), quads)
-    while len(_QUADS) > _QUADS_MAX:
-        _QUADS.popitem(last=False)
+    with _LOCK:
+        _QUADS[id(graph)] = (graph, len(graph), quads)
+        while len(_QUADS) > _QUADS_MAX:
+            _QUADS.popitem(last=False)
     return quads
 
 

@@ -19,9 +19,14 @@ def _graphs() -> tuple[Graph, Graph]:
     return first, second
 
 
+def _split() -> tuple[list[Graph], list[Graph]]:
+    first, second = _graphs()
+    return [first], [second]
+
+
 def test_union_of_graphs_with_a_shared_blank_node() -> None:
     rows = list(
-        ScratchGraph(_graphs()).select(
+        ScratchGraph(*_split()).select(
             "SELECT ?s ?d WHERE { ?s <urn:example:p> ?b . ?b <urn:example:q> ?d }"
         )
     )
@@ -29,7 +34,7 @@ def test_union_of_graphs_with_a_shared_blank_node() -> None:
 
 
 def test_bindings_are_substituted_and_terms_come_back_as_rdflib() -> None:
-    scratch = ScratchGraph(_graphs())
+    scratch = ScratchGraph(*_split())
     query = "SELECT ?s ?o WHERE { ?s <urn:example:p> ?o }"
     b = URIRef(EX + "b")
     assert list(scratch.select(query, {"s": b})) == [{"s": b, "o": Literal("x", lang="nl")}]

@@ -218,8 +218,9 @@ def _shacl(
         for s, _p, o in item.graph:
             focus.add(s)
             focus.add(o)
-    sources = context.graphs_besides(excluded) + [item.graph for item in parsed.values()]
-    ill_typed = _ill_typed(focus) or any(_ill_typed_graph(g) for g in sources[: -len(parsed)])
+    kept = context.graphs_besides(excluded)
+    ill_typed = _ill_typed(focus) or any(_ill_typed_graph(g) for g in kept)
+    sources = (kept, [item.graph for item in parsed.values()])
     return engine.results(merged, focus, sources, ill_typed=ill_typed)
 
 

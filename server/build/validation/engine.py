@@ -141,12 +141,18 @@ class Engine:
         self.named_targets = frozenset(shapes.objects(None, SH.targetNode))
 
     def results(
-        self, data: Graph, focus: set[Node], sources: list[Graph], *, ill_typed: bool
+        self,
+        data: Graph,
+        focus: set[Node],
+        sources: tuple[list[Graph], list[Graph]],
+        *,
+        ill_typed: bool,
     ) -> list[tuple[Node, RawResult]]:
         """The results of validating the nodes of ``focus`` that the shapes target, in
-        ``data`` (the union of ``sources``); as :func:`.shacl.shacl_results`. ``ill_typed``:
-        the data has an ill-typed literal (``"soon"^^xsd:date``), which rdflib and the engine
-        compare differently, so rdflib runs the SPARQL constraints."""
+        ``data`` (the union of ``sources``: the context's graphs and the validated ones), as
+        :func:`.shacl.shacl_results` gives them. ``ill_typed``: the data has an ill-typed
+        literal (``"soon"^^xsd:date``), which rdflib and the engine compare differently, so
+        rdflib runs the SPARQL constraints."""
         out: list[tuple[Node, RawResult]] = []
         engine = _Lazy(sources, ill_typed)
         for shape in self.roots:
@@ -288,14 +294,14 @@ class Engine:
 class _Lazy:
     """The data in the engine, copied when a SPARQL constraint first needs it."""
 
-    def __init__(self, sources: list[Graph], ill_typed: bool) -> None:
+    def __init__(self, sources: tuple[list[Graph], list[Graph]], ill_typed: bool) -> None:
         self.sources = sources
         self.ill_typed = ill_typed
         self._copy: ScratchGraph | None = None
 
     def get(self) -> ScratchGraph:
         if self._copy is None:
-            self._copy = ScratchGraph(self.sources)
+            self._copy = ScratchGraph(*self.sources)
         return self._copy
 
 
