@@ -25,15 +25,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from server.build.validation.batch import SparqlRule, Unsupported, sparql_rule
+from server.build.validation.core import (
+    as_string,
+    focus_nodes,
+    has_datatype,
+    in_languages,
+    is_instance,
+    values_of,
+)
 from server.build.validation.shacl import RawResult, raw_result
 from server.store.scratch import ScratchGraph
 
@@ -75,18 +81,6 @@ _NODE_KINDS = {
     SH.BlankNodeOrIRI: (BNode, URIRef),
     SH.BlankNodeOrLiteral: (BNode, Literal),
     SH.IRIOrLiteral: (URIRef, Literal),
-}
-#: pySHACL's check of a literal's value for the datatypes it knows.
-_VALUE_TYPES: dict[URIRef, type | tuple[type, ...]] = {
-    XSD.string: (str, bytes),
-    RDF.langString: (str, bytes),
-    XSD.integer: int,
-    XSD.float: float,
-    XSD.decimal: Decimal,
-    XSD.boolean: bool,
-    XSD.date: date,
-    XSD.time: time,
-    XSD.dateTime: datetime,
 }
 _FLAGS = {"i": re.I, "m": re.M, "s": re.S, "x": re.X}
 #: Types in the shapes graph that pySHACL (advanced) acts on and this module does not.
@@ -156,7 +150,7 @@ class Engine:
         out: list[tuple[Node, RawResult]] = []
         engine = _Lazy(sources, ill_typed)
         for shape in self.roots:
-            nodes = sorted(_focus_nodes(shape, data) & focus, key=str)
+            nodes = sorted(focus_nodes(shape, data) & focus, key=str)
             if nodes:
                 out += self._validate(shape, nodes, data, engine)
         return out
@@ -177,7 +171,7 @@ class Engine:
                     (f, self._raw(shape, f, rule.node, SH.SPARQLConstraintComponent, path, value))
                 )
         for f in nodes:
-            values = _values(shape, f, data) if shape.path is not None else [f]
+            values = values_of(shape, f, data) if shape.path is not None else [f]
             for component, value in self._core(shape, values, data):
                 out.append((f, self._raw(shape, f, None, component, None, value)))
         for prop in shape.properties:
@@ -204,11 +198,11 @@ class Engine:
         """The core constraint results about the value nodes ``values`` of one focus node."""
         for cls in shape.classes:
             for v in values:
-                if not _is_instance(v, cls, data):
+                if not is_instance(v, cls, data):
                     yield SH.ClassConstraintComponent, v
         for datatype in shape.datatypes:
             for v in values:
-                if not _has_datatype(v, datatype):
+                if not has_datatype(v, datatype):
                     yield SH.DatatypeConstraintComponent, v
         if shape.min_count is not None and len(values) < shape.min_count:
             yield SH.MinCountConstraintComponent, None
@@ -227,7 +221,7 @@ class Engine:
                     yield SH.NodeKindConstraintComponent, v
         for pattern in shape.patterns:
             for v in values:
-                if isinstance(v, BNode) or not pattern.search(_string(v)):
+                if isinstance(v, BNode) or not pattern.search(as_string(v)):
                     yield SH.PatternConstraintComponent, v
         for members in shape.alternatives:
             for v in values:
@@ -235,12 +229,12 @@ class Engine:
                     yield SH.OrConstraintComponent, v
         for languages in shape.languages:
             for v in values:
-                if not _in_languages(v, languages):
+                if not in_languages(v, languages):
                     yield SH.LanguageInConstraintComponent, v
 
     def _conforms(self, shape: Shape, node: Node, data: Graph) -> bool:
         """Whether ``node`` conforms to the nested ``shape``."""
-        values = _values(shape, node, data) if shape.path is not None else [node]
+        values = values_of(shape, node, data) if shape.path is not None else [node]
         if any(True for _ in self._core(shape, values, data)):
             return False
         return all(self._conforms(prop, node, data) for prop in shape.properties)
@@ -357,78 +351,3 @@ def _patterns(g: Graph, node: Node) -> list[re.Pattern[str]]:
             re.compile(str(value) if value is not None and len(value) > 1 else str(pattern), flags)
         )
     return out
-
-
-def _focus_nodes(shape: Shape, data: Graph) -> set[Node]:
-    found: set[Node] = set()
-    for kind, value in shape.targets:
-        if kind == SH.targetClass:
-            for cls in data.transitive_subjects(RDFS.subClassOf, value):
-                found.update(data.subjects(RDF.type, cls))
-        elif kind == SH.targetSubjectsOf:
-            found.update(data.subjects(value, None))
-        elif kind == SH.targetObjectsOf:
-            found.update(data.objects(None, value))
-        else:
-            found.add(value)
-    return found
-
-
-def _values(shape: Shape, focus: Node, data: Graph) -> list[Node]:
-    """The distinct value nodes of ``focus`` along the shape's path."""
-    seen: dict[Node, None] = {}
-    for predicate, inverse in shape.steps:
-        found = data.subjects(predicate, focus) if inverse else data.objects(focus, predicate)
-        for value in found:
-            seen.setdefault(value)
-    return list(seen)
-
-
-def _is_instance(value: Node, cls: Node, data: Graph) -> bool:
-    """pySHACL's ``sh:class``: a type of ``value`` is ``cls`` or a subclass of it."""
-    if isinstance(value, Literal):
-        return False
-    for kind in data.objects(value, RDF.type):
-        if kind == cls or cls in data.transitive_objects(kind, RDFS.subClassOf):
-            return True
-    return False
-
-
-def _has_datatype(value: Node, rule: Node) -> bool:
-    """pySHACL's ``sh:datatype`` (DatatypeConstraintComponent.evaluate)."""
-    if not isinstance(value, Literal):
-        return False
-    if value.datatype == rule:
-        return getattr(value, "ill_typed", None) is not True and _actual(value, rule)
-    if rule == RDFS.Literal:
-        return True
-    if rule == RDFS.Datatype and value.datatype:
-        return True
-    if value.datatype is None and value.language is None and rule == XSD.string:
-        return _actual(value, rule)
-    if rule == RDF.langString and value.language:
-        return _actual(value, rule)
-    return False
-
-
-def _actual(value: Literal, rule: Node) -> bool:
-    expected = _VALUE_TYPES.get(rule)  # type: ignore[call-overload]
-    return True if expected is None else isinstance(value.value, expected)
-
-
-def _string(value: Node) -> str:
-    """pySHACL's string of a value node (for ``sh:pattern``)."""
-    plain = (None, RDF.langString, XSD.string)
-    if isinstance(value, Literal) and value.value is not None and value.datatype in plain:
-        return str(value.value)
-    return str(value)
-
-
-def _in_languages(value: Node, languages: set[str]) -> bool:
-    """pySHACL's ``sh:languageIn`` (the whole tag or its first subtag is in the list)."""
-    if not isinstance(value, Literal) or not value.language:
-        return False
-    if "*" in languages:
-        return True
-    lang = str(value.language).lower()
-    return lang in languages or lang.split("-")[0] in languages
