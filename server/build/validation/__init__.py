@@ -74,13 +74,12 @@ def validate_files(
 ) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
-    ``shapes`` are the shape files to validate against (default: every ``shapes/*.ttl`` under
-    ``root``); ``texts`` the content of some of ``paths`` (instead of reading the file, which
-    need not exist); ``removed`` files to leave out of the context; ``owners`` the contribution
-    folder (``gm0599``) whose ownership rule applies to a path, for a path that is not in
-    ``data/contributions/<code>/`` under ``root``. ``reference``: run pySHACL over the union of
-    all data, as before the fast path (:mod:`.engine`) existed; the tests compare both.
-    Raises :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
+    ``shapes``: the shape files (default: every ``shapes/*.ttl`` under ``root``); ``texts``
+    the content of some of ``paths`` (instead of reading the file, which need not exist);
+    ``removed`` files to leave out of the context; ``owners`` the contribution folder
+    (``gm0599``) whose ownership rule applies to a path outside ``data/contributions/<code>/``;
+    ``reference``: pySHACL over all data, as before the fast path (:mod:`.engine`). Raises
+    :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
     :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
     """
     context = load_context(Path(root).resolve(), shapes)
