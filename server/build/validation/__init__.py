@@ -21,14 +21,17 @@ The same function checks a text that is not (yet) a file: ``texts`` gives the co
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.term import Node
 
 from server import settings
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle_bytes
 from server.build.validation.context import Context, clear_cache, load_context, parsed_file
+from server.build.validation.engine import Engine, Unsupported, compile_shapes
 from server.build.validation.findings import (
     SEVERITIES,
     FileResult,
@@ -43,7 +46,7 @@ from server.build.validation.ownership import (
     ownership_findings,
 )
 from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings, typo_echo
-from server.build.validation.shacl import shacl_results
+from server.build.validation.shacl import RawResult, shacl_results
 
 __all__ = [
     "OWNERSHIP",
@@ -56,6 +59,8 @@ __all__ = [
     "validate_files",
 ]
 
+log = logging.getLogger(__name__)
+
 
 def validate_files(
     paths: Sequence[Path],
@@ -65,16 +70,17 @@ def validate_files(
     texts: Mapping[Path, bytes] | None = None,
     removed: Sequence[Path] = (),
     owners: Mapping[Path, str] | None = None,
+    reference: bool = False,
 ) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
-    ``shapes`` are the shape files to validate against (default: every ``shapes/*.ttl`` under
-    ``root``); ``texts`` the content of some of ``paths`` (instead of reading the file, which
-    need not exist); ``removed`` files to leave out of the context; ``owners`` the contribution
-    folder (``gm0599``) whose ownership rule applies to a path, for a path that is not in
-    ``data/contributions/<code>/`` under ``root``. Raises :class:`FileNotFoundError` (an
-    :class:`OSError`) when a file cannot be read and :class:`TurtleSyntaxError` when a shapes
-    or ontology file is broken.
+    ``shapes``: the shape files (default: every ``shapes/*.ttl`` under ``root``); ``texts``
+    the content of some of ``paths`` (instead of reading the file, which need not exist);
+    ``removed`` files to leave out of the context; ``owners`` the contribution folder
+    (``gm0599``) whose ownership rule applies to a path outside ``data/contributions/<code>/``;
+    ``reference``: pySHACL over all data, as before the fast path (:mod:`.engine`). Raises
+    :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
+    :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
     """
     context = load_context(Path(root).resolve(), shapes)
     files = [Path(p) for p in paths]
@@ -90,8 +96,9 @@ def validate_files(
     excluded = set(resolved) | {Path(p).resolve() for p in removed}
     findings: dict[int, list[Finding]] = {index: [] for index in range(len(files))}
     if parsed:
-        merged = _merged(context, excluded, parsed)
-        _add_shacl_findings(findings, parsed, context, excluded, merged)
+        merged = _merged(context, excluded, parsed, fast=not reference)
+        results = _shacl(context, merged, parsed, excluded, reference)
+        _add_shacl_findings(findings, parsed, context, excluded, results)
         folders = {Path(p).resolve(): code for p, code in (owners or {}).items()}
         for index, item in parsed.items():
             others = _others(context, excluded, parsed, index)
@@ -112,15 +119,20 @@ def _parse(path: Path, data: bytes | None) -> ParsedTurtle:
     return parsed_file(path) if data is None else parse_turtle_bytes(data, path)
 
 
-def _merged(context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle]) -> Graph:
-    """The ontology, the context data except ``excluded``, and the parsed files, together."""
-    merged = Graph()
-    merged += context.ontology
-    for path, graph in context.data.items():
-        if path not in excluded:
-            merged += graph
-    for item in parsed.values():
-        merged += item.graph
+def _merged(
+    context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle], *, fast: bool
+) -> Graph:
+    """The ontology, the context data except ``excluded``, and the parsed files, together;
+    ``fast``: in rdflib's store without named graphs, which looks triples up several times
+    faster (pySHACL needs the other)."""
+    merged = Graph(store="SimpleMemory") if fast else Graph()
+    add = merged.add
+    graphs = [context.ontology]
+    graphs += [graph for path, graph in context.data.items() if path not in excluded]
+    graphs += [item.graph for item in parsed.values()]
+    for graph in graphs:
+        for triple in graph:
+            add(triple)
     return merged
 
 
@@ -167,16 +179,80 @@ def _rule_findings(
     return out
 
 
+#: The compiled shapes of a shapes graph (by its id, with the graph to check it is the same).
+_ENGINES: dict[int, tuple[Graph, Engine | None]] = {}
+
+
+def _engine(shapes: Graph) -> Engine | None:
+    """The compiled ``shapes``, or ``None`` when only pySHACL evaluates them."""
+    cached = _ENGINES.get(id(shapes))
+    if cached is not None and cached[0] is shapes:
+        return cached[1]
+    try:
+        engine: Engine | None = compile_shapes(shapes)
+    except Unsupported as exc:
+        log.info("validation runs pySHACL: the shapes use what the fast path does not: %s", exc)
+        engine = None
+    if len(_ENGINES) > 8:
+        _ENGINES.clear()
+    _ENGINES[id(shapes)] = (shapes, engine)
+    return engine
+
+
+def _shacl(
+    context: Context,
+    merged: Graph,
+    parsed: dict[int, ParsedTurtle],
+    excluded: set[Path],
+    reference: bool,
+) -> list[tuple[Node, RawResult]]:
+    """The SHACL results of the validated files in ``merged``: every target's by pySHACL
+    (``reference``, or shapes the fast path does not evaluate), else those of the targets that
+    the files mention (or no graph mentions), by the compiled shapes."""
+    engine = None if reference else _engine(context.shapes)
+    if engine is None:
+        return shacl_results(merged, context.shapes)
+    focus: set[Node] = set(engine.named_targets)
+    for item in parsed.values():
+        for s, _p, o in item.graph:
+            focus.add(s)
+            focus.add(o)
+    kept = context.graphs_besides(excluded)
+    ill_typed = _ill_typed(focus) or any(_ill_typed_graph(g) for g in kept)
+    sources = (kept, [item.graph for item in parsed.values()])
+    return engine.results(merged, focus, sources, ill_typed=ill_typed)
+
+
+def _ill_typed(nodes: Iterable[Node]) -> bool:
+    """Whether one of ``nodes`` is an ill-typed literal (``"soon"^^xsd:date``)."""
+    return any(isinstance(n, Literal) and n.ill_typed for n in nodes)
+
+
+#: Whether a context graph has an ill-typed literal, by its id (with the graph).
+_ILL_TYPED: dict[int, tuple[Graph, bool]] = {}
+
+
+def _ill_typed_graph(graph: Graph) -> bool:
+    """:func:`_ill_typed` of the objects of a context graph, remembered while it lives."""
+    found = _ILL_TYPED.get(id(graph))
+    if found is None or found[0] is not graph:
+        if len(_ILL_TYPED) > 256:
+            _ILL_TYPED.clear()
+        found = (graph, _ill_typed(graph.objects(unique=True)))
+        _ILL_TYPED[id(graph)] = found
+    return found[1]
+
+
 def _add_shacl_findings(
     findings: dict[int, list[Finding]],
     parsed: dict[int, ParsedTurtle],
     context: Context,
     excluded: set[Path],
-    merged: Graph,
+    results: list[tuple[Node, RawResult]],
 ) -> None:
-    """Validate the parsed files with their context; add each result to the files it is about."""
+    """Add each SHACL result to the files it is about."""
     context_graphs = context.graphs_besides(excluded)
-    for focus, raw in shacl_results(merged, context.shapes):
+    for focus, raw in results:
         as_subject = [i for i, item in parsed.items() if (focus, None, None) in item.graph]
         for index in as_subject:
             findings[index].append(locate(raw, focus, parsed[index]))

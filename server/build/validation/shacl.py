@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import processor as sparql_processor
@@ -27,7 +26,7 @@ from rdflib.term import Node
 from server.build.validation.findings import LANGUAGES, severity
 from server.build.vocabulary import RGSH
 
-__all__ = ["HINT", "RawResult", "shacl_results", "show"]
+__all__ = ["HINT", "RawResult", "raw_result", "shacl_results", "show"]
 
 #: The fix hint on a constraint: ``rgsh:hint "..."@nl, "..."@en``.
 HINT = URIRef(RGSH + "hint")
@@ -54,6 +53,10 @@ def shacl_results(data: Graph, shapes: Graph) -> list[tuple[Node, RawResult]]:
     the result."""
     if len(shapes) == 0:
         return []
+    # Imported here: pySHACL takes most of a second to import and the fast path
+    # (:mod:`.engine`) does without it.
+    from pyshacl import validate as shacl_validate
+
     with _prepared_sparql():
         _conforms, report, _text = shacl_validate(
             data,
@@ -75,23 +78,47 @@ def shacl_results(data: Graph, shapes: Graph) -> list[tuple[Node, RawResult]]:
 
 
 def _raw(report: Graph, result: Node, focus: Node, shapes: Graph) -> RawResult:
-    source_shape = report.value(result, SH.sourceShape)
-    constraint = report.value(result, SH.sourceConstraint)
-    component = report.value(result, SH.sourceConstraintComponent)
-    path = report.value(result, SH.resultPath)
-    value = report.value(result, SH.value)
+    return raw_result(
+        shapes,
+        focus,
+        report.value(result, SH.sourceShape),
+        report.value(result, SH.sourceConstraint),
+        report.value(result, SH.sourceConstraintComponent),
+        report.value(result, SH.resultPath),
+        report.value(result, SH.value),
+        report.value(result, SH.resultSeverity),
+        fallback=(report, result),
+    )
+
+
+def raw_result(
+    shapes: Graph,
+    focus: Node,
+    source_shape: Node | None,
+    constraint: Node | None,
+    component: Node | None,
+    path: Node | None,
+    value: Node | None,
+    level: Node | None,
+    *,
+    fallback: tuple[Graph, Node] | None = None,
+) -> RawResult:
+    """One result with its messages and hints from ``shapes`` (else from the report's
+    ``sh:resultMessage``: ``fallback`` is the report and the result node)."""
     # The rule is named by its most specific IRI: a named SPARQL constraint (the object of
     # sh:sparql), else the shape.
     holders = [n for n in (constraint, source_shape) if n is not None]
     shape_node = next((n for n in holders if isinstance(n, URIRef)), source_shape)
-    messages = _texts(shapes, holders, SH.message) or _texts(report, [result], SH.resultMessage)
+    messages = _texts(shapes, holders, SH.message)
+    if not messages and fallback is not None:
+        messages = _texts(fallback[0], [fallback[1]], SH.resultMessage)
     subst = {"this": focus, "value": value, "path": path, "focusNode": focus}
     return RawResult(
         shape=str(shape_node) if shape_node is not None else "",
         component=str(component) if component is not None else "",
         path=path,
         value=value,
-        severity=severity(report.value(result, SH.resultSeverity)),
+        severity=severity(level),
         messages=tuple(sorted((k, _fill(v, subst, shapes)) for k, v in messages.items())),
         hints=tuple(sorted(_texts(shapes, holders, HINT).items())),
     )
