@@ -12,6 +12,7 @@ from server.sparql.operation import QueryOperation
 from server.web.consistency import answer_on_one_version
 from server.web.context import SETTINGS_KEY, forget_store
 from server.web.errors import register_error_handlers
+from server.web.language import init_language
 from server.web.policy import register_policy
 
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(module.blueprint)
     for module in (bijdragen, bijdragen_history, graph_store, feed):
         app.register_blueprint(module.blueprint)
+    init_language(app)
     register_error_handlers(app)
     register_policy(app)
     # /sparql queries are answered in front of Flask, for speed (server/sparql/operation.py).
