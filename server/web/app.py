@@ -13,6 +13,7 @@ from server.web.consistency import answer_on_one_version
 from server.web.context import SETTINGS_KEY, forget_store
 from server.web.errors import register_error_handlers
 from server.web.language import init_language
+from server.web.word_links import link_words
 from server.web.policy import register_policy
 
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config[SETTINGS_KEY] = settings
     # The one check of every link a template makes (templates/_label.html, macro ``link``).
     app.add_template_filter(link_target, "link")
+    app.add_template_filter(link_words, "begrippen")
     from server.web import (
         assets,
         bijdragen,
