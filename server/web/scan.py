@@ -65,12 +65,9 @@ def _helpers(lang: str) -> dict[str, Any]:
             return None
         return pages.page(iri) or texts.web_link(iri)
 
-    other = "nl" if lang == "en" else "en"
     return {
         "lang": lang,
         "query": "?lang=en" if lang == "en" else "",
-        "other_lang": other,
-        "other_query": "?lang=en" if other == "en" else "",
         "t": lambda key, **values: texts.text(key, lang, **values),
         "date": lambda value: texts.date(value, lang),
         "num": lambda value: texts.number(value, lang),
