@@ -13,8 +13,8 @@ from server.web.consistency import answer_on_one_version
 from server.web.context import SETTINGS_KEY, forget_store
 from server.web.errors import register_error_handlers
 from server.web.language import init_language
-from server.web.word_links import link_words
 from server.web.policy import register_policy
+from server.web.word_links import link_words
 
 
 class RegiograafFlask(Flask):

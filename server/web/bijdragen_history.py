@@ -26,8 +26,9 @@ from server.contribute.writes import organisation_iri
 from server.errors import NotFound
 from server.http.media_types import TURTLE
 from server.http.policy import not_modified
-from server.web.bijdragen import html_page, language
+from server.web.bijdragen import html_page
 from server.web.context import get_settings, get_store, site_url
+from server.web.language import language
 
 blueprint = Blueprint("bijdragen_history", __name__)
 

@@ -81,6 +81,11 @@ def _page_number(asked: str | None, pages: int) -> int:
     return int(asked)
 
 
+def _first(arguments: Mapping[str, list[str]], name: str) -> str | None:
+    values = arguments.get(name)
+    return values[0] if values else None
+
+
 def arrange(
     table: Sequence[Sequence[TableCell]],
     names: Sequence[str],
@@ -91,12 +96,12 @@ def arrange(
     """Sort ``table`` (columns ``names``, headed ``texts``) and cut out the asked page; the
     links keep the other ``arguments`` of the request (path ``path``)."""
     kept = [(k, v) for k, values in arguments.items() if k not in TABLE_PARAMETERS for v in values]
-    column, descending = _sorting(names, (arguments.get("sorteer") or [None])[0])
+    column, descending = _sorting(names, _first(arguments, "sorteer"))
     order = list(range(len(table)))
     if column is not None:
         order.sort(key=lambda index: _key(table[index][column]), reverse=descending)
     pages = max(1, -(-len(table) // PAGE_SIZE))
-    page = _page_number((arguments.get("pagina") or [None])[0], pages)
+    page = _page_number(_first(arguments, "pagina"), pages)
 
     def link(**extra: str) -> str:
         return f"{path}?{urlencode(kept + list(extra.items()))}"

@@ -47,7 +47,7 @@ def _links(page: Page, origin: str) -> list[str]:
         parts = urlsplit(href)
         if f"{parts.scheme}://{parts.netloc}" != origin or NOT_PAGES.search(parts.path):
             continue
-        if parts.path.startswith(ELSEWHERE) or parts.path == "/sparql" and parts.query:
+        if parts.path.startswith(ELSEWHERE) or (parts.path == "/sparql" and parts.query):
             continue
         found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return found
