@@ -69,7 +69,7 @@ def test_the_query_page_sorts_with_accessible_headings(client: FlaskClient) -> N
 
 def test_no_gaps_is_good_news(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        assert GAP_QUERIES <= set(canned_queries(app.config["REGIOGRAAF"]))
+        assert set(canned_queries(app.config["REGIOGRAAF"])) >= GAP_QUERIES
     page = {"Accept": "text/html"}
     # On the project's real data (no examples), Rotterdam has a project in every stage.
     none = client.get("/queries/waardeketen-gaten?gemeente=gm0599", headers=page)
