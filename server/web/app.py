@@ -12,7 +12,9 @@ from server.sparql.operation import QueryOperation
 from server.web.consistency import answer_on_one_version
 from server.web.context import SETTINGS_KEY, forget_store
 from server.web.errors import register_error_handlers
+from server.web.language import init_language
 from server.web.policy import register_policy
+from server.web.word_links import link_words
 
 
 class RegiograafFlask(Flask):
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config[SETTINGS_KEY] = settings
     # The one check of every link a template makes (templates/_label.html, macro ``link``).
     app.add_template_filter(link_target, "link")
+    app.add_template_filter(link_words, "begrippen")
     from server.web import (
         assets,
         bijdragen,
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(module.blueprint)
     for module in (bijdragen, bijdragen_history, graph_store, feed, search, glossary):
         app.register_blueprint(module.blueprint)
+    init_language(app)
     register_error_handlers(app)
     register_policy(app)
     # /sparql queries are answered in front of Flask, for speed (server/sparql/operation.py).

@@ -72,6 +72,7 @@ ASSETS: Final[dict[str, Asset]] = {
     "regiograaf/site.css": Asset(STATIC / "site.css", "text/css"),
     "regiograaf/favicon.svg": Asset(STATIC / "favicon.svg", "image/svg+xml"),
     "regiograaf/links.js": Asset(STATIC / "links.js", "text/javascript"),
+    "regiograaf/home.js": Asset(STATIC / "home.js", "text/javascript"),
     "regiograaf/kaart.js": Asset(STATIC / "kaart.js", "text/javascript"),
     "regiograaf/kaart-projecten.js": Asset(STATIC / "kaart-projecten.js", "text/javascript"),
     "regiograaf/kaart-samenwerking.js": Asset(STATIC / "kaart-samenwerking.js", "text/javascript"),

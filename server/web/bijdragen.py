@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request
@@ -33,6 +33,7 @@ from server.http import negotiation
 from server.http.media_types import FORM, JSON, MULTIPART, N_TRIPLES, SARIF, TEXT, TURTLE
 from server.rdf.namespaces import sparql_prefixes
 from server.web.context import get_settings, get_store
+from server.web.language import language, translator
 from server.web.policy import choose
 
 blueprint = Blueprint("bijdragen", __name__)
@@ -61,17 +62,6 @@ SELECT ?code ?label ?lang WHERE {
   ?org skos:prefLabel ?label . FILTER(LANG(?label) = ?lang)
 } ORDER BY ?label"""
 )
-
-
-def language() -> str:
-    """``en`` with ``?lang=en`` (or a ``lang=en`` cookie), else ``nl``."""
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    return "en" if chosen == "en" else "nl"
-
-
-def translator(lang: str) -> Callable[[str, str], str]:
-    """``t(nl, en)``: the text in ``lang``, for templates."""
-    return lambda nl, en: en if lang == "en" else nl
 
 
 def report_response(report: ValidationReport, status: int) -> Response:
@@ -134,8 +124,6 @@ def validate_api() -> Response:
     for parameter in ("gemeente", "naam"):
         if request.args.get(parameter) == "":
             raise BadRequest(f"{parameter}= is leeg (is empty): laat het weg (leave it out).")
-    if any(value not in ("nl", "en") for value in request.args.getlist("lang")):
-        raise BadRequest("lang= is nl of en (lang= is nl or en).")
     body_type()
     data = read_body(get_settings().max_upload)
     if not data:
@@ -258,10 +246,9 @@ def page() -> Response:
         with checking():
             report = check_upload(get_settings(), data, code=chosen or None, shown=shown or None)
         view = page_view(text, report.files[0], lang)
-    html = render_template(
+    return html_page(
         "bijdragen.html",
-        lang=lang,
-        t=translator(lang),
+        "no-store",
         organisations=choices,
         chosen=chosen,
         name=name,
@@ -269,6 +256,13 @@ def page() -> Response:
         shown=shown,
         view=view,
     )
+
+
+def html_page(template: str, cache_control: str, **values: object) -> Response:
+    """``template`` rendered in the request's language (with ``lang`` and ``t``), as an HTML
+    response with ``cache_control``: the contribution pages' one way to answer."""
+    lang = language()
+    html = render_template(template, lang=lang, t=translator(lang), **values)
     response = Response(html, content_type="text/html; charset=utf-8")
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = cache_control
     return response

@@ -13,7 +13,7 @@ the files first when no write is going on.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, request
 from flask.blueprints import BlueprintSetupState
 from rdflib import Literal, URIRef
 from werkzeug.routing import BaseConverter
@@ -26,8 +26,9 @@ from server.contribute.writes import organisation_iri
 from server.errors import NotFound
 from server.http.media_types import TURTLE
 from server.http.policy import not_modified
-from server.web.bijdragen import language, translator
+from server.web.bijdragen import html_page
 from server.web.context import get_settings, get_store, site_url
+from server.web.language import language
 
 blueprint = Blueprint("bijdragen_history", __name__)
 
@@ -101,31 +102,27 @@ def organisation_history(code: str) -> Response:
     """The graphs and versions of one organisation (HTML, or JSON for ``.json``)."""
     iri, name = _organisation(code)
     graphs = _versions(code)
-    if request.path.endswith(".json"):
-        response = jsonify(
-            organisation=iri,
-            code=code,
-            graphs=[
-                {
-                    "name": graph,
-                    "graph": ContributionGraph(code, graph).iri,
-                    "versions": [_version_json(v) for v in versions],
-                }
-                for graph, versions in graphs.items()
-            ],
-        )
-    else:
-        lang = language()
-        html = render_template(
+    if not request.path.endswith(".json"):
+        return html_page(
             "bijdragen_history.html",
-            lang=lang,
-            t=translator(lang),
+            "no-cache",
             code=code,
             organisation=name,
             graphs=graphs,
             site=site_url(),
         )
-        response = Response(html, content_type="text/html; charset=utf-8")
+    response = jsonify(
+        organisation=iri,
+        code=code,
+        graphs=[
+            {
+                "name": graph,
+                "graph": ContributionGraph(code, graph).iri,
+                "versions": [_version_json(v) for v in versions],
+            }
+            for graph, versions in graphs.items()
+        ],
+    )
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -146,20 +143,15 @@ def version_diff(code: str, name: str, number: int) -> Response:
     history = services(get_settings()).contributions.history
     old = history.content(before.sha256) if before and before.sha256 else None
     new = history.content(version.sha256) if version.sha256 else None
-    lang = language()
-    html = render_template(
+    return html_page(
         "bijdragen_versie.html",
-        lang=lang,
-        t=translator(lang),
+        "public, max-age=3600",
         code=code,
         name=name,
         version=version,
         before=before,
         diff=triple_diff(old, new),
     )
-    response = Response(html, content_type="text/html; charset=utf-8")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
 @blueprint.get("/bijdragen/<organisatie:code>/<name>/versies/<int:number>.ttl")

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from flask import Flask, Response, current_app, render_template, request
+from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from server.errors import INTERNAL_ERROR, RegiograafError, StoreError, StoreMissing, UnknownIri
@@ -27,16 +28,16 @@ from server.http import negotiation
 from server.http.media_types import HTML, JSON
 from server.http.policy import NO_STORE
 
-#: The heading of an error page, in Dutch and English, by status code.
+#: The heading of an error page by status code (messages, translated when shown).
 TITLES: Final = {
-    400: ("Ongeldig verzoek", "bad request"),
-    403: ("Niet toegestaan", "forbidden"),
-    404: ("Niet gevonden", "not found"),
-    405: ("Methode niet toegestaan", "method not allowed"),
-    406: ("Niet in dit formaat", "not acceptable"),
-    413: ("Verzoek te groot", "payload too large"),
-    500: ("Interne fout", "internal server error"),
-    503: ("Niet beschikbaar", "unavailable"),
+    400: lazy_gettext("Ongeldig verzoek"),
+    403: lazy_gettext("Niet toegestaan"),
+    404: lazy_gettext("Niet gevonden"),
+    405: lazy_gettext("Methode niet toegestaan"),
+    406: lazy_gettext("Niet in dit formaat"),
+    413: lazy_gettext("Verzoek te groot"),
+    500: lazy_gettext("Interne fout"),
+    503: lazy_gettext("Niet beschikbaar"),
 }
 
 
@@ -94,9 +95,9 @@ def error_response(
     if media_type == JSON:
         body = json.dumps({"error": {"status": status, "message": message, **(fields or {})}})
     elif media_type == HTML:
-        nl, en = TITLES.get(status, ("Fout", "error"))
+        title = str(TITLES[status]) if status in TITLES else gettext("Fout")
         body = render_template(
-            "error.html", status=status, title_nl=nl, title_en=en, message=message, **(page or {})
+            "error.html", status=status, title=title, message=message, **(page or {})
         )
     else:
         body = message + "\n"

@@ -1,10 +1,12 @@
-"""The home page and ``/health``: what is loaded, in numbers from SPARQL on the store."""
+"""The home page, ``/over`` (what is loaded, in numbers from SPARQL on the store) and
+``/health``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, jsonify, make_response, render_template
+from flask_babel import LazyString, gettext, lazy_gettext
 
 from server.errors import StoreError, StoreMissing
 from server.http.media_types import HTML
@@ -12,6 +14,7 @@ from server.rdf.namespaces import sparql_prefixes
 from server.scan.compute import current_members
 from server.store import Store
 from server.web.context import get_settings, get_store
+from server.web.language import language
 from server.web.policy import answer, representation
 
 blueprint = Blueprint("pages", __name__)
@@ -32,12 +35,12 @@ COUNT_QUERIES: dict[str, str] = {
     ),
 }
 
-#: Goals per level, for the home page.
-GOAL_LEVELS: tuple[tuple[str, str, str], ...] = (
-    ("MunicipalGoal", "Gemeentelijke doelen", "Municipal goals"),
-    ("RegionalGoal", "Regionale doelen", "Regional goals"),
-    ("ProvincialGoal", "Provinciale doelen", "Provincial goals"),
-    ("NationalGoal", "Nationale doelen", "National goals"),
+#: Goals per level, for ``/over`` (the labels are messages, translated when shown).
+GOAL_LEVELS: tuple[tuple[str, LazyString], ...] = (
+    ("MunicipalGoal", lazy_gettext("Gemeentelijke doelen")),
+    ("RegionalGoal", lazy_gettext("Regionale doelen")),
+    ("ProvincialGoal", lazy_gettext("Provinciale doelen")),
+    ("NationalGoal", lazy_gettext("Nationale doelen")),
 )
 
 GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -87,25 +90,73 @@ def health() -> Response:
 
 @blueprint.get("/")
 def home() -> Response:
-    """The home page: what is loaded (Dutch first, English second)."""
+    """The home page for people: choose your municipality, search, the questions people come
+    with, and what Regiograaf is."""
     chosen = representation(HTML)
-    return answer(chosen, lambda: _home_page(chosen.version))
+    return answer(chosen, _home_page)
 
 
-def _home_page(version: str) -> Response:
+def _home_page() -> Response:
+    html = render_template(
+        "home.html",
+        members=current_members(get_store(), get_settings(), language()),
+        questions=questions(),
+    )
+    return make_response(html)
+
+
+def questions() -> list[tuple[str, str, str]]:
+    """The questions people come with: (link, question, where the answer is), in the
+    request's language."""
+    return [
+        (
+            "/queries/waardeketen-gaten",
+            gettext(
+                "Waar heeft mijn gemeente nog niets, terwijl andere gemeenten wel projecten hebben?"
+            ),
+            gettext("De gaten in de waardeketen, per gemeente; in de Strategiescan onder Gaten."),
+        ),
+        (
+            "/queries/lerende-partners",
+            gettext("Van welke gemeenten kunnen wij leren?"),
+            gettext("Gemeenten met projecten waar uw gemeente er geen heeft."),
+        ),
+        (
+            "/queries/doelen-zonder-aansluiting",
+            gettext("Sluiten onze doelen aan op die van regio en provincie?"),
+            gettext("Doelen die nergens op aansluiten; in de Strategiescan onder Strategie."),
+        ),
+        (
+            "/queries/samenwerkingskansen",
+            gettext("Met welke gemeenten kunnen wij samenwerken?"),
+            gettext("Gemeenten die aan dezelfde schakels en opgaven werken."),
+        ),
+    ]
+
+
+@blueprint.get("/over")
+def about() -> Response:
+    """``/over``: what is loaded (data version, numbers, named graphs) and the open data."""
+    chosen = representation(HTML)
+    return answer(chosen, lambda: _about_page(chosen.version))
+
+
+def _about_page(version: str) -> Response:
     store = get_store()
     graphs = graph_counts(store)
     html = render_template(
-        "home.html",
+        "over.html",
         data_version=version,
         generated_at=store.metadata().get("generated_at"),
         numbers={name: count(store, sparql) for name, sparql in COUNT_QUERIES.items()},
         levels=[
-            (nl, en, count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a rg:{name} }}"))
-            for name, nl, en in GOAL_LEVELS
+            (
+                str(label),
+                count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a rg:{name} }}"),
+            )
+            for name, label in GOAL_LEVELS
         ],
         graphs=graphs,
         total=sum(graph.triples for graph in graphs),
-        members=current_members(store, get_settings(), "nl"),
     )
     return make_response(html)

@@ -21,9 +21,11 @@ from flask import Flask, Response, request
 
 from server.errors import NotFound
 from server.http import negotiation, policy
+from server.http.media_types import HTML
 from server.http.policy import Representation
 from server.settings import Settings
 from server.web.context import data_version, get_settings, get_store
+from server.web.language import language
 
 #: A host (and port) as a CSP host-source may name it (CSP3 §2.3.1), ``*.`` allowed first.
 _CSP_HOST: Final = re.compile(r"(\*\.)?[A-Za-z0-9.-]+(:[0-9]+)?")
@@ -99,7 +101,11 @@ def representation(
     version: str | None = None,
 ) -> Representation:
     """The representation in ``media_type`` of the current data version (or of ``version``);
-    see :class:`server.http.policy.Representation`."""
+    see :class:`server.http.policy.Representation`. A page (HTML) is also a variant of the
+    request's language (:mod:`server.web.language`): English gets its own ETag (Dutch, the
+    default, keeps the plain one)."""
+    if media_type == HTML and language() != "nl":
+        variant = (*variant, "lang", language())
     return Representation(
         version if version is not None else data_version(),
         media_type,
@@ -126,4 +132,6 @@ def answer(chosen: Representation, render: Callable[[], Response]) -> Response:
             response.vary.add(value)
         else:
             response.headers[name] = value
+    if chosen.media_type == HTML:
+        response.vary.add("Cookie")  # the language (also on a 304: server.web.language)
     return response

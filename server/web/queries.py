@@ -37,10 +37,13 @@ from server.web.errors import error_response
 from server.web.openapi import api_version
 from server.web.policy import answer, choose, representation
 from server.web.query_page import page
+from server.web.result_table import TABLE_PARAMETERS
 
 blueprint = Blueprint("queries", __name__)
 
 #: File extensions of ``/queries/<name>.<ext>`` and the media type each stands for.
+#: Parameters of the page, not of the query: the format, the language, the table's order/page.
+PAGE_PARAMETERS: Final = ("format", "lang", *TABLE_PARAMETERS)
 EXTENSIONS: Final = {"json": SPARQL_JSON, "csv": CSV, "geojson": GEOJSON, "html": HTML}
 
 
@@ -125,7 +128,7 @@ def run(name: str) -> Response:
     query, media_type = _query_and_format(name)
     store = get_store()
     version = data_version()
-    given = {key: request.args.getlist(key) for key in request.args if key != "format"}
+    given = {key: request.args.getlist(key) for key in request.args if key not in PAGE_PARAMETERS}
     if media_type == HTML:
         # A form sends its empty fields too: for the page, an empty field is "not given" (the
         # API, as its OpenAPI document says, refuses an empty date, number or choice).
@@ -137,7 +140,7 @@ def run(name: str) -> Response:
     chosen = representation(
         media_type,
         negotiation.CANNED_RESULT,
-        variant=(query.name, arguments.key, api_version()),
+        variant=(query.name, arguments.key, api_version(), *_table_arguments(media_type)),
         # Vary: Accept with an extension too: the errors of every URL of the API follow it.
         negotiated=True,
         version=version,
@@ -150,6 +153,13 @@ def run(name: str) -> Response:
         return response
 
     return answer(chosen, render)
+
+
+def _table_arguments(media_type: str) -> tuple[str, ...]:
+    """How the page's table is sorted and which page it shows (only HTML has them)."""
+    if media_type != HTML:
+        return ()
+    return tuple(request.args.get(name, "") for name in TABLE_PARAMETERS)
 
 
 def _query_and_format(name: str) -> tuple[CannedQuery, str]:

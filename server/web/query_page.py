@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 from urllib.parse import urlencode
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from rdflib import BNode, Literal, URIRef
 
 from server.canned.errors import ParameterError
@@ -21,10 +22,17 @@ from server.canned.running import CannedResult, parameter_choices
 from server.rdf.namespaces import DATA_BASE, query_prefixes
 from server.store import Store
 from server.web.context import get_settings
+from server.web.language import language
 from server.web.query_figures import figure
+from server.web.result_table import arrange
 
 #: The canonical base of Regiograaf IRIs (the data always uses it).
 CANONICAL = DATA_BASE
+#: The queries that list gaps: an empty answer is good news, and the page says so.
+GAP_QUERIES: Final = frozenset(
+    {"waardeketen-gaten", "doelen-zonder-aansluiting", "doelen-zonder-bijdrage", "scan-gaten"}
+    | {"scan-open-doelen"}
+)
 
 
 @dataclass
@@ -33,8 +41,8 @@ class Field:
 
     parameter: Parameter
     values: list[str]
-    #: ``(IRI, Dutch label, chosen)`` per allowed value of an ``iri`` or ``concept`` parameter
-    #: (a given value may name a choice by its IRI's last path segment).
+    #: ``(IRI, label in the page's language, chosen)`` per allowed value of an ``iri`` or
+    #: ``concept`` parameter (a given value may name a choice by its IRI's last path segment).
     options: list[tuple[str, str, bool]] = field(default_factory=list)
     error: str | None = None
 
@@ -51,7 +59,6 @@ class Cell:
     text: str
     href: str | None = None
     numeric: bool = False
-    title: str | None = None
 
 
 def page(
@@ -71,21 +78,30 @@ def page(
         if ext != "geojson" or query.has_geometry
     }
     shown = columns(result) if result is not None else []
+    lang = language()
+    table = cells(result, shown) if result is not None else []
+    arranged = arrange(
+        table,
+        [name for name, _ in shown],
+        [query.column_label(name, lang) for name, _ in shown],
+        request.path,
+        request.args.to_dict(flat=False),
+    )
     return render_template(
         "queries_item.html",
         query=query,
-        fields=fields(store, query, given, error),
+        fields=fields(store, query, given, error, lang),
         error=error,
         unknown_parameter=error is not None
         and error.parameter not in {p.name for p in query.parameters},
         result=result,
         columns=shown,
-        headings=[query.column_label(name, "nl") for name, _ in shown],
-        headings_en=[query.column_label(name, "en") for name, _ in shown],
-        table=cells(result, shown) if result is not None else [],
+        table=table,
+        arranged=arranged,
         examples=example_rows(result) if result is not None else [],
         figure=figure(query.view, result) if result is not None else None,
         links=links,
+        gaps=query.name in GAP_QUERIES,
     )
 
 
@@ -94,6 +110,7 @@ def fields(
     query: CannedQuery,
     given: Mapping[str, list[str]],
     error: ParameterError | None,
+    lang: str = "nl",
 ) -> list[Field]:
     """The form controls: given values (or the defaults), choices from the graph, and the
     error message at the parameter it names."""
@@ -108,7 +125,7 @@ def fields(
         options = [
             (
                 str(choice.value),
-                choice.label_in("nl"),
+                choice.label_in(lang),
                 str(choice.value) in values or last_segment(str(choice.value)) in values,
             )
             for choice in choices
@@ -167,7 +184,7 @@ def cells(result: CannedResult, shown: list[tuple[str, str | None]]) -> list[lis
                     iri = base + iri[len(CANONICAL) :]
                 compact = _compact(str(term), prefixes)
                 text = str(row[label]) if label and label in row else compact
-                line.append(Cell(text, _href(iri, base), title=compact))
+                line.append(Cell(text, _href(iri, base)))
             elif isinstance(term, BNode):
                 line.append(Cell(f"_:{term}"))
             else:

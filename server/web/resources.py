@@ -27,8 +27,10 @@ from server.linkeddata.describe import (
     resource_graph,
 )
 from server.linkeddata.schema_org import schema_org
+from server.linkeddata.summary import summarise
 from server.rdf.formats import split_extension
-from server.web.context import get_store, iri_map, site_url
+from server.scan.compute import current_members
+from server.web.context import get_settings, get_store, iri_map, site_url
 from server.web.documents import RESOURCE, alternates, choose_document, rdf_response
 from server.web.maps import MUNICIPALITIES_LAYER
 from server.web.policy import answer, choose, representation
@@ -60,9 +62,13 @@ def resource_page(path: str, iri: str, extension_type: str | None, **extra: obje
 def render_page(description: Description, path: str, **extra: object) -> str:
     """The HTML page of a resource."""
     data = schema_org(description, site_url().rstrip("/") + path)
+    summary = summarise(description)
+    members = {m.cbs for m in current_members(get_store(), get_settings(), "nl")}
     return render_template(
         "resource.html",
         d=description,
+        summary=summary,
+        member=summary.cbs in members,
         # The municipalities' map layer is drawn under the point on the page's small map.
         context_layer=MUNICIPALITIES_LAYER if description.points else None,
         path=path,

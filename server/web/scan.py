@@ -36,6 +36,7 @@ from server.scan.scale import step
 from server.scan.word import docx_bytes
 from server.web.assets import STATIC
 from server.web.context import get_settings, get_store, iri_map, site_url
+from server.web.language import language
 from server.web.policy import answer, representation
 
 blueprint = Blueprint("scan", __name__)
@@ -50,13 +51,9 @@ _made_lock = threading.Lock()
 
 
 def scan_language() -> str:
-    """The language of the scan this request asks for: ``en`` with ``?lang=en``, else Dutch.
-
-    The one place the scan reads the language from (the site-wide switch takes it over)."""
-    asked = request.args.get("lang")
-    if asked is not None and asked not in ("nl", "en"):
-        raise BadRequest("lang= is nl of en (lang= is nl or en)")
-    return texts.language(asked)
+    """The language of the scan: the site's (:func:`server.web.language.language`: ``lang=``,
+    else the cookie, else Dutch; a bad ``lang=`` is refused before any view runs)."""
+    return language()
 
 
 def _helpers(lang: str) -> dict[str, Any]:
@@ -68,12 +65,9 @@ def _helpers(lang: str) -> dict[str, Any]:
             return None
         return pages.page(iri) or texts.web_link(iri)
 
-    other = "nl" if lang == "en" else "en"
     return {
         "lang": lang,
         "query": "?lang=en" if lang == "en" else "",
-        "other_lang": other,
-        "other_query": "?lang=en" if other == "en" else "",
         "t": lambda key, **values: texts.text(key, lang, **values),
         "date": lambda value: texts.date(value, lang),
         "num": lambda value: texts.number(value, lang),

@@ -99,7 +99,7 @@ def test_english_and_print_preparation(
 ) -> None:
     page, watch = tab
     open_page(page, scan_server.url + "/scan/gm9001", 1366)
-    page.locator(".scan-taal a").click()
+    page.locator("a.taalkeuze").click()
     page.wait_for_url("**/scan/gm9001?lang=en")
     assert page.locator("h1").inner_text().startswith("Strategy scan Aadorp")
     assert page.locator("div.scan").get_attribute("lang") == "en"

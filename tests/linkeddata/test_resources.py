@@ -156,8 +156,14 @@ def row_of(html: str, curie: str, value_text: str) -> str:
 
 def test_municipality_page(app: Flask, built_store: BuiltStore) -> None:
     html = app.test_client().get("/doc/gemeente/gm0599").get_data(as_text=True)
-    assert re.search(r"<h1>.*?<span lang=\"nl\">Rotterdam</span>", html, flags=re.S)
+    assert re.search(r'<h1[^>]*><span class="label" lang="nl">Rotterdam</span></h1>', html)
     assert 'id="voorbeeld"' not in html
+    # for people first: its scan, its projects on the map, and its relations, each once
+    assert '<a class="utrecht-link" href="/scan/gm0599">' in html
+    assert 'href="/kaart/projecten?gemeente=gm0599"' in html
+    people = html.split('<details class="technisch">', 1)[0]
+    assert "rg:" not in people and "/graph/" not in people
+    assert people.count("Schaduw- en hittestudie voor bouwplannen") == 1
     # asserted, from its source file, with a link to that file's page
     asserted = row_of(html, "rg:cbsCode", "GM0599")
     assert 'class="inferred"' not in asserted
@@ -207,14 +213,28 @@ def test_example_project_says_it_is_an_example(app: Flask) -> None:
     html = app.test_client().get("/doc/project/voorbeeld-rotterdam-schaduwstudie-bouwplannen")
     text = html.get_data(as_text=True)
     assert 'id="voorbeeld"' in text
-    assert "Voorbeeld" in text and "not a real project" in text
+    assert "Voorbeeld" in text and "geen echt project" in text
     assert '"@type": "Project"' in text
+    english = app.test_client().get(
+        "/doc/project/voorbeeld-rotterdam-schaduwstudie-bouwplannen?lang=en"
+    )
+    assert "not a real project" in english.get_data(as_text=True)
 
 
-def test_language_switch_and_labels_in_both_languages(app: Flask) -> None:
-    html = app.test_client().get("/doc/opgave/energietransitie").get_data(as_text=True)
-    assert '<button type="button" id="taal"' in html
-    assert re.search(r'<span lang="nl">Energietransitie</span> <span class="en" lang="en">', html)
+def test_labels_one_language_at_a_time(app: Flask) -> None:
+    client = app.test_client()
+    dutch = client.get("/doc/opgave/energietransitie").get_data(as_text=True)
+    assert 'href="/doc/opgave/energietransitie?lang=en"' in dutch  # the switch is a link
+    assert (
+        '<h1 class="utrecht-heading-1"><span class="label" lang="nl">Energietransitie</span></h1>'
+        in dutch
+    )
+    english = client.get("/doc/opgave/energietransitie?lang=en").get_data(as_text=True)
+    assert '<span class="label" lang="en">Energy transition</span></h1>' in english
+    assert "Energietransitie</span></h1>" not in english
+    # a label that is the same in both languages still shows in English
+    mrdh = client.get("/doc/organisatie/mrdh?lang=en").get_data(as_text=True)
+    assert re.search(r'<h1[^>]*><span class="label" lang="(en|nl)">[^<]+</span></h1>', mrdh)
 
 
 def test_ontology_documentation(app: Flask, built_store: BuiltStore) -> None:

@@ -6,6 +6,7 @@ a strict Content-Security-Policy), the same from Flask and from the WSGI query l
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -35,6 +36,8 @@ SELECT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 #: Every kind of page or API answer with a data version: (path, Accept).
 VERSIONED = [
     ("/", None),
+    ("/?lang=en", BROWSER),
+    ("/over", BROWSER),
     ("/doc/gemeente/gm0599", BROWSER),
     ("/doc/gemeente/gm0599", TURTLE),
     ("/doc/gemeente/gm0599.jsonld", None),
@@ -104,6 +107,13 @@ UNTAGGED = {
 def client(app: Flask) -> FlaskClient:
     """One test client on the real project's store for the module."""
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_again(client: FlaskClient) -> Iterator[None]:
+    """Each test starts in Dutch: ``?lang=en`` leaves a ``lang`` cookie in the shared client."""
+    yield
+    client.delete_cookie("lang")
 
 
 def _get(client: FlaskClient, path: str, accept: str | None, **headers: str) -> TestResponse:

@@ -1,29 +1,6 @@
-// Resource pages: the Dutch/English switch and the small map (Leaflet, no tiles).
+// Resource pages: the small map (Leaflet, no tiles). The language is the site's (a link).
 (function () {
   "use strict";
-  var root = document.documentElement;
-  function apply(lang) {
-    root.setAttribute("data-taal", lang);
-    var button = document.getElementById("taal");
-    if (button) {
-      button.textContent = lang === "en" ? "Nederlands" : "English";
-      button.setAttribute("lang", lang === "en" ? "nl" : "en");
-      button.setAttribute("aria-pressed", lang === "en" ? "true" : "false");
-    }
-  }
-  var saved = null;
-  try { saved = window.localStorage.getItem("regiograaf-taal"); } catch (e) { saved = null; }
-  document.addEventListener("DOMContentLoaded", function () {
-    apply(saved === "en" ? "en" : "nl");
-    var button = document.getElementById("taal");
-    if (button) {
-      button.addEventListener("click", function () {
-        var next = root.getAttribute("data-taal") === "en" ? "nl" : "en";
-        try { window.localStorage.setItem("regiograaf-taal", next); } catch (e) { /* private mode */ }
-        apply(next);
-      });
-    }
-  });
   window.addEventListener("load", function () {
     var element = document.getElementById("kaart");
     if (!element || typeof L === "undefined") { return; }
