@@ -17,8 +17,8 @@ from flask import Blueprint, Response, make_response, render_template
 from server.canned.running import canned_queries
 from server.http.media_types import HTML
 from server.search.glossary import Term, glossary
-from server.web.bijdragen import translator
 from server.web.context import get_settings, get_store, iri_map
+from server.web.language import translator
 from server.web.policy import answer, representation
 from server.web.search import request_language
 

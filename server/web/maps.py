@@ -35,8 +35,8 @@ from server.maps.value_chain import (
     value_chain_matrix,
 )
 from server.scan.scale import step
-from server.web.bijdragen import language, translator
 from server.web.context import get_settings, get_store, iri_map
+from server.web.language import language, translator
 from server.web.policy import answer, representation
 
 blueprint = Blueprint("maps", __name__)

@@ -26,9 +26,9 @@ from server.http.media_types import HTML, JSON
 from server.search.kinds import KINDS
 from server.search.query import MAX_RESULTS, Hit, SearchResult, search, stage_names
 from server.search.text import MAX_CHARACTERS, SearchText, parse
-from server.web.bijdragen import language, translator
 from server.web.context import get_settings, get_store, iri_map, site_url
 from server.web.errors import error_response
+from server.web.language import language, translator
 from server.web.policy import answer, choose, representation
 
 blueprint = Blueprint("search", __name__)
