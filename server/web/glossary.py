@@ -110,7 +110,6 @@ def page() -> Response:
         html = render_template(
             "begrippen.html",
             lang=lang,
-            other_lang="nl" if lang == "en" else "en",
             t=translator(lang),
             terms=terms,
             used_on={term.anchor: used_on(term, lang) for term in terms},

@@ -132,7 +132,6 @@ def _page(
     status: int = 200,
 ) -> Response:
     t = translator(lang)
-    other = "nl" if lang == "en" else "en"
     html = render_template(
         "zoeken.html",
         lang=lang,
@@ -147,8 +146,6 @@ def _page(
         suggestions=_suggestions(text) if text and result and not result.hits else [],
         stages=stage_names(get_store(), lang),
         query_for=lambda **changes: _query(lang, changes),
-        other_query=_query(other, {"lang": other}),
-        other_lang=other,
     )
     return make_response(html, status)
 
