@@ -87,11 +87,14 @@ def error_response(
     page: Mapping[str, object] | None = None,
 ) -> Response:
     """An error answer: HTML, JSON (``{"error": {"status", "message", **fields}}``) or plain
-    text. ``media_type`` is HTML, JSON or plain text; by default the client's ``Accept``
-    decides. ``page`` is passed to the HTML template (``server/web/templates/error.html``)."""
-    negotiated = media_type is None
+    text. ``media_type`` is HTML, JSON or plain text; by default JSON for a path that names
+    it (``….json``), else the client's ``Accept`` decides. ``page`` is passed to the HTML
+    template (``server/web/templates/error.html``)."""
+    named_json = request.path.endswith(".json")
+    negotiated = media_type is None and not named_json
     if media_type is None:
-        media_type = negotiation.error_media_type(request.headers.get("Accept"))
+        accept = request.headers.get("Accept")
+        media_type = JSON if named_json else negotiation.error_media_type(accept)
     if media_type == JSON:
         body = json.dumps({"error": {"status": status, "message": message, **(fields or {})}})
     elif media_type == HTML:
