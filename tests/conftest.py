@@ -108,9 +108,11 @@ def client(app: Flask) -> FlaskClient:
 def live_server(
     built_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
-    """The real ``regiograaf serve`` (gunicorn, 2 workers) on :func:`built_store`."""
+    """The real ``regiograaf serve`` (gunicorn, 2 workers) on :func:`built_store`, without
+    base tiles (offline: the browser tests fail on any request that leaves the site)."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with serving(built_store.settings.store, log) as server:
+    offline = {"REGIOGRAAF_MAP_TILES": ""}
+    with serving(built_store.settings.store, log, env=offline) as server:
         yield server
 
 

@@ -29,9 +29,6 @@ PER_KIND = 1
 NOT_PAGES = re.compile(
     r"(^/assets/|^/openapi|^/\.well-known/|\.(json|jsonld|ttl|nt|trig|rdf|xml|csv|geojson|pdf|docx)$)"
 )
-#: Pages of another part that this crawl leaves alone until they join the site's language
-#: mechanism: /zoeken and /begrippen (wt3-search), built elsewhere.
-ELSEWHERE = ("/zoeken", "/begrippen")
 
 
 def _kind(path: str) -> str:
@@ -47,7 +44,7 @@ def _links(page: Page, origin: str) -> list[str]:
         parts = urlsplit(href)
         if f"{parts.scheme}://{parts.netloc}" != origin or NOT_PAGES.search(parts.path):
             continue
-        if parts.path.startswith(ELSEWHERE) or (parts.path == "/sparql" and parts.query):
+        if parts.path == "/sparql" and parts.query:
             continue
         found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return found
