@@ -27,8 +27,7 @@ from tests.support import (
     PageWatch,
     RunningServer,
     axe_violations,
-    start_server,
-    stop_server,
+    serving,
 )
 
 if TYPE_CHECKING:
@@ -317,18 +316,15 @@ def tiles_server(maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactor
     tiles = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TileHandler)
     threading.Thread(target=tiles.serve_forever, daemon=True).start()
     log = tmp_path_factory.mktemp("tiles-serve") / "serve.log"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REGIOGRAAF_ROOT", str(maps_store.settings.root))
-        patch.setenv(
-            "REGIOGRAAF_MAP_TILES",
-            f"http://127.0.0.1:{tiles.server_address[1]}/tegel/{{z}}/{{x}}/{{y}}.png",
-        )
-        patch.setenv("REGIOGRAAF_MAP_TILES_ATTRIBUTION", "Testtegels &copy; Regiograaf")
-        server = start_server(maps_store.settings.store, log)
+    env = {
+        "REGIOGRAAF_ROOT": str(maps_store.settings.root),
+        "REGIOGRAAF_MAP_TILES": f"http://127.0.0.1:{tiles.server_address[1]}/tegel/{{z}}/{{x}}/{{y}}.png",
+        "REGIOGRAAF_MAP_TILES_ATTRIBUTION": "Testtegels &copy; Regiograaf",
+    }
     try:
-        yield server.url
+        with serving(maps_store.settings.store, log, env=env) as server:
+            yield server.url
     finally:
-        stop_server(server)
         tiles.shutdown()
         tiles.server_close()
 
