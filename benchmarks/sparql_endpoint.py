@@ -93,7 +93,7 @@ from typing import Any
 from rdflib import Graph
 
 from server.build.pipeline import META_GRAPH, build, data_version, meta_graph
-from server.build.sources import discover
+from server.build.sources import discover, selected
 from server.settings import PROJECT_ROOT, load_settings
 from server.store.embedded import EmbeddedStore
 
@@ -341,7 +341,8 @@ def prepare_generated(
     graphs = {
         iri: g for iri, g in _graphs_of(EmbeddedStore(real.store)).items() if iri != META_GRAPH
     }
-    sources = discover(root)
+    # The sources the real build took: without the examples unless the setting is on.
+    sources = selected(discover(root), examples=load_settings(root=root).examples)
     generated_source = next(s for s in sources if s.path == target.resolve())
     generated = Graph()
     generated.parse(target, format="turtle")
