@@ -341,9 +341,13 @@ def prepare_generated(
     graphs = {
         iri: g for iri, g in _graphs_of(EmbeddedStore(real.store)).items() if iri != META_GRAPH
     }
-    # The sources the real build took: without the examples unless the setting is on.
-    sources = selected(discover(root), examples=load_settings(root=root).examples)
-    generated_source = next(s for s in sources if s.path == target.resolve())
+    # The sources the real build took (without the examples unless the setting is on), and
+    # the generated file (invented projects too, but the point of this data set).
+    found = discover(root)
+    generated_source = next(s for s in found if s.path == target.resolve())
+    sources = selected(found, examples=load_settings(root=root).examples)
+    if generated_source not in sources:
+        sources = sorted([*sources, generated_source], key=lambda source: source.relpath)
     generated = Graph()
     generated.parse(target, format="turtle")
     graphs[generated_source.graph] = generated
