@@ -39,15 +39,19 @@ def _shown(html: str, element_id: str) -> int:
     return int(match.group(1))
 
 
-def test_home_page_shows_what_is_loaded(
+def test_the_page_about_the_data_shows_what_is_loaded(
     live_server: RunningServer, built_store: BuiltStore
 ) -> None:
     status, headers, body = get(live_server.url + "/")
     assert status == 200
     assert headers["Content-Type"].startswith("text/html")
     assert headers["ETag"] == f'"{built_store.result.data_version}"'
+    assert '<html lang="nl">' in body.decode("utf-8")
+    # The figures are on the page about the data, linked from every page's footer.
+    assert 'href="/over"' in body.decode("utf-8")
+    status, _, body = get(live_server.url + "/over")
+    assert status == 200
     html = body.decode("utf-8")
-    assert '<html lang="nl">' in html
     assert built_store.result.data_version in html
 
     def count(sparql: str) -> int:
