@@ -95,7 +95,7 @@ def test_alignment_overview_exact_figures(maps_client: FlaskClient) -> None:
     foot = html.split('<table id="afstemming"', 1)[1].split("<tfoot>", 1)[1]
     assert re.findall(r'<td class="num">(\d+)</td>', foot) == ["5", "3", "2", "1", "0", "1"]
     # The diagram: a band per non-zero figure, each a closed outline; a link to every scan.
-    svg = html.split('<figure class="afstemming">', 1)[1].split("</figure>", 1)[0]
+    svg = html.split('<figure class="afstemming"', 1)[1].split("</figure>", 1)[0]
     assert len(re.findall(r'<path class="niveau-', svg)) == 5
     assert svg.count("<title") == 1 and "5 projecten" in svg
     assert ">Rotterdam (2)</text>" in svg and ">Regionaal doel (2)</text>" in svg
