@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from server.http.media_types import HTML, JSON
+from server.http.media_types import HTML, JSON, TEXT
 from server.search.kinds import KINDS
 from server.search.query import MAX_RESULTS
 from server.search.text import MAX_CHARACTERS
@@ -145,9 +145,16 @@ def _responses(content: dict[str, Any]) -> dict[str, Any]:
         "400": {
             "description": (
                 "Een zoekvraag die te lang is of stuurtekens bevat, of een parameter die niet "
-                "past (a search too long or with control characters, or a bad parameter)"
+                "past (a search too long or with control characters, or a bad parameter). Een "
+                "onbekende taal weigert de site al vóór de zoekpagina: als tekst, tenzij de "
+                "client om HTML of JSON vraagt (an unknown lang= is refused by the site before "
+                "the search page: plain text unless the client asks for HTML or JSON)"
             ),
-            "content": {**error, HTML: {"schema": {"type": "string"}}},
+            "content": {
+                **error,
+                HTML: {"schema": {"type": "string"}},
+                TEXT: {"schema": {"type": "string"}},
+            },
         },
         "503": {"description": "Er zijn (nog) geen gegevens (no data has been built)"},
     }

