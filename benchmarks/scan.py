@@ -94,7 +94,7 @@ def measure(name: str, data: sparql_endpoint.DataSet) -> bool:
     settings = load_settings(root=data.root, store=data.store)
     client = create_app(settings).test_client()
     with client.application.app_context():
-        handle = get_store()
+        handle = get_store().store  # the worker's store, under the request's view of it
     # As in a gunicorn worker: queries go to an in-memory copy of the store once it is made.
     if isinstance(handle, EmbeddedStore) and settings.memory_quads > 0:
         handle.keep_in_memory(settings.memory_quads)

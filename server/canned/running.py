@@ -219,6 +219,16 @@ def bound_sparql(query: CannedQuery, arguments: Arguments) -> str:
     return with_values(query.sparql, dict(arguments.values))
 
 
+def known_values(query: CannedQuery, arguments: Arguments) -> dict[str, Identifier]:
+    """The parameters with one value that ``query`` projects: the engine may plan with them
+    from the start (:class:`~server.store.QueryOptions`); the text binds them as well."""
+    return {
+        name: terms[0]
+        for name, terms in arguments.values.items()
+        if len(terms) == 1 and name in query.variables
+    }
+
+
 def check_arguments(
     store: Store, query: CannedQuery, arguments: Mapping[str, object] | None
 ) -> Arguments:
@@ -230,7 +240,8 @@ def _run(
     store: Store, query: CannedQuery, arguments: Arguments, version: str | None
 ) -> CannedResult:
     sparql = bound_sparql(query, arguments)
-    body = store.query(sparql).serialize(SPARQL_JSON)
+    result = store.query(sparql, known_values=known_values(query, arguments))
+    body = result.serialize(SPARQL_JSON)
     variables, rows = parse_sparql_json(body)
     return CannedResult(
         query=query,

@@ -248,7 +248,8 @@ def gaps(rows: Iterable[Row], active: Mapping[str, int]) -> tuple[Gap, ...]:
     """The section *Gaten* (query ``scan-gaten``): per gap its building blocks, action
     perspectives and the projects of others there, one entry per project (its partners
     together), in the query's order (most experienced first). ``active`` is the number of
-    members with projects per stage (from the value chain)."""
+    members with projects per stage (from the value chain): a stage where no member is
+    active is no gap of this municipality but of the region, and is left out."""
     stages: dict[str, Row] = {}
     items: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
     projects: dict[str, dict[str, tuple[Row, list[tuple[str, str, str]]]]] = defaultdict(dict)
@@ -285,6 +286,7 @@ def gaps(rows: Iterable[Row], active: Mapping[str, int]) -> tuple[Gap, ...]:
             ),
         )
         for stage, row in stages.items()
+        if active.get(stage, 0)
     )
 
 

@@ -205,6 +205,11 @@ class QueryOptions(TypedDict, total=False):
     named_graph_uris: Sequence[str] | None
     #: Values for variables, substituted by the engine.
     bindings: Mapping[str, Identifier] | None
+    #: Values the query text already binds in its trailing ``VALUES`` block (projected
+    #: variables only). An engine that can substitute them plans the query with them from
+    #: the start (pyoxigraph then reads the rows of one municipality, not of all); a store
+    #: that cannot ignores them: the answer is the same.
+    known_values: Mapping[str, Identifier] | None
     #: The base IRI of relative IRIs in the query.
     base_iri: str | None
     #: Seconds the query may take (where the store can stop a query).

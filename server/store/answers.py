@@ -207,13 +207,17 @@ def run_query(
     named_graph_uris: Sequence[str] | None = None,
     base_iri: str | None = None,
     bindings: Mapping[str, Any] | None = None,
+    known_values: Mapping[str, Any] | None = None,
     deadline: float | None = None,
 ) -> PooledAnswer:
-    """Check ``sparql`` against the limits, take a query process and start the answer."""
+    """Check ``sparql`` against the limits, take a query process and start the answer
+    (``known_values`` are substituted as ``bindings`` are; see
+    :class:`~server.store.QueryOptions`)."""
     seconds = 0.0 if deadline is None else round(deadline - time.monotonic(), 2)
     check_query(sparql, pool.config.limits)
+    substitutions = {**(known_values or {}), **(bindings or {})}
     request = QueryRequest(
-        sparql, media_types, default_graph_uris, named_graph_uris, base_iri, dict(bindings or {})
+        sparql, media_types, default_graph_uris, named_graph_uris, base_iri, substitutions
     )
     process = pool.acquire(deadline)
     return PooledAnswer(pool, process, deadline, seconds).start(request)

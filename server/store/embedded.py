@@ -253,7 +253,7 @@ class EmbeddedStore:
             options.get("default_graph_uris"),
             options.get("named_graph_uris"),
             options.get("base_iri"),
-            dict(options.get("bindings") or {}),
+            {**(options.get("known_values") or {}), **(options.get("bindings") or {})},
         )
         return evaluate(database, default, request)
 

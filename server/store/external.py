@@ -196,7 +196,8 @@ class ExternalStore:
     # queries
 
     def query(self, sparql: str, **options: Unpack[QueryOptions]) -> EmbeddedResult:
-        """Evaluate ``sparql`` in the store (``timeout`` seconds, default the setting)."""
+        """Evaluate ``sparql`` in the store (``timeout`` seconds, default the setting);
+        ``known_values`` are left to the query text, which binds them."""
         timeout = options.get("timeout")
         seconds = self.config.timeout if timeout is None else timeout
         deadline = time.monotonic() + seconds if seconds > 0 else None

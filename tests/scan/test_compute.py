@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from server.canned.running import run_canned_query
+from server.scan import sections
 from server.scan.compute import FormerMember, UnknownMunicipality, compute_scan, current_members
 from server.scan.model import Scan
 from tests.support import BuiltStore
+
+GEMEENTE = "https://w3id.org/regiograaf/id/gemeente/"
 
 
 def short(iri: str | None) -> str | None:
@@ -212,3 +216,19 @@ def test_no_scan(scan_store: BuiltStore) -> None:
     assert former.value.status == 404
     with pytest.raises(UnknownMunicipality):
         compute_scan(scan_store.store, scan_store.settings, "gm9999")
+
+
+def test_a_stage_nobody_works_in_is_no_gap_of_one_member(scan_store: BuiltStore) -> None:
+    """``scan-gaten`` gives every stage the member has no project in; the section keeps those
+    where another member is active (the value chain's count)."""
+    found = run_canned_query(
+        "scan-gaten",
+        {"gemeente": f"{GEMEENTE}gm9001", "taal": "nl"},
+        store=scan_store.store,
+        settings=scan_store.settings,
+        cache=None,
+    ).records()
+    stage = found[0]["schakel"]
+    assert [gap.stage for gap in sections.gaps(found, {stage: 2})] == [stage]
+    assert sections.gaps(found, {stage: 0}) == ()
+    assert sections.gaps(found, {}) == ()
