@@ -3,6 +3,7 @@ remembered in a cookie; every interface text has its English translation."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,25 +15,76 @@ from flask.testing import FlaskClient
 from server.web.language import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
-METHODS = [("server/web/**.py", "python"), ("server/web/templates/**.html", "jinja2")]
+#: Where the interface texts are: the sections of babel.cfg.
+METHODS = [
+    ("server/web/**.py", "python"),
+    ("server/scan/**.py", "python"),
+    ("server/web/templates/**.html", "jinja2"),
+]
+#: The gettext functions (pybabel's defaults and Flask-Babel's lazy ones).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+#: A placeholder of a message (``%(name)s``), or a literal ``%%``.
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def _found() -> dict[str, tuple[str, ...]]:
+    """Every gettext message of the web app and the scan (msgid → its forms: one, or singular
+    and plural), extracted the way ``pybabel extract -F babel.cfg`` does."""
+    found = extract_from_dir(str(ROOT), METHODS, keywords=KEYWORDS)
+    messages: dict[str, tuple[str, ...]] = {}
+    for _, _, message, _, _ in found:
+        forms = (message,) if isinstance(message, str) else tuple(message)
+        messages[forms[0]] = forms
+    return messages
 
 
 def _messages() -> set[str]:
-    """Every gettext message of the web app, extracted the way ``pybabel extract`` does."""
-    keywords = {"_": None, "gettext": None, "lazy_gettext": None}
-    found = extract_from_dir(str(ROOT), METHODS, keywords=keywords)
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    return set(_found())
+
+
+def _catalog() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """msgid → (its Dutch forms, its English forms)."""
+    with (CATALOGS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return {
+            (m.id if isinstance(m.id, str) else m.id[0]): (
+                (m.id,) if isinstance(m.id, str) else tuple(m.id),
+                (m.string,) if isinstance(m.string, str) else tuple(m.string),
+            )
+            for m in read_po(source)
+            if m.id
+        }
 
 
 def _english() -> dict[str, str]:
-    with (CATALOGS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        return {m.id: m.string for m in read_po(source) if m.id and isinstance(m.id, str)}
+    return {msgid: " ".join(english) for msgid, (_, english) in _catalog().items()}
 
 
 def test_every_message_has_its_english_translation() -> None:
-    messages, english = _messages(), _english()
-    assert len(messages) > 50  # the extraction found the templates
-    assert sorted(m for m in messages if not english.get(m)) == []
+    messages, catalog = _found(), _catalog()
+    assert len(messages) > 250  # the extraction found the templates and the scan's documents
+    missing = [m for m, forms in messages.items() if not all(catalog.get(m, ((), ("",)))[1])]
+    assert sorted(missing) == []
+    plural = [m for m, forms in messages.items() if len(forms) != len(catalog[m][1])]
+    assert plural == []  # a plural message has its plural in English, a single one none
+
+
+def test_every_translation_has_the_placeholders_of_its_message() -> None:
+    for msgid, (dutch, english) in _catalog().items():
+        for index, form in enumerate(english):
+            wanted = set(PLACEHOLDER.findall(dutch[min(index, len(dutch) - 1)]))
+            given = set(PLACEHOLDER.findall(form))
+            if index == 0 and len(english) > 1:  # a singular may spell the one out
+                wanted.discard("num")
+                given.discard("num")
+            assert given == wanted, msgid
+
+
+def test_no_internal_names_in_the_interface_texts() -> None:
+    """No prefixed names, IRIs or query variables in text meant for people."""
+    for msgid, (dutch, english) in _catalog().items():
+        for text in (*dutch, *english):
+            assert not re.search(r"\b(rg|skos|dct|owl|rdf|rdfs):[a-z]", text), msgid
+            assert "https://w3id.org" not in text and "?gemeente " not in text, msgid
 
 
 def test_the_catalog_holds_no_message_the_app_no_longer_uses() -> None:
