@@ -21,7 +21,6 @@ Dates and numbers are written with Babel in the request's locale (:func:`format_
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -152,11 +151,6 @@ def format_number(value: float | int | None) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=language())
-
-
-def translator(lang: str) -> Callable[[str, str], str]:
-    """``t(nl, en)``: the text in ``lang``, for templates still written with inline pairs."""
-    return lambda nl, en: en if lang == "en" else nl
 
 
 def _template_values() -> dict[str, object]:

@@ -3,6 +3,7 @@ remembered in a cookie; every interface text has its English translation."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -21,8 +22,9 @@ METHODS = [
     ("server/scan/**.py", "python"),
     ("server/web/templates/**.html", "jinja2"),
 ]
-#: The gettext functions (pybabel's defaults and Flask-Babel's lazy ones).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+#: The gettext functions (pybabel's defaults, with N_ for a message only marked, and
+#: Flask-Babel's lazy one).
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
 #: A placeholder of a message (``%(name)s``), or a literal ``%%``.
 PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 
@@ -89,6 +91,58 @@ def test_no_internal_names_in_the_interface_texts() -> None:
 
 def test_the_catalog_holds_no_message_the_app_no_longer_uses() -> None:
     assert sorted(set(_english()) - _messages()) == []
+
+
+def _inline_pairs(path: Path) -> list[str]:
+    """Texts written as an inline Dutch/English pair instead of a gettext message: a call of
+    ``t(...)`` (the old ``translator``) in a template; in Python the old helpers by name, or
+    an expression that picks one of two texts by the language
+    (``"Kaart" if lang == "nl" else "Map"``)."""
+    source = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        return [f"{path.name}: t(" for _ in re.finditer(r"(?<![\w.])t\(", source)]
+    found = [f"{path.name}: {name}" for name in ("translator", "TEXTS") if name in source]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.IfExp) and _is_language_test(node.test):
+            texts = [_text(node.body), _text(node.orelse)]
+            if all(texts) and not set(texts) <= {"nl", "en"}:
+                found.append(f"{path.name}:{node.lineno}: {texts}")
+    return found
+
+
+def _is_language_test(test: ast.expr) -> bool:
+    return isinstance(test, ast.Compare) and any(
+        isinstance(side, ast.Constant) and side.value in ("nl", "en")
+        for side in (test.left, *test.comparators)
+    )
+
+
+def _text(node: ast.expr) -> str:
+    """The text of a string constant or f-string that holds a letter, else ``""``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        value = node.value
+    elif isinstance(node, ast.JoinedStr):
+        value = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    else:
+        return ""
+    return value if re.search(r"[A-Za-z]{2}", value) and "lang=" not in value else ""
+
+
+def test_no_interface_text_is_an_inline_pair() -> None:
+    places = [ROOT / "server" / "web", ROOT / "server" / "scan"]
+    files = [f for place in places for f in place.rglob("*") if f.suffix in (".py", ".html")]
+    assert len(files) > 60
+    assert [pair for f in sorted(files) for pair in _inline_pairs(f)] == []
+
+
+def test_the_inline_pair_check_finds_one(tmp_path: Path) -> None:
+    page, module = tmp_path / "page.html", tmp_path / "module.py"
+    page.write_text('<p>{{ t("Kaart", "Map") }}</p>{{ _("Kaart") }}', encoding="utf-8")
+    module.write_text('def f(lang):\n    return "Map" if lang == "en" else "Kaart"\n')
+    assert _inline_pairs(page) == ["page.html: t("]
+    assert _inline_pairs(module) == ["module.py:2: ['Map', 'Kaart']"]
+    module.write_text('def f(lang):\n    return "?lang=en" if lang == "en" else ""\n')
+    assert _inline_pairs(module) == []
 
 
 def test_dutch_by_default_and_english_by_the_switch(client: FlaskClient) -> None:
