@@ -9,9 +9,13 @@ the Dutch text as msgid and the English in the site's catalog (server/web/transl
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Final
 from urllib.parse import urlsplit
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 __all__ = [
     "CONTRIBUTE_PATH",
@@ -49,43 +53,35 @@ SERVES: Final = {
 #: What a gap is: a stage of the value chain or an enabler.
 STAGE_KINDS: Final = {"schakel": N_("schakel"), "randvoorwaarde": N_("randvoorwaarde")}
 
-_MONTHS: Final = {
-    "nl": (
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-
 
 def date(value: str | None, lang: str) -> str:
-    """A date as precise as it is given, for people: ``2024-03-01`` → ``1 maart 2024`` /
-    ``1 March 2024``; ``2016-11`` → ``november 2016``; ``2019`` stays; a time is dropped."""
+    """A date as precise as it is given, for people (Babel, in ``lang``): ``2024-03-01`` →
+    ``1 maart 2024`` / ``1 March 2024``; ``2016-11`` → ``november 2016``; ``2019`` stays; a
+    time is dropped; what is no date stays as it is. The site's one way to write a date (the
+    pages use it through :func:`server.web.language.format_date`)."""
     if not value:
         return ""
-    parts = value[:10].split("-")
-    months = _MONTHS["en" if lang == "en" else "nl"]
+    parts = str(value)[:10].split("-")
     try:
         if len(parts) == 3:
-            return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+            day = datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+            return format_date(day, "d MMMM y", locale=lang)
         if len(parts) == 2:
-            return f"{months[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        return value
-    return value
+            return format_date(
+                datetime.date(int(parts[0]), int(parts[1]), 1), "MMMM y", locale=lang
+            )
+    except ValueError:
+        return str(value)
+    return str(value)
 
 
 def number(value: float | int | None, lang: str) -> str:
-    """A number for people: whole numbers as such, else one decimal (``0,5`` in Dutch)."""
+    """A number for people (Babel, in ``lang``): whole numbers as such, else one decimal
+    (``0,5`` in Dutch), thousands grouped (``1.234``). The site's one way to write a number
+    (the pages use it through :func:`server.web.language.format_number`)."""
     if value is None:
         return ""
-    if float(value).is_integer():
-        return str(int(value))
-    written = f"{value:.1f}"
-    return written if lang == "en" else written.replace(".", ",")
+    return format_decimal(value, format="#,##0.#", locale=lang)
 
 
 def web_link(iri: str | None) -> str | None:
