@@ -58,7 +58,8 @@ def scan_language() -> str:
 
 
 def _helpers(lang: str) -> dict[str, Any]:
-    """What the scan templates use to write texts, dates, numbers and links."""
+    """What the scan templates use besides the site's ``_``, ``format_date`` and
+    ``format_number``: the words picked by a code, links and the colour scale."""
     pages = iri_map()
 
     def link(iri: str | None) -> str | None:
@@ -73,8 +74,6 @@ def _helpers(lang: str) -> dict[str, Any]:
         "roles": texts.ROLES,
         "serves": texts.SERVES,
         "stage_kinds": texts.STAGE_KINDS,
-        "date": lambda value: texts.date(value, lang),
-        "num": lambda value: texts.number(value, lang),
         "link": link,
         "web_link": texts.web_link,
         "source_names": texts.source_names,
