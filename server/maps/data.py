@@ -25,16 +25,17 @@ from server.store import Store
 #: The PREFIX lines of the map queries.
 PREFIXES: Final = sparql_prefixes("rg", "dct", "skos", "org", "geo", "rdfs", "organisatie")
 
-#: Goal levels, lowest first: (class local name, filter value, Dutch, English).
-GOAL_LEVELS: Final[tuple[tuple[str, str, str, str], ...]] = (
-    ("MunicipalGoal", "gemeente", "Gemeentelijk doel", "Municipal goal"),
-    ("RegionalGoal", "regio", "Regionaal doel", "Regional goal"),
-    ("ProvincialGoal", "provincie", "Provinciaal doel", "Provincial goal"),
-    ("NationalGoal", "rijk", "Nationaal doel", "National goal"),
+#: Goal levels, lowest first: (class local name, filter value); their names for people are
+#: the web layer's (gettext).
+GOAL_LEVELS: Final[tuple[tuple[str, str], ...]] = (
+    ("MunicipalGoal", "gemeente"),
+    ("RegionalGoal", "regio"),
+    ("ProvincialGoal", "provincie"),
+    ("NationalGoal", "rijk"),
 )
 #: The ``schakel`` filter value (and matrix column) that stands for every cross-cutting enabler.
 ENABLERS: Final = "randvoorwaarden"
-_LEVEL_OF_CLASS: Final = {RG + name: value for name, value, _, _ in GOAL_LEVELS}
+_LEVEL_OF_CLASS: Final = {RG + name: value for name, value in GOAL_LEVELS}
 
 MUNICIPALITIES: Final = (
     PREFIXES

@@ -55,7 +55,7 @@ def parse_filters(data: MapData, args: Mapping[str, str]) -> Filters:
             chosen["stages"] = frozenset(c.iri for c in data.concepts.values() if c.enabler)
             continue
         if name == "niveau":
-            levels = {value for _, value, _, _ in GOAL_LEVELS}
+            levels = {value for _, value in GOAL_LEVELS}
             if raw not in levels:
                 raise FilterError(f"niveau: {raw!r} is not one of {', '.join(sorted(levels))}")
             chosen[name] = raw

@@ -5,6 +5,7 @@ value-chain stage, and the region's alignment aggregated from lead municipality 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -24,13 +25,14 @@ class MatrixRow:
     total: int
 
 
-#: The columns of the canned query ``waardeketen-matrix``: (variable, stage ref, nl, en).
-MATRIX_COLUMNS: Final[tuple[tuple[str, str, str, str], ...]] = (
-    ("infrastructuur", "digitale-infrastructuur", "Digitale infrastructuur", "Infrastructure"),
-    ("data", "data", "Data", "Data"),
-    ("toepassingen", "toepassingen-en-diensten", "Toepassingen en diensten", "Applications"),
-    ("waarde", "maatschappelijke-waarde", "Maatschappelijke waarde", "Societal value"),
-    ("randvoorwaarden", ENABLERS, "Randvoorwaarden", "Enablers"),
+#: The columns of the canned query ``waardeketen-matrix``: (variable, stage ref); their names
+#: for people are the web layer's (gettext).
+MATRIX_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+    ("infrastructuur", "digitale-infrastructuur"),
+    ("data", "data"),
+    ("toepassingen", "toepassingen-en-diensten"),
+    ("waarde", "maatschappelijke-waarde"),
+    ("randvoorwaarden", ENABLERS),
 )
 
 
@@ -41,7 +43,7 @@ def value_chain_matrix(store: Store, settings: Settings) -> list[MatrixRow]:
         MatrixRow(
             str(row["gemeente"]),
             str(row["naam"] or row["gemeente"]),
-            tuple(int(row[column] or 0) for column, _, _, _ in MATRIX_COLUMNS),
+            tuple(int(row[column] or 0) for column, _ in MATRIX_COLUMNS),
             int(row["totaal"] or 0),
         )
         for row in result.records()
@@ -77,10 +79,11 @@ class AlignmentSummary:
     projects: int
 
 
-def alignment_summary(data: MapData, lang: str) -> AlignmentSummary:
-    """The region's alignment per lead municipality and goal level, with labels in ``lang``."""
-    levels = [(value, en if lang == "en" else nl) for _, value, nl, en in GOAL_LEVELS]
-    levels.append((NO_GOAL, "No goal" if lang == "en" else "Geen doel"))
+def alignment_summary(data: MapData, lang: str, level_names: Mapping[str, str]) -> AlignmentSummary:
+    """The region's alignment per lead municipality and goal level, with municipalities named
+    in ``lang`` and each level (and :data:`NO_GOAL`) by its name in ``level_names``."""
+    levels = [(value, level_names[value]) for _, value in GOAL_LEVELS]
+    levels.append((NO_GOAL, level_names[NO_GOAL]))
     index = {value: i for i, (value, _) in enumerate(levels)}
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(levels))
     led: dict[str, int] = defaultdict(int)

@@ -33,7 +33,7 @@ from server.http import negotiation
 from server.http.media_types import FORM, JSON, MULTIPART, N_TRIPLES, SARIF, TEXT, TURTLE
 from server.rdf.namespaces import sparql_prefixes
 from server.web.context import get_settings, get_store
-from server.web.language import language, translator
+from server.web.language import language
 from server.web.policy import choose
 
 blueprint = Blueprint("bijdragen", __name__)
@@ -259,10 +259,9 @@ def page() -> Response:
 
 
 def html_page(template: str, cache_control: str, **values: object) -> Response:
-    """``template`` rendered in the request's language (with ``lang`` and ``t``), as an HTML
-    response with ``cache_control``: the contribution pages' one way to answer."""
-    lang = language()
-    html = render_template(template, lang=lang, t=translator(lang), **values)
+    """``template`` rendered in the request's language, as an HTML response with
+    ``cache_control``: the contribution pages' one way to answer."""
+    html = render_template(template, **values)
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Cache-Control"] = cache_control
     return response

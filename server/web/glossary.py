@@ -13,72 +13,56 @@ from __future__ import annotations
 from typing import Final
 
 from flask import Blueprint, Response, make_response, render_template
+from flask_babel import LazyString, lazy_gettext
 
 from server.canned.running import canned_queries
 from server.http.media_types import HTML
 from server.search.glossary import Term, glossary
 from server.web.context import get_settings, get_store, iri_map
-from server.web.language import translator
 from server.web.policy import answer, representation
 from server.web.search import request_language
 
 blueprint = Blueprint("glossary", __name__)
 
-#: The pages of this site that use a word, by anchor: a path and its name (Dutch, English),
-#: or the name of a canned query (``/queries/<name>``, named by its title).
-USED_ON: Final[dict[str, tuple[tuple[str, str, str] | str, ...]]] = {
-    "waardeketen": (("/waardeketen", "De waardeketen", "The value chain"),),
+#: The pages of this site that use a word, by anchor: a path and its name, or the name of a
+#: canned query (``/queries/<name>``, named by its title).
+USED_ON: Final[dict[str, tuple[tuple[str, LazyString] | str, ...]]] = {
+    "waardeketen": (("/waardeketen", lazy_gettext("De waardeketen")),),
     "schakel": (
-        ("/waardeketen", "De waardeketen", "The value chain"),
-        (
-            "/kaart/projecten",
-            "De projectenkaart (filter op schakel)",
-            "The project map (filter by stage)",
-        ),
+        ("/waardeketen", lazy_gettext("De waardeketen")),
+        ("/kaart/projecten", lazy_gettext("De projectenkaart (filter op schakel)")),
     ),
-    "randvoorwaarde": (("/waardeketen", "De waardeketen", "The value chain"),),
+    "randvoorwaarde": (("/waardeketen", lazy_gettext("De waardeketen")),),
     "opgave": ("samenwerkingskansen",),
     "bouwsteen": ("bouwstenen-per-schakel",),
     "handelingsperspectief": ("bouwstenen-per-schakel",),
     "aansluiting": (
-        ("/scan", "De Strategiescan, deel Aansluiting", "The strategy scan, part Alignment"),
+        ("/scan", lazy_gettext("De Strategiescan, deel Aansluiting")),
         "aansluitingsscore",
         "doelen-zonder-aansluiting",
     ),
-    "volwassenheid": (
-        (
-            "/scan",
-            "De Strategiescan, deel Positie in de waardeketen",
-            "The strategy scan, part Position in the value chain",
-        ),
-    ),
-    "strategiescan": (("/scan", "Kies uw gemeente", "Choose your municipality"),),
+    "volwassenheid": (("/scan", lazy_gettext("De Strategiescan, deel Positie in de waardeketen")),),
+    "strategiescan": (("/scan", lazy_gettext("Kies uw gemeente")),),
     "gat": (
-        ("/scan", "De Strategiescan, deel Gaten", "The strategy scan, part Gaps"),
+        ("/scan", lazy_gettext("De Strategiescan, deel Gaten")),
         "waardeketen-gaten",
     ),
     "samenwerkingskans": (
-        (
-            "/scan",
-            "De Strategiescan, deel Samenwerkingskansen",
-            "The strategy scan, part Collaboration opportunities",
-        ),
-        ("/kaart/samenwerking", "De samenwerkingskaart", "The collaboration map"),
+        ("/scan", lazy_gettext("De Strategiescan, deel Samenwerkingskansen")),
+        ("/kaart/samenwerking", lazy_gettext("De samenwerkingskaart")),
         "samenwerkingskansen",
     ),
-    "voorbeeld": (("/kaart/projecten", "De projectenkaart", "The project map"),),
+    "voorbeeld": (("/kaart/projecten", lazy_gettext("De projectenkaart")),),
     "doel": ("doelen-zonder-bijdrage", "indirecte-bijdragen"),
-    "strategiedocument": (
-        ("/scan", "De Strategiescan, deel Strategie", "The strategy scan, part Strategy"),
-    ),
+    "strategiedocument": (("/scan", lazy_gettext("De Strategiescan, deel Strategie")),),
     "principe": ("bijdragen-aan-principes",),
     "project": (
-        ("/kaart/projecten", "De projectenkaart", "The project map"),
+        ("/kaart/projecten", lazy_gettext("De projectenkaart")),
         "projecten-per-gemeente",
     ),
     "projectstatus": ("projecttijdlijn",),
-    "regio": (("/kaart/samenwerking", "De samenwerkingskaart", "The collaboration map"),),
-    "bijdrage": (("/bijdragen", "Gegevens aanleveren", "Contribute data"),),
+    "regio": (("/kaart/samenwerking", lazy_gettext("De samenwerkingskaart")),),
+    "bijdrage": (("/bijdragen", lazy_gettext("Gegevens aanleveren")),),
 }
 
 
@@ -92,10 +76,8 @@ def used_on(term: Term, lang: str) -> list[tuple[str, str]]:
             title = queries[place].title
             links.append((f"/queries/{place}", title.get(lang) or title.get("nl") or place))
         else:
-            path, nl, en = place
-            links.append(
-                (path + suffix if path.startswith("/scan") else path, en if lang == "en" else nl)
-            )
+            path, name = place
+            links.append((path + suffix if path.startswith("/scan") else path, str(name)))
     return links
 
 
@@ -110,7 +92,6 @@ def page() -> Response:
         html = render_template(
             "begrippen.html",
             lang=lang,
-            t=translator(lang),
             terms=terms,
             used_on={term.anchor: used_on(term, lang) for term in terms},
             model_pages={

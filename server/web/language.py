@@ -14,28 +14,27 @@ way of starting the app (``make run``, ``make test``, a test's ``create_app``, g
 the static export) then has the same translations, no binary ``.mo`` file is kept in git, and
 nothing is written to the source tree at run time. Compiling takes a few milliseconds.
 
-Dates and numbers are written with Babel in the request's locale (:func:`format_date`,
-:func:`format_number`).
+Dates and numbers are written in the request's language (:func:`format_date`,
+:func:`format_number`) by the same functions as the Strategiescan's documents
+(:mod:`server.scan.texts`, which take the language as an argument: a document may be made
+outside a request).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
-from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 from babel.support import Translations
 from flask import Flask, Response, request
 from flask_babel import Babel, gettext
 
 from server.errors import BadRequest
+from server.scan import texts
 from server.web.context import service_url
 
 #: The languages of the site; the first is the default.
@@ -136,27 +135,15 @@ def switch_href(lang: str | None = None) -> str:
 
 
 def format_date(value: str | None) -> str:
-    """An ISO date (or date-time) for people, in the request's language; the text as it is
-    when it is no date."""
-    if not value:
-        return ""
-    try:
-        day = date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return babel_format_date(day, format="long", locale=language())
+    """An ISO date (or date-time) for people, in the request's language
+    (:func:`server.scan.texts.date`)."""
+    return texts.date(value, language())
 
 
 def format_number(value: float | int | None) -> str:
-    """A number for people in the request's language (``1.234,5`` in Dutch)."""
-    if value is None:
-        return ""
-    return format_decimal(value, locale=language())
-
-
-def translator(lang: str) -> Callable[[str, str], str]:
-    """``t(nl, en)``: the text in ``lang``, for templates still written with inline pairs."""
-    return lambda nl, en: en if lang == "en" else nl
+    """A number for people in the request's language (:func:`server.scan.texts.number`:
+    ``1.234`` and ``0,5`` in Dutch)."""
+    return texts.number(value, language())
 
 
 def _template_values() -> dict[str, object]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from flask import Blueprint, Response, make_response, render_template, request
+from flask_babel import lazy_gettext
 
 from server.canned.query import last_segment
 from server.errors import BadRequest
@@ -30,13 +31,14 @@ from server.maps.filters import chosen_municipality, filter_projects, parse_filt
 from server.maps.geojson import municipality_layer, project_layer
 from server.maps.value_chain import (
     MATRIX_COLUMNS,
+    NO_GOAL,
     MatrixRow,
     alignment_summary,
     value_chain_matrix,
 )
 from server.scan.scale import step
 from server.web.context import get_settings, get_store, iri_map
-from server.web.language import language, translator
+from server.web.language import language
 from server.web.policy import answer, representation
 
 blueprint = Blueprint("maps", __name__)
@@ -49,17 +51,29 @@ COLLABORATION_LAYER = "/kaart/samenwerking.geojson"
 #: Who made the municipal boundaries the maps draw (CC BY 4.0 asks for it on every map).
 BOUNDARY_ATTRIBUTION = "CBS, Kadaster (gebiedsindelingen), CC BY 4.0, via cartomap/nl"
 
+#: The goal levels (filter value, and "none" for a project that serves no goal) for people.
+LEVEL_NAMES: Final = {
+    "gemeente": lazy_gettext("Gemeentelijk doel"),
+    "regio": lazy_gettext("Regionaal doel"),
+    "provincie": lazy_gettext("Provinciaal doel"),
+    "rijk": lazy_gettext("Nationaal doel"),
+    NO_GOAL: lazy_gettext("Geen doel"),
+}
+#: The columns of the value-chain matrix (by stage ref) for people.
+COLUMN_NAMES: Final = {
+    "digitale-infrastructuur": lazy_gettext("Digitale infrastructuur"),
+    "data": lazy_gettext("Data"),
+    "toepassingen-en-diensten": lazy_gettext("Toepassingen en diensten"),
+    "maatschappelijke-waarde": lazy_gettext("Maatschappelijke waarde"),
+    "randvoorwaarden": lazy_gettext("Randvoorwaarden"),
+}
+
 
 def page(render: Callable[[str], str]) -> Response:
     """A map page of the current data version in the request's language (304 when the client
     has it); ``render`` gets the language."""
     lang = language()
     return answer(representation(HTML, variant=(lang,)), lambda: make_response(render(lang)))
-
-
-def texts(lang: str) -> dict[str, Any]:
-    """What every map template gets for its language: ``t(nl, en)`` and ``lang``."""
-    return {"t": translator(lang), "lang": lang}
 
 
 def layer(render: Callable[[], dict[str, Any]]) -> Response:
@@ -87,7 +101,7 @@ def filter_options(data: MapData) -> dict[str, Any]:
         "schakel": data.options("stage"),
         "opgave": data.options("challenge"),
         "status": data.options("status"),
-        "niveau": [(value, nl, en) for _, value, nl, en in GOAL_LEVELS],
+        "niveau": [(value, str(LEVEL_NAMES[value])) for _, value in GOAL_LEVELS],
         "gemeente": sorted(data.municipalities.values(), key=lambda m: m.nl.casefold()),
     }
 
@@ -101,7 +115,6 @@ def project_map() -> Response:
         filters = parse_filters(data, request.args)
         return render_template(
             "kaart_projecten.html",
-            **texts(lang),
             data=data,
             projects=filter_projects(data.projects, filters),
             total=len(data.projects),
@@ -175,7 +188,6 @@ def collaboration_map() -> Response:
         visible = [k for k in links if k.kind != "kans" or k.strength >= minimum]
         return render_template(
             "kaart_samenwerking.html",
-            **texts(lang),
             data=data,
             municipality=municipality,
             minimum=minimum,
@@ -219,14 +231,15 @@ def value_chain() -> Response:
         store = get_store()
         data = load_map_data(store)
         matrix = value_chain_matrix(store, get_settings())
-        summary = alignment_summary(data, lang)
+        summary = alignment_summary(
+            data, lang, {value: str(name) for value, name in LEVEL_NAMES.items()}
+        )
         return render_template(
             "waardeketen.html",
-            **texts(lang),
             data=data,
             matrix=matrix,
             scale=matrix_scale(matrix),
-            columns=MATRIX_COLUMNS,
+            columns=[(stage, str(COLUMN_NAMES[stage])) for _, stage in MATRIX_COLUMNS],
             summary=summary,
             drawing=sankey(summary),
             pages=iri_map(),

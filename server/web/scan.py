@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask_babel import get_translations
 from werkzeug.wrappers import Response as BaseResponse
 
 from server.errors import BadRequest, NotFound
@@ -57,7 +58,8 @@ def scan_language() -> str:
 
 
 def _helpers(lang: str) -> dict[str, Any]:
-    """What the scan templates use to write texts, dates, numbers and links."""
+    """What the scan templates use besides the site's ``_``, ``format_date`` and
+    ``format_number``: the words picked by a code, links and the colour scale."""
     pages = iri_map()
 
     def link(iri: str | None) -> str | None:
@@ -68,9 +70,10 @@ def _helpers(lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "query": "?lang=en" if lang == "en" else "",
-        "t": lambda key, **values: texts.text(key, lang, **values),
-        "date": lambda value: texts.date(value, lang),
-        "num": lambda value: texts.number(value, lang),
+        "levels": texts.LEVELS,
+        "roles": texts.ROLES,
+        "serves": texts.SERVES,
+        "stage_kinds": texts.STAGE_KINDS,
         "link": link,
         "web_link": texts.web_link,
         "source_names": texts.source_names,
@@ -158,7 +161,7 @@ def _download(cbs: str, extension: str, lang: str) -> Response:
             scan_document(scan, site_url()), ensure_ascii=False, indent=1
         ).encode("utf-8"),
         "pdf": lambda scan: pdf_bytes(_print_page(scan, lang), STATIC / "scan.css"),
-        "docx": lambda scan: docx_bytes(scan, site_url()),
+        "docx": lambda scan: docx_bytes(scan, site_url(), get_translations()),
     }
 
     def render() -> Response:

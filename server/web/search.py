@@ -28,7 +28,7 @@ from server.search.query import MAX_RESULTS, Hit, SearchResult, search, stage_na
 from server.search.text import MAX_CHARACTERS, SearchText, parse
 from server.web.context import get_settings, get_store, iri_map, site_url
 from server.web.errors import error_response
-from server.web.language import language, translator
+from server.web.language import language
 from server.web.policy import answer, choose, representation
 
 blueprint = Blueprint("search", __name__)
@@ -131,11 +131,9 @@ def _page(
     refused: str | None = None,
     status: int = 200,
 ) -> Response:
-    t = translator(lang)
     html = render_template(
         "zoeken.html",
         lang=lang,
-        t=t,
         text=text,
         given=request.args.get("q", "")[: MAX_CHARACTERS * 2],
         result=result,

@@ -3,6 +3,8 @@ remembered in a cookie; every interface text has its English translation."""
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -14,29 +16,133 @@ from flask.testing import FlaskClient
 from server.web.language import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
-METHODS = [("server/web/**.py", "python"), ("server/web/templates/**.html", "jinja2")]
+#: Where the interface texts are: the sections of babel.cfg.
+METHODS = [
+    ("server/web/**.py", "python"),
+    ("server/scan/**.py", "python"),
+    ("server/web/templates/**.html", "jinja2"),
+]
+#: The gettext functions (pybabel's defaults, with N_ for a message only marked, and
+#: Flask-Babel's lazy one).
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+#: A placeholder of a message (``%(name)s``), or a literal ``%%``.
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def _found() -> dict[str, tuple[str, ...]]:
+    """Every gettext message of the web app and the scan (msgid → its forms: one, or singular
+    and plural), extracted the way ``pybabel extract -F babel.cfg`` does."""
+    found = extract_from_dir(str(ROOT), METHODS, keywords=KEYWORDS)
+    messages: dict[str, tuple[str, ...]] = {}
+    for _, _, message, _, _ in found:
+        forms = (message,) if isinstance(message, str) else tuple(message)
+        messages[forms[0]] = forms
+    return messages
 
 
 def _messages() -> set[str]:
-    """Every gettext message of the web app, extracted the way ``pybabel extract`` does."""
-    keywords = {"_": None, "gettext": None, "lazy_gettext": None}
-    found = extract_from_dir(str(ROOT), METHODS, keywords=keywords)
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    return set(_found())
+
+
+def _catalog() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """msgid → (its Dutch forms, its English forms)."""
+    with (CATALOGS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return {
+            (m.id if isinstance(m.id, str) else m.id[0]): (
+                (m.id,) if isinstance(m.id, str) else tuple(m.id),
+                (m.string,) if isinstance(m.string, str) else tuple(m.string),
+            )
+            for m in read_po(source)
+            if m.id
+        }
 
 
 def _english() -> dict[str, str]:
-    with (CATALOGS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        return {m.id: m.string for m in read_po(source) if m.id and isinstance(m.id, str)}
+    return {msgid: " ".join(english) for msgid, (_, english) in _catalog().items()}
 
 
 def test_every_message_has_its_english_translation() -> None:
-    messages, english = _messages(), _english()
-    assert len(messages) > 50  # the extraction found the templates
-    assert sorted(m for m in messages if not english.get(m)) == []
+    messages, catalog = _found(), _catalog()
+    assert len(messages) > 250  # the extraction found the templates and the scan's documents
+    missing = [m for m, forms in messages.items() if not all(catalog.get(m, ((), ("",)))[1])]
+    assert sorted(missing) == []
+    plural = [m for m, forms in messages.items() if len(forms) != len(catalog[m][1])]
+    assert plural == []  # a plural message has its plural in English, a single one none
+
+
+def test_every_translation_has_the_placeholders_of_its_message() -> None:
+    for msgid, (dutch, english) in _catalog().items():
+        for index, form in enumerate(english):
+            wanted = set(PLACEHOLDER.findall(dutch[min(index, len(dutch) - 1)]))
+            given = set(PLACEHOLDER.findall(form))
+            if index == 0 and len(english) > 1:  # a singular may spell the one out
+                wanted.discard("num")
+                given.discard("num")
+            assert given == wanted, msgid
+
+
+def test_no_internal_names_in_the_interface_texts() -> None:
+    """No prefixed names, IRIs or query variables in text meant for people."""
+    for msgid, (dutch, english) in _catalog().items():
+        for text in (*dutch, *english):
+            assert not re.search(r"\b(rg|skos|dct|owl|rdf|rdfs):[a-z]", text), msgid
+            assert "https://w3id.org" not in text and "?gemeente " not in text, msgid
 
 
 def test_the_catalog_holds_no_message_the_app_no_longer_uses() -> None:
     assert sorted(set(_english()) - _messages()) == []
+
+
+def _inline_pairs(path: Path) -> list[str]:
+    """Texts written as an inline Dutch/English pair instead of a gettext message: a call of
+    ``t(...)`` (the old ``translator``) in a template; in Python the old helpers by name, or
+    an expression that picks one of two texts by the language
+    (``"Kaart" if lang == "nl" else "Map"``)."""
+    source = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        return [f"{path.name}: t(" for _ in re.finditer(r"(?<![\w.])t\(", source)]
+    found = [f"{path.name}: {name}" for name in ("translator", "TEXTS") if name in source]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.IfExp) and _is_language_test(node.test):
+            texts = [_text(node.body), _text(node.orelse)]
+            if all(texts) and not set(texts) <= {"nl", "en"}:
+                found.append(f"{path.name}:{node.lineno}: {texts}")
+    return found
+
+
+def _is_language_test(test: ast.expr) -> bool:
+    return isinstance(test, ast.Compare) and any(
+        isinstance(side, ast.Constant) and side.value in ("nl", "en")
+        for side in (test.left, *test.comparators)
+    )
+
+
+def _text(node: ast.expr) -> str:
+    """The text of a string constant or f-string that holds a letter, else ``""``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        value = node.value
+    elif isinstance(node, ast.JoinedStr):
+        value = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    else:
+        return ""
+    return value if re.search(r"[A-Za-z]{2}", value) and "lang=" not in value else ""
+
+
+def test_no_interface_text_is_an_inline_pair() -> None:
+    places = [ROOT / "server" / "web", ROOT / "server" / "scan"]
+    files = [f for place in places for f in place.rglob("*") if f.suffix in (".py", ".html")]
+    assert len(files) > 60
+    assert [pair for f in sorted(files) for pair in _inline_pairs(f)] == []
+
+
+def test_the_inline_pair_check_finds_one(tmp_path: Path) -> None:
+    page, module = tmp_path / "page.html", tmp_path / "module.py"
+    page.write_text('<p>{{ t("Kaart", "Map") }}</p>{{ _("Kaart") }}', encoding="utf-8")
+    module.write_text('def f(lang):\n    return "Map" if lang == "en" else "Kaart"\n')
+    assert _inline_pairs(page) == ["page.html: t("]
+    assert _inline_pairs(module) == ["module.py:2: ['Map', 'Kaart']"]
+    module.write_text('def f(lang):\n    return "?lang=en" if lang == "en" else ""\n')
+    assert _inline_pairs(module) == []
 
 
 def test_dutch_by_default_and_english_by_the_switch(client: FlaskClient) -> None:
