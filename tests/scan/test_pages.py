@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import html as html_module
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+from server.scan.compute import compute_scan
+from server.web.scan import _page as scan_page
+from tests.support import BuiltStore
 
 
 class _Links(HTMLParser):
@@ -171,3 +177,24 @@ def test_conditional_requests(scan_client: FlaskClient) -> None:
     english = scan_client.get("/scan/gm9001?lang=en")
     assert english.headers["ETag"] != etag
     assert scan_client.get("/scan/gm9002").headers["ETag"] != etag
+
+
+def test_a_long_project_list_shows_fifty_and_links_to_the_whole_list(
+    scan_app: Flask, scan_store: BuiltStore, scan_client: FlaskClient
+) -> None:
+    """With 100,000 projects a member has thousands: the page lists 50 and links to the
+    canned query's paginated table of all of them."""
+    scan = compute_scan(scan_store.store, scan_store.settings, "gm9001")
+    projects = scan.value_chain.projects * 20  # 3 projects, 60 rows
+    many = replace(scan, value_chain=replace(scan.value_chain, projects=projects))
+    with scan_app.test_request_context("/scan/gm9001"):
+        html = scan_page(many, "nl")
+    table = html.split('id="projecten"', 1)[1].split("</table>", 1)[0]
+    assert table.count('<th scope="row"') == 50
+    (link,) = [h for h in parse(html).hrefs if h.startswith("/queries/scan-projecten?")]
+    assert "en nog 10 projecten: de hele lijst" in text_of(html)
+    whole = scan_client.get(link)
+    assert whole.status_code == 200
+    assert "Glasvezel Aadorp" in text_of(whole.get_data(as_text=True))
+    few = scan_client.get("/scan/gm9001").get_data(as_text=True)
+    assert not [h for h in parse(few).hrefs if h.startswith("/queries/scan-projecten?")]
