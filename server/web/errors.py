@@ -41,6 +41,16 @@ TITLES: Final = {
 }
 
 
+#: werkzeug's own messages (English) in the page's language, by status code.
+MESSAGES: Final = {
+    404: lazy_gettext(
+        "Op dit adres staat geen pagina. Controleer het adres, of zoek verder vanaf de beginpagina."
+    ),
+    405: lazy_gettext("Dit adres kan op deze manier (deze HTTP-methode) niet gebruikt worden."),
+    413: lazy_gettext("Het verzoek is groter dan deze server aanneemt."),
+}
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers on ``app``."""
     app.register_error_handler(RegiograafError, handle_regiograaf_error)
@@ -64,7 +74,10 @@ def handle_http_exception(error: HTTPException) -> Response:
     headers = [
         (name, value) for name, value in error.get_headers() if name.lower() != "content-type"
     ]
-    return error_response(error.code or 500, error.description or error.name, headers=headers)
+    message = error.description or error.name
+    if error.code in MESSAGES and message == type(error).description:  # werkzeug's own text
+        message = str(MESSAGES[error.code])
+    return error_response(error.code or 500, message, headers=headers)
 
 
 def handle_unexpected(error: Exception) -> Response:

@@ -61,3 +61,20 @@ def test_sparql_errors_look_as_before(storeless_app: Flask) -> None:
     assert response.status_code == 503
     assert response.mimetype == "text/plain"
     assert "regiograaf build" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", "Op dit adres staat geen pagina"), ("en", "There is no page at this address")],
+)
+def test_an_unknown_page_speaks_the_pages_language(
+    storeless_app: Flask, lang: str, words: str
+) -> None:
+    """werkzeug's own English text is replaced by the site's, in the page's language."""
+    client = storeless_app.test_client()
+    html = client.get(f"/no-such-page?lang={lang}", headers={"Accept": "text/html"})
+    page = html.get_data(as_text=True)
+    assert (html.status_code, f'lang="{lang}"' in page, words in page) == (404, True, True)
+    assert "requested URL" not in page
+    data = client.get(f"/no-such-page.json?lang={lang}")
+    assert words in json.loads(data.data)["error"]["message"]

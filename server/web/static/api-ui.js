@@ -21,7 +21,9 @@
   window.regiograafApi = window.SwaggerUIBundle({
     url: new URL(root.getAttribute("data-spec-url"), window.location.href).href,
     domNode: root,
-    deepLinking: true,
+    // No links to each operation: Swagger UI puts them inside the operation's button
+    // (a link in a button is unreachable for keyboards and screen readers; axe-core).
+    deepLinking: false,
     validatorUrl: null,
     tryItOutEnabled: true,
     supportedSubmitMethods: ["get", "head"],
@@ -29,5 +31,12 @@
     defaultModelsExpandDepth: 0,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
+    onComplete: function () {
+      // Swagger UI's server choice has no name for screen readers.
+      const servers = root.querySelector("select#servers");
+      if (servers) {
+        servers.setAttribute("aria-label", root.getAttribute("data-servers-label"));
+      }
+    },
   });
 })();
