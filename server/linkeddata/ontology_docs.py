@@ -18,16 +18,26 @@ from rdflib.term import Node
 
 from server.linkeddata.describe import namespace_graph
 from server.linkeddata.diagram import Diagram, layout
+from server.messages import N_
 from server.rdf.iris import IriMap, curie
 from server.store import Store
 
 COUNT_INSTANCES = "SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c"
 COUNT_USES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+#: The kind of a property (a message, translated where it is shown).
 PROPERTY_KINDS = {
-    OWL.ObjectProperty: ("objectrelatie", "object property"),
-    OWL.DatatypeProperty: ("gegevenseigenschap", "datatype property"),
-    OWL.AnnotationProperty: ("annotatie", "annotation property"),
+    OWL.ObjectProperty: N_("objectrelatie"),
+    OWL.DatatypeProperty: N_("gegevenseigenschap"),
+    OWL.AnnotationProperty: N_("annotatie"),
 }
+#: What a property shape asks of the value, by its SHACL parameter (messages).
+VALUE_CONSTRAINTS = (
+    (SH.datatype, N_("datatype")),
+    (SH["class"], N_("klasse")),
+    (SH.nodeKind, N_("soort knoop")),
+    (SH.pattern, N_("patroon")),
+    (SH.hasValue, N_("waarde")),
+)
 
 
 @dataclass
@@ -48,9 +58,10 @@ class Constraint:
     path: str
     min_count: int | None
     max_count: int | None
-    value: str | None
     severity: str
     messages: dict[str, str]
+    #: What the value must be: (the kind of constraint, a message; its value), or ``None``.
+    value: tuple[str, str] | None
 
 
 @dataclass
@@ -62,12 +73,14 @@ class TermDoc:
     href: str | None
     labels: dict[str, str]
     definitions: dict[str, str]
-    kind: tuple[str, str]
+    #: Class or which kind of property (a message, translated where it is shown).
+    kind: str
     parents: list[Link] = field(default_factory=list)
     children: list[Link] = field(default_factory=list)
     domains: list[Link] = field(default_factory=list)
     ranges: list[Link] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    #: Axioms in words: (what, a message; the terms it names, or "").
+    notes: list[tuple[str, str]] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
     count: int = 0
 
@@ -106,7 +119,7 @@ def document(store: Store, iri_map: IriMap) -> OntologyDoc:
             href=iri_map.href(str(node)),
             labels=_texts(ontology, node, RDFS.label),
             definitions=_texts(ontology, node, SKOS.definition),
-            kind=("klasse", "class"),
+            kind=N_("klasse"),
             count=counts.get(str(node), 0),
         )
         if (node, RDF.type, OWL.Class) in ontology:
@@ -152,9 +165,7 @@ def _property_doc(
     """``doc`` completed as a property: its kind, super- and subproperties, domains and
     ranges, notes (transitive, inverse, chains) and the property shapes on it."""
     types = set(ontology.objects(node, RDF.type))
-    doc.kind = next(
-        (PROPERTY_KINDS[t] for t in PROPERTY_KINDS if t in types), ("eigenschap", "property")
-    )
+    doc.kind = next((PROPERTY_KINDS[t] for t in PROPERTY_KINDS if t in types), N_("eigenschap"))
     doc.parents = [link(n) for n in ontology.objects(node, RDFS.subPropertyOf)]
     doc.children = [link(n) for n in ontology.subjects(RDFS.subPropertyOf, node)]
     doc.domains = [link(n) for n in ontology.objects(node, RDFS.domain)]
@@ -202,17 +213,19 @@ def _linker(ontology: Graph, iri_map: IriMap) -> Callable[[Node], Link]:
     return link
 
 
-def _property_notes(ontology: Graph, node: Node, link: Callable[[Node], Link]) -> list[str]:
-    notes: list[str] = []
+def _property_notes(
+    ontology: Graph, node: Node, link: Callable[[Node], Link]
+) -> list[tuple[str, str]]:
+    notes: list[tuple[str, str]] = []
     if (node, RDF.type, OWL.TransitiveProperty) in ontology:
-        notes.append("transitief (transitive)")
+        notes.append((N_("transitief"), ""))
     for inverse in ontology.objects(node, OWL.inverseOf):
-        notes.append(f"inverse van (inverse of) {link(inverse).name}")
+        notes.append((N_("inverse van"), link(inverse).name))
     for inverse in ontology.subjects(OWL.inverseOf, node):
-        notes.append(f"inverse: {link(inverse).name}")
+        notes.append((N_("inverse"), link(inverse).name))
     for chain in ontology.objects(node, OWL.propertyChainAxiom):
         steps = " ∘ ".join(link(step).name for step in Collection(ontology, chain))
-        notes.append(f"ketenaxioma (property chain): {steps}")
+        notes.append((N_("ketenaxioma"), steps))
     return notes
 
 
@@ -221,16 +234,10 @@ def _constraint(shapes: Graph, shape: Node, iri_map: IriMap) -> Constraint | Non
     if path is None:
         return None
     value = None
-    for predicate, prefix in (
-        (SH.datatype, "datatype"),
-        (SH["class"], "klasse (class)"),
-        (SH.nodeKind, "soort knoop (node kind)"),
-        (SH.pattern, "patroon (pattern)"),
-        (SH.hasValue, "waarde (value)"),
-    ):
+    for predicate, what in VALUE_CONSTRAINTS:
         found = next(iter(shapes.objects(shape, predicate)), None)
         if found is not None:
-            value = f"{prefix}: {curie(str(found)) or str(found)}"
+            value = (what, curie(str(found)) or str(found))
             break
     qualified = next(iter(shapes.objects(shape, SH.qualifiedMinCount)), None)
     minimum = next(iter(shapes.objects(shape, SH.minCount)), qualified)

@@ -25,6 +25,7 @@ from server.store import Store
 __all__ = [
     "CBS_CODE",
     "LANGUAGES",
+    "QUERIES",
     "FormerMember",
     "UnknownMunicipality",
     "compute_scan",
@@ -36,6 +37,18 @@ __all__ = [
 CBS_CODE: Final = re.compile(r"gm[0-9]{4}")
 #: The languages a scan is made in (Dutch first).
 LANGUAGES: Final = ("nl", "en")
+#: The canned queries a scan is computed from, in the order of its sections.
+QUERIES: Final = (
+    "scan-strategie",
+    "scan-doelen",
+    "scan-open-doelen",
+    "scan-waardeketen",
+    "scan-volwassenheid",
+    "scan-projecten",
+    "scan-gaten",
+    "scan-samenwerking",
+    "scan-aansluiting",
+)
 
 
 class UnknownMunicipality(NotFound):

@@ -1,7 +1,8 @@
 """How the Strategiescan writes for people, one place for the page, the PDF and the Word
 document: the words it picks by a code (:data:`LEVELS`, :data:`ROLES`, :data:`SERVES`,
-:data:`STAGE_KINDS`: gettext messages, marked with :func:`N_` and translated where they are
-shown), and :func:`date`, :func:`number` and :func:`source_names`, which format values.
+:data:`STAGE_KINDS`: gettext messages, marked with :func:`~server.messages.N_` and
+translated where they are shown), and :func:`date`, :func:`number` and
+:func:`source_names`, which format values.
 
 Every other text is a gettext message where it is written (the templates, :mod:`.word`), with
 the Dutch text as msgid and the English in the site's catalog (server/web/translations).
@@ -17,10 +18,11 @@ from urllib.parse import urlsplit
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from server.messages import N_
+
 __all__ = [
     "CONTRIBUTE_PATH",
     "LEVELS",
-    "N_",
     "ROLES",
     "SERVES",
     "STAGE_KINDS",
@@ -32,12 +34,6 @@ __all__ = [
 
 #: The contributor guide (docs/bijdragen.md as a page): where an empty state sends people.
 CONTRIBUTE_PATH: Final = "/bijdragen"
-
-
-def N_(message: str) -> str:  # pybabel's name for a message only marked
-    """``message`` as it is, marked for the catalog (``pybabel extract`` finds ``N_``): it
-    is translated where it is shown, in the language of the page or document."""
-    return message
 
 
 #: A goal's level, by the scan's code.

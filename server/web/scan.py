@@ -18,12 +18,14 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from flask_babel import get_translations
 from werkzeug.wrappers import Response as BaseResponse
 
+from server.canned.running import canned_queries
 from server.errors import BadRequest, NotFound
 from server.http.media_types import DOCX, HTML, JSON, PDF
 from server.http.policy import NO_STORE
 from server.scan import texts
 from server.scan.compute import (
     CBS_CODE,
+    QUERIES,
     FormerMember,
     UnknownMunicipality,
     compute_scan,
@@ -61,6 +63,7 @@ def _helpers(lang: str) -> dict[str, Any]:
     """What the scan templates use besides the site's ``_``, ``format_date`` and
     ``format_number``: the words picked by a code, links and the colour scale."""
     pages = iri_map()
+    queries = canned_queries(get_settings())
 
     def link(iri: str | None) -> str | None:
         if not iri:
@@ -79,6 +82,7 @@ def _helpers(lang: str) -> dict[str, Any]:
         "source_names": texts.source_names,
         "scale": lambda value, top: f"schaal-{step(value, top)}",
         "contribute": texts.CONTRIBUTE_PATH,
+        "scan_queries": [(name, queries[name].title_in(lang)) for name in QUERIES],
     }
 
 

@@ -367,3 +367,21 @@ def test_every_link_to_an_invented_example_is_marked(app: Flask) -> None:
     # The example's own page says it is invented.
     page = client.get(examples[0][0], headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'id="voorbeeld"' in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "not_shown"),
+    [
+        ("nl", ["transitief", "ketenaxioma", "objectrelatie", "klasse: "], ["transitive", "class"]),
+        ("en", ["transitive", "property chain", "object property", "class: "], ["transitief"]),
+    ],
+)
+def test_ontology_page_speaks_one_language(
+    app: Flask, lang: str, words: list[str], not_shown: list[str]
+) -> None:
+    """The kinds, axioms and value constraints of the model page in the page's language only
+    (they were printed twice: 'transitief (transitive)')."""
+    html = app.test_client().get(f"/def/?lang={lang}").get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert [word for word in words if word not in text] == []
+    assert [word for word in not_shown if f"({word})" in text or f" {word} (" in text] == []

@@ -198,3 +198,16 @@ def test_a_long_project_list_shows_fifty_and_links_to_the_whole_list(
     assert "Glasvezel Aadorp" in text_of(whole.get_data(as_text=True))
     few = scan_client.get("/scan/gm9001").get_data(as_text=True)
     assert not [h for h in parse(few).hrefs if h.startswith("/queries/scan-projecten?")]
+
+
+def test_the_queries_behind_the_scan_are_named_for_people(scan_client: FlaskClient) -> None:
+    """The footer links each query the scan is made of by its title, not its internal name."""
+    for lang, title in (
+        ("nl", "Strategiescan: gaten in de waardeketen en wie daar al iets doet"),
+        ("en", "Strategy scan: value-chain gaps and who is already active there"),
+    ):
+        html = scan_client.get(f"/scan/gm9001?lang={lang}").get_data(as_text=True)
+        footer = html.split('id="werkwijze-kop"', 1)[1].split("</section>", 1)[0]
+        assert len(re.findall(r'href="/queries/scan-[a-z-]+"', footer)) == 9
+        assert title in text_of(footer)
+        assert "scan-" not in text_of(footer)

@@ -16,11 +16,12 @@ from flask.testing import FlaskClient
 from server.web.language import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where the interface texts are: the sections of babel.cfg.
+#: Where the interface texts are: the sections of babel.cfg (``[method: pattern]``), read from it.
 METHODS = [
-    ("server/web/**.py", "python"),
-    ("server/scan/**.py", "python"),
-    ("server/web/templates/**.html", "jinja2"),
+    (pattern.strip(), method.strip())
+    for method, pattern in re.findall(
+        r"^\[(\w+):([^\]]+)\]", (ROOT / "babel.cfg").read_text(), re.M
+    )
 ]
 #: The gettext functions (pybabel's defaults, with N_ for a message only marked, and
 #: Flask-Babel's lazy one).
