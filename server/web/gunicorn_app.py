@@ -339,12 +339,14 @@ class RegiograafApplication(BaseApplication):
         BufferedThreadWorker.settings = self.settings
 
     def load(self) -> Flask:  # type: ignore[override]  # gunicorn's stub narrows WSGI callables
-        """Create the WSGI app (called in each worker), and start copying the store into
-        this worker's memory (setting ``memory_quads``; the worker's query processes query
-        the disk until the copy is complete, and it logs when it is)."""
+        """Create the WSGI app (called in each worker), start copying the store into this
+        worker's memory (setting ``memory_quads``; the worker's query processes query the
+        disk until the copy is complete, and it logs when it is), and start computing the
+        Strategiescan's region-wide answers (:func:`server.web.scan.warm_up`)."""
         from server.sparql.operation import process_store
         from server.store.pooled import PooledStore
         from server.web.app import create_app
+        from server.web.scan import warm_up
 
         app = create_app(self.settings)
         store = process_store(self.settings)
@@ -355,4 +357,5 @@ class RegiograafApplication(BaseApplication):
             store_log.handlers = list(logging.getLogger("gunicorn.error").handlers)
             store_log.propagate = False
             store.keep_in_memory(self.settings.memory_quads)
+        warm_up(app)
         return app

@@ -14,12 +14,21 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_translations
 from werkzeug.wrappers import Response as BaseResponse
 
 from server.canned.running import canned_queries
-from server.errors import BadRequest, NotFound
+from server.errors import BadRequest, NotFound, RegiograafError
 from server.http.media_types import DOCX, HTML, JSON, PDF
 from server.http.policy import NO_STORE
 from server.scan import texts
@@ -32,6 +41,7 @@ from server.scan.compute import (
     current_members,
     find_municipality,
 )
+from server.scan.compute import warm_up as compute_warm_up
 from server.scan.document import scan_document
 from server.scan.model import Scan
 from server.scan.pdf import pdf_bytes
@@ -88,6 +98,23 @@ def _helpers(lang: str) -> dict[str, Any]:
 
 def _scan(cbs: str, lang: str) -> Scan:
     return compute_scan(get_store(), get_settings(), cbs, lang)
+
+
+def warm_up(app: Flask) -> threading.Thread:
+    """Compute and cache the scan's region-wide answers in a background thread of this
+    process (:func:`server.scan.compute.warm_up`); a store that cannot answer yet is logged,
+    not raised: the first visitor then computes them."""
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                compute_warm_up(get_store(), get_settings())
+            except RegiograafError as error:
+                app.logger.warning("the scan's warm-up stopped: %s", error)
+
+    thread = threading.Thread(target=run, name="scan-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @blueprint.get("/scan")

@@ -11,8 +11,11 @@ from html.parser import HTMLParser
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.scan.compute import compute_scan
+from server.canned.running import RESULTS, canned_queries, check_arguments, run_checked
+from server.scan.compute import LANGUAGES, REGION_QUERIES, compute_scan
+from server.web.context import get_settings, get_store
 from server.web.scan import _page as scan_page
+from server.web.scan import warm_up
 from tests.support import BuiltStore
 
 
@@ -211,3 +214,22 @@ def test_the_queries_behind_the_scan_are_named_for_people(scan_client: FlaskClie
         assert len(re.findall(r'href="/queries/scan-[a-z-]+"', footer)) == 9
         assert title in text_of(footer)
         assert "scan-" not in text_of(footer)
+
+
+def test_the_warm_up_caches_the_region_wide_answers(scan_app: Flask) -> None:
+    """Started by each gunicorn worker: afterwards the first scan runs only its own queries."""
+
+    def cached(lang: str, name: str) -> bool:
+        query = canned_queries(get_settings())[name]
+        arguments = check_arguments(get_store(), query, {"taal": lang})
+        return run_checked(get_store(), query, arguments, cache=RESULTS)[1]
+
+    RESULTS.clear()
+    with scan_app.app_context():
+        assert not cached("en", "scan-samenwerking")
+    RESULTS.clear()
+    warm_up(scan_app).join(timeout=120)
+    with scan_app.app_context():
+        assert [
+            (lang, name) for lang in LANGUAGES for name in REGION_QUERIES if not cached(lang, name)
+        ] == []
