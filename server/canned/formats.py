@@ -1,7 +1,7 @@
 """SELECT results in the formats the canned queries offer besides the engine's own JSON and
 CSV (those two are :mod:`server.store.results`):
 
-- :func:`plain_value`: a term as a JSON value;
+- :func:`plain_value`: a term as a JSON value (:func:`plain_binding`: the same from the JSON);
 - :func:`to_geojson`: RFC 7946 GeoJSON, one feature per row, its geometry from the WKT
   (GeoSPARQL ``geo:wktLiteral``, CRS84; read by :mod:`server.rdf.geometry`) in the
   ``?geometry`` column, the other columns as properties;
@@ -10,7 +10,7 @@ CSV (those two are :mod:`server.store.results`):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -21,7 +21,7 @@ from rdflib.term import Identifier
 from server.rdf.geometry import WktError, parse_wkt
 from server.store.results import Row
 
-__all__ = ["GEOMETRY", "plain_value", "text_table", "to_geojson"]
+__all__ = ["GEOMETRY", "plain_binding", "plain_value", "text_table", "to_geojson"]
 
 #: The column that holds a row's geometry.
 GEOMETRY: Final = "geometry"
@@ -44,27 +44,43 @@ _INTEGER_TYPES: Final = frozenset(
     )
 )
 _DECIMAL_TYPES: Final = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
+_BOOLEAN: Final = str(XSD.boolean)
 
 
 def plain_value(term: Identifier | None) -> Any:
     """A term as a JSON value: numbers as numbers, booleans as booleans, the rest as text."""
     if term is None:
         return None
-    if isinstance(term, Literal) and term.datatype is not None:
-        datatype = str(term.datatype)
-        try:
-            if datatype in _INTEGER_TYPES:
-                return int(str(term))
-            if datatype in _DECIMAL_TYPES:
-                number = float(Decimal(str(term)))
-                return int(number) if number.is_integer() and "." not in str(term) else number
-        except (ValueError, InvalidOperation):
-            return str(term)
-        if datatype == str(XSD.boolean):
-            return str(term) in ("true", "1")
     if isinstance(term, BNode):
         return f"_:{term}"
-    return str(term)
+    datatype = term.datatype if isinstance(term, Literal) else None
+    return _plain(str(term), str(datatype) if datatype is not None else None)
+
+
+def plain_binding(binding: Mapping[str, str] | None) -> Any:
+    """A term of SPARQL 1.1 Query Results JSON as :func:`plain_value` gives it, read from the
+    JSON without making an rdflib term (thousands of rows a second faster)."""
+    if binding is None:
+        return None
+    if binding.get("type") == "bnode":
+        return f"_:{binding.get('value', '')}"
+    return _plain(binding.get("value", ""), binding.get("datatype"))
+
+
+def _plain(text: str, datatype: str | None) -> Any:
+    if datatype is None:
+        return text
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(text)
+        if datatype in _DECIMAL_TYPES:
+            number = float(Decimal(text))
+            return int(number) if number.is_integer() and "." not in text else number
+    except (ValueError, InvalidOperation):
+        return text
+    if datatype == _BOOLEAN:
+        return text in ("true", "1")
+    return text
 
 
 def to_geojson(

@@ -26,6 +26,7 @@ the same works on the embedded store and on a remote endpoint
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from rdflib.term import Identifier
 
 from server.canned.arguments import Arguments, bind_arguments
 from server.canned.cache import ResultsCache
-from server.canned.formats import plain_value, to_geojson
+from server.canned.formats import plain_binding, to_geojson
 from server.canned.headers import load_canned_queries
 from server.canned.query import CannedQuery, Choice, Parameter
 from server.errors import Unavailable
@@ -129,8 +130,6 @@ class CannedResult:
     arguments: Arguments
     #: The columns, in the order of the query's SELECT.
     variables: tuple[str, ...]
-    #: One read-only mapping per solution: variable name → rdflib term (unbound left out).
-    rows: tuple[Mapping[str, Identifier], ...]
     #: The engine's SPARQL 1.1 Query Results JSON.
     json: bytes
     #: The data version the answer belongs to (``None`` for a store without one).
@@ -138,10 +137,18 @@ class CannedResult:
     #: The query text that ran (the canned query with the arguments' ``VALUES`` block).
     sparql: str = field(repr=False, default="")
 
+    @functools.cached_property
+    def rows(self) -> tuple[Mapping[str, Identifier], ...]:
+        """One read-only mapping per solution: variable name → rdflib term (unbound left out),
+        read from :attr:`json` when first asked (not kept in the results cache's count)."""
+        return tuple(MappingProxyType(row) for row in parse_sparql_json(self.json)[1])
+
     def records(self) -> list[dict[str, Any]]:
         """The rows as plain values: IRIs and texts as ``str``, numbers as ``int``/``float``,
-        booleans as ``bool``; an unbound variable is ``None``."""
-        return [{name: plain_value(row.get(name)) for name in self.variables} for row in self.rows]
+        booleans as ``bool``; an unbound variable is ``None``. Read from :attr:`json` each
+        time, without rdflib terms."""
+        bindings = json.loads(self.json)["results"]["bindings"]
+        return [{name: plain_binding(row.get(name)) for name in self.variables} for row in bindings]
 
     def csv(self) -> bytes:
         """SPARQL 1.1 Query Results CSV."""
@@ -242,12 +249,11 @@ def _run(
     sparql = bound_sparql(query, arguments)
     result = store.query(sparql, known_values=known_values(query, arguments))
     body = result.serialize(SPARQL_JSON)
-    variables, rows = parse_sparql_json(body)
+    variables = json.loads(body)["head"].get("vars", [])
     return CannedResult(
         query=query,
         arguments=arguments,
         variables=tuple(variables) or query.variables,
-        rows=tuple(MappingProxyType(row) for row in rows),
         json=body,
         data_version=version,
         sparql=sparql,

@@ -1,4 +1,6 @@
-"""A canned query gives the engine its one-valued projected parameters as ``known_values``
+"""How a canned query runs and reads its answer, proven equal to the plain way.
+
+A canned query gives the engine its one-valued projected parameters as ``known_values``
 (substituted up front, so that pyoxigraph reads the rows of one municipality, not of all),
 while its text binds them in a ``VALUES`` block. The answer must be the one the text alone
 gives: every canned query, with every choice of each parameter that has choices and both
@@ -12,9 +14,10 @@ from collections.abc import Iterator
 
 import pytest
 from pytest import FixtureRequest
-from rdflib import URIRef
+from rdflib import XSD, URIRef
 from rdflib.term import Identifier
 
+from server.canned.formats import plain_binding, plain_value
 from server.canned.query import CannedQuery
 from server.canned.running import (
     bound_sparql,
@@ -22,10 +25,11 @@ from server.canned.running import (
     check_arguments,
     known_values,
     parameter_choices,
+    run_canned_query,
 )
 from server.http.media_types import SPARQL_JSON
 from server.settings import load_settings
-from server.store.results import parse_sparql_json
+from server.store.results import _term, parse_sparql_json
 from tests.support import BuiltStore
 
 QUERY_NAMES = sorted(canned_queries(load_settings()))
@@ -77,3 +81,36 @@ def test_the_embedded_engine_substitutes_known_values(canned_store: BuiltStore) 
     assert [row["g"] for row in rows(canned_store, sparql, known_values={"g": first})] == [
         graphs[0]
     ]
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_records_read_from_the_json_equal_the_terms_made_plain(
+    scan_store: BuiltStore, name: str
+) -> None:
+    """``records()`` reads the engine's JSON without rdflib terms; it gives what the terms of
+    ``rows`` give through :func:`plain_value` (numbers, booleans, texts, IRIs, blank nodes)."""
+    query = canned_queries(scan_store.settings)[name]
+    for given in argument_sets(query, scan_store):
+        result = run_canned_query(
+            name, given, store=scan_store.store, settings=scan_store.settings, cache=None
+        )
+        expected = [{n: plain_value(row.get(n)) for n in result.variables} for row in result.rows]
+        assert result.records() == expected, (name, given)
+
+
+@pytest.mark.parametrize(
+    ("binding", "value"),
+    [
+        ({"type": "literal", "value": "12", "datatype": str(XSD.integer)}, 12),
+        ({"type": "literal", "value": "1.0", "datatype": str(XSD.decimal)}, 1.0),
+        ({"type": "literal", "value": "2E0", "datatype": str(XSD.double)}, 2),
+        ({"type": "literal", "value": "true", "datatype": str(XSD.boolean)}, True),
+        ({"type": "literal", "value": "x", "datatype": str(XSD.integer)}, "x"),
+        ({"type": "literal", "value": "tekst", "xml:lang": "nl"}, "tekst"),
+        ({"type": "bnode", "value": "b0"}, "_:b0"),
+        ({"type": "uri", "value": "https://example.org/a"}, "https://example.org/a"),
+    ],
+)
+def test_plain_binding_is_plain_value(binding: dict[str, str], value: object) -> None:
+    assert plain_binding(binding) == value == plain_value(_term(binding))
+    assert type(plain_binding(binding)) is type(value)
