@@ -71,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"regiograaf validate: {problem}", file=sys.stderr)
         return 2
     try:
-        root = load_settings(root=args.root).root
-        check_root(root)
-        report = validate_files(files, root=root)
+        settings = load_settings(root=args.root)
+        check_root(settings.root)
+        report = validate_files(files, root=settings.root, cache=settings.cache_folder)
         output = render(report, args.format, args.lang)
     except (MissingSourcesError, SettingsError) as exc:
         print(f"regiograaf validate: {exc}", file=sys.stderr)

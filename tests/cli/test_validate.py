@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from server.build.validation import clear_cache
 from server.cli import COMMANDS, main, make_parser
 from tests.support import TEST_DATA
 
@@ -238,3 +239,13 @@ def test_a_read_error_is_a_clear_error(
     assert code == 2
     assert "cannot read secret.ttl: Permission denied" in err
     assert "internal error" not in err
+
+
+def test_the_context_is_kept_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REGIOGRAAF_CACHE", str(tmp_path / "cache"))
+    clear_cache()  # as in a new process
+    code, _out, err = run(capsys, VALID)
+    assert code == 0, err
+    assert len(list((tmp_path / "cache").glob("context-*.pickle"))) == 1

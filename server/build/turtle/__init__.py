@@ -151,7 +151,7 @@ def parse_turtle_text(text: str, path: Path, data: bytes | None = None) -> Parse
         raise TurtleSyntaxError(path, line, column, texts["en"], texts) from None
     if reference.rdf_12() or _VERSION.search(text) or _anonymous(reference, text):
         return _parse_with_grammar(text, path, reference)
-    graph = Graph()
+    graph = Graph(store="SimpleMemory")
     for prefix, namespace in reference.prefixes.items():
         graph.bind(prefix, URIRef(namespace), override=True, replace=True)
     labelled = blank_prefix(path) + "l"

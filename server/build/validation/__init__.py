@@ -71,6 +71,7 @@ def validate_files(
     removed: Sequence[Path] = (),
     owners: Mapping[Path, str] | None = None,
     reference: bool = False,
+    cache: Path | None = None,
 ) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
@@ -78,11 +79,12 @@ def validate_files(
     the content of some of ``paths`` (instead of reading the file, which need not exist);
     ``removed`` files to leave out of the context; ``owners`` the contribution folder
     (``gm0599``) whose ownership rule applies to a path outside ``data/contributions/<code>/``;
-    ``reference``: pySHACL over all data, as before the fast path (:mod:`.engine`). Raises
+    ``reference``: pySHACL over all data, as before the fast path (:mod:`.engine`); ``cache``:
+    a folder where the parsed context is kept between processes (:mod:`.stored`). Raises
     :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
     :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
     """
-    context = load_context(Path(root).resolve(), shapes)
+    context = load_context(Path(root).resolve(), shapes, cache)
     files = [Path(p) for p in paths]
     resolved = [p.resolve() for p in files]
     given = {Path(p).resolve(): data for p, data in (texts or {}).items()}
