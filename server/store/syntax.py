@@ -12,11 +12,11 @@ build of the same bytes always gives the same store.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from server.store.terms import Term, Triple, to_rdflib
@@ -61,6 +61,7 @@ class EngineTriples:
     ) -> None:
         self._triples = triples
         self.prefixes: dict[str, str] = dict(prefixes or {})
+        self.blank_prefix = ""
 
     def __len__(self) -> int:
         return len(self._triples)
@@ -93,10 +94,12 @@ class EngineTriples:
         blank = ox.BlankNode
         return {term.value for triple in self._triples for term in triple if type(term) is blank}
 
-    def rdflib_triples(self, blank: Callable[[str], Node]) -> Iterator[tuple[Node, Node, Node]]:
+    def rdflib_triples(self, blank_prefix: str) -> Iterator[tuple[Node, Node, Node]]:
         """The triples as rdflib terms, in the engine's order (typed literals exactly as
-        written), each blank node as ``blank(label)``; only for triples without RDF 1.2 terms
-        (:meth:`rdf_12`). IRIs are made once each."""
+        written), blank node ``_:x`` as ``<blank_prefix>x``; only for triples without RDF 1.2
+        terms (:meth:`rdf_12`). IRIs are made once each. Remembers ``blank_prefix`` for
+        :meth:`quads`."""
+        self.blank_prefix = blank_prefix
         iris: dict[str, Node] = {}
         blanks: dict[str, Node] = {}
         named, blank_node = ox.NamedNode, ox.BlankNode
@@ -111,12 +114,35 @@ class EngineTriples:
             if kind is blank_node:
                 found = blanks.get(term.value)
                 if found is None:
-                    found = blanks[term.value] = blank(term.value)
+                    found = blanks[term.value] = BNode(blank_prefix + term.value)
                 return found
             return to_rdflib(term, normalize=False)
 
         for subject, predicate, obj in self._triples:
             yield convert(subject), convert(predicate), convert(obj)
+
+    def quads(self) -> list[ox.Quad]:
+        """The triples as quads of the default graph, blank nodes named as
+        :meth:`rdflib_triples` named them (so they are those of the rdflib graph made of them,
+        as :class:`~server.store.terms.ToOxigraph` would convert it)."""
+        blanks: dict[Any, Any] = {}
+        blank, quad, default = ox.BlankNode, ox.Quad, ox.DefaultGraph()
+
+        def rename(node: Any) -> Any:
+            found = blanks.get(node)
+            if found is None:
+                found = blanks[node] = blank(self.blank_prefix + node.value)
+            return found
+
+        return [
+            quad(
+                rename(s) if type(s) is blank else s,
+                p,
+                rename(o) if type(o) is blank else o,
+                default,
+            )
+            for s, p, o in self._triples
+        ]
 
 
 def turtle_triples(data: bytes) -> EngineTriples:

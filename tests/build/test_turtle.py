@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle, parse_turtle_text
 from server.build.turtle.grammar import Grammar
 from server.settings import PROJECT_ROOT
+from server.store.terms import ToOxigraph
 from tests.support import TEST_DATA
 
 SYNTAX = TEST_DATA / "syntax"
@@ -167,7 +168,7 @@ TEST_FILES = sorted(TEST_DATA.glob("**/*.ttl"))
 )
 def test_the_engine_and_the_own_parser_give_the_same_file(path: Path) -> None:
     """The graph comes from the engine where it can; it is the one the own parser makes, blank
-    node names, prefixes and line index included."""
+    node names, prefixes and line index included, and the engine's quads are the graph's."""
     try:
         parsed = parse_turtle(path)
     except TurtleSyntaxError:
@@ -177,6 +178,8 @@ def test_the_engine_and_the_own_parser_give_the_same_file(path: Path) -> None:
     assert set(parsed.graph) == set(grammar.graph)
     assert sorted(parsed.graph.namespaces()) == sorted(grammar.graph.namespaces())
     assert parsed.lines == grammar.lines
+    if parsed.engine is not None:  # what validation loads into the engine as it read it
+        assert set(parsed.engine.quads()) == set(ToOxigraph().quads(parsed.graph, None))
 
 
 @pytest.mark.parametrize(

@@ -92,14 +92,20 @@ class ParsedTurtle:
     """A parsed Turtle file: its path, its graph and where things are written in it
     (:attr:`lines`, made when first asked for when ``lines`` is a function)."""
 
-    __slots__ = ("_index", "graph", "path")
+    __slots__ = ("_index", "engine", "graph", "path")
 
     def __init__(
-        self, path: Path, graph: Graph, lines: LineIndex | Callable[[], LineIndex]
+        self,
+        path: Path,
+        graph: Graph,
+        lines: LineIndex | Callable[[], LineIndex],
+        engine: EngineTriples | None = None,
     ) -> None:
         self.path = path
         self.graph = graph
         self._index = lines
+        #: The engine's triples when ``graph`` was made of them (a quick way into a store).
+        self.engine = engine
 
     @property
     def lines(self) -> LineIndex:
@@ -154,11 +160,10 @@ def parse_turtle_text(text: str, path: Path, data: bytes | None = None) -> Parse
     graph = Graph(store="SimpleMemory")
     for prefix, namespace in reference.prefixes.items():
         graph.bind(prefix, URIRef(namespace), override=True, replace=True)
-    labelled = blank_prefix(path) + "l"
     with quiet_literals():
-        for triple in reference.rdflib_triples(lambda label: BNode(labelled + label)):
+        for triple in reference.rdflib_triples(blank_prefix(path) + "l"):
             graph.add(triple)
-    return ParsedTurtle(path, graph, lambda: _grammar(text, path).lines)
+    return ParsedTurtle(path, graph, lambda: _grammar(text, path).lines, reference)
 
 
 def _anonymous(reference: EngineTriples, text: str) -> bool:

@@ -47,6 +47,7 @@ from server.build.validation.ownership import (
 )
 from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings, typo_echo
 from server.build.validation.shacl import RawResult, shacl_results
+from server.store.syntax import EngineTriples
 
 __all__ = [
     "OWNERSHIP",
@@ -221,8 +222,10 @@ def _shacl(
             focus.add(o)
     kept = context.graphs_besides(excluded)
     ill_typed = _ill_typed(focus) or any(_ill_typed_graph(g) for g in kept)
-    sources = (kept, [item.graph for item in parsed.values()])
-    return engine.results(merged, focus, sources, ill_typed=ill_typed)
+    validated: list[Graph | EngineTriples] = [
+        item.graph if item.engine is None else item.engine for item in parsed.values()
+    ]
+    return engine.results(merged, focus, (kept, validated), ill_typed=ill_typed)
 
 
 def _ill_typed(nodes: Iterable[Node]) -> bool:
