@@ -280,9 +280,12 @@ def _file_result(
     error: TurtleSyntaxError | None,
     findings: list[Finding],
 ) -> FileResult:
-    """One file's outcome, its findings in file order (without duplicates)."""
+    """One file's outcome, its findings in file order (without duplicates), with the labels
+    of its subjects when it has findings."""
     ordered = sorted(
         set(findings),
         key=lambda f: (f.line or 0, f.focus, f.shape, f.path or "", f.value or ""),
     )
-    return FileResult(path, error, tuple(ordered), labels(parsed) if parsed is not None else {})
+    # The labels name the focus of a finding in reports: a file without findings needs none.
+    named = labels(parsed) if parsed is not None and ordered else {}
+    return FileResult(path, error, tuple(ordered), named)
