@@ -76,15 +76,13 @@ def validate_files(
 ) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
-    ``shapes``: the shape files (default: every ``shapes/*.ttl`` under ``root``); ``texts``
-    the content of some of ``paths`` (instead of reading the file, which need not exist);
-    ``removed`` files to leave out of the context; ``owners`` the contribution folder
-    (``gm0599``) whose ownership rule applies to a path outside ``data/contributions/<code>/``;
-    ``reference``: pySHACL over all data, as before the fast path (:mod:`.engine`); ``cache``:
-    a folder where the parsed context is kept between processes (:mod:`.stored`). Raises
-    :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
-    :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
-    """
+    ``shapes``: the shape files (default: ``shapes/*.ttl`` under ``root``); ``texts`` the
+    content of some of ``paths`` (instead of the file, which need not exist); ``removed``
+    files to leave out of the context; ``owners`` the contribution folder (``gm0599``) whose
+    ownership rule applies to a path outside ``data/contributions/<code>/``; ``reference``:
+    pySHACL over all data (:mod:`.engine` is the fast path); ``cache``: a folder that keeps
+    the parsed context between processes (:mod:`.stored`). Raises :class:`OSError` when a
+    file cannot be read, :class:`TurtleSyntaxError` for a broken shapes or ontology file."""
     context = load_context(Path(root).resolve(), shapes, cache)
     files = [Path(p) for p in paths]
     resolved = [p.resolve() for p in files]
