@@ -187,6 +187,13 @@ SETTINGS: tuple[Setting, ...] = (
         "empty: history/ beside the store folder",
     ),
     Setting(
+        "cache",
+        "",
+        "Folder where 'regiograaf validate' keeps the parsed shapes, ontology and reference data "
+        "between runs (safe to delete; as private as the store); empty: cache/ beside the store "
+        "folder",
+    ),
+    Setting(
         "max_upload",
         1_048_576,
         "Largest Turtle body in bytes that /graph-store and /bijdragen/valideren take (413)",
@@ -243,6 +250,7 @@ class Settings:
     map_tiles_attribution: str
     tokens: str
     history: str
+    cache: str
     max_upload: int
     boundaries_url: str
 
@@ -266,6 +274,11 @@ class Settings:
         """The folder of the contribution history: the ``history`` setting, else beside the
         store."""
         return Path(self.history).resolve() if self.history else self.store.parent / "history"
+
+    @property
+    def cache_folder(self) -> Path:
+        """The folder of the validation cache: the ``cache`` setting, else beside the store."""
+        return Path(self.cache).resolve() if self.cache else self.store.parent / "cache"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -46,7 +46,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
@@ -140,6 +139,9 @@ def is_useful(triple: tuple[Node, Node, Node], asserted: Graph, terms: set[Node]
 
 
 def _closure(graph: Graph) -> Graph:
+    # Imported here: validation uses this module's union() and needs no reasoner.
+    import owlrl
+
     closure = Graph()
     for triple in graph:
         closure.add(triple)

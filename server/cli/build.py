@@ -26,13 +26,9 @@ from server.store.external_http import ExternalConfig
 from server.store.gsp import publish
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``build`` subcommand."""
-    parser = subparsers.add_parser(
-        "build",
-        help="parse, validate, infer and load the store",
-        description="Parse, validate, infer and load all sources into the store.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Configure the ``build`` subcommand's parser."""
+    parser.description = "Parse, validate, infer and load all sources into the store."
     parser.add_argument("--store", metavar="PATH", help="folder of the store (REGIOGRAAF_STORE)")
     parser.add_argument(
         "--force",

@@ -22,13 +22,11 @@ from server.store import StoreError
 from server.web.app import create_app
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``export`` subcommand."""
-    parser = subparsers.add_parser(
-        "export",
-        help="write the site as static files (pages, dumps, catalog)",
-        description="Write every page, the dumps, the DCAT catalog and VoID as static files "
-        "that any web host can publish.",
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Configure the ``export`` subcommand's parser."""
+    parser.description = (
+        "Write every page, the dumps, the DCAT catalog and VoID as static files "
+        "that any web host can publish."
     )
     parser.add_argument("directory", metavar="DIR", type=Path, help="folder to write (emptied)")
     parser.add_argument("--store", metavar="PATH", help="folder of the store (REGIOGRAAF_STORE)")

@@ -24,13 +24,9 @@ from server.progress import Progress
 from server.settings import load_settings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``geo`` subcommand with ``import`` and ``download``."""
-    parser = subparsers.add_parser(
-        "geo",
-        help="add municipal boundaries (CBS) to the data",
-        description="Write municipal boundaries as GeoSPARQL into data/geo/.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Configure the ``geo`` subcommand's parser with ``import`` and ``download``."""
+    parser.description = "Write municipal boundaries as GeoSPARQL into data/geo/."
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     imported = actions.add_parser("import", help="boundaries from a CBS/PDOK GeoJSON file")
     imported.add_argument(

@@ -31,13 +31,9 @@ from server.store import QuerySyntaxError, Store, StoreError
 FORMATS = ("table", "csv", "json")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``query`` subcommand."""
-    parser = subparsers.add_parser(
-        "query",
-        help="run a canned query (queries/NAME.rq) and print the answer",
-        description="Run a canned query on the local store or a SPARQL endpoint.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Configure the ``query`` subcommand's parser."""
+    parser.description = "Run a canned query on the local store or a SPARQL endpoint."
     parser.add_argument("name", nargs="?", metavar="NAME", help="the query (queries/NAME.rq)")
     parser.add_argument(
         "--param",

@@ -27,13 +27,9 @@ from server.store.external import ExternalStore
 from server.store.external_http import ExternalConfig
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``serve`` subcommand."""
-    parser = subparsers.add_parser(
-        "serve",
-        help="serve the graph with gunicorn (builds first when needed)",
-        description="Serve Regiograaf with gunicorn; build first when the store is stale.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Configure the ``serve`` subcommand's parser."""
+    parser.description = "Serve Regiograaf with gunicorn; build first when the store is stale."
     parser.add_argument("--host", help="address to bind to (REGIOGRAAF_HOST, 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (REGIOGRAAF_PORT, 8000)")
     parser.add_argument("--store", metavar="PATH", help="folder of the store (REGIOGRAAF_STORE)")

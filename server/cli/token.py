@@ -20,16 +20,12 @@ from server.contribute.tokens import TokenFile, TokenFileError
 from server.contribute.writes import organisation_iri
 from server.settings import load_settings
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``token`` subcommand with ``add``, ``list`` and ``revoke``."""
-    parser = subparsers.add_parser(
-        "token",
-        help="make, list and revoke the write tokens of /graph-store",
-        description="Write tokens: one organisation each, stored as salted hashes only.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Configure the ``token`` subcommand's parser with ``add``, ``list`` and ``revoke``."""
+    parser.description = "Write tokens: one organisation each, stored as salted hashes only."
     parser.add_argument("--tokens", metavar="FILE", help="token file (REGIOGRAAF_TOKENS)")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="make a token and print it (once)")

@@ -18,18 +18,14 @@ from server.build.turtle import TurtleSyntaxError
 from server.build.validation import validate_files
 from server.settings import SettingsError, load_settings
 
-__all__ = ["expand", "register", "run"]
+__all__ = ["configure", "expand", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``validate`` subcommand to ``subparsers``."""
-    parser = subparsers.add_parser(
-        "validate",
-        help="validate Turtle files (syntax, SHACL shapes, vocabulary)",
-        description=(
-            "Validate Turtle files against the Regiograaf shapes and ontology. Exit 0: all "
-            "conform (warnings allowed); 1: a file does not conform; 2: usage or internal error."
-        ),
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Configure the ``validate`` subcommand's parser to ``subparsers``."""
+    parser.description = (
+        "Validate Turtle files against the Regiograaf shapes and ontology. Exit 0: all "
+        "conform (warnings allowed); 1: a file does not conform; 2: usage or internal error."
     )
     parser.add_argument(
         "files",
@@ -75,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"regiograaf validate: {problem}", file=sys.stderr)
         return 2
     try:
-        root = load_settings(root=args.root).root
-        check_root(root)
-        report = validate_files(files, root=root)
+        settings = load_settings(root=args.root)
+        check_root(settings.root)
+        report = validate_files(files, root=settings.root, cache=settings.cache_folder)
         output = render(report, args.format, args.lang)
     except (MissingSourcesError, SettingsError) as exc:
         print(f"regiograaf validate: {exc}", file=sys.stderr)

@@ -15,22 +15,27 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
+from server.store.syntax import EngineTriples
 from server.store.terms import ToOxigraph, to_rdflib
 
 __all__ = ["ScratchGraph", "check_select"]
 
 
 class ScratchGraph:
-    """The union of ``kept`` and ``graphs`` in the engine (see the module docstring). The
-    quads of the ``kept`` graphs (the reference data, which stays the same) are kept for the
+    """The union of ``kept`` and ``graphs`` (rdflib graphs, or the engine's triples of a file
+    whose graph was made of them) in the engine (see the module docstring). The quads of the
+    ``kept`` graphs (the reference data, which stays the same) are kept for the
     next copy, up to 64 graphs."""
 
-    def __init__(self, kept: Sequence[Graph], graphs: Sequence[Graph] = ()) -> None:
+    def __init__(self, kept: Sequence[Graph], graphs: Sequence[Graph | EngineTriples] = ()) -> None:
         self._store = ox.Store()
         for graph in kept:
             self._store.bulk_extend(_quads(graph))
-        for graph in graphs:
-            self._store.bulk_extend(ToOxigraph().quads(graph, None))
+        for source in graphs:
+            if isinstance(source, EngineTriples):  # as the engine read them: no conversion
+                self._store.bulk_extend(source.quads())
+            else:
+                self._store.bulk_extend(ToOxigraph().quads(source, None))
         self._convert = ToOxigraph()
 
     def select(

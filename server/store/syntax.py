@@ -12,10 +12,11 @@ build of the same bytes always gives the same store.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from server.store.terms import Term, Triple, to_rdflib
@@ -51,12 +52,16 @@ class RdfSyntaxError(ValueError):
 
 
 class EngineTriples:
-    """The distinct triples the engine read from one file. They stay the engine's terms until
-    :meth:`as_rdflib` is asked: RDF 1.2 triple terms, which the engine reads but the build
-    refuses, have no rdflib form."""
+    """The distinct triples the engine read from one file, in the order it read them, and the
+    file's prefixes. They stay the engine's terms until :meth:`as_rdflib` is asked: RDF 1.2
+    triple terms, which the engine reads but the build refuses, have no rdflib form."""
 
-    def __init__(self, triples: set[tuple[Any, Any, Any]]) -> None:
+    def __init__(
+        self, triples: dict[tuple[Any, Any, Any], None], prefixes: dict[str, str] | None = None
+    ) -> None:
         self._triples = triples
+        self.prefixes: dict[str, str] = dict(prefixes or {})
+        self.blank_prefix = ""
 
     def __len__(self) -> int:
         return len(self._triples)
@@ -75,18 +80,79 @@ class EngineTriples:
             if not ground or not any(isinstance(term, ox.BlankNode) for term in (subject, obj))
         }
 
+    def rdf_12(self) -> bool:
+        """Whether RDF 1.2 terms occur: a triple term (also what annotations and reifiers
+        make) or a literal with a base direction."""
+        return any(
+            isinstance(term, ox.Triple) or (isinstance(term, ox.Literal) and term.direction)
+            for triple in self._triples
+            for term in triple
+        )
+
+    def blank_labels(self) -> set[str]:
+        """The labels of the blank nodes (the engine keeps those written as ``_:label``)."""
+        blank = ox.BlankNode
+        return {term.value for triple in self._triples for term in triple if type(term) is blank}
+
+    def rdflib_triples(self, blank_prefix: str) -> Iterator[tuple[Node, Node, Node]]:
+        """The triples as rdflib terms, in the engine's order (typed literals exactly as
+        written), blank node ``_:x`` as ``<blank_prefix>x``; only for triples without RDF 1.2
+        terms (:meth:`rdf_12`). IRIs are made once each. Remembers ``blank_prefix`` for
+        :meth:`quads`."""
+        self.blank_prefix = blank_prefix
+        iris: dict[str, Node] = {}
+        blanks: dict[str, Node] = {}
+        named, blank_node = ox.NamedNode, ox.BlankNode
+
+        def convert(term: Any) -> Node:
+            kind = type(term)
+            if kind is named:
+                found = iris.get(term.value)
+                if found is None:
+                    found = iris[term.value] = URIRef(term.value)
+                return found
+            if kind is blank_node:
+                found = blanks.get(term.value)
+                if found is None:
+                    found = blanks[term.value] = BNode(blank_prefix + term.value)
+                return found
+            return to_rdflib(term, normalize=False)
+
+        for subject, predicate, obj in self._triples:
+            yield convert(subject), convert(predicate), convert(obj)
+
+    def quads(self) -> list[ox.Quad]:
+        """The triples as quads of the default graph, blank nodes named as
+        :meth:`rdflib_triples` named them (so they are those of the rdflib graph made of them,
+        as :class:`~server.store.terms.ToOxigraph` would convert it)."""
+        blanks: dict[Any, Any] = {}
+        blank, quad, default = ox.BlankNode, ox.Quad, ox.DefaultGraph()
+
+        def rename(node: Any) -> Any:
+            found = blanks.get(node)
+            if found is None:
+                found = blanks[node] = blank(self.blank_prefix + node.value)
+            return found
+
+        return [
+            quad(
+                rename(s) if type(s) is blank else s,
+                p,
+                rename(o) if type(o) is blank else o,
+                default,
+            )
+            for s, p, o in self._triples
+        ]
+
 
 def turtle_triples(data: bytes) -> EngineTriples:
-    """The triples of the Turtle ``data``, or :class:`RdfSyntaxError`."""
+    """The triples of the Turtle ``data`` (and its prefixes), or :class:`RdfSyntaxError`."""
     try:
-        return EngineTriples(
-            {
-                (quad.subject, quad.predicate, quad.object)
-                for quad in ox.parse(data, format=ox.RdfFormat.TURTLE)
-            }
-        )
+        parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
+        triples = {(quad.subject, quad.predicate, quad.object): None for quad in parser}
     except SyntaxError as error:
         raise _syntax_error(error) from None
+    return EngineTriples(triples, parser.prefixes)
 
 
 def read_turtle(data: bytes, blank_prefix: str) -> list[Triple]:

@@ -11,7 +11,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle, parse_turtle_text
+from server.build.turtle.grammar import Grammar
 from server.settings import PROJECT_ROOT
+from server.store.terms import ToOxigraph
 from tests.support import TEST_DATA
 
 SYNTAX = TEST_DATA / "syntax"
@@ -156,3 +158,61 @@ def test_urn_base_resolves_like_pyoxigraph(tmp_path: Path) -> None:
     }
     graph = parse_turtle(path).graph
     assert {(str(s), str(p), str(o)) for s, p, o in graph} == expected
+
+
+TEST_FILES = sorted(TEST_DATA.glob("**/*.ttl"))
+
+
+@pytest.mark.parametrize(
+    "path", PROJECT_FILES + TEST_FILES, ids=lambda p: str(p.relative_to(PROJECT_ROOT))
+)
+def test_the_engine_and_the_own_parser_give_the_same_file(path: Path) -> None:
+    """The graph comes from the engine where it can; it is the one the own parser makes, blank
+    node names, prefixes and line index included, and the engine's quads are the graph's."""
+    try:
+        parsed = parse_turtle(path)
+    except TurtleSyntaxError:
+        return  # the syntax fixtures: positions are checked above
+    grammar = Grammar(path.read_text(encoding="utf-8"), path)
+    grammar.run()
+    assert set(parsed.graph) == set(grammar.graph)
+    assert sorted(parsed.graph.namespaces()) == sorted(grammar.graph.namespaces())
+    assert parsed.lines == grammar.lines
+    if parsed.engine is not None:  # what validation loads into the engine as it read it
+        assert set(parsed.engine.quads()) == set(ToOxigraph().quads(parsed.graph, None))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'PREFIX ex: <http://example.org/>\nex:a ex:b ex:c . version "1.2"\n',
+        '@version "1.2" .\n<http://example.org/a> <http://example.org/b> 1 .\n',
+        'VERSION # which one\n  """1.2"""\n<http://example.org/a> <http://example.org/b> 1 .\n',
+        "<http://example.org/a> <http://example.org/b> 1 ~ <http://example.org/r> .\n",
+        "<http://example.org/a> <http://example.org/b> 1 {| <http://example.org/c> 2 |} .\n",
+        '<http://example.org/a> <http://example.org/b> "x"@en--rtl .\n',
+    ],
+)
+def test_rdf_12_is_refused_in_a_file_without_blank_nodes(text: str) -> None:
+    """The engine reads these; the graph would come from it, but the own parser refuses."""
+    with pytest.raises(TurtleSyntaxError):
+        parse_turtle_text(text, Path("rdf12.ttl"))
+
+
+def test_the_word_version_in_a_text_is_no_directive() -> None:
+    text = (
+        "<http://example.org/a> <http://example.org/b> \"the version 'two'\" ;\n"
+        '  <http://example.org/versionInfo> "2" .\n'
+    )
+    parsed = parse_turtle_text(text, Path("words.ttl"))
+    assert len(parsed.graph) == 2
+    assert parsed.lines.line_of_triple(URIRef(EX + "a"), URIRef(EX + "versionInfo")) == 2
+
+
+def test_labelled_blank_nodes_keep_their_names_and_lines() -> None:
+    text = "@prefix ex: <http://example.org/> .\nex:a ex:b _:x .\n\n_:x ex:c 1 .\n"
+    parsed = parse_turtle_text(text, Path("labels.ttl"))
+    (node,) = parsed.graph.objects(URIRef(EX + "a"), URIRef(EX + "b"))
+    assert isinstance(node, BNode) and str(node).endswith("lx")
+    assert parsed.lines.line_of(node) == 4
+    assert dict(parsed.graph.namespaces())["ex"] == URIRef(EX)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import main
+from server.build.validation import clear_cache
+from server.cli import COMMANDS, main, make_parser
 from tests.support import TEST_DATA
 
 ROOT = TEST_DATA / "validation" / "root"
@@ -144,6 +146,38 @@ def test_console_script_exit_codes(files: list[Path], expected: int) -> None:
     assert done.returncode == expected, done.stderr
 
 
+#: What other commands need and ``regiograaf validate`` must not load (it costs start-up time).
+_NOT_FOR_VALIDATE = ("flask", "werkzeug", "jinja2", "gunicorn", "owlrl", "pyshacl", "shapely")
+
+
+def test_validate_loads_neither_the_web_layer_nor_the_reasoner() -> None:
+    code = (
+        "import sys; from server.cli import main; code = main(sys.argv[1:]); "
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "validate", "--root", str(ROOT), str(VALID)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(done.stdout.splitlines()[-1].split())
+    assert "rdflib" in loaded  # the probe sees what validation imports
+    assert loaded.isdisjoint(_NOT_FOR_VALIDATE), sorted(loaded & set(_NOT_FOR_VALIDATE))
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_command_alone_has_the_same_help_as_with_all_commands(command: str) -> None:
+    """``main`` configures only the command it runs; its help and the main help stay the same."""
+
+    def helps(parser: argparse.ArgumentParser) -> tuple[str, str]:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return parser.format_help(), action.choices[command].format_help()
+
+    assert helps(make_parser(command)) == helps(make_parser())
+
+
 def test_a_folder_stands_for_its_ttl_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,3 +239,13 @@ def test_a_read_error_is_a_clear_error(
     assert code == 2
     assert "cannot read secret.ttl: Permission denied" in err
     assert "internal error" not in err
+
+
+def test_the_context_is_kept_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REGIOGRAAF_CACHE", str(tmp_path / "cache"))
+    clear_cache()  # as in a new process
+    code, _out, err = run(capsys, VALID)
+    assert code == 0, err
+    assert len(list((tmp_path / "cache").glob("context-*.pickle"))) == 1

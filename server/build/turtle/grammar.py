@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -21,7 +23,7 @@ from rdflib.term import Node
 
 from server.build.turtle.tokens import Token, iri_body, local_name, tokenize, unescape_string
 
-__all__ = ["Grammar", "LineIndex", "UnsupportedSyntax"]
+__all__ = ["Grammar", "LineIndex", "UnsupportedSyntax", "blank_prefix", "quiet_literals"]
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -51,6 +53,25 @@ class LineIndex:
         self.statements.setdefault((subject, predicate), line)
 
 
+def blank_prefix(path: Path) -> str:
+    """How the blank nodes of the file at ``path`` begin (``r`` and 8 hex digits of the path):
+    ``_:x`` is ``<prefix>lx``, the n-th ``[ ]`` or collection node ``<prefix>an``."""
+    return "r" + hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:8]
+
+
+@contextmanager
+def quiet_literals() -> Iterator[None]:
+    """rdflib logs a traceback for each ill-typed literal (``"abc"^^xsd:date``) it makes; SHACL
+    reports them, so the parser keeps it quiet."""
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        term_log.setLevel(level)
+
+
 class UnsupportedSyntax(Exception):
     """Syntax this parser refuses (RDF 1.2 additions), at ``token``."""
 
@@ -66,13 +87,13 @@ class _Terms:
     def __init__(self, path: Path) -> None:
         self.prefixes: dict[str, str] = {}
         self.base: str | None = None
-        self.salt = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:8]
+        self.prefix = blank_prefix(path)
         self.anonymous = 0
 
     def fresh(self) -> BNode:
         """A new blank node for ``[ ]`` or a collection item."""
         self.anonymous += 1
-        return BNode(f"r{self.salt}a{self.anonymous}")
+        return BNode(f"{self.prefix}a{self.anonymous}")
 
     def iri(self, token: Token) -> str:
         """The absolute IRI of an ``IRI`` token."""
@@ -93,7 +114,7 @@ class _Terms:
                 raise UnsupportedSyntax(token, f"the prefix {prefix}: has not been declared")
             return URIRef(self.prefixes[prefix] + local_name(local))
         if token.kind == "BNODE":
-            return BNode(f"r{self.salt}l{token.text[2:]}")
+            return BNode(f"{self.prefix}l{token.text[2:]}")
         if token.kind == "TRIPLE_TERM":
             raise UnsupportedSyntax(
                 token, f"'{token.text}' is RDF 1.2 syntax; Turtle 1.1 forbids it"
@@ -150,15 +171,9 @@ class Grammar:
 
     def run(self) -> None:
         """Parse every statement; :class:`UnsupportedSyntax` for RDF 1.2 syntax."""
-        # rdflib logs a traceback for ill-typed literals ("abc"^^xsd:date); SHACL reports them.
-        term_log = logging.getLogger("rdflib.term")
-        level = term_log.level
-        term_log.setLevel(logging.ERROR)
-        try:
+        with quiet_literals():
             while self.peek() is not None:
                 self.statement()
-        finally:
-            term_log.setLevel(level)
 
     # -- grammar (Turtle 1.1, section 6.5)
     def statement(self) -> None:

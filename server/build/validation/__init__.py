@@ -47,6 +47,7 @@ from server.build.validation.ownership import (
 )
 from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings, typo_echo
 from server.build.validation.shacl import RawResult, shacl_results
+from server.store.syntax import EngineTriples
 
 __all__ = [
     "OWNERSHIP",
@@ -71,18 +72,18 @@ def validate_files(
     removed: Sequence[Path] = (),
     owners: Mapping[Path, str] | None = None,
     reference: bool = False,
+    cache: Path | None = None,
 ) -> ValidationReport:
     """Validate the Turtle files ``paths`` against the shapes and ontology under ``root``.
 
-    ``shapes``: the shape files (default: every ``shapes/*.ttl`` under ``root``); ``texts``
-    the content of some of ``paths`` (instead of reading the file, which need not exist);
-    ``removed`` files to leave out of the context; ``owners`` the contribution folder
-    (``gm0599``) whose ownership rule applies to a path outside ``data/contributions/<code>/``;
-    ``reference``: pySHACL over all data, as before the fast path (:mod:`.engine`). Raises
-    :class:`FileNotFoundError` (an :class:`OSError`) when a file cannot be read and
-    :class:`TurtleSyntaxError` when a shapes or ontology file is broken.
-    """
-    context = load_context(Path(root).resolve(), shapes)
+    ``shapes``: the shape files (default: ``shapes/*.ttl`` under ``root``); ``texts`` the
+    content of some of ``paths`` (instead of the file, which need not exist); ``removed``
+    files to leave out of the context; ``owners`` the contribution folder (``gm0599``) whose
+    ownership rule applies to a path outside ``data/contributions/<code>/``; ``reference``:
+    pySHACL over all data (:mod:`.engine` is the fast path); ``cache``: a folder that keeps
+    the parsed context between processes (:mod:`.stored`). Raises :class:`OSError` when a
+    file cannot be read, :class:`TurtleSyntaxError` for a broken shapes or ontology file."""
+    context = load_context(Path(root).resolve(), shapes, cache)
     files = [Path(p) for p in paths]
     resolved = [p.resolve() for p in files]
     given = {Path(p).resolve(): data for p, data in (texts or {}).items()}
@@ -219,8 +220,10 @@ def _shacl(
             focus.add(o)
     kept = context.graphs_besides(excluded)
     ill_typed = _ill_typed(focus) or any(_ill_typed_graph(g) for g in kept)
-    sources = (kept, [item.graph for item in parsed.values()])
-    return engine.results(merged, focus, sources, ill_typed=ill_typed)
+    validated: list[Graph | EngineTriples] = [
+        item.graph if item.engine is None else item.engine for item in parsed.values()
+    ]
+    return engine.results(merged, focus, (kept, validated), ill_typed=ill_typed)
 
 
 def _ill_typed(nodes: Iterable[Node]) -> bool:
@@ -275,9 +278,12 @@ def _file_result(
     error: TurtleSyntaxError | None,
     findings: list[Finding],
 ) -> FileResult:
-    """One file's outcome, its findings in file order (without duplicates)."""
+    """One file's outcome, its findings in file order (without duplicates), with the labels
+    of its subjects when it has findings."""
     ordered = sorted(
         set(findings),
         key=lambda f: (f.line or 0, f.focus, f.shape, f.path or "", f.value or ""),
     )
-    return FileResult(path, error, tuple(ordered), labels(parsed) if parsed is not None else {})
+    # The labels name the focus of a finding in reports: a file without findings needs none.
+    named = labels(parsed) if parsed is not None and ordered else {}
+    return FileResult(path, error, tuple(ordered), named)

@@ -16,12 +16,14 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 from server.store.scratch import ScratchGraph, check_select
 
@@ -86,6 +88,9 @@ class SparqlRule:
 
 @functools.lru_cache(maxsize=256)
 def _prepared(text: str) -> Query:
+    # Imported here: rdflib's SPARQL engine is needed only for data with ill-typed literals.
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 

@@ -1,7 +1,8 @@
 """What a file is validated against: the shapes, the ontology and the reference data.
 
 Parsed once per project root and kept while none of their files changes (inode, modification
-time and size of every file are the cache key). Parsed files are kept the same way
+time and size of every file are the cache key); with a cache folder also kept on disk for the
+next process, keyed by the files' content (:mod:`.stored`). Parsed files are kept the same way
 (:func:`parsed_file`), so validating a file that is also part of the context, or validating the
 same files again, does not parse them again.
 """
@@ -18,6 +19,7 @@ from rdflib import Graph
 
 from server.build.inference import union
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle
+from server.build.validation.stored import context_key, read_stored, store
 from server.build.vocabulary import Vocabulary, declared_terms, vocabularies
 
 __all__ = ["Context", "clear_cache", "load_context", "parsed_file"]
@@ -78,9 +80,12 @@ def parsed_file(path: Path) -> ParsedTurtle:
     return parsed
 
 
-def load_context(root: Path, shape_paths: Sequence[Path] | None = None) -> Context:
+def load_context(
+    root: Path, shape_paths: Sequence[Path] | None = None, cache: Path | None = None
+) -> Context:
     """The context under ``root`` (``shapes/``, ``ontology/``, ``data/``), from the cache when
-    no file changed. A broken shapes or ontology file raises :class:`TurtleSyntaxError`; a
+    no file changed; ``cache``: a folder where it is also kept between processes
+    (:mod:`.stored`). A broken shapes or ontology file raises :class:`TurtleSyntaxError`; a
     broken data file is left out (with a warning)."""
     shape_files = sorted((root / "shapes").glob("*.ttl") if shape_paths is None else shape_paths)
     ontology_files = sorted((root / "ontology").glob("*.ttl"))
@@ -89,19 +94,41 @@ def load_context(root: Path, shape_paths: Sequence[Path] | None = None) -> Conte
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    shapes = union(parsed_file(p).graph for p in shape_files)
-    ontology = union(parsed_file(p).graph for p in ontology_files)
-    data: dict[Path, Graph] = {}
-    for path in data_files:
-        try:
-            data[path.resolve()] = parsed_file(path).graph
-        except TurtleSyntaxError as exc:
-            log.warning("context file left out: %s", exc)
+    files = [("shapes", p) for p in shape_files] + [("ontology", p) for p in ontology_files]
+    files += [("data", p) for p in data_files]
+    stored_key = context_key(root, files) if cache is not None else ""
+    parts = read_stored(cache, root, stored_key) if cache is not None else None
+    if parts is None:
+        parts = _parse_context(shape_files, ontology_files, data_files)
+        if cache is not None:
+            store(cache, root, stored_key, parts)
+    else:
+        for warning in parts[3]:
+            log.warning("context file left out: %s", warning)
+    shapes, ontology, data, _warnings = parts
     context = Context(root, shapes, ontology, data, vocabularies(declared_terms(ontology)))
     for old in [k for k in _CACHE if k[0] == root]:
         del _CACHE[old]
     _CACHE[key] = context
     return context
+
+
+def _parse_context(
+    shape_files: list[Path], ontology_files: list[Path], data_files: list[Path]
+) -> tuple[Graph, Graph, dict[Path, Graph], list[str]]:
+    """The shapes, the ontology, the data files that parse (by resolved path) and what is wrong
+    with the others."""
+    shapes = union(parsed_file(p).graph for p in shape_files)
+    ontology = union(parsed_file(p).graph for p in ontology_files)
+    data: dict[Path, Graph] = {}
+    warnings: list[str] = []
+    for path in data_files:
+        try:
+            data[path.resolve()] = parsed_file(path).graph
+        except TurtleSyntaxError as exc:
+            log.warning("context file left out: %s", exc)
+            warnings.append(str(exc))
+    return shapes, ontology, data, warnings
 
 
 def _stamp(path: Path) -> tuple[str, int, int, int]:

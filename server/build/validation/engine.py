@@ -42,6 +42,7 @@ from server.build.validation.core import (
 )
 from server.build.validation.shacl import RawResult, raw_result
 from server.store.scratch import ScratchGraph
+from server.store.syntax import EngineTriples
 
 __all__ = ["Engine", "Unsupported", "compile_shapes"]
 
@@ -138,7 +139,7 @@ class Engine:
         self,
         data: Graph,
         focus: set[Node],
-        sources: tuple[list[Graph], list[Graph]],
+        sources: tuple[list[Graph], list[Graph | EngineTriples]],
         *,
         ill_typed: bool,
     ) -> list[tuple[Node, RawResult]]:
@@ -288,7 +289,9 @@ class Engine:
 class _Lazy:
     """The data in the engine, copied when a SPARQL constraint first needs it."""
 
-    def __init__(self, sources: tuple[list[Graph], list[Graph]], ill_typed: bool) -> None:
+    def __init__(
+        self, sources: tuple[list[Graph], list[Graph | EngineTriples]], ill_typed: bool
+    ) -> None:
         self.sources = sources
         self.ill_typed = ill_typed
         self._copy: ScratchGraph | None = None

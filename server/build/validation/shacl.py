@@ -13,15 +13,15 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import processor as sparql_processor
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.processor import SPARQLProcessor
+    from rdflib.plugins.sparql.sparql import Query
 
 from server.build.validation.findings import LANGUAGES, severity
 from server.build.vocabulary import RGSH
@@ -126,6 +126,9 @@ def raw_result(
 
 @functools.lru_cache(maxsize=512)
 def _prepare(query: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     return translateQuery(parseQuery(query), base, dict(namespaces) or None)
 
 
@@ -135,12 +138,15 @@ def _prepared_sparql() -> Iterator[None]:
 
     pySHACL hands rdflib the query text for every focus node and rdflib parses it every time
     (nine tenths of the run time); this is what ``rdflib.plugins.sparql.prepareQuery`` does,
-    applied while pySHACL runs. Evaluation is unchanged.
+    applied while pySHACL runs. Evaluation is unchanged. (rdflib's SPARQL engine is imported
+    here: only pySHACL needs it.)
     """
+    from rdflib.plugins.sparql import processor as sparql_processor
+
     original = sparql_processor.SPARQLProcessor.query
 
     def query(
-        self: sparql_processor.SPARQLProcessor,
+        self: SPARQLProcessor,
         strOrQuery: str | Query,
         initBindings: Mapping[str, Any] | None = None,
         initNs: Mapping[str, Any] | None = None,
