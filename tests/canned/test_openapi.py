@@ -248,6 +248,12 @@ def test_the_document_speaks_the_language_of_the_request(canned_client: FlaskCli
 
 def test_the_english_document_is_valid_openapi_3_1(english: dict) -> None:
     validate(english)
+    operation = english["paths"]["/queries/projecttijdlijn"]["get"]
+    gemeente = next(p for p in operation["parameters"] if p["name"] == "gemeente")
+    assert gemeente["schema"]["items"]["x-enum-labels"][0] == "Brielle (former MRDH member)"
+    assert "Only current members" not in gemeente["description"]
+    chances = english["paths"]["/queries/samenwerkingskansen"]["get"]["parameters"][0]
+    assert "Only current members of the MRDH." in chances["description"]
 
 
 def test_both_languages_describe_the_same_api(document: dict, english: dict) -> None:
