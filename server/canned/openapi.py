@@ -12,7 +12,9 @@ wrong parameter. ``/queries`` (the list) is described too.
 
 The enums come from the data, so the document belongs to a data version
 (``info.x-data-version``); :func:`openapi_document` is a plain function of the queries and
-their choices.
+their choices. It is written in one language: the queries' own texts (title, description,
+column and parameter labels) in that language from their headers, the fixed texts as gettext
+messages (Dutch msgids, English in the web app's catalog) by the ``gettext`` it is handed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, Final
 from server.canned.query import EXAMPLE_COLUMN, CannedQuery, Choice, Parameter
 from server.canned.schema import VALUE_SCHEMAS
 from server.http.media_types import CSV, GEOJSON, HTML, JSON, SPARQL_JSON
+from server.messages import N_, NO_DATA, NOT_MODIFIED, Gettext, translated, untranslated
 
 __all__ = ["OPENAPI_VERSION", "openapi_document", "operation_id"]
 
@@ -38,18 +41,14 @@ def operation_id(name: str) -> str:
     return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _texts(nl: str, en: str) -> str:
-    return nl if not en or en == nl else f"{nl}\n\n*{en}*"
-
-
-def _value_schema(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any]:
+def _value_schema(parameter: Parameter, choices: Sequence[Choice], lang: str) -> dict[str, Any]:
     """The schema of one value: the header schema's for the type (``$defs/value``, so the
     two cannot drift), with the allowed IRIs (``enum``) or the integer bounds added."""
     schema: dict[str, Any] = copy.deepcopy(dict(VALUE_SCHEMAS[parameter.type]))
     if parameter.has_choices and choices:
         schema["enum"] = [str(choice.value) for choice in choices]
         # Labels next to the enum (a widely used extension; Swagger UI shows the enum).
-        schema["x-enum-labels"] = [choice.label_in("nl") for choice in choices]
+        schema["x-enum-labels"] = [choice.label_in(lang) for choice in choices]
     if parameter.minimum is not None:
         schema["minimum"] = parameter.minimum
     if parameter.maximum is not None:
@@ -57,8 +56,27 @@ def _value_schema(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, 
     return schema
 
 
-def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any]:
-    item = _value_schema(parameter, choices)
+def _parameter_text(parameter: Parameter, lang: str, gettext: Gettext) -> str:
+    """The description of a parameter: its label and description from the header, and what
+    values it takes."""
+    text = parameter.label_in(lang)
+    if parameter.description_in(lang):
+        text += ". " + parameter.description_in(lang)
+    if parameter.type == "iri":
+        text += "\n\n" + gettext("Een instantie van <%(klasse)s>.", klasse=parameter.class_iri)
+        if parameter.members == "current":
+            text += " " + gettext("Alleen huidige leden van de MRDH.")
+    elif parameter.type == "concept":
+        text += "\n\n" + gettext("Een begrip uit <%(schema)s>.", schema=parameter.scheme)
+    if parameter.has_choices:
+        text += " " + gettext("De laatste padstap volstaat ook.")
+    return text
+
+
+def _parameter(
+    parameter: Parameter, choices: Sequence[Choice], lang: str, gettext: Gettext
+) -> dict[str, Any]:
+    item = _value_schema(parameter, choices, lang)
     defaults = list(parameter.default_values)
     if parameter.multiple:
         schema: dict[str, Any] = {"type": "array", "items": item, "uniqueItems": True}
@@ -68,26 +86,11 @@ def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any
         schema = item
         if defaults:
             schema["default"] = defaults[0]
-    label = parameter.label_in("nl")
-    label_en = parameter.label.get("en", "")
-    description = label + (f" ({label_en})" if label_en and label_en != label else "")
-    if parameter.description_in("nl"):
-        description += ". " + _texts(
-            parameter.description_in("nl"), parameter.description.get("en", "")
-        )
-    if parameter.type == "iri":
-        description += f"\n\nEen instantie van (an instance of) <{parameter.class_iri}>."
-        if parameter.members == "current":
-            description += " Alleen huidige leden van de MRDH (only current members of MRDH)."
-    elif parameter.type == "concept":
-        description += f"\n\nEen begrip uit (a concept of) <{parameter.scheme}>."
-    if parameter.has_choices:
-        description += " De laatste padstap volstaat ook (the last path segment will do)."
     result: dict[str, Any] = {
         "name": parameter.name,
         "in": "query",
         "required": parameter.required,
-        "description": description,
+        "description": _parameter_text(parameter, lang, gettext),
         "schema": schema,
     }
     if parameter.multiple:
@@ -96,29 +99,28 @@ def _parameter(parameter: Parameter, choices: Sequence[Choice]) -> dict[str, Any
     return result
 
 
-def _column_schema(query: CannedQuery, name: str) -> dict[str, Any]:
-    """One column of the answer: an RDF term, titled with the column's label (Dutch, with the
-    English one in the description); the example marker says what it means."""
+def _column_schema(query: CannedQuery, name: str, lang: str, gettext: Gettext) -> dict[str, Any]:
+    """One column of the answer: an RDF term, titled with the column's label; the example
+    marker says what it means."""
     schema: dict[str, Any] = {
         "$ref": "#/components/schemas/RdfTerm",
-        "title": query.column_label(name, "nl"),
-        "description": _texts(query.column_label(name, "nl"), query.column_label(name, "en")),
+        "title": query.column_label(name, lang),
     }
     if name == EXAMPLE_COLUMN:
-        schema["description"] += "\n\n" + _texts(
-            "Een xsd:boolean: true als de rij een verzonnen voorbeeld betreft (rg:isExample), "
-            "zodat zij zonder de voorbeelden niet (zo) in het antwoord zou staan.",
-            "An xsd:boolean: true when the row involves an invented example (rg:isExample), "
-            "so that without the examples it would not be in the answer (as it is).",
+        schema["description"] = gettext(
+            "Een booleaanse waarde: true als de rij een verzonnen voorbeeld betreft, zodat zij "
+            "zonder de voorbeelden niet (zo) in het antwoord zou staan."
         )
     return schema
 
 
-def _result_schema(query: CannedQuery) -> dict[str, Any]:
+def _result_schema(query: CannedQuery, lang: str, gettext: Gettext) -> dict[str, Any]:
     """SPARQL JSON results with exactly this query's columns, titled with their labels."""
     binding: dict[str, Any] = {"type": "object", "additionalProperties": False}
     if query.variables:
-        binding["properties"] = {name: _column_schema(query, name) for name in query.variables}
+        binding["properties"] = {
+            name: _column_schema(query, name, lang, gettext) for name in query.variables
+        }
     else:
         binding["additionalProperties"] = {"$ref": "#/components/schemas/RdfTerm"}
     vars_schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
@@ -142,12 +144,19 @@ def _result_schema(query: CannedQuery) -> dict[str, Any]:
     }
 
 
+#: The views of a query's answer in words (the same messages as the list of queries).
+_VIEWS: Final = {"table": N_("tabel"), "map": N_("kaart"), "chart": N_("grafiek")}
+
+
 def _component_name(query: CannedQuery) -> str:
     return "Result_" + re.sub(r"[^A-Za-z0-9]", "_", query.name)
 
 
 def _operation(
-    query: CannedQuery, choices: Callable[[Parameter], Sequence[Choice]]
+    query: CannedQuery,
+    choices: Callable[[Parameter], Sequence[Choice]],
+    lang: str,
+    gettext: Gettext,
 ) -> dict[str, Any]:
     content: dict[str, Any] = {
         SPARQL_JSON: {"schema": {"$ref": f"#/components/schemas/{_component_name(query)}"}},
@@ -156,31 +165,35 @@ def _operation(
     }
     if query.has_geometry:
         content[GEOJSON] = {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}
-    formats = ".json, .csv" + (", .geojson" if query.has_geometry else "")
-    description = _texts(query.description_in("nl"), query.description.get("en", ""))
-    description += (
-        f"\n\nOok als `/queries/{query.name}` + {formats} "
-        f"(also by file extension). Weergave (view): {query.view}."
+    how = gettext(
+        "Ook als %(pad)s met de extensie %(extensies)s. Weergave: %(weergave)s.",
+        pad="`/queries/" + query.name + "`",
+        extensies=".json, .csv" + (", .geojson" if query.has_geometry else ""),
+        weergave=gettext(_VIEWS[query.view]),
     )
+    description = query.description_in(lang) + "\n\n" + how
     return {
         "operationId": operation_id(query.name),
-        "summary": query.title_in("nl"),
-        "description": description,
+        "summary": query.title_in(lang),
+        "description": description.strip(),
         "tags": [query.tags[0] if query.tags else "vragen"],
-        "parameters": [_parameter(parameter, choices(parameter)) for parameter in query.parameters],
+        "parameters": [
+            _parameter(parameter, choices(parameter), lang, gettext)
+            for parameter in query.parameters
+        ],
         "responses": {
             "200": {
-                "description": "Het antwoord (the answer)",
+                "description": gettext("Het antwoord"),
                 "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
                 "content": content,
             },
-            "304": {"description": "Niet gewijzigd (not modified: If-None-Match matched)"},
+            "304": {"description": gettext(NOT_MODIFIED)},
             "400": {
-                "description": "Een parameter heeft een verkeerde waarde (a wrong parameter value)",
+                "description": gettext("Een parameter heeft een verkeerde waarde"),
                 "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
             },
-            "406": {"description": "Dit formaat kan niet (this format is not available)"},
-            "503": {"description": "Er zijn (nog) geen gegevens (no data has been built)"},
+            "406": {"description": gettext("Dit formaat kan niet")},
+            "503": {"description": gettext(NO_DATA)},
         },
     }
 
@@ -188,7 +201,7 @@ def _operation(
 _COMPONENTS: Final[dict[str, Any]] = {
     "RdfTerm": {
         "type": "object",
-        "description": "An RDF term in SPARQL 1.1 Query Results JSON (§3.2.2).",
+        "description": N_("Een RDF-term in SPARQL 1.1 Query Results JSON (§3.2.2)."),
         "required": ["type", "value"],
         "properties": {
             "type": {"type": "string", "enum": ["uri", "literal", "bnode"]},
@@ -214,7 +227,7 @@ _COMPONENTS: Final[dict[str, Any]] = {
     },
     "FeatureCollection": {
         "type": "object",
-        "description": "RFC 7946 GeoJSON; one feature per row, geometry from ?geometry.",
+        "description": N_("GeoJSON (RFC 7946): één feature per rij, met de geometrie van de rij."),
         "required": ["type", "features"],
         "properties": {
             "type": {"const": "FeatureCollection"},
@@ -250,7 +263,7 @@ _COMPONENTS: Final[dict[str, Any]] = {
                         "variables": {"type": "array", "items": {"type": "string"}},
                         "columns": {
                             "type": "array",
-                            "description": "Per column: its variable and its label (nl, en).",
+                            "description": N_("Per kolom: haar variabele en haar label (nl, en)."),
                             "items": {
                                 "type": "object",
                                 "required": ["name", "label"],
@@ -293,12 +306,12 @@ _COMPONENTS: Final[dict[str, Any]] = {
 
 _LIST_OPERATION: Final[dict[str, Any]] = {
     "operationId": "vragen",
-    "summary": "Alle vragen (every canned query)",
-    "description": "De vragen met hun parameters (the queries and their parameters).",
+    "summary": N_("Alle vragen"),
+    "description": N_("De vragen met hun parameters."),
     "tags": ["vragen"],
     "responses": {
         "200": {
-            "description": "De lijst (the list)",
+            "description": N_("De lijst"),
             "content": {
                 JSON: {"schema": {"$ref": "#/components/schemas/QueryList"}},
                 HTML: {"schema": {"type": "string"}},
@@ -314,41 +327,41 @@ def openapi_document(
     *,
     api_version: str,
     data_version: str | None,
+    lang: str = "nl",
+    gettext: Gettext = untranslated,
 ) -> dict[str, Any]:
-    """The OpenAPI 3.1 document for ``queries``; ``choices`` gives the allowed values of a
-    parameter (the enum)."""
+    """The OpenAPI 3.1 document for ``queries`` in ``lang`` (the fixed texts by ``gettext``,
+    which must write that language); ``choices`` gives the allowed values of a parameter (the
+    enum)."""
     queries = list(queries)
-    paths: dict[str, Any] = {"/queries": {"get": copy.deepcopy(_LIST_OPERATION)}}
-    schemas = dict(_COMPONENTS)
+    paths: dict[str, Any] = {"/queries": {"get": translated(_LIST_OPERATION, gettext)}}
+    schemas = translated(_COMPONENTS, gettext)
     for query in queries:
-        paths[f"/queries/{query.name}"] = {"get": _operation(query, choices)}
-        schemas[_component_name(query)] = _result_schema(query)
+        paths[f"/queries/{query.name}"] = {"get": _operation(query, choices, lang, gettext)}
+        schemas[_component_name(query)] = _result_schema(query, lang, gettext)
     tags = sorted({query.tags[0] for query in queries if query.tags} | {"vragen"})
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
-            "title": "Regiograaf — vragen (canned queries)",
+            "title": gettext("Regiograaf — vragen"),
             "version": api_version,
-            "summary": "De vragen van de Handreiking Digitale Strategie als API",
-            "description": (
+            "summary": gettext("De vragen van de Handreiking Digitale Strategie als API"),
+            "description": gettext(
                 "De vragen van de *Handreiking Digitale Strategie* van de MRDH, beantwoord uit "
                 "de Regiograaf. Elke vraag is een bestand in `queries/`; zijn parameters worden "
-                "als waarden gebonden, nooit in de vraagtekst geplakt.\n\n*The questions of "
-                "the MRDH Digital Strategy Guide, answered from the Regiograaf knowledge graph. "
-                "Every query is a file in `queries/`; parameter values are bound, never "
-                "spliced into the query text.*"
+                "als waarden gebonden, nooit in de vraagtekst geplakt."
             ),
             "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
             "x-data-version": data_version,
         },
-        "servers": [{"url": "/", "description": "Deze server (this server)"}],
+        "servers": [{"url": "/", "description": gettext("Deze server")}],
         "tags": [{"name": tag} for tag in tags],
         "paths": paths,
         "components": {
             "schemas": schemas,
             "headers": {
                 "ETag": {
-                    "description": "Per data version, query, arguments and format",
+                    "description": gettext("Per gegevensversie, vraag, argumenten en formaat"),
                     "schema": {"type": "string"},
                 }
             },

@@ -1,31 +1,37 @@
 """The write path and the validation API in the OpenAPI 3.1 document (``/openapi.json``):
 ``POST /bijdragen/valideren``, ``/graph-store`` and ``/feed``, and the schema of the
-validation report (:mod:`server.build.reports`, JSON ``version`` 1)."""
+validation report (:mod:`server.build.reports`, JSON ``version`` 1). The texts are gettext
+messages (marked with ``N_`` in the constants), written by the ``gettext`` handed in."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["TAG", "paths", "schemas"]
+from server.messages import N_, Gettext, translated
+
+__all__ = ["TAG", "paths", "schemas", "security"]
 
 #: The tag of these operations.
 TAG = "bijdragen"
+#: Texts of several answers.
+TOO_LARGE = N_("Te groot")
+NOT_TURTLE = N_("Geen Turtle of N-Triples")
+NO_GRAPH = N_("Geen graaf onder deze naam")
 
-_TEXTS = {"nl", "en"}
+_LANGUAGES = {"nl", "en"}
 _BILINGUAL = {
     "type": "object",
-    "properties": {lang: {"type": "string"} for lang in sorted(_TEXTS)},
+    "properties": {lang: {"type": "string"} for lang in sorted(_LANGUAGES)},
 }
 _FINDING = {
     "type": "object",
     "required": ["line", "focus", "shape", "severity", "message", "hint"],
     "properties": {
-        "line": {"type": ["integer", "null"], "description": "Regel (line), 1-based"},
+        "line": {"type": ["integer", "null"], "description": N_("Regelnummer, vanaf 1")},
         "focus": {"type": "string"},
         "label": {"type": ["string", "null"]},
-        "shape": {"type": "string", "description": "Regel-ID (rule IRI)"},
+        "shape": {"type": "string", "description": N_("IRI van de regel")},
         "component": {"type": "string"},
         "path": {"type": ["string", "null"]},
         "value": {"type": ["string", "null"]},
@@ -38,7 +44,7 @@ _FINDING = {
 }
 _REPORT = {
     "type": "object",
-    "description": "Het rapport van `regiograaf validate --format json` (the validation report)",
+    "description": N_("Het rapport van `regiograaf validate --format json`"),
     "required": ["version", "conforms", "lang", "summary", "files"],
     "properties": {
         "version": {"const": 1},
@@ -99,7 +105,7 @@ _LANG = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "description": "Taal van de meldingen (language of the messages)",
+    "description": N_("Taal van de meldingen"),
     "schema": {"enum": ["nl", "en"], "default": "nl"},
 }
 # The protocol names a graph by ?graph=<iri> or the default graph by ?default (exactly one);
@@ -108,44 +114,44 @@ _GRAPH = {
     "name": "graph",
     "in": "query",
     "required": True,
-    "description": "IRI van de graaf (graph IRI)",
+    "description": N_("IRI van de graaf"),
     "schema": {"type": "string", "format": "iri"},
 }
 
 
-def _error(text: str) -> dict[str, Any]:
-    return {"description": text}
-
-
-def _write(operation_id: str, summary: str, *, body: bool) -> dict[str, Any]:
+def _write(operation_id: str, summary: str, gettext: Gettext, *, body: bool) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "tags": [TAG],
         "operationId": operation_id,
         "summary": summary,
         "security": [{"sleutel": []}],
-        "parameters": [copy.deepcopy(_GRAPH), copy.deepcopy(_LANG)],
+        "parameters": [translated(_GRAPH, gettext), translated(_LANG, gettext)],
         "responses": {
-            "200": _error("Aanvaard en gebouwd (accepted and served)"),
-            "400": {"description": "Syntaxfout (syntax error)", "content": _REPORT_CONTENT},
-            "401": _error("Geen of ongeldige sleutel (no or invalid token)"),
-            "403": _error("Sleutel van een andere organisatie, of geen bijdragegraaf"),
-            "405": _error("Standaardgraaf, of deze server neemt geen bijdragen aan"),
-            "412": _error("If-Match of If-None-Match klopt niet (precondition failed)"),
-            "422": {"description": "Fouten (violations)", "content": _REPORT_CONTENT},
-            "429": _error("Te veel mislukte pogingen; zie Retry-After"),
+            "200": {"description": gettext("Aanvaard en gebouwd")},
+            "400": {"description": gettext("Syntaxfout"), "content": _REPORT_CONTENT},
+            "401": {"description": gettext("Geen of ongeldige sleutel")},
+            "403": {
+                "description": gettext("Sleutel van een andere organisatie, of geen bijdragegraaf")
+            },
+            "405": {
+                "description": gettext("Standaardgraaf, of deze server neemt geen bijdragen aan")
+            },
+            "412": {"description": gettext("If-Match of If-None-Match klopt niet")},
+            "422": {"description": gettext("Fouten"), "content": _REPORT_CONTENT},
+            "429": {"description": gettext("Te veel mislukte pogingen; zie Retry-After")},
         },
     }
     if body:
-        operation["requestBody"] = copy.deepcopy(_TURTLE_BODY)
-        operation["responses"]["201"] = _error("Nieuwe graaf (created)")
-        operation["responses"]["413"] = _error("Te groot (payload too large)")
-        operation["responses"]["415"] = _error("Geen Turtle of N-Triples")
+        operation["requestBody"] = translated(_TURTLE_BODY, gettext)
+        operation["responses"]["201"] = {"description": gettext("Nieuwe graaf")}
+        operation["responses"]["413"] = {"description": gettext(TOO_LARGE)}
+        operation["responses"]["415"] = {"description": gettext(NOT_TURTLE)}
     else:
-        operation["responses"]["404"] = _error("Geen graaf onder deze naam")
+        operation["responses"]["404"] = {"description": gettext(NO_GRAPH)}
     return operation
 
 
-def paths(organisations: Sequence[str]) -> dict[str, Any]:  # long: one literal table
+def paths(organisations: Sequence[str], gettext: Gettext) -> dict[str, Any]:  # long: one table
     """The operations of the write path, the validation API and the feed; ``organisations``
     are the codes of the organisations that may contribute (``gm0599``, ``mrdh``, ...)."""
     graph_types = {
@@ -157,31 +163,33 @@ def paths(organisations: Sequence[str]) -> dict[str, Any]:  # long: one literal 
             "post": {
                 "tags": [TAG],
                 "operationId": "valideren",
-                "summary": "Een bijdrage controleren zonder haar op te slaan (validate)",
+                "summary": gettext("Een bijdrage controleren zonder haar op te slaan"),
                 "parameters": [
                     {
                         "name": "gemeente",
                         "in": "query",
                         "required": False,
-                        "description": "Code van de organisatie (gm0599, mrdh, pv28): controleer "
-                        "ook het eigendom (also check ownership)",
+                        "description": gettext(
+                            "Code van de organisatie (gm0599, mrdh, pv28): controleer ook het "
+                            "eigendom"
+                        ),
                         "schema": {"type": "string", "enum": sorted(organisations)},
                     },
                     {
                         "name": "naam",
                         "in": "query",
                         "required": False,
-                        "description": "Naam van het bestand in de map van de organisatie",
+                        "description": gettext("Naam van het bestand in de map van de organisatie"),
                         "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,79}$"},
                     },
-                    copy.deepcopy(_LANG),
+                    translated(_LANG, gettext),
                 ],
-                "requestBody": copy.deepcopy(_TURTLE_BODY),
+                "requestBody": translated(_TURTLE_BODY, gettext),
                 "responses": {
-                    "200": {"description": "Het rapport (the report)", "content": _REPORT_CONTENT},
-                    "400": _error("Onbekende organisatie of naam"),
-                    "413": _error("Te groot (payload too large)"),
-                    "415": _error("Geen Turtle of N-Triples"),
+                    "200": {"description": gettext("Het rapport"), "content": _REPORT_CONTENT},
+                    "400": {"description": gettext("Onbekende organisatie of naam")},
+                    "413": {"description": gettext(TOO_LARGE)},
+                    "415": {"description": gettext(NOT_TURTLE)},
                 },
             }
         },
@@ -189,42 +197,53 @@ def paths(organisations: Sequence[str]) -> dict[str, Any]:  # long: one literal 
             "get": {
                 "tags": [TAG],
                 "operationId": "grafenLezen",
-                "summary": "Een graaf lezen (SPARQL 1.1 Graph Store Protocol, GET)",
-                "description": "`?graph=<iri>` leest één graaf; `?default` (in plaats van "
-                "graph) de standaardgraaf (`?default` instead of graph: the default graph).",
-                "parameters": [copy.deepcopy(_GRAPH)],
+                "summary": gettext("Een graaf lezen (SPARQL 1.1 Graph Store Protocol, GET)"),
+                "description": gettext(
+                    "`?graph=<iri>` leest één graaf; `?default` (in plaats van graph) de "
+                    "standaardgraaf."
+                ),
+                "parameters": [translated(_GRAPH, gettext)],
                 "responses": {
-                    "200": {"description": "De graaf (the graph)", "content": graph_types},
-                    "400": _error("Geen of twee grafen genoemd"),
-                    "404": _error("Geen graaf onder deze naam"),
+                    "200": {"description": gettext("De graaf"), "content": graph_types},
+                    "400": {"description": gettext("Geen of twee grafen genoemd")},
+                    "404": {"description": gettext(NO_GRAPH)},
                 },
             },
-            "put": _write("graafVervangen", "Een bijdragegraaf vervangen (replace)", body=True),
-            "post": _write("graafAanvullen", "Aan een bijdragegraaf toevoegen (merge)", body=True),
+            "put": _write(
+                "graafVervangen", gettext("Een bijdragegraaf vervangen"), gettext, body=True
+            ),
+            "post": _write(
+                "graafAanvullen", gettext("Aan een bijdragegraaf toevoegen"), gettext, body=True
+            ),
             "delete": _write(
-                "graafVerwijderen", "Een bijdragegraaf verwijderen (delete)", body=False
+                "graafVerwijderen", gettext("Een bijdragegraaf verwijderen"), gettext, body=False
             ),
         },
         "/feed": {
             "get": {
                 "tags": [TAG],
                 "operationId": "wijzigingen",
-                "summary": "De wijzigingen als Linked Data Event Stream (LDES, TREE)",
-                "responses": {"200": {"description": "De wortel", "content": graph_types}},
+                "summary": gettext("De wijzigingen als Linked Data Event Stream (LDES, TREE)"),
+                "responses": {"200": {"description": gettext("De wortel"), "content": graph_types}},
             }
         },
     }
 
 
-def schemas() -> dict[str, Any]:
-    """The schemas :func:`paths` refers to, and the token's security scheme."""
-    return {"Validatierapport": copy.deepcopy(_REPORT), "Melding": copy.deepcopy(_FINDING)}
-
-
-SECURITY = {
-    "sleutel": {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "Schrijfsleutel van een organisatie (regiograaf token add)",
+def schemas(gettext: Gettext) -> dict[str, Any]:
+    """The schemas :func:`paths` refers to."""
+    return {
+        "Validatierapport": translated(_REPORT, gettext),
+        "Melding": translated(_FINDING, gettext),
     }
-}
+
+
+def security(gettext: Gettext) -> dict[str, Any]:
+    """The security scheme of the write path: an organisation's token."""
+    return {
+        "sleutel": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": gettext("Schrijfsleutel van een organisatie (regiograaf token add)"),
+        }
+    }

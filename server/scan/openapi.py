@@ -1,7 +1,8 @@
 """The OpenAPI description of the Strategiescan: the operations ``/scan/{cbs}`` (the page,
 with ``?vergelijk=``) and ``/scan/{cbs}.json``, ``.pdf`` and ``.docx``, and the JSON Schema
 of the scan document, derived from the dataclasses of :mod:`server.scan.model` (so the
-description cannot drift from what :func:`server.scan.document.scan_document` writes).
+description cannot drift from what :func:`server.scan.document.scan_document` writes). The
+texts are gettext messages, written in the reader's language by the ``gettext`` handed in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from server.http.media_types import DOCX, HTML, JSON, PDF
+from server.messages import N_, NO_DATA, NOT_MODIFIED, Gettext, translated
 from server.scan import model
 
 __all__ = ["scan_paths", "scan_schemas"]
@@ -27,21 +29,20 @@ _CBS: Final = {
     "name": "cbs",
     "in": "path",
     "required": True,
-    "description": "CBS-code van een huidige MRDH-gemeente (CBS code of a current MRDH member)",
+    "description": N_("CBS-code van een huidige MRDH-gemeente"),
     "schema": {"type": "string", "pattern": "^gm[0-9]{4}$", "examples": ["gm0503"]},
 }
 _LANG: Final = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "description": "Taal (language): nl (standaard, default) of (or) en",
+    "description": N_("Taal: nl (standaard) of en"),
     "schema": {"type": "string", "enum": ["nl", "en"], "default": "nl"},
 }
 _NOT_FOUND: Final = {
-    "description": (
+    "description": N_(
         "Geen huidige MRDH-gemeente met deze CBS-code; een voormalige gemeente krijgt een "
-        "pagina die haar opvolger noemt (not a current member; a former one gets a page naming "
-        "its successor)"
+        "pagina die haar opvolger noemt"
     )
 }
 
@@ -81,7 +82,7 @@ def _object(cls: type) -> dict[str, Any]:
     }
 
 
-def scan_schemas() -> dict[str, Any]:
+def scan_schemas(gettext: Gettext) -> dict[str, Any]:
     """The component schemas: ``ScanDocument`` and one ``Scan<Class>`` per dataclass."""
     classes = [getattr(model, name) for name in model.__all__ if name != "Scan"]
     schemas = {f"Scan{cls.__name__}": _object(cls) for cls in classes}
@@ -91,7 +92,7 @@ def scan_schemas() -> dict[str, Any]:
         "url": {"type": "string", "format": "uri"},
         "examples": {
             "type": "boolean",
-            "description": "Of de scan verzonnen voorbeelden bevat (whether it holds examples)",
+            "description": gettext("Of de scan verzonnen voorbeelden bevat"),
         },
         **document["properties"],
     }
@@ -100,6 +101,7 @@ def scan_schemas() -> dict[str, Any]:
 
 
 def _operation(
+    gettext: Gettext,
     operation_id: str,
     summary: str,
     media_type: str,
@@ -111,19 +113,19 @@ def _operation(
             "operationId": operation_id,
             "summary": summary,
             "tags": ["scan"],
-            "parameters": [_CBS, _LANG, *extra],
+            "parameters": [translated(_CBS, gettext), translated(_LANG, gettext), *extra],
             "responses": {
                 "200": {"description": summary, "content": {media_type: {"schema": schema}}},
-                "304": {"description": "Niet gewijzigd (not modified: If-None-Match matched)"},
-                "400": {"description": "Een onbekende taal of vergelijk-waarde (a bad parameter)"},
-                "404": _NOT_FOUND,
-                "503": {"description": "Er zijn (nog) geen gegevens (no data has been built)"},
+                "304": {"description": gettext(NOT_MODIFIED)},
+                "400": {"description": gettext("Een onbekende taal of vergelijk-waarde")},
+                "404": translated(_NOT_FOUND, gettext),
+                "503": {"description": gettext(NO_DATA)},
             },
         }
     }
 
 
-def scan_paths(members: Sequence[str]) -> dict[str, Any]:
+def scan_paths(members: Sequence[str], gettext: Gettext) -> dict[str, Any]:
     """The paths of the scan: the page and its three downloads; ``members`` are the CBS codes
     of the current MRDH members, the values ``vergelijk`` takes."""
     binary = {"type": "string", "format": "binary"}
@@ -131,21 +133,27 @@ def scan_paths(members: Sequence[str]) -> dict[str, Any]:
         "name": "vergelijk",
         "in": "query",
         "required": False,
-        "description": "Zet een tweede gemeente ernaast (put a second municipality beside it)",
+        "description": gettext("Zet een tweede gemeente ernaast"),
         "schema": {"type": "string", "enum": sorted(members)},
     }
     return {
         "/scan/{cbs}": _operation(
-            "scanPage", "De Strategiescan (the strategy scan)", HTML, {"type": "string"}, compare
+            gettext,
+            "scanPage",
+            gettext("De Strategiescan"),
+            HTML,
+            {"type": "string"},
+            compare,
         ),
         "/scan/{cbs}.json": _operation(
+            gettext,
             "scanDocument",
-            "De hele scan als JSON (the whole scan as JSON)",
+            gettext("De hele scan als JSON"),
             JSON,
             {"$ref": "#/components/schemas/ScanDocument"},
         ),
-        "/scan/{cbs}.pdf": _operation("scanPdf", "De scan als PDF (as PDF)", PDF, binary),
+        "/scan/{cbs}.pdf": _operation(gettext, "scanPdf", gettext("De scan als PDF"), PDF, binary),
         "/scan/{cbs}.docx": _operation(
-            "scanWord", "De scan als Word-document (as a Word document)", DOCX, binary
+            gettext, "scanWord", gettext("De scan als Word-document"), DOCX, binary
         ),
     }

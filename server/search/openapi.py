@@ -1,12 +1,13 @@
 """The OpenAPI description of the search: ``/zoeken`` (the page, or JSON by ``Accept``) and
 ``/zoeken.json``, with the JSON Schema of the answer (what
-:func:`server.web.search.document` writes)."""
+:func:`server.web.search.document` writes), its texts written by the ``gettext`` handed in."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
 from server.http.media_types import HTML, JSON, TEXT
+from server.messages import NO_DATA, NOT_MODIFIED, Gettext
 from server.search.kinds import KINDS
 from server.search.query import MAX_RESULTS
 from server.search.text import MAX_CHARACTERS
@@ -19,15 +20,14 @@ TAG: Final = "zoeken"
 _NULLABLE_STRING: Final = {"type": ["string", "null"]}
 
 
-def _parameters(q_required: bool) -> list[dict[str, Any]]:
+def _parameters(q_required: bool, gettext: Gettext) -> list[dict[str, Any]]:
     return [
         {
             "name": "q",
             "in": "query",
             "required": q_required,
-            "description": (
-                "De zoekwoorden; alle moeten voorkomen, hoofdletters en accenten maken niet uit "
-                "(the search words; all must occur, case and accents do not matter)"
+            "description": gettext(
+                "De zoekwoorden; alle moeten voorkomen, hoofdletters en accenten maken niet uit"
             ),
             "schema": {
                 "type": "string",
@@ -40,27 +40,27 @@ def _parameters(q_required: bool) -> list[dict[str, Any]]:
             "name": "soort",
             "in": "query",
             "required": False,
-            "description": "Alleen deze soort (only this kind)",
+            "description": gettext("Alleen deze soort"),
             "schema": {"type": "string", "enum": list(KINDS)},
         },
         {
             "name": "limit",
             "in": "query",
             "required": False,
-            "description": "Hoeveel resultaten hooguit (at most this many hits); standaard 50",
+            "description": gettext("Hoeveel resultaten hooguit; standaard 50"),
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS, "default": 50},
         },
         {
             "name": "lang",
             "in": "query",
             "required": False,
-            "description": "Taal van namen en beschrijvingen (language): nl (standaard) of en",
+            "description": gettext("Taal van namen en beschrijvingen: nl (standaard) of en"),
             "schema": {"type": "string", "enum": ["nl", "en"], "default": "nl"},
         },
     ]
 
 
-def _hit_schema() -> dict[str, Any]:
+def _hit_schema(gettext: Gettext) -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
@@ -79,21 +79,20 @@ def _hit_schema() -> dict[str, Any]:
         "properties": {
             "iri": {"type": "string", "format": "iri"},
             "kind": {"type": "string", "enum": list(KINDS)},
-            "kind_label": {"type": "string", "description": "De soort in woorden (the kind)"},
+            "kind_label": {"type": "string", "description": gettext("De soort in woorden")},
             "label": {"type": "string"},
-            "description": {"type": "string", "description": "Begin van de beschrijving"},
+            "description": {"type": "string", "description": gettext("Begin van de beschrijving")},
             "url": {"type": ["string", "null"], "format": "uri"},
-            "example": {"type": "boolean", "description": "Verzonnen voorbeeld (invented)"},
-            "former": {"type": "boolean", "description": "Voormalige gemeente (former member)"},
+            "example": {"type": "boolean", "description": gettext("Verzonnen voorbeeld")},
+            "former": {"type": "boolean", "description": gettext("Voormalige gemeente")},
             "cbs": _NULLABLE_STRING,
             "rank": {
                 "type": "integer",
                 "minimum": 0,
                 "maximum": 3,
-                "description": (
+                "description": gettext(
                     "0 naam gelijk, 1 naam begint ermee, 2 alle woorden in de naam, "
-                    "3 in de beschrijving (0 label equal, 1 label starts with it, 2 all words "
-                    "in the label, 3 in the description)"
+                    "3 in de beschrijving"
                 ),
             },
         },
@@ -132,23 +131,21 @@ def _result_schema() -> dict[str, Any]:
     }
 
 
-def search_schemas() -> dict[str, Any]:
+def search_schemas(gettext: Gettext) -> dict[str, Any]:
     """The component schemas ``SearchResult`` and ``SearchHit``."""
-    return {"SearchResult": _result_schema(), "SearchHit": _hit_schema()}
+    return {"SearchResult": _result_schema(), "SearchHit": _hit_schema(gettext)}
 
 
-def _responses(content: dict[str, Any]) -> dict[str, Any]:
+def _responses(content: dict[str, Any], gettext: Gettext) -> dict[str, Any]:
     error = {JSON: {"schema": {"type": "object"}}}
     return {
-        "200": {"description": "De resultaten (the hits)", "content": content},
-        "304": {"description": "Niet gewijzigd (not modified: If-None-Match matched)"},
+        "200": {"description": gettext("De resultaten"), "content": content},
+        "304": {"description": gettext(NOT_MODIFIED)},
         "400": {
-            "description": (
+            "description": gettext(
                 "Een zoekvraag die te lang is of stuurtekens bevat, of een parameter die niet "
-                "past (a search too long or with control characters, or a bad parameter). Een "
-                "onbekende taal weigert de site al vóór de zoekpagina: als tekst, tenzij de "
-                "client om HTML of JSON vraagt (an unknown lang= is refused by the site before "
-                "the search page: plain text unless the client asks for HTML or JSON)"
+                "past. Een onbekende taal weigert de site al vóór de zoekpagina: als tekst, "
+                "tenzij de client om HTML of JSON vraagt."
             ),
             "content": {
                 **error,
@@ -156,33 +153,34 @@ def _responses(content: dict[str, Any]) -> dict[str, Any]:
                 TEXT: {"schema": {"type": "string"}},
             },
         },
-        "503": {"description": "Er zijn (nog) geen gegevens (no data has been built)"},
+        "503": {"description": gettext(NO_DATA)},
     }
 
 
-def search_paths() -> dict[str, Any]:
+def search_paths(gettext: Gettext) -> dict[str, Any]:
     """The paths ``/zoeken`` and ``/zoeken.json``."""
     answer = {"$ref": "#/components/schemas/SearchResult"}
-    page = _responses({HTML: {"schema": {"type": "string"}}, JSON: {"schema": answer}})
-    page["406"] = {"description": "Geen HTML of JSON aanvaard (neither HTML nor JSON accepted)"}
+    page = _responses({HTML: {"schema": {"type": "string"}}, JSON: {"schema": answer}}, gettext)
+    page["406"] = {"description": gettext("Geen HTML of JSON aanvaard")}
     return {
         "/zoeken": {
             "get": {
                 "operationId": "zoekenPagina",
-                "summary": "Zoeken: de pagina, of JSON met Accept (search: the page, or JSON)",
+                "summary": gettext("Zoeken: de pagina, of JSON met Accept"),
                 "tags": [TAG],
-                "parameters": _parameters(q_required=False),
+                "parameters": _parameters(False, gettext),
                 "responses": page,
             }
         },
         "/zoeken.json": {
             "get": {
                 "operationId": "zoeken",
-                "summary": "Zoeken in projecten, doelen, strategieën, bouwstenen en gemeenten "
-                "(search projects, goals, strategies, building blocks and municipalities)",
+                "summary": gettext(
+                    "Zoeken in projecten, doelen, strategieën, bouwstenen en gemeenten"
+                ),
                 "tags": [TAG],
-                "parameters": _parameters(q_required=True),
-                "responses": _responses({JSON: {"schema": answer}}),
+                "parameters": _parameters(True, gettext),
+                "responses": _responses({JSON: {"schema": answer}}, gettext),
             }
         },
     }

@@ -128,3 +128,30 @@ def test_the_api_page_lists_and_runs_the_operations(
     browser_page.screenshot(path=str(ARTIFACTS / "api-page.png"), full_page=True)
     assert watch.foreign == [], f"requests to other hosts: {watch.foreign}"
     assert _errors(watch) == []
+
+
+def test_the_api_page_in_english(
+    tab: tuple[Page, PageWatch], live_server: RunningServer, built_store: BuiltStore
+) -> None:
+    """``/api?lang=en``: Swagger UI shows the English description (one language), on a
+    phone's width too."""
+    browser_page, watch = tab
+    browser_page.set_viewport_size({"width": 390, "height": 900})
+    response = browser_page.goto(live_server.url + "/api?lang=en", wait_until="load")
+    assert response is not None and response.status == 200
+    browser_page.wait_for_selector(".opblock")
+    assert (
+        browser_page.locator(".info .title").inner_text().startswith("Regiograaf — canned queries")
+    )
+    query = canned_queries(built_store.settings)["aansluitingsscore"]
+    block = browser_page.locator("#operations-gemeenten-aansluitingsscore")
+    assert query.title_in("en") in block.locator(".opblock-summary").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser_page.screenshot(path=str(ARTIFACTS / "api-page-en-390.png"))
+    block.locator(".opblock-summary").click()
+    block.locator(".responses-table").first.wait_for()
+    opened = block.inner_text()
+    assert "The answer" in opened and "Het antwoord" not in opened
+    block.screenshot(path=str(ARTIFACTS / "api-operation-en-390.png"))
+    assert watch.foreign == [], f"requests to other hosts: {watch.foreign}"
+    assert _errors(watch) == []

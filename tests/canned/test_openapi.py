@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 
 from server.canned.openapi import operation_id
 from server.canned.running import canned_queries
+from server.messages import TEXT_KEYS
 from server.web.assets import missing_assets
 from tests.support import BuiltStore
 
@@ -160,7 +161,12 @@ def test_the_api_page(canned_client: FlaskClient) -> None:
     response = canned_client.get("/api")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'id="swagger-ui" data-spec-url="/openapi.json"' in page
+    # Swagger UI loads the description in the page's language.
+    assert 'id="swagger-ui" data-spec-url="/openapi.json?lang=nl"' in page
+    english = canned_client.get("/api?lang=en").get_data(as_text=True)
+    assert 'data-spec-url="/openapi.json?lang=en"' in english
+    remembered = canned_client.get("/api").get_data(as_text=True)  # the cookie is set now
+    assert 'data-spec-url="/openapi.json?lang=en"' in remembered
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
     assert scripts, "the page loads Swagger UI"
     for attributes, body in scripts:
@@ -178,3 +184,111 @@ def test_the_api_page(canned_client: FlaskClient) -> None:
 )
 def test_the_api_page_assets_are_served(canned_client: FlaskClient, name: str) -> None:
     assert canned_client.get(f"/assets/{name}").status_code == 200
+
+
+def _without_texts(structure: object) -> object:
+    """``structure`` without what people read: the texts under "description", "summary" and
+    "title", and the labels next to an enum."""
+    if isinstance(structure, dict):
+        return {
+            key: _without_texts(value)
+            for key, value in structure.items()
+            if not (key in TEXT_KEYS and isinstance(value, str)) and key != "x-enum-labels"
+        }
+    if isinstance(structure, list):
+        return [_without_texts(value) for value in structure]
+    return structure
+
+
+def _texts(structure: object) -> list[str]:
+    """Every text people read in ``structure`` (as :func:`_without_texts` removes them)."""
+    if isinstance(structure, dict):
+        return [
+            text
+            for key, value in structure.items()
+            for text in (
+                [value]
+                if key in TEXT_KEYS and isinstance(value, str)
+                else value
+                if key == "x-enum-labels"
+                else _texts(value)
+            )
+        ]
+    if isinstance(structure, list):
+        return [text for value in structure for text in _texts(value)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def english(canned_app: Flask) -> dict:
+    response = canned_app.test_client().get("/openapi.json?lang=en")
+    assert response.status_code == 200
+    return json.loads(response.data)
+
+
+def test_the_document_speaks_the_language_of_the_request(canned_client: FlaskClient) -> None:
+    dutch = canned_client.get("/openapi.json")
+    assert dutch.get_json()["info"]["title"] == "Regiograaf — vragen"
+    assert "Cookie" in dutch.vary  # the cookie (absent here) chose the language
+    english = canned_client.get("/openapi.json?lang=en")
+    assert english.get_json()["info"]["title"] == "Regiograaf — canned queries"
+    assert "Cookie" not in english.vary  # the URL chose it
+    assert english.headers["ETag"] != dutch.headers["ETag"]
+    remembered = canned_client.get("/openapi.json")  # the cookie ?lang=en set
+    assert remembered.get_json()["info"]["title"] == "Regiograaf — canned queries"
+    assert remembered.headers["ETag"] == english.headers["ETag"]
+    assert "Cookie" in remembered.vary
+    again = canned_client.get("/openapi.json", headers={"If-None-Match": english.headers["ETag"]})
+    assert again.status_code == 304
+    stale = canned_client.get(
+        "/openapi.json?lang=nl", headers={"If-None-Match": english.headers["ETag"]}
+    )
+    assert stale.status_code == 200 and stale.get_json()["info"]["title"] == "Regiograaf — vragen"
+
+
+def test_the_english_document_is_valid_openapi_3_1(english: dict) -> None:
+    validate(english)
+    operation = english["paths"]["/queries/projecttijdlijn"]["get"]
+    gemeente = next(p for p in operation["parameters"] if p["name"] == "gemeente")
+    assert gemeente["schema"]["items"]["x-enum-labels"][0] == "Brielle (former MRDH member)"
+    assert "Only current members" not in gemeente["description"]
+    chances = english["paths"]["/queries/samenwerkingskansen"]["get"]["parameters"][0]
+    assert "Only current members of the MRDH." in chances["description"]
+
+
+def test_both_languages_describe_the_same_api(document: dict, english: dict) -> None:
+    assert _without_texts(english) == _without_texts(document)
+    assert len(_texts(document)) == len(_texts(english)) > 100
+    # The texts differ: the fixed ones are translated, the queries' own come from their headers.
+    different = [
+        pair for pair in zip(_texts(document), _texts(english), strict=True) if pair[0] != pair[1]
+    ]
+    assert len(different) > 0.8 * len(_texts(document))
+
+
+def test_the_queries_own_texts_in_one_language(
+    document: dict, english: dict, canned_store: BuiltStore
+) -> None:
+    for name, query in canned_queries(canned_store.settings).items():
+        dutch, other = (d["paths"][f"/queries/{name}"]["get"] for d in (document, english))
+        assert (dutch["summary"], other["summary"]) == (query.title_in("nl"), query.title_in("en"))
+        assert dutch["description"].startswith(query.description_in("nl"))
+        assert other["description"].startswith(query.description_in("en"))
+        for parameter, described in zip(query.parameters, other["parameters"], strict=True):
+            assert described["description"].startswith(parameter.label_in("en"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "foreign"),
+    [
+        # Texts that stood next to each other before: the other language's half is gone.
+        ("nl", ["(the answer)", "(this server)", "The questions of", "(the hits)", "(validate)"]),
+        ("en", ["Het antwoord", "Deze server", "De vragen van", "De resultaten", "controleren"]),
+    ],
+)
+def test_no_text_of_the_other_language(
+    document: dict, english: dict, lang: str, foreign: list[str]
+) -> None:
+    text = json.dumps(document if lang == "nl" else english, ensure_ascii=False)
+    assert [sentence for sentence in foreign if sentence in text] == []
+    assert "(English)" not in text and "\n\n*" not in text  # no translation under the text

@@ -197,7 +197,11 @@ def test_the_openapi_result_schema_titles_the_columns() -> None:
     document = openapi_document([query], _choices, api_version="1", data_version=None)
     schema = document["components"]["schemas"]["Result_kolommen"]
     columns = schema["properties"]["results"]["properties"]["bindings"]["items"]["properties"]
-    assert columns["naam"]["title"] == "Naam"
-    assert columns["naam"]["description"] == "Naam\n\n*Name*"
+    assert columns["naam"] == {"$ref": "#/components/schemas/RdfTerm", "title": "Naam"}
     assert columns["voorbeeld"]["title"] == "Voorbeeld"
-    assert "rg:isExample" in columns["voorbeeld"]["description"]
+    assert "verzonnen voorbeeld" in columns["voorbeeld"]["description"]
+    english = openapi_document([query], _choices, api_version="1", data_version=None, lang="en")[
+        "components"
+    ]["schemas"]["Result_kolommen"]["properties"]["results"]
+    titles = english["properties"]["bindings"]["items"]["properties"]
+    assert (titles["naam"]["title"], titles["voorbeeld"]["title"]) == ("Name", "Example")

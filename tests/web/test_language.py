@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
+from server.messages import TEXT_KEYS
 from server.web.language import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,11 +130,41 @@ def _text(node: ast.expr) -> str:
     return value if re.search(r"[A-Za-z]{2}", value) and "lang=" not in value else ""
 
 
+#: The parts of the OpenAPI document (``/openapi.json``), written in the request's language.
+OPENAPI_PARTS = [
+    ROOT / "server" / part / "openapi.py" for part in ("canned", "scan", "search", "contribute")
+]
+
+
 def test_no_interface_text_is_an_inline_pair() -> None:
     places = [ROOT / "server" / "web", ROOT / "server" / "scan"]
     files = [f for place in places for f in place.rglob("*") if f.suffix in (".py", ".html")]
     assert len(files) > 60
+    files += OPENAPI_PARTS
     assert [pair for f in sorted(files) for pair in _inline_pairs(f)] == []
+
+
+def _unmarked_texts(path: Path) -> list[str]:
+    """Texts of an OpenAPI part ("description", "summary" or "title" in a dict) written as a
+    plain string, not as a gettext message: they would be in one language in both documents."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                is_text = isinstance(key, ast.Constant) and key.value in TEXT_KEYS
+                if is_text and _text(value):
+                    found.append(f"{path.name}:{value.lineno}: {_text(value)[:40]}")
+    return found
+
+
+def test_every_text_of_the_openapi_document_is_a_message() -> None:
+    assert [text for part in OPENAPI_PARTS for text in _unmarked_texts(part)] == []
+
+
+def test_the_unmarked_text_check_finds_one(tmp_path: Path) -> None:
+    module = tmp_path / "openapi.py"
+    module.write_text('A = {"description": "De lijst (the list)", "title": N_("Lijst")}\n')
+    assert _unmarked_texts(module) == ["openapi.py:1: De lijst (the list)"]
 
 
 def test_the_inline_pair_check_finds_one(tmp_path: Path) -> None:
