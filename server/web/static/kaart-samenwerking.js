@@ -104,9 +104,10 @@
     function fit(shown) {
       var chosen = municipalities && municipalities.byRef[form.elements.gemeente.value];
       if (chosen && shown.length) {
-        map.fitBounds(L.featureGroup(shown.concat([chosen])).getBounds(), { padding: [30, 30] });
+        map.fitBounds(L.featureGroup(shown.concat([chosen])).getBounds(),
+          { padding: [30, 30], animate: false });
       } else {
-        map.fitBounds(RG.REGION);
+        map.fitBounds(RG.REGION, { animate: false });  // (see kaart.js: focus)
       }
     }
 

@@ -86,12 +86,18 @@
       layer.setStyle(function (f) { return RG.municipalityStyle(f, chosen); });
       map.getContainer().setAttribute("data-gekozen", chosen);
       if (zoom === false) { return; }
+      // Fit to the map's size now: the page around it may just have changed (a heading of
+      // another length, a scroll bar), and Leaflet only notices a resized window. Without
+      // animation: Leaflet drops a new view asked for while a zoom animation runs, so a quick
+      // second choice would leave the map at the first.
+      map.invalidateSize({ pan: false });
+      var still = { animate: false };
       if (chosen && byRef[chosen].getBounds) {
-        map.fitBounds(byRef[chosen].getBounds(), { padding: [20, 20] });
+        map.fitBounds(byRef[chosen].getBounds(), { padding: [20, 20], animate: false });
       } else if (chosen) {
-        map.setView(byRef[chosen].getLatLng(), 12);
+        map.setView(byRef[chosen].getLatLng(), 12, still);
       } else {
-        map.fitBounds(RG.REGION);
+        map.fitBounds(RG.REGION, still);
       }
     }
     return { layer: layer, byRef: byRef, focus: focus };
