@@ -38,6 +38,7 @@ from flask.testing import FlaskClient
 from server.canned.running import RESULTS, run_canned_query
 from server.settings import load_settings
 from server.store.embedded import EmbeddedStore
+from server.store.pooled import PooledStore
 from server.web.app import create_app
 from server.web.context import get_store
 
@@ -96,7 +97,7 @@ def measure(name: str, data: sparql_endpoint.DataSet) -> bool:
     with client.application.app_context():
         handle = get_store().store  # the worker's store, under the request's view of it
     # As in a gunicorn worker: queries go to an in-memory copy of the store once it is made.
-    if isinstance(handle, EmbeddedStore) and settings.memory_quads > 0:
+    if isinstance(handle, EmbeddedStore | PooledStore) and settings.memory_quads > 0:
         handle.keep_in_memory(settings.memory_quads)
         began = time.monotonic()
         while not handle.in_memory() and time.monotonic() - began < 600:

@@ -14,7 +14,7 @@ import os
 import pickle
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Final
 
 from server.errors import InvalidRequest, ProtocolError, RegiograafError
@@ -199,25 +199,11 @@ class PooledAnswer:
 
 
 def run_query(
-    pool: QueryPool,
-    sparql: str,
-    media_types: Mapping[QueryKind, str | None],
-    *,
-    default_graph_uris: Sequence[str] | None = None,
-    named_graph_uris: Sequence[str] | None = None,
-    base_iri: str | None = None,
-    bindings: Mapping[str, Any] | None = None,
-    known_values: Mapping[str, Any] | None = None,
-    deadline: float | None = None,
+    pool: QueryPool, request: QueryRequest, deadline: float | None = None
 ) -> PooledAnswer:
-    """Check ``sparql`` against the limits, take a query process and start the answer
-    (``known_values`` are substituted as ``bindings`` are; see
-    :class:`~server.store.QueryOptions`)."""
+    """Check the request's query against the limits, take a query process and start the
+    answer."""
     seconds = 0.0 if deadline is None else round(deadline - time.monotonic(), 2)
-    check_query(sparql, pool.config.limits)
-    substitutions = {**(known_values or {}), **(bindings or {})}
-    request = QueryRequest(
-        sparql, media_types, default_graph_uris, named_graph_uris, base_iri, substitutions
-    )
+    check_query(request.sparql, pool.config.limits)
     process = pool.acquire(deadline)
     return PooledAnswer(pool, process, deadline, seconds).start(request)

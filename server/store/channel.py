@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from rdflib.term import Identifier
 
-from server.store import QueryKind
+from server.store import QueryKind, QueryOptions
 
 __all__ = [
     "DATA",
@@ -64,6 +64,21 @@ class QueryRequest:
     named_graph_uris: Sequence[str] | None = None
     base_iri: str | None = None
     bindings: Mapping[str, Identifier] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, sparql: str, media_types: Mapping[QueryKind, str | None], options: QueryOptions
+    ) -> QueryRequest:
+        """The request for ``sparql`` with the dataset and base IRI of ``options``; the engine
+        substitutes its ``known_values`` and its ``bindings`` alike (a binding wins)."""
+        return cls(
+            sparql,
+            media_types,
+            options.get("default_graph_uris"),
+            options.get("named_graph_uris"),
+            options.get("base_iri"),
+            {**(options.get("known_values") or {}), **(options.get("bindings") or {})},
+        )
 
 
 def send(sock: socket.socket, kind: bytes, payload: bytes = b"") -> None:

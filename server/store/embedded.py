@@ -247,15 +247,7 @@ class EmbeddedStore:
         server runs queries in query processes (:mod:`server.store.pool`) that it can stop."""
         check_query(sparql, self.limits)
         database, default, _ = self._query_target()
-        request = QueryRequest(
-            sparql,
-            {},
-            options.get("default_graph_uris"),
-            options.get("named_graph_uris"),
-            options.get("base_iri"),
-            {**(options.get("known_values") or {}), **(options.get("bindings") or {})},
-        )
-        return evaluate(database, default, request)
+        return evaluate(database, default, QueryRequest.of(sparql, {}, options))
 
     def answer(
         self,

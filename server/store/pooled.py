@@ -31,6 +31,7 @@ from server.store import (
     UnsupportedMediaType,
 )
 from server.store.answers import run_query
+from server.store.channel import QueryRequest
 from server.store.embedded import EmbeddedStore
 from server.store.embedded_results import EmbeddedResult
 from server.store.pool import PoolConfig, QueryPool
@@ -117,7 +118,7 @@ class PooledStore:
         """The result of ``sparql``, evaluated in a query process when it is first read."""
         timeout = options.pop("timeout", None)
         seconds = self.config.timeout if timeout is None else timeout
-        return PooledResult(self, sparql, dict(options), seconds)
+        return PooledResult(self, sparql, options, seconds)
 
     def answer(
         self,
@@ -130,22 +131,15 @@ class PooledStore:
         deadline: float | None = None,
     ) -> Answer:
         """The answer of a query process (see :class:`~server.store.AnsweringStore`)."""
-        return run_query(
-            self.pool,
-            sparql,
-            media_types,
-            default_graph_uris=default_graph_uris,
-            named_graph_uris=named_graph_uris,
-            base_iri=base_iri,
-            deadline=deadline,
-        )
+        request = QueryRequest(sparql, media_types, default_graph_uris, named_graph_uris, base_iri)
+        return run_query(self.pool, request, deadline)
 
 
 class PooledResult:
     """A query result (see :class:`~server.store.QueryResult`) read from a query process."""
 
     def __init__(
-        self, store: PooledStore, sparql: str, options: dict[str, Any], timeout: float
+        self, store: PooledStore, sparql: str, options: QueryOptions, timeout: float
     ) -> None:
         self._store = store
         self._sparql = sparql
@@ -157,9 +151,8 @@ class PooledResult:
 
     def _run(self, media_types: Mapping[QueryKind, str | None]) -> tuple[QueryKind, bytes]:
         deadline = time.monotonic() + self._timeout if self._timeout > 0 else None
-        answer = run_query(
-            self._store.pool, self._sparql, media_types, deadline=deadline, **self._options
-        )
+        request = QueryRequest.of(self._sparql, media_types, self._options)
+        answer = run_query(self._store.pool, request, deadline)
         try:
             pieces: list[bytes] = []
             last = False
