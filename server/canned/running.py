@@ -7,7 +7,7 @@ The one function other code needs is :func:`run_canned_query`::
     result = run_canned_query("samenwerkingskansen", {"minimum": 2}, store=store)
     for row in result.rows:                # rdflib terms by variable name
         row["gemeente1"], row["overlap"]
-    result.records()                       # the same rows as plain str / int / float values
+    result.records                         # the same rows as plain str / int / float values
 
 Arguments are Python values (``int``, :class:`datetime.date`, IRIs as ``str`` or
 :class:`rdflib.URIRef`, a list for a parameter that takes several) or text as it comes from a
@@ -143,12 +143,17 @@ class CannedResult:
         read from :attr:`json` when first asked (not kept in the results cache's count)."""
         return tuple(MappingProxyType(row) for row in parse_sparql_json(self.json)[1])
 
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as plain values: IRIs and texts as ``str``, numbers as ``int``/``float``,
-        booleans as ``bool``; an unbound variable is ``None``. Read from :attr:`json` each
-        time, without rdflib terms."""
+    @functools.cached_property
+    def records(self) -> tuple[Mapping[str, Any], ...]:
+        """The rows as read-only plain values: IRIs and texts as ``str``, numbers as
+        ``int``/``float``, booleans as ``bool``; an unbound variable is ``None``. Read from
+        :attr:`json` without rdflib terms when first asked, and kept with the result (counted
+        in the results cache's size: :func:`cache_size`)."""
         bindings = json.loads(self.json)["results"]["bindings"]
-        return [{name: plain_binding(row.get(name)) for name in self.variables} for row in bindings]
+        return tuple(
+            MappingProxyType({name: plain_binding(row.get(name)) for name in self.variables})
+            for row in bindings
+        )
 
     def csv(self) -> bytes:
         """SPARQL 1.1 Query Results CSV."""
@@ -260,6 +265,12 @@ def _run(
     )
 
 
+def cache_size(result: CannedResult) -> int:
+    """The bytes ``result`` is counted for in the results cache: its JSON, and as much again
+    for what is read from it when asked (its rows or records), plus the rest."""
+    return 2 * len(result.json) + 1024
+
+
 def run_checked(
     store: Store,
     query: CannedQuery,
@@ -277,7 +288,7 @@ def run_checked(
             return cached, True
     result = _run(store, query, arguments, version)
     if cache is not None and version is not None:
-        cache.put(key, result, 2 * len(result.json) + 1024)
+        cache.put(key, result, cache_size(result))
     return result, False
 
 

@@ -35,7 +35,7 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
     """Opportunities (canned query ``samenwerkingskansen``) and existing joint projects."""
     links: dict[tuple[str, str, str], Link] = {}
     result = run_canned_query("samenwerkingskansen", {}, store=store, settings=settings)
-    for row in result.records():
+    for row in result.records:
         a, b = sorted((row["gemeente1"], row["gemeente2"]))
         link = links.setdefault(("kans", a, b), Link("kans", a, b))
         link.strength = max(link.strength, int(row["overlap"] or 0))

@@ -46,7 +46,7 @@ def value_chain_matrix(store: Store, settings: Settings) -> list[MatrixRow]:
             tuple(int(row[column] or 0) for column, _ in MATRIX_COLUMNS),
             int(row["totaal"] or 0),
         )
-        for row in result.records()
+        for row in result.records
     ]
 
 

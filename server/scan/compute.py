@@ -85,8 +85,8 @@ class FormerMember(NotFound):
 
 def _records(
     store: Store, settings: Settings, name: str, arguments: Mapping[str, object]
-) -> list[dict[str, Any]]:
-    return run_canned_query(name, arguments, store=store, settings=settings).records()
+) -> tuple[Mapping[str, Any], ...]:
+    return run_canned_query(name, arguments, store=store, settings=settings).records
 
 
 def all_municipalities(store: Store, settings: Settings, lang: str) -> dict[str, Municipality]:
@@ -119,10 +119,10 @@ def compute_scan(store: Store, settings: Settings, cbs: str, lang: str = "nl") -
     own = {"gemeente": iri, "taal": lang}
     region = {"taal": lang}
 
-    def rows(name: str, arguments: Mapping[str, object]) -> list[dict[str, Any]]:
+    def rows(name: str, arguments: Mapping[str, object]) -> tuple[Mapping[str, Any], ...]:
         return _records(store, settings, name, arguments)
 
-    def own_rows(name: str) -> list[dict[str, Any]]:
+    def own_rows(name: str) -> list[Mapping[str, Any]]:
         """The municipality's rows of a query that costs as much for every member as for
         one (its subqueries see no parameter): run for all, cached, then picked."""
         return [row for row in rows(name, region) if row["gemeente"] == iri]

@@ -36,7 +36,7 @@ def run(store: BuiltStore, name: str, **arguments: Any) -> list[dict[str, Any]]:
             for key, value in record.items()
             if value is not None
         }
-        for record in result.records()
+        for record in result.records
     ]
 
 

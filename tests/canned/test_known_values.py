@@ -87,7 +87,7 @@ def test_the_embedded_engine_substitutes_known_values(canned_store: BuiltStore) 
 def test_records_read_from_the_json_equal_the_terms_made_plain(
     scan_store: BuiltStore, name: str
 ) -> None:
-    """``records()`` reads the engine's JSON without rdflib terms; it gives what the terms of
+    """``records`` reads the engine's JSON without rdflib terms; it gives what the terms of
     ``rows`` give through :func:`plain_value` (numbers, booleans, texts, IRIs, blank nodes)."""
     query = canned_queries(scan_store.settings)[name]
     for given in argument_sets(query, scan_store):
@@ -95,7 +95,7 @@ def test_records_read_from_the_json_equal_the_terms_made_plain(
             name, given, store=scan_store.store, settings=scan_store.settings, cache=None
         )
         expected = [{n: plain_value(row.get(n)) for n in result.variables} for row in result.rows]
-        assert result.records() == expected, (name, given)
+        assert [dict(record) for record in result.records] == expected, (name, given)
 
 
 @pytest.mark.parametrize(

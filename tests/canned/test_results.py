@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from rdflib import Literal, URIRef
 
+from server.canned import running
 from server.canned.cache import ResultsCache
 from server.canned.errors import ParameterError
 from server.canned.running import (
@@ -433,6 +434,25 @@ def test_the_bound_query_is_the_canned_text_plus_values(canned_store: BuiltStore
         '\n  VALUES ?minimum { "2"^^<http://www.w3.org/2001/XMLSchema#integer> }\n'
     )
     assert text.replace(inserted, "", 1) == query.sparql
+
+
+def test_a_cached_answer_is_read_into_records_once(
+    canned_store: BuiltStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached answer keeps its plain records: the next visit does not read the JSON again,
+    and nobody can change them for the next reader."""
+    cache: ResultsCache[CannedResult] = ResultsCache()
+    first = run_canned_query("aansluitingsscore", {}, store=canned_store.store, cache=cache)
+    records = first.records
+    assert records and records[0]["gemeente"]
+    reads: list[bytes] = []
+    real_loads = running.json.loads
+    monkeypatch.setattr(running.json, "loads", lambda body: reads.append(body) or real_loads(body))
+    again = run_canned_query("aansluitingsscore", {}, store=canned_store.store, cache=cache)
+    assert again.records is records
+    assert reads == []
+    with pytest.raises(TypeError):
+        records[0]["gemeente"] = "elders"  # type: ignore[index]
 
 
 def test_answers_are_cached_per_data_version(canned_store: BuiltStore) -> None:

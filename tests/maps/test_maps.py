@@ -310,7 +310,7 @@ def test_canned_queries_give_one_point_per_municipality_with_boundaries(
     result = run_canned_query(
         name, store=maps_store.store, settings=maps_store.settings, cache=None
     )
-    records = result.records()
+    records = result.records
     assert records, name
     geometries = [row["geometry"] for row in records if row.get("geometry")]
     assert geometries and all(wkt.startswith("POINT") for wkt in geometries)

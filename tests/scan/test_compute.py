@@ -227,7 +227,7 @@ def test_a_stage_nobody_works_in_is_no_gap_of_one_member(scan_store: BuiltStore)
         store=scan_store.store,
         settings=scan_store.settings,
         cache=None,
-    ).records()
+    ).records
     stage = found[0]["schakel"]
     assert [gap.stage for gap in sections.gaps(found, {stage: 2})] == [stage]
     assert sections.gaps(found, {stage: 0}) == ()

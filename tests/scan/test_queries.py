@@ -30,7 +30,7 @@ def rows(store: BuiltStore, name: str, **arguments: object) -> list[dict[str, An
     result = run_canned_query(
         name, arguments, store=store.store, settings=store.settings, cache=None
     )
-    return result.records()
+    return [dict(record) for record in result.records]
 
 
 def short(iri: object) -> str:
