@@ -36,6 +36,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from server.canned.running import RESULTS, run_canned_query
+from server.scan.compute import REGION_RESULTS
 from server.settings import load_settings
 from server.store.embedded import EmbeddedStore
 from server.store.pooled import PooledStore
@@ -104,9 +105,11 @@ def measure(name: str, data: sparql_endpoint.DataSet) -> bool:
             time.sleep(0.2)
         sparql_endpoint.log(f"{name}: in memory: {handle.in_memory()}")
     RESULTS.clear()
+    REGION_RESULTS.clear()
     print(f"\n## {name}: {data.projects} projects, {data.quads} quads")
     codes = members(client)  # warms the municipality list (one region query)
     RESULTS.clear()
+    REGION_RESULTS.clear()
     first, *others = codes
     cold = timed(get(client, f"/scan/{first}"))
     visits = [timed(get(client, f"/scan/{code}")) for code in others]
@@ -127,6 +130,7 @@ def measure(name: str, data: sparql_endpoint.DataSet) -> bool:
         spent = timed(get(client, f"/scan/{first}.{extension}"))
         print(f"download .{extension:<5}                {summary([spent])}")
     RESULTS.clear()
+    REGION_RESULTS.clear()
     peer_first = timed(get(client, "/waardeketen"))
     peer_repeat = timed(get(client, "/waardeketen"))
     print(f"peer /waardeketen, first:        {summary([peer_first])}")

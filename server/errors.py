@@ -10,15 +10,20 @@ Messages of client errors (4xx) are written for the client. Messages of server e
 may name server paths: the client gets :attr:`RegiograafError.public` instead and the details
 go to the log. A subclass states which applies by setting ``public``.
 
-This module imports nothing of ``server``: every other module may import it.
+This module imports only :mod:`server.messages` (to mark its fixed public messages for the
+gettext catalog): every other module may import it.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Final, Self
 
-#: What a client is told about an error whose details are for the log only.
-INTERNAL_ERROR: Final = "Internal server error; the details are in the log."
+from server.messages import N_
+
+#: What a client is told about an error whose details are for the log only (a gettext msgid,
+#: like every fixed public message here: shown in the reader's language, :meth:`message_in`).
+INTERNAL_ERROR: Final = N_("Er ging iets mis in de server; de details staan in het logboek.")
 
 
 class RegiograafError(Exception):
@@ -33,10 +38,31 @@ class RegiograafError(Exception):
     #: Extra response headers, such as ``Allow`` or ``Retry-After``.
     headers: tuple[tuple[str, str], ...] = ()
 
+    #: The public message as a gettext msgid (Dutch) and the values of its ``%(name)s``
+    #: placeholders, when it is shown in the reader's language (:meth:`saying`).
+    translatable: tuple[str, Mapping[str, object]] | None = None
+
+    @classmethod
+    def saying(cls, message: str, /, **variables: object) -> Self:
+        """The error whose message is ``message``, a Dutch gettext msgid (marked with
+        ``N_`` where it is written), its placeholders filled from ``variables``: in the
+        reader's language where it is shown (:meth:`message_in`), in Dutch elsewhere."""
+        error = cls(message % variables if variables else message)
+        error.translatable = (message, variables)
+        return error
+
     @property
     def public_message(self) -> str:
-        """What a client may be told."""
+        """What a client may be told (in Dutch; :meth:`message_in` for another language)."""
         return str(self) if self.public is None else self.public
+
+    def message_in(self, gettext: Callable[..., str]) -> str:
+        """:attr:`public_message` through ``gettext``, a gettext function of the reader's
+        language: a message made by :meth:`saying`, or a fixed public message."""
+        if self.translatable is not None:
+            message, variables = self.translatable
+            return gettext(message, **variables)
+        return gettext(self.public) if self.public is not None else self.public_message
 
 
 # --- 4xx: the client can fix it; the message tells how -----------------------------------------
@@ -85,7 +111,8 @@ class UnknownIri(NotFound):
     """An IRI that is the subject of no statement in the graph."""
 
     def __init__(self, iri: str) -> None:
-        super().__init__(f"Onbekende IRI (unknown IRI): <{iri}>")
+        super().__init__(f"Onbekende IRI: <{iri}>")
+        self.translatable = (N_("Onbekende IRI: <%(iri)s>"), {"iri": iri})
         self.iri = iri
 
 
@@ -120,13 +147,13 @@ class Unavailable(RegiograafError):
 class StoreError(Unavailable):
     """The store could not be read or written (the message may name paths on the server)."""
 
-    public = "The store cannot be read right now; try again later."
+    public = N_("De gegevens zijn nu niet te lezen; probeer het later nog eens.")
 
 
 class StoreMissing(StoreError):
     """No store has been built at the given path yet (run ``regiograaf build``)."""
 
-    public = "No data has been built yet (run `regiograaf build`)."
+    public = N_("Er zijn nog geen gegevens gebouwd (regiograaf build).")
     logged = False
 
 
@@ -139,7 +166,9 @@ class SourceError(Unavailable):
     """A file the server reads (ontology, shapes, data, canned queries, boundaries) cannot be
     used; the message names the file, a server path, so it goes to the log only."""
 
-    public = "A source file of Regiograaf cannot be used; the details are in the log."
+    public = N_(
+        "Een bronbestand van Regiograaf is niet te gebruiken; de details staan in het logboek."
+    )
 
 
 class ProtocolError(ClientError):

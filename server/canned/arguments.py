@@ -18,6 +18,7 @@ from rdflib.term import Identifier
 
 from server.canned.errors import ParameterError
 from server.canned.query import CannedQuery, Choice, Parameter, last_segment
+from server.messages import N_
 
 __all__ = ["Arguments", "bind_arguments"]
 
@@ -66,10 +67,9 @@ def _resolve(parameter: Parameter, term: Identifier, choices: Sequence[Choice]) 
     matches = [choice.value for choice in choices if last_segment(str(choice.value)) == text]
     if len(matches) == 1:
         return matches[0]
-    what = parameter.class_iri if parameter.type == "iri" else parameter.scheme
-    kind = "instantie van" if parameter.type == "iri" else "begrip uit"
-    kind_en = "an instance of" if parameter.type == "iri" else "a concept of"
-    raise ParameterError(parameter.name, f"geen {kind} (not {kind_en}) <{what}>: {text[:120]!r}")
+    raise ParameterError(
+        parameter.name, N_("geen van de keuzes: %(value)s"), value=repr(text[:120])
+    )
 
 
 def _given_values(parameter: Parameter, values: list[object]) -> list[object]:
@@ -80,14 +80,14 @@ def _given_values(parameter: Parameter, values: list[object]) -> list[object]:
     if parameter.type == "string":
         values = [value for value in values if not (isinstance(value, str) and not value.strip())]
     elif any(isinstance(value, str) and not value.strip() for value in values):
-        raise ParameterError(parameter.name, "leeg (empty): geef een waarde of laat hem weg")
+        raise ParameterError(parameter.name, N_("leeg: geef een waarde of laat hem weg"))
     if len(values) > 1 and not parameter.multiple:
         raise ParameterError(
-            parameter.name, "neemt één waarde (takes one value), niet (not) " + str(len(values))
+            parameter.name, N_("neemt één waarde, niet %(count)s"), count=len(values)
         )
     texts = [str(value) for value in values]
     if len(set(texts)) < len(texts):
-        raise ParameterError(parameter.name, "een waarde staat er dubbel (a value is repeated)")
+        raise ParameterError(parameter.name, N_("een waarde staat er dubbel"))
     return values
 
 
@@ -109,9 +109,10 @@ def bind_arguments(
     known = {parameter.name for parameter in query.parameters}
     for name in given:
         if name not in known:
-            accepted = ", ".join(sorted(known)) or "geen (none)"
             raise ParameterError(
-                name, f"onbekend (unknown); deze vraag kent (this query takes): {accepted}"
+                name,
+                N_("onbekend; deze vraag kent: %(accepted)s"),
+                accepted=", ".join(sorted(known)) or "-",
             )
     bound: dict[str, tuple[Identifier, ...]] = {}
     for parameter in query.parameters:
@@ -119,7 +120,7 @@ def bind_arguments(
         terms = [parameter.coerce(value) for value in raw] or list(parameter.default)
         if not terms:
             if parameter.required:
-                raise ParameterError(parameter.name, "is verplicht (is required)")
+                raise ParameterError(parameter.name, N_("is verplicht"))
             continue
         if parameter.has_choices and choices is not None:
             allowed = choices(parameter)

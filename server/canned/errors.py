@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from server.errors import BadRequest, SourceError
@@ -20,10 +21,27 @@ class CannedQueryError(SourceError, ValueError):
 class ParameterError(BadRequest, ValueError):
     """A value that does not fit its parameter (or a parameter the query does not have).
 
-    ``parameter`` is the parameter's name; ``str()`` says what is wrong, in Dutch and English.
+    ``parameter`` is the parameter's name; ``problem`` what is wrong, a Dutch gettext msgid
+    (marked with ``N_`` where it is raised) with the values of its placeholders. ``str()`` and
+    :attr:`message` say it in Dutch, :meth:`problem_in` and :meth:`message_in` in the reader's
+    language.
     """
 
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"parameter '{parameter}': {message}")
+    def __init__(self, parameter: str, problem: str, /, **variables: object) -> None:
         self.parameter = parameter
-        self.message = message
+        self.problem = (problem, variables)
+        self.message = problem % variables if variables else problem
+        super().__init__(f"parameter '{parameter}': {self.message}")
+
+    def problem_in(self, gettext: Callable[..., str]) -> str:
+        """What is wrong with the value, through ``gettext``."""
+        problem, variables = self.problem
+        return gettext(problem, **variables)
+
+    def message_in(self, gettext: Callable[..., str]) -> str:
+        """The parameter and what is wrong with it, through ``gettext``."""
+        return gettext(
+            "parameter %(parameter)s: %(problem)s",
+            parameter=repr(self.parameter),
+            problem=self.problem_in(gettext),
+        )

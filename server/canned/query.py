@@ -23,6 +23,7 @@ from rdflib.term import Identifier
 
 from server.canned.errors import ParameterError
 from server.canned.schema import MAX_STRING
+from server.messages import N_
 
 __all__ = [
     "EXAMPLE_COLUMN",
@@ -139,45 +140,51 @@ class Parameter:
             return self._date(value)
         # URIRef and Literal are texts too (rdflib terms subclass str).
         if not isinstance(value, str):
-            raise ParameterError(self.name, f"geen tekst (not a text): {type(value).__name__}")
+            raise ParameterError(self.name, N_("geen tekst: %(kind)s"), kind=type(value).__name__)
         if self.type == "string":
             return self._string(str(value))
         value = str(value).strip()
         if not value:
-            raise ParameterError(self.name, "leeg (empty)")
+            raise ParameterError(self.name, N_("leeg"))
         if any(char.isspace() or char in '<>"{}|^`\\' for char in value):
-            raise ParameterError(self.name, f"geen IRI (not an IRI): {value[:80]!r}")
+            raise ParameterError(self.name, N_("geen IRI: %(value)s"), value=repr(value[:80]))
         return URIRef(value)
 
     def _integer(self, value: object) -> Literal:
         if isinstance(value, bool):
-            raise ParameterError(self.name, "geen geheel getal (not an integer)")
+            raise ParameterError(self.name, N_("geen geheel getal"))
         if isinstance(value, Literal):
             value = str(value)
         if isinstance(value, str):
             text = value
             if not _INTEGER.fullmatch(text):
                 raise ParameterError(
-                    self.name, f"geen geheel getal (not an integer): {text[:40]!r}"
+                    self.name, N_("geen geheel getal: %(value)s"), value=repr(text[:40])
                 )
             number = int(text)
         elif isinstance(value, int):
             number = value
         else:
-            raise ParameterError(self.name, "geen geheel getal (not an integer)")
+            raise ParameterError(self.name, N_("geen geheel getal"))
         if self.minimum is not None and number < self.minimum:
             raise ParameterError(
-                self.name, f"kleiner dan {self.minimum} (less than {self.minimum}): {number}"
+                self.name,
+                N_("kleiner dan %(minimum)s: %(value)s"),
+                minimum=self.minimum,
+                value=number,
             )
         if self.maximum is not None and number > self.maximum:
             raise ParameterError(
-                self.name, f"groter dan {self.maximum} (greater than {self.maximum}): {number}"
+                self.name,
+                N_("groter dan %(maximum)s: %(value)s"),
+                maximum=self.maximum,
+                value=number,
             )
         return Literal(str(number), datatype=XSD.integer)
 
     def _date(self, value: object) -> Literal:
         if isinstance(value, datetime.datetime):
-            raise ParameterError(self.name, "een datum zonder tijd (a date without time)")
+            raise ParameterError(self.name, N_("een datum zonder tijd"))
         if isinstance(value, datetime.date):
             day = value
         else:
@@ -188,19 +195,16 @@ class Parameter:
                 day = datetime.date.fromisoformat(text)
             except ValueError:
                 raise ParameterError(
-                    self.name, f"geen datum JJJJ-MM-DD (not a date YYYY-MM-DD): {text[:40]!r}"
+                    self.name, N_("geen datum JJJJ-MM-DD: %(value)s"), value=repr(text[:40])
                 ) from None
         return Literal(day.isoformat(), datatype=XSD.date)
 
     def _string(self, value: str) -> Literal:
         # As the header schema's string value says ($defs/value/string): the text as given.
         if len(value) > MAX_STRING:
-            raise ParameterError(
-                self.name,
-                f"langer dan {MAX_STRING} tekens (longer than {MAX_STRING} characters)",
-            )
+            raise ParameterError(self.name, N_("langer dan %(most)s tekens"), most=MAX_STRING)
         if _CONTROL.search(value):
-            raise ParameterError(self.name, "bevat stuurtekens (contains control characters)")
+            raise ParameterError(self.name, N_("bevat stuurtekens"))
         return Literal(value.strip())
 
 

@@ -5,7 +5,10 @@ The queries about the whole region (``scan-gemeente``, ``scan-waardeketen``,
 ``scan-aansluiting``), and those that cost as much for all members as for one
 (``scan-open-doelen``, ``scan-samenwerking``: their subqueries cannot see the parameter), run
 without a municipality, so their answers are cached once per data version and shared by
-every scan (:data:`server.canned.running.RESULTS`); the others run for the one municipality.
+every scan. They are kept in a cache of their own (:data:`REGION_RESULTS`), not in the results
+cache of every canned query (:data:`server.canned.running.RESULTS`): with 100,000 projects a
+few members' project lists fill that one and would push out these answers, which cost seconds
+each. The others run for the one municipality.
 Every query gets the language (``taal``) of the names it returns.
 """
 
@@ -15,8 +18,10 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from server.canned.running import run_canned_query
+from server.canned.cache import ResultsCache
+from server.canned.running import RESULTS, CannedResult, run_canned_query
 from server.errors import NotFound
+from server.messages import N_
 from server.scan import sections
 from server.scan.model import Municipality, Scan
 from server.settings import Settings
@@ -27,6 +32,7 @@ __all__ = [
     "LANGUAGES",
     "QUERIES",
     "REGION_QUERIES",
+    "REGION_RESULTS",
     "FormerMember",
     "UnknownMunicipality",
     "compute_scan",
@@ -60,15 +66,20 @@ REGION_QUERIES: Final = (
     "scan-open-doelen",
     "scan-samenwerking",
 )
+#: The region-wide answers of this process (see the module docstring): every language of
+#: every region query, for the data version being served (an answer for a new version drops
+#: those of the old one).
+REGION_RESULTS: ResultsCache[CannedResult] = ResultsCache(
+    max_entries=len(LANGUAGES) * len(REGION_QUERIES)
+)
 
 
 class UnknownMunicipality(NotFound):
     """No municipality has this CBS code."""
 
     def __init__(self, cbs: str) -> None:
-        super().__init__(
-            f"Geen gemeente met CBS-code {cbs[:12]!r} (no municipality with this CBS code)"
-        )
+        super().__init__(f"Geen gemeente met CBS-code {cbs[:12]!r}")
+        self.translatable = (N_("Geen gemeente met CBS-code %(code)s"), {"code": repr(cbs[:12])})
         self.cbs = cbs
 
 
@@ -76,9 +87,10 @@ class FormerMember(NotFound):
     """The municipality is not a member of the MRDH now: no scan; its successor, if any."""
 
     def __init__(self, municipality: Municipality) -> None:
-        super().__init__(
-            f"{municipality.name} is geen lid van de MRDH meer "
-            f"({municipality.name} is no longer a member of MRDH)"
+        super().__init__(f"{municipality.name} is geen lid van de MRDH meer")
+        self.translatable = (
+            N_("%(name)s is geen lid van de MRDH meer"),
+            {"name": municipality.name},
         )
         self.municipality = municipality
 
@@ -86,7 +98,9 @@ class FormerMember(NotFound):
 def _records(
     store: Store, settings: Settings, name: str, arguments: Mapping[str, object]
 ) -> tuple[Mapping[str, Any], ...]:
-    return run_canned_query(name, arguments, store=store, settings=settings).records
+    region_wide = name in REGION_QUERIES and "gemeente" not in arguments
+    cache = REGION_RESULTS if region_wide else RESULTS
+    return run_canned_query(name, arguments, store=store, settings=settings, cache=cache).records
 
 
 def all_municipalities(store: Store, settings: Settings, lang: str) -> dict[str, Municipality]:

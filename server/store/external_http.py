@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from server.errors import QuerySyntaxError, StoreError
+from server.messages import N_
 from server.store import QueryOutOfMemory, QueryTimeout
 from server.store.limits import QueryLimits
 
@@ -39,7 +40,7 @@ _PIECE: Final = 64 * 1024
 class StoreUnreachable(StoreError):
     """503: the external store does not answer (down, refused, or too slow to connect)."""
 
-    public = "The data store cannot be reached right now; try again later."
+    public = N_("De gegevensopslag is nu niet bereikbaar; probeer het later nog eens.")
     logged = False
     headers = (("Retry-After", "10"),)
 

@@ -26,6 +26,7 @@ from server.contribute.writes import organisation_iri
 from server.errors import NotFound
 from server.http.media_types import TURTLE
 from server.http.policy import not_modified
+from server.messages import N_
 from server.web.bijdragen import html_page
 from server.web.context import get_settings, get_store, site_url
 from server.web.language import language
@@ -59,7 +60,7 @@ def _organisation(code: str) -> tuple[str, str]:
     """The IRI and name of the organisation of folder ``code``; 404 when there is none."""
     iri = organisation_iri(get_settings().root, code) if valid_code(code) else None
     if iri is None:
-        raise NotFound(f"Geen organisatie met de code {code!r} (no organisation {code!r}).")
+        raise NotFound.saying(N_("Geen organisatie met de code %(code)s."), code=repr(code))
     rows = (
         get_store().query(_LABEL, bindings={"org": URIRef(iri), "lang": Literal(language())}).rows()
     )
@@ -131,7 +132,9 @@ def _find(code: str, name: str, number: int) -> tuple[Version, Version | None]:
     """Version ``number`` of graph ``name`` of ``code`` and the one before; 404 without it."""
     versions = {v.number: v for v in _versions(code).get(name, [])}
     if number not in versions:
-        raise NotFound(f"Geen versie {number} van {code}/{name} (no version {number}).")
+        raise NotFound.saying(
+            N_("Geen versie %(number)s van %(name)s."), number=number, name=f"{code}/{name}"
+        )
     return versions[number], versions.get(number - 1)
 
 

@@ -25,6 +25,7 @@ from typing import Any, Final, TypeVar, Unpack
 from rdflib import Graph
 
 from server.errors import Unavailable
+from server.messages import N_
 from server.store import QueryOptions, QueryResult, Store
 
 #: How many times a request is answered again when the data version changes under it.
@@ -37,7 +38,7 @@ class VersionChanged(Unavailable):
     """A build swapped in a new data version while a request was being answered (503 when it
     keeps happening; normally the request is answered again at once)."""
 
-    public = "The data changed while the answer was made; please try again."
+    public = N_("De gegevens veranderden terwijl het antwoord werd gemaakt; probeer het nog eens.")
     logged = False
     headers = (("Retry-After", "1"),)
 

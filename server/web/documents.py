@@ -14,6 +14,7 @@ from rdflib import Graph
 from server.errors import NotFound
 from server.http import negotiation
 from server.http.media_types import HTML
+from server.messages import N_
 from server.rdf.formats import RDF_FORMATS, serialize_graph, split_extension
 from server.web.policy import choose
 
@@ -37,7 +38,7 @@ def choose_document(
         return choose(offer)
     _, extension_type = split_extension(f"{stem}.{ext}")
     if extension_type is None or extension_type not in offer.media_types:
-        raise NotFound(f"Niet gevonden (not found): {request.path}")
+        raise NotFound.saying(N_("Niet gevonden: %(path)s"), path=request.path)
     return extension_type, False
 
 

@@ -65,7 +65,7 @@ def handle_regiograaf_error(error: RegiograafError) -> Response:
             "%s %s: %s: %s", request.method, request.path, type(error).__name__, error
         )
     return error_response(
-        error.status, error.public_message, headers=error.headers, page=_page(error)
+        error.status, error.message_in(gettext), headers=error.headers, page=_page(error)
     )
 
 
@@ -87,7 +87,7 @@ def handle_unexpected(error: Exception) -> Response:
     current_app.logger.error(
         "Unhandled error in %s %s", request.method, request.path, exc_info=error
     )
-    return error_response(500, INTERNAL_ERROR)
+    return error_response(500, gettext(INTERNAL_ERROR))
 
 
 def error_response(

@@ -19,6 +19,7 @@ from server.contribute.access import services
 from server.contribute.feed import feed_page, feed_root
 from server.errors import NotFound
 from server.http import negotiation, policy
+from server.messages import N_
 from server.rdf.formats import serialize_graph
 from server.web.context import get_settings, site_url
 from server.web.policy import choose
@@ -60,5 +61,5 @@ def page(number: int) -> Response:
     download = site + "bijdragen/{code}/{name}/versies/{number}.ttl"
     found = feed_page(site, contributions.history.versions(), number, download)
     if found is None:
-        raise NotFound(f"De stroom heeft geen pagina {number} (the feed has no page {number}).")
+        raise NotFound.saying(N_("De stroom heeft geen pagina %(number)s."), number=number)
     return _rdf_answer(found.graph, media_type, IMMUTABLE if found.immutable else "no-cache")

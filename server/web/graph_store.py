@@ -32,6 +32,7 @@ from server.contribute.writes import Outcome, Rejected, Writer
 from server.errors import Forbidden, InvalidRequest, NotFound, ProtocolError
 from server.http import negotiation
 from server.http.media_types import JSON
+from server.messages import N_
 from server.rdf.iris import valid_iri
 from server.rdf.namespaces import META_GRAPH, RG
 from server.web.bijdragen import body_type, read_body, report_response
@@ -61,7 +62,7 @@ def _target() -> str | None:
         return None
     iri = graphs[0]
     if not iri.startswith(("https://", "http://", "urn:")) or not valid_iri(iri):
-        raise InvalidRequest(f"Geen absolute IRI (not an absolute IRI): {iri!r}")
+        raise InvalidRequest.saying(N_("Geen absolute IRI: %(iri)s"), iri=repr(iri))
     return iri
 
 
@@ -72,7 +73,7 @@ def read() -> Response:
     store = get_store()
     bindings = {"g": URIRef(iri)} if iri is not None else None
     if iri is not None and not store.query(_EXISTS, bindings=bindings).boolean():
-        raise NotFound(f"Geen graaf met deze naam (no such graph): <{iri}>")
+        raise NotFound.saying(N_("Geen graaf met deze naam: <%(iri)s>"), iri=iri)
     media_type, negotiated = choose(negotiation.GRAPH)
     sha = _sha(iri) if iri is not None and iri.startswith(CONTRIBUTIONS) else None
     chosen = representation(

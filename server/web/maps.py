@@ -36,6 +36,7 @@ from server.maps.value_chain import (
     alignment_summary,
     value_chain_matrix,
 )
+from server.messages import N_
 from server.scan.scale import step
 from server.web.context import get_settings, get_store, iri_map
 from server.web.language import language
@@ -153,7 +154,9 @@ def _minimum(links: list[Link], municipality: str) -> int:
     if not raw:
         return 1 if municipality else default_minimum(links)
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-        raise BadRequest(f"minimum: {raw!r} is geen getal van 1 tot 1000 (not a number 1-1000)")
+        raise BadRequest.saying(
+            N_("minimum: %(value)s is geen getal van 1 tot 1000."), value=repr(raw)
+        )
     return int(raw)
 
 

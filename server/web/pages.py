@@ -80,7 +80,7 @@ def health() -> Response:
         if error.logged:
             current_app.logger.error("/health: %s", error)
         status = "unavailable" if isinstance(error, StoreMissing) else "error"
-        response = jsonify(status=status, error=error.public_message, data_version=None)
+        response = jsonify(status=status, error=error.message_in(gettext), data_version=None)
         response.status_code = error.status
     else:
         response = jsonify(status="ok", data_version=version, graphs=len(graphs), triples=triples)

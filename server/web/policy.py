@@ -23,6 +23,7 @@ from server.errors import NotFound
 from server.http import negotiation, policy
 from server.http.media_types import HTML
 from server.http.policy import Representation
+from server.messages import N_
 from server.settings import Settings
 from server.web.context import data_version, get_settings, get_store
 from server.web.language import language
@@ -47,9 +48,7 @@ def refuse_undecodable_path() -> None:
     try:
         path.encode("latin-1").decode("utf-8")
     except UnicodeError:
-        raise NotFound(
-            "Niet gevonden: het pad is geen UTF-8 (not found: the path is not UTF-8)."
-        ) from None
+        raise NotFound.saying(N_("Niet gevonden: het pad is geen UTF-8.")) from None
 
 
 def image_sources(settings: Settings) -> tuple[str, ...]:

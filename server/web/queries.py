@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from flask import Blueprint, Response, make_response, render_template, request, url_for
+from flask_babel import gettext
 
 from server.canned.errors import ParameterError
 from server.canned.query import CannedQuery, Parameter
@@ -31,6 +32,7 @@ from server.errors import NotAcceptable, NotFound
 from server.http import negotiation
 from server.http.media_types import CSV, GEOJSON, HTML, JSON, SPARQL_JSON, TEXT
 from server.http.policy import CACHE_HEADER, NO_STORE
+from server.messages import N_
 from server.store import Store
 from server.web.context import data_version, get_settings, get_store
 from server.web.errors import error_response
@@ -169,7 +171,7 @@ def _query_and_format(name: str) -> tuple[CannedQuery, str]:
     stem, dot, extension = name.partition(".")
     query = queries().get(stem)
     if query is None or (dot and extension not in EXTENSIONS):
-        raise NotFound(f"Er is geen vraag '{name}' (no such query); zie /queries.")
+        raise NotFound.saying(N_("Er is geen vraag %(name)s; zie /queries."), name=repr(name))
     media_type = (
         EXTENSIONS[extension]
         if dot
@@ -181,8 +183,8 @@ def _query_and_format(name: str) -> tuple[CannedQuery, str]:
     )
     if media_type is None or (media_type == GEOJSON and not query.has_geometry):
         available = "html, json, csv" + (", geojson" if query.has_geometry else "")
-        raise NotAcceptable(
-            f"Dit formaat kan niet voor deze vraag (not available); wel: {available}."
+        raise NotAcceptable.saying(
+            N_("Dit formaat kan niet voor deze vraag; wel: %(available)s."), available=available
         )
     return query, media_type
 
@@ -203,7 +205,7 @@ def _parameter_error(
     as_json = media_type in (SPARQL_JSON, GEOJSON)
     return error_response(
         400,
-        str(error),
+        error.message_in(gettext),
         media_type=JSON if as_json else TEXT,
         fields={"parameter": error.parameter},
     )

@@ -13,6 +13,7 @@ from typing import Final
 from urllib.parse import urlencode
 
 from flask import render_template, request, url_for
+from flask_babel import gettext
 from rdflib import BNode, Literal, URIRef
 
 from server.canned.errors import ParameterError
@@ -92,6 +93,7 @@ def page(
         query=query,
         fields=fields(store, query, given, error, lang),
         error=error,
+        error_message=error.message_in(gettext) if error is not None else None,
         unknown_parameter=error is not None
         and error.parameter not in {p.name for p in query.parameters},
         result=result,
@@ -130,7 +132,8 @@ def fields(
             )
             for choice in choices
         ]
-        message = error.message if error is not None and error.parameter == parameter.name else None
+        named = error is not None and error.parameter == parameter.name
+        message = error.problem_in(gettext) if error is not None and named else None
         controls.append(Field(parameter, values, options, message))
     return controls
 

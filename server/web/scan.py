@@ -24,13 +24,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_translations
+from flask_babel import get_translations, gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from server.canned.running import canned_queries
 from server.errors import BadRequest, NotFound, RegiograafError
 from server.http.media_types import DOCX, HTML, JSON, PDF
 from server.http.policy import NO_STORE
+from server.messages import N_
 from server.scan import texts
 from server.scan.compute import (
     CBS_CODE,
@@ -137,7 +138,7 @@ def scan(name: str) -> BaseResponse:
     stem, dot, extension = name.partition(".")
     cbs = stem.lower()
     if not CBS_CODE.fullmatch(cbs) or (dot and extension not in DOWNLOADS):
-        raise NotFound(f"Niet gevonden (not found): {request.path}")
+        raise NotFound.saying(N_("Niet gevonden: %(path)s"), path=request.path)
     if cbs != stem:
         query = request.query_string.decode("latin-1")
         target = url_for("scan.scan", name=cbs + dot + extension) + (f"?{query}" if query else "")
@@ -149,10 +150,11 @@ def scan(name: str) -> BaseResponse:
     if other and other != cbs:
         return _comparison(cbs, other, lang)
     chosen = representation(HTML, variant=(cbs, lang))
-    return answer(chosen, lambda: make_response(_page(_scan(cbs, lang), lang)))
+    return answer(chosen, lambda: make_response(scan_page(_scan(cbs, lang), lang)))
 
 
-def _page(scan: Scan, lang: str) -> str:
+def scan_page(scan: Scan, lang: str) -> str:
+    """The scan page of ``scan`` in ``lang`` (HTML), with the other members to compare with."""
     members = current_members(get_store(), get_settings(), lang)
     return render_template(
         "scan.html",
@@ -164,14 +166,13 @@ def _page(scan: Scan, lang: str) -> str:
 
 def _comparison(cbs: str, other: str, lang: str) -> Response:
     if not CBS_CODE.fullmatch(other):
-        raise BadRequest(
-            "vergelijk= is de CBS-code van een MRDH-gemeente, zoals gm0599 "
-            "(vergelijk= is the CBS code of an MRDH member, such as gm0599)"
+        raise BadRequest.saying(
+            N_("vergelijk= is de CBS-code van een MRDH-gemeente, zoals gm0599.")
         )
     try:
         find_municipality(get_store(), get_settings(), other, lang)
     except (UnknownMunicipality, FormerMember) as error:
-        raise BadRequest(f"vergelijk={other[:12]}: {error.public_message}") from None
+        raise BadRequest(f"vergelijk={other[:12]}: {error.message_in(gettext)}") from None
 
     def render() -> Response:
         first, second = _scan(cbs, lang), _scan(other, lang)

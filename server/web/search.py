@@ -19,10 +19,12 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, make_response, render_template, request
+from flask_babel import gettext
 
 from server.errors import BadRequest
 from server.http import negotiation
 from server.http.media_types import HTML, JSON
+from server.messages import N_
 from server.search.kinds import KINDS
 from server.search.query import MAX_RESULTS, Hit, SearchResult, search, stage_names
 from server.search.text import MAX_CHARACTERS, SearchText, parse
@@ -51,14 +53,13 @@ def _arguments() -> tuple[str | None, int]:
     """``soort`` and ``limit``, checked: 400 when given and they do not fit (also empty)."""
     kind = request.args.get("soort")
     if kind is not None and kind not in KINDS:
-        raise BadRequest(f"soort= is een van (is one of): {', '.join(KINDS)}")
+        raise BadRequest.saying(N_("soort= is een van: %(kinds)s"), kinds=", ".join(KINDS))
     given = request.args.get("limit")
     if given is None:
         return kind, DEFAULT_LIMIT
     if not given.isascii() or not given.isdigit() or not 1 <= int(given) <= MAX_RESULTS:
-        raise BadRequest(
-            f"limit= is een geheel getal van 1 tot en met {MAX_RESULTS} "
-            f"(limit= is a whole number from 1 to {MAX_RESULTS})"
+        raise BadRequest.saying(
+            N_("limit= is een geheel getal van 1 tot en met %(most)s."), most=MAX_RESULTS
         )
     return kind, int(given)
 
@@ -172,7 +173,7 @@ def page() -> Response:
         text = parse(given)
     except BadRequest as refused:
         # The form again, with the reason (in Dutch and English: the language may be the fault).
-        return _page(language(), None, None, refused=refused.public_message, status=400)
+        return _page(language(), None, None, refused=refused.message_in(gettext), status=400)
     chosen = representation(
         HTML, OFFER, variant=("zoeken", given, lang, kind, limit), negotiated=True
     )
@@ -193,10 +194,10 @@ def _json(*, negotiated: bool) -> Response:
         kind, limit = _arguments()
         given = request.args.get("q")
         if given is None:
-            raise BadRequest("q= is nodig: de zoekwoorden (q= is required: the search words)")
+            raise BadRequest.saying(N_("q= is nodig: de zoekwoorden."))
         text = parse(given)
     except BadRequest as error:
-        return error_response(error.status, error.public_message, media_type=JSON)
+        return error_response(error.status, error.message_in(gettext), media_type=JSON)
     chosen = representation(
         JSON, OFFER, variant=("zoeken", given, lang, kind, limit), negotiated=negotiated
     )

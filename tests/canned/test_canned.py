@@ -368,37 +368,37 @@ def test_arguments_are_typed_terms_with_defaults() -> None:
     ("arguments", "parameter", "fragment"),
     [
         ({}, "schakel", "verplicht"),
-        ({"schakel": "data", "gemeente": "gm0001"}, "gemeente", "not an instance of"),
-        ({"schakel": "stad"}, "schakel", "not a concept of"),
-        ({"schakel": ["data", "data"]}, "schakel", "one value"),
-        ({"schakel": "data", "minimum": "11"}, "minimum", "greater than 10"),
-        ({"schakel": "data", "minimum": "0"}, "minimum", "less than 1"),
-        ({"schakel": "data", "minimum": "1e3"}, "minimum", "not an integer"),
-        ({"schakel": "data", "minimum": True}, "minimum", "not an integer"),
-        ({"schakel": "data", "vanaf": "2021-13-01"}, "vanaf", "not a date"),
-        ({"schakel": "data", "vanaf": "20210101"}, "vanaf", "not a date"),
+        ({"schakel": "data", "gemeente": "gm0001"}, "gemeente", "geen van de keuzes"),
+        ({"schakel": "stad"}, "schakel", "geen van de keuzes"),
+        ({"schakel": ["data", "data"]}, "schakel", "neemt één waarde"),
+        ({"schakel": "data", "minimum": "11"}, "minimum", "groter dan 10"),
+        ({"schakel": "data", "minimum": "0"}, "minimum", "kleiner dan 1"),
+        ({"schakel": "data", "minimum": "1e3"}, "minimum", "geen geheel getal"),
+        ({"schakel": "data", "minimum": True}, "minimum", "geen geheel getal"),
+        ({"schakel": "data", "vanaf": "2021-13-01"}, "vanaf", "geen datum"),
+        ({"schakel": "data", "vanaf": "20210101"}, "vanaf", "geen datum"),
         (
             {"schakel": "data", "vanaf": datetime.datetime(2021, 1, 1, 12)},
             "vanaf",
-            "without time",
+            "zonder tijd",
         ),
-        ({"schakel": "data", "plaats": "x"}, "plaats", "unknown"),
+        ({"schakel": "data", "plaats": "x"}, "plaats", "onbekend"),
         # As the OpenAPI document says (uniqueItems, format: date, integer, the string pattern).
-        ({"schakel": "data", "gemeente": ["gm0599", "gm0599"]}, "gemeente", "repeated"),
-        ({"schakel": "data", "vanaf": ""}, "vanaf", "empty"),
-        ({"schakel": ""}, "schakel", "empty"),
-        ({"schakel": "data", "minimum": " 5 "}, "minimum", "not an integer"),
-        ({"schakel": "data", "minimum": "+5"}, "minimum", "not an integer"),
-        ({"schakel": "data", "minimum": "1" * 19}, "minimum", "not an integer"),
-        ({"schakel": "data", "zoekterm": "data\n"}, "zoekterm", "control characters"),
-        ({"schakel": "data", "zoekterm": "data\x85"}, "zoekterm", "control characters"),
+        ({"schakel": "data", "gemeente": ["gm0599", "gm0599"]}, "gemeente", "dubbel"),
+        ({"schakel": "data", "vanaf": ""}, "vanaf", "leeg"),
+        ({"schakel": ""}, "schakel", "leeg"),
+        ({"schakel": "data", "minimum": " 5 "}, "minimum", "geen geheel getal"),
+        ({"schakel": "data", "minimum": "+5"}, "minimum", "geen geheel getal"),
+        ({"schakel": "data", "minimum": "1" * 19}, "minimum", "geen geheel getal"),
+        ({"schakel": "data", "zoekterm": "data\n"}, "zoekterm", "stuurtekens"),
+        ({"schakel": "data", "zoekterm": "data\x85"}, "zoekterm", "stuurtekens"),
     ],
 )
 def test_wrong_arguments_name_the_parameter(arguments: dict, parameter: str, fragment: str) -> None:
     with pytest.raises(ParameterError) as caught:
         bind_arguments(QUERY, arguments, choices)
     assert caught.value.parameter == parameter
-    assert fragment in str(caught.value)
+    assert fragment in str(caught.value)  # in Dutch, as the catalog's messages are written
 
 
 def test_without_choices_only_the_form_of_an_iri_is_checked() -> None:

@@ -136,7 +136,9 @@ def test_unknown_iri_is_a_404_page(app: Flask, path: str) -> None:
     assert "Niet gevonden" in html.get_data(as_text=True)
     text = client.get(path, headers={"Accept": "text/turtle"})
     assert text.status_code == 404
-    assert "unknown IRI" in text.get_data(as_text=True)
+    assert "Onbekende IRI" in text.get_data(as_text=True)
+    english = client.get(f"{path}?lang=en", headers={"Accept": "text/turtle"})
+    assert "Unknown IRI" in english.get_data(as_text=True)
 
 
 def test_bad_format_and_unacceptable_accept_are_client_errors(app: Flask) -> None:

@@ -12,10 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.canned.running import RESULTS, canned_queries, check_arguments, run_checked
-from server.scan.compute import LANGUAGES, REGION_QUERIES, compute_scan
+from server.scan.compute import LANGUAGES, REGION_QUERIES, REGION_RESULTS, compute_scan
 from server.web.context import get_settings, get_store
-from server.web.scan import _page as scan_page
-from server.web.scan import warm_up
+from server.web.scan import scan_page, warm_up
 from tests.support import BuiltStore
 
 
@@ -216,20 +215,33 @@ def test_the_queries_behind_the_scan_are_named_for_people(scan_client: FlaskClie
         assert "scan-" not in text_of(footer)
 
 
+def _cached(lang: str, name: str) -> bool:
+    """Whether the region-wide answer of ``name`` in ``lang`` is in the scan's own cache."""
+    query = canned_queries(get_settings())[name]
+    arguments = check_arguments(get_store(), query, {"taal": lang})
+    return run_checked(get_store(), query, arguments, cache=REGION_RESULTS)[1]
+
+
 def test_the_warm_up_caches_the_region_wide_answers(scan_app: Flask) -> None:
     """Started by each gunicorn worker: afterwards the first scan runs only its own queries."""
-
-    def cached(lang: str, name: str) -> bool:
-        query = canned_queries(get_settings())[name]
-        arguments = check_arguments(get_store(), query, {"taal": lang})
-        return run_checked(get_store(), query, arguments, cache=RESULTS)[1]
-
-    RESULTS.clear()
+    REGION_RESULTS.clear()
     with scan_app.app_context():
-        assert not cached("en", "scan-samenwerking")
-    RESULTS.clear()
+        assert not _cached("en", "scan-samenwerking")
+    REGION_RESULTS.clear()
     warm_up(scan_app).join(timeout=120)
     with scan_app.app_context():
         assert [
-            (lang, name) for lang in LANGUAGES for name in REGION_QUERIES if not cached(lang, name)
+            (lang, name) for lang in LANGUAGES for name in REGION_QUERIES if not _cached(lang, name)
         ] == []
+
+
+def test_a_full_results_cache_keeps_the_region_wide_answers(
+    scan_app: Flask, scan_client: FlaskClient
+) -> None:
+    """Many members' own answers (with 100,000 projects, a few project lists) fill the results
+    cache of the canned queries; the region-wide answers, which every scan needs, stay."""
+    REGION_RESULTS.clear()
+    assert scan_client.get("/scan/gm9001").status_code == 200
+    RESULTS.clear()  # as if other members' answers had pushed everything out
+    with scan_app.app_context():
+        assert [name for name in REGION_QUERIES if not _cached("nl", name)] == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from server.settings import load_settings
 from server.web.app import create_app
@@ -78,3 +80,39 @@ def test_an_unknown_page_speaks_the_pages_language(
     assert "requested URL" not in page
     data = client.get(f"/no-such-page.json?lang={lang}")
     assert words in json.loads(data.data)["error"]["message"]
+
+
+#: Requests people can make by hand or by an old link, and what the error says in Dutch and in
+#: English: one language at a time, the page's.
+ERRORS_IN_ONE_LANGUAGE = [
+    ("/queries/bestaat-niet", 404, "Er is geen vraag", "There is no query"),
+    ("/scan/gm9999", 404, "Geen gemeente met CBS-code", "No municipality has CBS code"),
+    ("/scan/gm0503?vergelijk=xx", 400, "is de CBS-code van", "is the CBS code of"),
+    ("/queries/waardeketen-gaten?gemeente=gm0001", 400, "geen van de keuzes", "not one of"),
+    ("/queries/waardeketen-matrix.geojson", 406, "kan niet voor deze vraag", "not available"),
+    ("/kaart/samenwerking?minimum=0", 400, "is geen getal van 1 tot", "is not a number from"),
+    ("/zoeken?q=data&limit=0", 400, "is een geheel getal", "is a whole number"),
+    ("/bijdragen/gm9999", 404, "Geen organisatie met de code", "No organisation has the code"),
+]
+
+
+@pytest.mark.parametrize(("path", "status", "dutch", "english"), ERRORS_IN_ONE_LANGUAGE)
+def test_an_error_speaks_the_language_of_the_page(
+    client: FlaskClient, path: str, status: int, dutch: str, english: str
+) -> None:
+    for lang, said, other in (("nl", dutch, english), ("en", english, dutch)):
+        separator = "&" if "?" in path else "?"
+        for accept in ("text/html", "application/json"):
+            response = client.get(f"{path}{separator}lang={lang}", headers={"Accept": accept})
+            body = html.unescape(response.get_data(as_text=True))
+            assert response.status_code == status, (path, lang, accept)
+            assert said in body, (path, lang, accept)
+            assert other not in body, (path, lang, accept)
+
+
+def test_the_generic_500_speaks_the_language_of_the_page(storeless_app: Flask) -> None:
+    client = storeless_app.test_client()
+    dutch = client.get("/boom", headers={"Accept": "application/json"})
+    english = client.get("/boom?lang=en", headers={"Accept": "application/json"})
+    assert json.loads(dutch.data)["error"]["message"].startswith("Er ging iets mis")
+    assert json.loads(english.data)["error"]["message"].startswith("Something went wrong")
