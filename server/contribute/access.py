@@ -16,6 +16,7 @@ from server.contribute.throttle import Throttle
 from server.contribute.tokens import Token, TokenFile
 from server.contribute.writes import Contributions
 from server.errors import Forbidden
+from server.messages import N_
 from server.settings import Settings
 
 __all__ = ["Access", "Services", "services"]
@@ -39,17 +40,15 @@ class Access:
         """The valid token in the ``Authorization`` header, whatever it may write; raises
         why there is none (405, 429, 401)."""
         if not self.tokens.active():
-            raise WritesOff(
-                "Deze server neemt geen bijdragen aan: er zijn geen schrijfsleutels ingesteld "
-                "(this server takes no writes: no tokens are configured)."
+            raise WritesOff.saying(
+                N_("Deze server neemt geen bijdragen aan: er zijn geen schrijfsleutels ingesteld.")
             )
         wait = self.throttle.wait(client)
         if wait:
             raise TooManyAttempts(wait)
         if not authorization or not authorization.lower().startswith(_BEARER):
             raise Unauthorized(
-                "Schrijven vraagt om een sleutel: Authorization: Bearer <sleutel> "
-                "(writing needs a token: Authorization: Bearer <token>).",
+                N_("Schrijven vraagt om een sleutel: Authorization: Bearer <sleutel>."),
                 invalid=False,
             )
         token = self.tokens.verify(authorization[len(_BEARER) :])
@@ -57,9 +56,7 @@ class Access:
             wait = self.throttle.failed(client)
             if wait:
                 raise TooManyAttempts(wait)
-            raise Unauthorized(
-                "Deze sleutel is niet geldig (this token is not valid).", invalid=True
-            )
+            raise Unauthorized(N_("Deze sleutel is niet geldig."), invalid=True)
         self.throttle.succeeded(client)
         return token
 
@@ -67,10 +64,13 @@ class Access:
     def authorise(token: Token, code: str) -> Token:
         """``token`` when it may write the graphs of contribution folder ``code``; else 403."""
         if token.organisation != code:
-            raise Forbidden(
-                f"Deze sleutel is van {token.organisation} en mag alleen de bijdragen van "
-                f"{token.organisation} schrijven, niet die in {code} (this token may only write "
-                f"the contributions of {token.organisation})."
+            raise Forbidden.saying(
+                N_(
+                    "Deze sleutel is van %(owner)s en mag alleen de bijdragen van %(owner)s "
+                    "schrijven, niet die in %(code)s."
+                ),
+                owner=token.organisation,
+                code=code,
             )
         return token
 

@@ -17,6 +17,7 @@ from server.contribute.graphs import valid_code
 from server.contribute.reports import relative
 from server.contribute.writes import organisation_iri
 from server.errors import InvalidRequest
+from server.messages import N_
 from server.settings import Settings
 
 __all__ = ["check_upload"]
@@ -40,14 +41,14 @@ def check_upload(
     root = settings.root
     name = name or DEFAULT_NAME
     if not _NAME.fullmatch(name):
-        raise InvalidRequest(
-            "Een naam bestaat uit kleine letters, cijfers en koppeltekens "
-            f"(a name is lower case letters, digits and hyphens): {name!r}"
+        raise InvalidRequest.saying(
+            N_("Een naam bestaat uit kleine letters, cijfers en koppeltekens: %(name)s"),
+            name=repr(name),
         )
     if code:
         if not valid_code(code) or organisation_iri(root, code) is None:
-            raise InvalidRequest(
-                f"Geen organisatie met de code {code!r} (no organisation {code!r})"
+            raise InvalidRequest.saying(
+                N_("Geen organisatie met de code %(code)s."), code=repr(code)
             )
         relpath = f"data/contributions/{code}/{name}.ttl"
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.errors import ClientError
+from server.messages import N_
 
 __all__ = [
     "ContentTypeNotSupported",
@@ -22,7 +23,9 @@ class Unauthorized(ClientError):
     status = 401
 
     def __init__(self, message: str, *, invalid: bool) -> None:
+        """``message`` is a gettext msgid (Dutch), shown in the reader's language."""
         super().__init__(message)
+        self.translatable = (message, {})
         challenge = f'{REALM}, error="invalid_token"' if invalid else REALM
         self.headers = (("WWW-Authenticate", challenge),)
 
@@ -46,10 +49,9 @@ class TooManyAttempts(ClientError):
     status = 429
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            f"Te veel mislukte pogingen; probeer het over {retry_after} seconden opnieuw "
-            f"(too many failed attempts; retry after {retry_after} seconds)."
-        )
+        message = N_("Te veel mislukte pogingen; probeer het over %(seconds)s seconden opnieuw.")
+        super().__init__(message % {"seconds": retry_after})
+        self.translatable = (message, {"seconds": retry_after})
         self.retry_after = retry_after
         self.headers = (("Retry-After", str(retry_after)),)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.errors import InvalidRequest
+from server.messages import N_
 from server.rdf.namespaces import GRAPH_BASE
 
 __all__ = ["CONTRIBUTIONS", "ContributionGraph", "valid_code"]
@@ -45,11 +46,13 @@ class ContributionGraph:
             return None
         code, slash, name = iri[len(CONTRIBUTIONS) :].partition("/")
         if not slash or not valid_code(code) or not _NAME.fullmatch(name):
-            raise InvalidRequest(
-                "Een bijdragegraaf heet .../graph/data/contributions/<code>/<naam>, met de "
-                "CBS-code in kleine letters (gm0599) en een naam van kleine letters, cijfers en "
-                "koppeltekens (a contribution graph is .../graph/data/contributions/<code>/"
-                f"<name>, lower case letters, digits and hyphens): <{iri}>"
+            raise InvalidRequest.saying(
+                N_(
+                    "Een bijdragegraaf heet .../graph/data/contributions/<code>/<naam>, met de "
+                    "CBS-code in kleine letters (gm0599) en een naam van kleine letters, cijfers "
+                    "en koppeltekens: <%(iri)s>"
+                ),
+                iri=iri,
             )
         return cls(code, name)
 

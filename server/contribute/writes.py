@@ -43,6 +43,7 @@ from server.contribute.graphs import ContributionGraph
 from server.contribute.history import History, counts
 from server.contribute.reports import relative, what_concerns
 from server.errors import NotFound, StoreError
+from server.messages import N_
 from server.rdf.namespaces import query_prefixes
 from server.settings import Settings
 from server.store.embedded import EmbeddedStore
@@ -174,17 +175,15 @@ class Contributions:
             old = self.current(graph)
             old_sha = hashlib.sha256(old).hexdigest() if old is not None else None
             if if_match is not None and not etag_matches(if_match, old_sha):
-                raise PreconditionFailed(
-                    "De graaf is intussen veranderd (If-Match); haal hem opnieuw op "
-                    "(the graph changed meanwhile)."
+                raise PreconditionFailed.saying(
+                    N_("De graaf is intussen veranderd (If-Match); haal hem opnieuw op.")
                 )
             if if_none_match is not None and etag_matches(if_none_match, old_sha):
-                raise PreconditionFailed(
-                    "De graaf bestaat al in deze versie (If-None-Match) "
-                    "(the graph already exists in this version)."
+                raise PreconditionFailed.saying(
+                    N_("De graaf bestaat al in deze versie (If-None-Match).")
                 )
             if method == "DELETE" and old is None:
-                raise NotFound(f"Geen bijdrage onder deze naam (no such graph): <{graph.iri}>")
+                raise NotFound.saying(N_("Geen bijdrage onder deze naam: <%(iri)s>"), iri=graph.iri)
             new = self._new_content(method, graph, old, body)
             if new == old:
                 versions = self.history.of_graph(graph)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from server.errors import BadRequest
+from server.messages import N_
 
 __all__ = [
     "FOLDS",
@@ -110,15 +111,11 @@ def parse(given: str | None) -> SearchText:
     characters."""
     given = given or ""
     if len(given) > MAX_CHARACTERS:
-        raise SearchRefused(
-            f"De zoekvraag is te lang: hooguit {MAX_CHARACTERS} tekens "
-            f"(the search is too long: at most {MAX_CHARACTERS} characters)."
+        raise SearchRefused.saying(
+            N_("De zoekvraag is te lang: hooguit %(most)s tekens."), most=MAX_CHARACTERS
         )
     if _CONTROL.search(given):
-        raise SearchRefused(
-            "De zoekvraag bevat stuurtekens; typ alleen woorden "
-            "(the search holds control characters; type words only)."
-        )
+        raise SearchRefused.saying(N_("De zoekvraag bevat stuurtekens; typ alleen woorden."))
     words: list[Word] = []
     for part in given.split():
         word = Word(normalise(part), normalise(part, joined=True))

@@ -31,6 +31,7 @@ from server.contribute.errors import ContentTypeNotSupported
 from server.errors import BadRequest, PayloadTooLarge, Unavailable
 from server.http import negotiation
 from server.http.media_types import FORM, JSON, MULTIPART, N_TRIPLES, SARIF, TEXT, TURTLE
+from server.messages import N_
 from server.rdf.namespaces import sparql_prefixes
 from server.web.context import get_settings, get_store
 from server.web.language import language
@@ -80,18 +81,16 @@ def body_type() -> str:
     :class:`ContentTypeNotSupported` (415) for anything else."""
     given = (request.mimetype or TURTLE).lower()
     if given not in BODY_TYPES and given not in ("application/x-turtle", "text/plain"):
-        raise ContentTypeNotSupported(
-            f"Stuur Turtle (text/turtle) of N-Triples (application/n-triples), geen {given} "
-            f"(send Turtle or N-Triples, not {given})."
+        raise ContentTypeNotSupported.saying(
+            N_("Stuur Turtle (text/turtle) of N-Triples (application/n-triples), geen %(given)s."),
+            given=given,
         )
     return TURTLE if given != N_TRIPLES else N_TRIPLES
 
 
 def too_large(limit: int) -> PayloadTooLarge:
     """413 for a body larger than ``limit`` bytes."""
-    return PayloadTooLarge(
-        f"Het bestand is groter dan {limit} bytes (the body is larger than {limit} bytes)."
-    )
+    return PayloadTooLarge.saying(N_("Het bestand is groter dan %(limit)s bytes."), limit=limit)
 
 
 def read_body(limit: int) -> bytes:
@@ -123,11 +122,13 @@ def validate_api() -> Response:
     organisation; ``?naam=``: as that file of it); 200 whether it conforms or not."""
     for parameter in ("gemeente", "naam"):
         if request.args.get(parameter) == "":
-            raise BadRequest(f"{parameter}= is leeg (is empty): laat het weg (leave it out).")
+            raise BadRequest.saying(
+                N_("%(parameter)s= is leeg: laat het weg."), parameter=parameter
+            )
     body_type()
     data = read_body(get_settings().max_upload)
     if not data:
-        raise BadRequest("Stuur het Turtle-bestand als body (send the Turtle file as the body).")
+        raise BadRequest.saying(N_("Stuur het Turtle-bestand als body."))
     with checking():
         report = check_upload(
             get_settings(),
@@ -217,7 +218,7 @@ def page_view(text: str, result: FileResult, lang: str) -> dict[str, object]:
 def _posted(limit: int) -> tuple[bytes, str]:
     """The file of the form (and its name), else the text typed or pasted into it."""
     if request.mimetype not in (MULTIPART, FORM):
-        raise ContentTypeNotSupported("Stuur het formulier (send the form).")
+        raise ContentTypeNotSupported.saying(N_("Stuur het formulier."))
     if (request.content_length or 0) > 2 * limit + 65536:
         raise too_large(limit)
     # Also for a body without Content-Length: werkzeug stops reading beyond this (413).

@@ -54,10 +54,7 @@ def _target() -> str | None:
     graphs = request.args.getlist("graph")
     default = "default" in request.args
     if len(graphs) + int(default) != 1:
-        raise InvalidRequest(
-            "Noem precies één graaf: ?graph=<iri> of ?default "
-            "(name exactly one graph: ?graph=<iri> or ?default)."
-        )
+        raise InvalidRequest.saying(N_("Noem precies één graaf: ?graph=<iri> of ?default."))
     if default:
         return None
     iri = graphs[0]
@@ -105,20 +102,23 @@ def write() -> Response:
     """PUT, POST or DELETE of a contribution graph (see the module docstring)."""
     iri = _target()
     if iri is None:
-        raise ProtocolError(
-            405,
-            "De standaardgraaf is alleen te lezen (the default graph is read-only).",
-            (("Allow", READ_ONLY),),
+        refused = ProtocolError(
+            405, "De standaardgraaf is alleen te lezen.", (("Allow", READ_ONLY),)
         )
+        refused.translatable = (N_("De standaardgraaf is alleen te lezen."), {})
+        raise refused
     settings = get_settings()
     access = services(settings).access
     # Who asks comes first (401 without a token), then what may be written (403).
     token = access.authenticate(request.headers.get("Authorization"), _client())
     graph = ContributionGraph.from_iri(iri)
     if graph is None:
-        raise Forbidden(
-            "Alleen bijdragegrafen (.../graph/data/contributions/<code>/<naam>) zijn te "
-            f"schrijven (only contribution graphs can be written): <{iri}>"
+        raise Forbidden.saying(
+            N_(
+                "Alleen bijdragegrafen (.../graph/data/contributions/<code>/<naam>) zijn te "
+                "schrijven: <%(iri)s>"
+            ),
+            iri=iri,
         )
     access.authorise(token, graph.code)
     body = None

@@ -13,6 +13,7 @@ import pytest
 
 from server.build.validation import clear_cache
 from server.cli import COMMANDS, main, make_parser
+from server.settings import PROJECT_ROOT
 from tests.support import TEST_DATA
 
 ROOT = TEST_DATA / "validation" / "root"
@@ -249,3 +250,17 @@ def test_the_context_is_kept_in_the_cache_folder(
     code, _out, err = run(capsys, VALID)
     assert code == 0, err
     assert len(list((tmp_path / "cache").glob("context-*.pickle"))) == 1
+
+
+def test_a_path_of_alternatives_is_named_by_its_properties(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A project without a lead breaks a rule whose path is "lead municipality or lead
+    organisation" (``sh:alternativePath``): the report names both, not the blank node."""
+    lacking = TEST_DATA / "shapes" / "project-invalid-06.ttl"
+    for lang, word in (("nl", "eigenschap"), ("en", "property")):
+        code = main(["validate", "--root", str(PROJECT_ROOT), "--lang", lang, str(lacking)])
+        out, _ = capsys.readouterr()
+        assert code == 1
+        assert f"{word}: rg:leadMunicipality | rg:leadOrganisation" in out
+        assert "_:" not in out

@@ -167,6 +167,49 @@ def test_the_unmarked_text_check_finds_one(tmp_path: Path) -> None:
     assert _unmarked_texts(module) == ["openapi.py:1: De lijst (the list)"]
 
 
+#: An English phrase in brackets after the Dutch one: how error messages used to be written
+#: twice ("Geen vraag 'x' (no such query)").
+_ENGLISH_IN_BRACKETS = re.compile(
+    r"(?<!%)\((?:no|not|the|this|a|an|is|send|name|only|writing|too|unknown|leave|takes|less|"
+    r"greater|empty|contains|longer|see)\b"
+)
+#: Where errors people read are made (the SPARQL endpoint's protocol messages are the
+#: engine's and the protocol's, in English, for programmers).
+ERROR_PLACES = ["web", "scan", "canned", "contribute", "search", "maps", "linkeddata"]
+
+
+def _two_language_errors(path: Path) -> list[str]:
+    """Texts given to an error (a call of a capitalised name) in ``path`` written in Dutch
+    and English at once."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+        name = node.func.id if isinstance(node.func, ast.Name) else name
+        if name[:1].isupper():
+            texts = [_text(argument) for argument in node.args]
+            found += [f"{path.name}:{node.lineno}" for t in texts if _ENGLISH_IN_BRACKETS.search(t)]
+    return found
+
+
+def test_no_error_message_is_written_in_two_languages() -> None:
+    places = [ROOT / "server" / place for place in ERROR_PLACES]
+    files = sorted(f for place in places for f in place.rglob("*.py"))
+    files += [ROOT / "server" / "errors.py"]
+    assert [pair for f in files for pair in _two_language_errors(f)] == []
+
+
+def test_the_two_language_error_check_finds_one(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(
+        'raise NotFound(f"Geen vraag {name!r} (no such query)")\n'
+        'raise errors.BadRequest("Leeg (empty)")\n'
+        'raise NotFound.saying(N_("Geen vraag %(name)s"), name=name)\n'
+    )
+    assert _two_language_errors(module) == ["module.py:1", "module.py:2"]
+
+
 def test_the_inline_pair_check_finds_one(tmp_path: Path) -> None:
     page, module = tmp_path / "page.html", tmp_path / "module.py"
     page.write_text('<p>{{ t("Kaart", "Map") }}</p>{{ _("Kaart") }}', encoding="utf-8")

@@ -64,9 +64,14 @@ WORDS = {
 
 
 def short(iri: str | None) -> str:
-    """``iri`` as a prefixed name where a well-known prefix fits."""
+    """``iri`` as a prefixed name where a well-known prefix fits; each IRI of a path
+    (``p | q``, ``^p``) likewise."""
     if iri is None:
         return ""
+    if " | " in iri:
+        return " | ".join(short(part) for part in iri.split(" | "))
+    if iri.startswith("^"):
+        return "^" + short(iri[1:])
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and re.fullmatch(r"[\w.\-/]*", iri[len(namespace) :]):
             return f"{prefix}:{iri[len(namespace) :]}"

@@ -166,9 +166,7 @@ def _rule_findings(
     reused = reuse_findings(parsed, others, merged)
     reused_iris = {f.focus for f in reused}
     unknown, meant = vocabulary_findings(parsed, context)
-    out = [
-        f for f in shacl if not echoes(f, reused_iris) and not typo_echo(f, meant, context.shapes)
-    ]
+    out = [f for f in shacl if not echoes(f, reused_iris) and not typo_echo(f, meant)]
     out += unknown
     out += reused
     if folder is not None:

@@ -37,7 +37,7 @@ def locate(
         focus=show(focus),
         shape=raw.shape,
         component=raw.component,
-        path=_show_path(raw.path, parsed.graph),
+        path=raw.path_text,
         value=show(raw.value, parsed.graph) if raw.value is not None else None,
         severity=raw.severity,
         messages=dict(raw.messages),
@@ -55,17 +55,6 @@ def _line_as_object(focus: Node, parsed: ParsedTurtle) -> int | None:
         if found is not None:
             lines.append(found)
     return min(lines) if lines else None
-
-
-def _show_path(path: Node | None, graph: Graph) -> str | None:
-    if path is None:
-        return None
-    if isinstance(path, URIRef):
-        return str(path)
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{_show_path(inverse, graph)}"
-    return show(path, graph)
 
 
 def mentions(graph: Graph, node: Node) -> bool:

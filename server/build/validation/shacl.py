@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -42,6 +43,8 @@ class RawResult:
     shape: str
     component: str
     path: Node | None
+    #: The path as people read it (:func:`path_text`).
+    path_text: str | None
     value: Node | None
     severity: str
     messages: tuple[tuple[str, str], ...]
@@ -117,6 +120,7 @@ def raw_result(
         shape=str(shape_node) if shape_node is not None else "",
         component=str(component) if component is not None else "",
         path=path,
+        path_text=path_text(path, shapes),
         value=value,
         severity=severity(level),
         messages=tuple(sorted((k, _fill(v, subst, shapes)) for k, v in messages.items())),
@@ -191,6 +195,24 @@ def _fill(text: str, values: dict[str, Node | None], graph: Graph) -> str:
         return show(node, graph) if node is not None else match[0]
 
     return _PLACEHOLDER.sub(replace, text)
+
+
+def path_text(path: Node | None, shapes: Graph) -> str | None:
+    """A result path as text, in SPARQL's property-path syntax: the property's IRI, ``^p``
+    for an inverse path, ``p | q`` for alternatives (``sh:alternativePath``); else as
+    :func:`show` shows a node."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return str(path)
+    inverse = shapes.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{path_text(inverse, shapes)}"
+    alternatives = shapes.value(path, SH.alternativePath)
+    if alternatives is not None:
+        items = Collection(shapes, alternatives)
+        return " | ".join(path_text(item, shapes) or show(item) for item in items)
+    return show(path, shapes)
 
 
 def show(node: Node, graph: Graph | None = None) -> str:
