@@ -10,7 +10,7 @@ spliced into the SPARQL text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -21,6 +21,7 @@ from server.rdf.geometry import wkt_point
 from server.rdf.iris import IriMap, bind_prefixes, curie, valid_iri
 from server.rdf.namespaces import RG, sparql_prefixes
 from server.store import Store
+from server.store.values import InvalidTerm, sparql_term, with_values
 
 #: Predicates whose values name a resource, most preferred first.
 LABEL_PREDICATES: tuple[str, ...] = (
@@ -46,26 +47,20 @@ INCOMING = "SELECT ?this ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?this } } ORDER BY ?p
 BLANK_DETAILS = (
     "SELECT DISTINCT ?this ?b ?p ?o WHERE { ?this ?x ?b . FILTER(isBlank(?b)) ?b ?p ?o }"
 )
-LABELS = f"""SELECT DISTINCT ?this ?x ?l WHERE {{
-  {{ BIND(?this AS ?x) }} UNION {{ ?this ?x ?o }} UNION {{ ?this ?p ?x }}
-  UNION {{ ?x ?p ?this }} UNION {{ ?s ?x ?this }}
-  UNION {{ ?this ?p ?b . FILTER(isBlank(?b)) ?b ?x ?o2 }}
-  UNION {{ ?this ?p ?b . FILTER(isBlank(?b)) ?b ?p2 ?x }}
-  ?x {_LABELS} ?l .
-  FILTER(isIRI(?x))
-}}"""
-SUBJECTS = """SELECT DISTINCT ?this ?x WHERE {
-  { BIND(?this AS ?x) } UNION { ?this ?x ?o } UNION { ?this ?p ?x }
-  UNION { ?x ?p ?this } UNION { ?s ?x ?this }
-  UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?x ?o2 }
-  UNION { ?this ?p ?b . FILTER(isBlank(?b)) ?b ?p2 ?x }
-  FILTER(isIRI(?x))
-  FILTER EXISTS { ?x ?q ?r }
-}"""
-#: The invented examples among the resources the page links to (each link is marked).
-EXAMPLES = SUBJECTS.replace(
-    "FILTER EXISTS { ?x ?q ?r }", f"FILTER EXISTS {{ ?x <{IS_EXAMPLE}> true }}"
+# What a page needs to know about each IRI it shows, asked for the IRIs it shows (a VALUES
+# block binds ?x): their labels, whether they are described here (a link to their page) and
+# whether they are invented examples. Asked once the statements are read, so a resource with
+# thousands of incoming links costs the labels of those the page lists (MAX_INCOMING), not of
+# every one (a municipality with 100,000 projects: 8,298 labels read instead of 201,761).
+LABELS = (
+    "SELECT ?x ?p ?l WHERE { ?x ?p ?l . VALUES ?p { "
+    + " ".join(f"<{iri}>" for iri in LABEL_PREDICATES)
+    + " } }"
 )
+SUBJECTS = "SELECT ?x WHERE { FILTER EXISTS { ?x ?q ?r } }"
+EXAMPLES = f"SELECT ?x WHERE {{ ?x <{IS_EXAMPLE}> true }}"
+#: Most IRIs in one VALUES block (the query stays well under the query limits).
+IRIS_PER_QUERY = 200
 GEOMETRY = f"""SELECT DISTINCT ?this ?wkt WHERE {{
   {{ ?this <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} UNION {{ ?this <{GEO}asWKT> ?wkt }}
 }}"""
@@ -195,14 +190,15 @@ def describe(store: Store, iri: str, iri_map: IriMap) -> Description:
     """What the page of ``iri`` shows (see :class:`Description`)."""
     this = {"this": URIRef(iri)}
     known = sources(store, iri_map)
-    labels = _labels(store.query(LABELS, bindings=this).rows())
     outgoing = store.query(OUTGOING, bindings=this).rows()
     incoming_rows = store.query(INCOMING, bindings=this).rows()
     blank_rows = store.query(BLANK_DETAILS, bindings=this).rows()
     wkt = [str(row["wkt"]) for row in store.query(GEOMETRY, bindings=this).rows()]
 
-    subjects = {str(row["x"]) for row in store.query(SUBJECTS, bindings=this).rows()}
-    examples = {str(row["x"]) for row in store.query(EXAMPLES, bindings=this).rows()}
+    shown = _iris([{"x": URIRef(iri)}, *outgoing, *incoming_rows, *blank_rows])
+    labels = _labels(_about(store, LABELS, shown))
+    subjects = {str(row["x"]) for row in _about(store, SUBJECTS, shown)}
+    examples = {str(row["x"]) for row in _about(store, EXAMPLES, shown)}
 
     def term(node: Identifier) -> Term:
         return make_term(node, iri_map, labels, subjects, examples)
@@ -257,10 +253,34 @@ def make_term(
     return Term(str(literal), "literal", language=literal.language, datatype=datatype)
 
 
+def _iris(rows: Iterable[Mapping[str, Identifier]]) -> list[URIRef]:
+    """The IRIs in ``rows`` that can be asked about (written into a query), sorted."""
+    found = {value for row in rows for value in row.values() if isinstance(value, URIRef)}
+    return sorted(value for value in found if _writable(value))
+
+
+def _writable(iri: URIRef) -> bool:
+    try:
+        sparql_term(iri)
+    except InvalidTerm:
+        return False
+    return True
+
+
+def _about(store: Store, query: str, iris: Sequence[URIRef]) -> list[dict[str, Identifier]]:
+    """The rows of ``query`` for each of ``iris`` (bound to ``?x``), in chunks."""
+    rows: list[dict[str, Identifier]] = []
+    for start in range(0, len(iris), IRIS_PER_QUERY):
+        chunk = iris[start : start + IRIS_PER_QUERY]
+        rows += store.query(with_values(query, {"x": chunk})).rows()
+    return rows
+
+
 def _labels(rows: Iterable[dict[str, Identifier]]) -> dict[str, dict[str, str]]:
     """IRI → language → label (the first label predicate that gives one wins per language)."""
     found: dict[str, dict[str, str]] = {}
-    for row in rows:
+    rank = {iri: place for place, iri in enumerate(LABEL_PREDICATES)}
+    for row in sorted(rows, key=lambda row: rank.get(str(row.get("p")), 0)):
         label = row["l"]
         language = label.language if isinstance(label, Literal) and label.language else ""
         found.setdefault(str(row["x"]), {}).setdefault(language, str(label))
