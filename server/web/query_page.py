@@ -93,7 +93,7 @@ def page(
         query=query,
         fields=fields(store, query, given, error, lang),
         error=error,
-        error_message=error.message_in(gettext) if error is not None else None,
+        error_message=_error_message(query, error, lang) if error is not None else None,
         unknown_parameter=error is not None
         and error.parameter not in {p.name for p in query.parameters},
         result=result,
@@ -105,6 +105,14 @@ def page(
         links=links,
         gaps=query.name in GAP_QUERIES,
     )
+
+
+def _error_message(query: CannedQuery, error: ParameterError, lang: str) -> str:
+    """What is wrong, for people: the parameter by its label, not its name."""
+    named = {parameter.name: parameter for parameter in query.parameters}
+    if error.parameter not in named:
+        return error.message_in(gettext)
+    return f"{named[error.parameter].label_in(lang)}: {error.problem_in(gettext)}"
 
 
 def fields(

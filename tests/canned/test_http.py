@@ -6,6 +6,7 @@ links to the resources, the cache with ETag and 304."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -199,6 +200,10 @@ def test_a_wrong_value_in_the_form_shows_the_form_again(canned_client: FlaskClie
     assert 'href="#parameter-vanaf"' in page
     assert re.search(r'id="parameter-vanaf"[^>]*aria-invalid="true"', page)
     assert 'value="31-12-2021"' in page
+    # The summary names the field by its label, as the form does, not by the parameter's name.
+    summary = page.split('role="alert"', 1)[1].split("</div>", 1)[0]
+    assert "Vanaf: geen datum JJJJ-MM-DD: '31-12-2021'" in html.unescape(summary)
+    assert "parameter " not in html.unescape(summary)
     # What was chosen stays chosen.
     assert re.search(rf'value="{ID}gemeente/gm0503" checked', page)
 
