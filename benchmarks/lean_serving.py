@@ -11,9 +11,10 @@ settings, on a free port of 127.0.0.1. Printed per tree:
   (``store in memory:`` in the log; 0 workers: do not wait);
 * **PSS / RSS** of the whole server then (summed over its processes from
   ``/proc/<pid>/smaps_rollup``: PSS counts a shared page once, RSS once per process);
-* after ``--settle`` seconds, the median of ``--lookups`` lookups of different projects and of
-  ``--aggregations`` aggregations (the queries of ``benchmarks/sparql_endpoint.py``), one after
-  the other, and the PSS after them.
+* once the server is quiet (its processes use less than a tenth of a core over 3 s: the
+  Strategiescan's warm-up is done; at most ``--settle`` seconds), the median of ``--lookups``
+  lookups of different projects and of ``--aggregations`` aggregations (the queries of
+  ``benchmarks/sparql_endpoint.py``), one after the other, and the PSS after them.
 
 The trees run one after the other, never side by side (2 cores). Exit status 1 when the last
 tree misses a goal of issue 16 (first answer ≤ 5 s, PSS after the copy ≤ 1.5 GB).
@@ -87,6 +88,33 @@ def _memory(group: int) -> tuple[float, float]:
     return pss / 2**20, rss / 2**20
 
 
+def _cpu_seconds(group: int) -> float:
+    """CPU seconds used so far by the live processes of process group ``group``."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.getpgid(int(entry.name)) == group:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_quiet(group: int, seconds: float) -> float:
+    """Wait until process group ``group`` uses less than 0.1 core over 3 s (at most
+    ``seconds``); the seconds waited."""
+    began = time.monotonic()
+    before = _cpu_seconds(group)
+    while time.monotonic() - began < seconds:
+        time.sleep(3)
+        after = _cpu_seconds(group)
+        if after - before < 0.3:
+            break
+        before = after
+    return time.monotonic() - began
+
+
 def _median_ms(url: str, queries: list[str]) -> str:
     times = [seconds for status, seconds, _ in (_ask(url, q) for q in queries) if status == 200]
     if not times:
@@ -127,12 +155,12 @@ def measure(tree: Path, args: argparse.Namespace) -> dict[str, float]:
             f"PSS {pss:.2f} GB, RSS {rss:.2f} GB",
             flush=True,
         )
-        time.sleep(args.settle)
+        quiet = _wait_quiet(process.pid, args.settle)
         rows = json.loads(_ask(url, _PROJECTS.format(n=args.lookups))[2])["results"]["bindings"]
         lookups = [QUERIES["lookup"][0].format(project=row["p"]["value"]) for row in rows]
         aggregation = QUERIES["aggregation"][0].format()
         print(
-            f"  lookups: {_median_ms(url, lookups)}; "
+            f"  after {quiet:.0f} s: lookups: {_median_ms(url, lookups)}; "
             f"aggregation: {_median_ms(url, [aggregation] * args.aggregations)}; "
             f"PSS after {_memory(process.pid)[0]:.2f} GB",
             flush=True,
@@ -149,7 +177,7 @@ def main() -> int:
     parser.add_argument("--root", type=Path, required=True, help="REGIOGRAAF_ROOT for it")
     parser.add_argument("--tree", type=Path, action="append", help="checkouts (default: this)")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
-    parser.add_argument("--settle", type=float, default=60, help="seconds before the queries")
+    parser.add_argument("--settle", type=float, default=300, help="most seconds to wait")
     parser.add_argument("--lookups", type=int, default=400)
     parser.add_argument("--aggregations", type=int, default=12)
     parser.add_argument("--timeout", type=float, default=900)
