@@ -70,14 +70,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "memory_quads",
         4_000_000,
-        "Largest store (in quads) that the server copies into memory, once for all its "
-        "workers, to query there several times faster (0: always query on disk)",
+        "Largest store (in quads) that the server copies into memory, to query there "
+        "several times faster (0: always query on disk)",
     ),
     Setting(
-        "memory_quads_first",
+        "memory_quads_per_worker",
         100_000,
-        "Largest store (in quads) copied into memory before the first server worker starts; "
-        "while a larger one is copied, the first workers answer from disk",
+        "Largest store (in quads) that each server worker copies into memory itself; a larger "
+        "one is copied once by the server for all its workers, which are then restarted",
     ),
     Setting(
         "access_log",
@@ -231,7 +231,7 @@ class Settings:
     workers: int
     threads: int
     memory_quads: int
-    memory_quads_first: int
+    memory_quads_per_worker: int
     access_log: str
     base_iri: str
     examples: bool

@@ -6,10 +6,10 @@ on-disk database answers. Both hold the same quads, blank node labels included, 
 differ in the order of solutions that a query leaves unordered. A copy belongs to one version
 folder and one process (a forked worker makes its own), except for the server's copy.
 
-The server's copy (:class:`ServerCopy`): a gunicorn master makes one copy of the current version
+The server's copy (:class:`ServerCopy`): for a large version a gunicorn master makes one copy
 for the whole server; every worker forked after it is complete, and every query process of
 those, queries it, shared copy-on-write (:func:`server_copy`). The master then replaces the
-workers forked before (server/web/gunicorn_app.py).
+workers forked before (server/web/gunicorn_app.py). A small version each worker copies itself.
 
 :func:`copy_database` makes a copy while this process's other threads go on answering: a
 process of its own reads the database (most of the work) and writes N-Quads into a pipe, read
@@ -173,33 +173,23 @@ class MemoryCopy:
 class ServerCopy:
     """The server's one in-memory copy of the current version, made in the gunicorn master.
 
-    :meth:`copy_small` copies a small version before the first workers are forked (so that
-    they inherit it); :meth:`watch` then watches the ``current`` link in a thread and copies
-    each new version of at most ``max_quads`` quads (a larger one drops the copy: it is queried on
-    disk). :attr:`fork_lock` is held while a copy is made: the master forks no worker then, so
-    no worker inherits a half-made store or a lock the copying thread holds. :attr:`generation`
+    :meth:`watch` starts a thread that watches the ``current`` link and copies each version of
+    more than ``min_quads`` and at most ``max_quads`` quads (a smaller one each worker copies
+    itself, cheaply, with no worker replaced after a build; a larger one is queried on disk).
+    :attr:`fork_lock` is held while a copy is made: the master forks no worker then, so no
+    worker inherits a half-made store or a lock the copying thread holds. :attr:`generation`
     counts the changes of :func:`server_copy`; a worker forked at an older one holds an old copy
     or none, and is replaced."""
 
-    def __init__(self, path: Path, max_quads: int, poll: float = 1.0) -> None:
+    def __init__(self, path: Path, min_quads: int, max_quads: int, poll: float = 1.0) -> None:
+        self.min_quads = min_quads
         self.max_quads = max_quads
         self.poll = poll
         self.fork_lock = threading.Lock()
         self.generation = 0
         self._link = CurrentLink(path)
         self._seen: str | None = None
-        self._small_checked = False
         self._thread: threading.Thread | None = None
-
-    def copy_small(self, at_once: int) -> None:
-        """Copy the current version now if it has at most ``at_once`` quads (on the first call
-        only)."""
-        if self._small_checked:
-            return
-        self._small_checked = True
-        current = self._link.read()
-        if current is not None and current.quads <= at_once:
-            self.refresh()
 
     def watch(self) -> None:
         """Start the thread that copies the current version and each new one (once)."""
@@ -227,7 +217,7 @@ class ServerCopy:
         # one is complete (until then they query the new version on disk), or at once when
         # there will be none.
         had, _server_copy = _server_copy is not None, None
-        if not 0 < current.quads <= self.max_quads:
+        if not self.min_quads < current.quads <= self.max_quads:
             self.generation += had
             return
         began = time.monotonic()

@@ -329,25 +329,27 @@ def _log_store_to_gunicorn() -> logging.Logger:
 
 
 class SharingArbiter(Arbiter):
-    """Gunicorn's master, which also holds the server's one in-memory copy of the store
-    (:class:`~server.store.memory.ServerCopy`; setting ``memory_quads``).
+    """Gunicorn's master, which also holds the server's one in-memory copy of a large store
+    (:class:`~server.store.memory.ServerCopy`).
 
-    A store of at most ``memory_quads_first`` quads is copied before the first fork, so that
-    every worker queries the copy from its start. A larger one is copied by a thread of the
-    master after the first workers are forked; they answer from disk meanwhile. No worker is
-    forked while a copy is made. When a copy is complete (or dropped), the workers forked
-    before are replaced: new ones are forked, which inherit the copy, and gunicorn stops the
-    oldest ones gracefully. The same after a build makes a new version current: the workers
-    query it on disk until its copy is complete. One copy serves every worker and query
-    process (shared copy-on-write) instead of one per worker."""
+    A version of at most ``memory_quads_per_worker`` quads each worker copies itself, at its
+    start and after every build, as before (a fraction of a second; nothing is replaced). A
+    larger one, up to ``memory_quads``, is copied once, by a thread of the master, after the
+    first workers are forked; they answer from disk meanwhile. No worker is forked while a copy
+    is made. When a copy is complete (or dropped), the workers forked before are replaced: new
+    ones are forked, which inherit the copy, and gunicorn stops the oldest ones gracefully. The
+    same after a build makes a new large version current: the workers query it on disk until
+    its copy is complete. One copy serves every worker and query process (shared
+    copy-on-write) instead of one per worker."""
 
     def __init__(self, app: RegiograafApplication) -> None:
         super().__init__(app)
         settings = app.settings
         self.server_copy: ServerCopy | None = None
-        self.copy_first = settings.memory_quads_first
         if settings.memory_quads > 0 and not settings.store_query:
-            self.server_copy = ServerCopy(Path(settings.store), settings.memory_quads)
+            self.server_copy = ServerCopy(
+                Path(settings.store), settings.memory_quads_per_worker, settings.memory_quads
+            )
             _log_store_to_gunicorn()
         # The copy generation each worker was forked at, by process id.
         self._generations: dict[int, int] = {}
@@ -359,7 +361,6 @@ class SharingArbiter(Arbiter):
         if copy is None:
             super().manage_workers()
             return
-        copy.copy_small(self.copy_first)
         if not copy.busy():
             self._replace_stale(copy)
             super().manage_workers()
@@ -443,11 +444,14 @@ class RegiograafApplication(BaseApplication):
             raise SystemExit(f"\nError: {error}\n") from None
 
     def load(self) -> Flask:  # type: ignore[override]  # gunicorn's stub narrows WSGI callables
-        """Create the WSGI app (called in each worker), say whether this worker queries the
-        server's in-memory copy of the store (:class:`SharingArbiter`), and start computing the
-        Strategiescan's region-wide answers (:func:`server.web.scan.warm_up`), unless this
-        worker answers from disk only until the copy is complete (the work would be lost with
-        it, and slow the copy down)."""
+        """Create the WSGI app (called in each worker); query the server's in-memory copy of a
+        large store (:class:`SharingArbiter`), or copy a small one into this worker's memory
+        (setting ``memory_quads_per_worker``; the disk answers until the copy is complete, and
+        the log says when it is); and start computing the Strategiescan's region-wide answers
+        (:func:`server.web.scan.warm_up`), unless this worker answers from disk only until the
+        server's copy is complete (the work would be lost with it, and slow the copy down)."""
+        from server.sparql.operation import process_store
+        from server.store.pooled import PooledStore
         from server.web.app import create_app
         from server.web.scan import warm_up
 
@@ -456,15 +460,20 @@ class RegiograafApplication(BaseApplication):
             store_log = _log_store_to_gunicorn()
             if server_copy() is not None:
                 store_log.info("store in memory: the server's copy, shared (pid %d)", os.getpid())
+            store = process_store(self.settings)
+            if isinstance(store, PooledStore):
+                limit = min(self.settings.memory_quads, self.settings.memory_quads_per_worker)
+                store.keep_in_memory(limit)
         if not _replaced_soon(self.settings):
             warm_up(app)
         return app
 
 
 def _replaced_soon(settings: Settings) -> bool:
-    """Whether this worker, which holds no copy of the store, is replaced by one that holds it
-    once the master's copy is complete."""
+    """Whether this worker, which holds no server's copy of the store, is replaced by one that
+    holds it once the master's copy is complete."""
     if server_copy() is not None or settings.memory_quads <= 0 or settings.store_query:
         return False
     current = CurrentLink(Path(settings.store).resolve()).read()
-    return current is not None and 0 < current.quads <= settings.memory_quads
+    low, high = settings.memory_quads_per_worker, settings.memory_quads
+    return current is not None and low < current.quads <= high

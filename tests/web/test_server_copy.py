@@ -55,38 +55,44 @@ def _wait_for(server: RunningServer, done: Callable[[str], bool], timeout: float
         time.sleep(0.1)
 
 
-def test_a_small_store_is_copied_before_the_first_workers(tmp_path: Path) -> None:
-    """The first workers inherit the copy: each says so, none is replaced, and the copy
-    answers exactly as the disk does (blank node labels included)."""
-    store = _store(tmp_path)
-    on_disk = start_server(
-        store, tmp_path / "disk.log", build=False, env={"REGIOGRAAF_MEMORY_QUADS": "0"}
-    )
+def _on_disk(store: Path, log: Path) -> bytes:
+    """Every quad, as a server that queries the disk only answers."""
+    server = start_server(store, log, build=False, env={"REGIOGRAAF_MEMORY_QUADS": "0"})
     try:
-        expected = _csv(on_disk, ALL_QUADS)
+        return _csv(server, ALL_QUADS)
     finally:
-        stop_server(on_disk)
+        stop_server(server)
+
+
+def test_a_small_store_is_copied_by_each_worker(tmp_path: Path) -> None:
+    """At most ``memory_quads_per_worker`` quads: each worker copies the store itself, as
+    before; the master makes no copy and replaces no worker; the copies answer exactly as the
+    disk does (blank node labels included)."""
+    store = _store(tmp_path)
+    expected = _on_disk(store, tmp_path / "disk.log")
     assert b"_:place" in expected
+    assert "store in memory" not in (tmp_path / "disk.log").read_text(errors="replace")
     server = start_server(store, tmp_path / "serve.log", build=False)
     try:
-        log = _wait_for(server, lambda log: log.count("store in memory: the server's copy") == 2)
-        assert log.index("server's copy of the store: 14 quads") < log.index("Booting worker")
-        assert "replaced" not in log
+        log = _wait_for(server, lambda log: log.count("store in memory: 14 quads") == 2)
         for _ in range(4):  # whichever worker answers
             assert _csv(server, ALL_QUADS) == expected
     finally:
         stop_server(server)
-    assert "store in memory" not in (tmp_path / "disk.log").read_text(errors="replace")
+    assert "server's copy" not in log
+    assert "replaced" not in log
 
 
-def test_workers_are_replaced_when_the_copy_is_complete_and_after_a_build(
+def test_workers_are_replaced_when_the_server_copy_is_complete_and_after_a_build(
     tmp_path: Path,
 ) -> None:
-    """With ``memory_quads_first`` 0 the first workers start before the copy (on disk); once it
-    is complete they are replaced by workers that share it. A build's new version is answered
-    at once, copied, and the workers are replaced again."""
+    """Above ``memory_quads_per_worker`` (here 0) the first workers answer from disk while the
+    master copies the store; once the copy is complete they are replaced by workers that share
+    it, and answer as the disk does. A build's new version is answered at once, copied, and the
+    workers are replaced again."""
     store = _store(tmp_path)
-    env = {"REGIOGRAAF_MEMORY_QUADS_FIRST": "0"}
+    expected = _on_disk(store, tmp_path / "disk.log")
+    env = {"REGIOGRAAF_MEMORY_QUADS_PER_WORKER": "0"}
     server = start_server(store, tmp_path / "serve.log", build=False, env=env)
     try:
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -97,6 +103,8 @@ def test_workers_are_replaced_when_the_copy_is_complete_and_after_a_build(
         assert booted[1] < log.index("server's copy of the store: 14 quads") < booted[2]
         assert "2 workers replaced" in log
         assert _csv(server, count) == before == b"n\r\n7\r\n"
+        for _ in range(4):
+            assert _csv(server, ALL_QUADS) == expected
 
         EmbeddedStore(store, read_only=False).replace(_graph(8), "v2")
         assert _csv(server, count) == b"n\r\n10\r\n"  # at once, from disk or the new copy
