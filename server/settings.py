@@ -70,8 +70,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "memory_quads",
         4_000_000,
-        "Largest store (in quads) that each server worker also copies into memory to query "
-        "there, several times faster (0: always query on disk)",
+        "Largest store (in quads) that the server copies into memory, to query there "
+        "several times faster (0: always query on disk)",
+    ),
+    Setting(
+        "memory_quads_per_worker",
+        100_000,
+        "Largest store (in quads) that each server worker copies into memory itself; a larger "
+        "one is copied once by the server for all its workers, which are then restarted",
     ),
     Setting(
         "access_log",
@@ -225,6 +231,7 @@ class Settings:
     workers: int
     threads: int
     memory_quads: int
+    memory_quads_per_worker: int
     access_log: str
     base_iri: str
     examples: bool
@@ -260,8 +267,8 @@ class Settings:
 
         Not gunicorn's 2 * cores + 1, which is meant for workers that wait on I/O: a query
         keeps a core busy, the threads of a worker wait for slow queries (pyoxigraph releases
-        the GIL), and each worker holds its own in-memory copy of the store
-        (docs/performance.md)."""
+        the GIL), and every process that runs a query over much of the in-memory copy of the
+        store ends up with a private copy of the pages it touched (docs/performance.md)."""
         return self.workers or (os.cpu_count() or 1) + 1
 
     @property

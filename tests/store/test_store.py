@@ -23,6 +23,7 @@ from server.store import (
     open_store,
 )
 from server.store.embedded import CURRENT, VERSIONS, EmbeddedStore
+from server.store.memory import copy_database
 
 EX = "http://example.org/"
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
@@ -326,6 +327,15 @@ def test_in_memory_copy_follows_a_new_version(tmp_path: Path) -> None:
     _wait_in_memory(reader)
     assert reader.data_version() == "v2"
     assert reader.count() == 3
+
+
+def test_copy_of_a_damaged_version_is_refused(store: EmbeddedStore) -> None:
+    """The process that reads the database reports why it cannot: one clear line."""
+    current = store.current_version()
+    assert current is not None
+    assert len(copy_database(current)) == current.quads == 10
+    with pytest.raises(StoreError, match=r"cannot copy .* into memory: .+"):
+        copy_database(current._replace(folder=current.folder.parent / "missing"))
 
 
 def test_no_in_memory_copy_of_a_larger_store(store: EmbeddedStore) -> None:
