@@ -198,6 +198,11 @@ def test_the_api_page_lists_and_runs_the_operations(
     assert status.inner_text().strip() == "200"
     answer = block.locator(".live-responses-table tbody .response-col_description").first
     assert "Rotterdam" in answer.inner_text()
+    # The answer's copy button stays beside "Downloaden", not under it.
+    copy = answer.locator(".highlight-code > .copy-to-clipboard").bounding_box()
+    download = answer.locator(".download-contents").bounding_box()
+    assert copy is not None and download is not None
+    assert copy["x"] + copy["width"] < download["x"]
     _open_required(browser_page)
     browser_page.locator(".models-control").click()
     browser_page.get_by_role("button", name="Autoriseren").first.wait_for()
