@@ -29,6 +29,7 @@
   const ATTRIBUTES = ["title", "aria-label"];
   // Two labels are CSS text (content:); queries.css reads them from these properties.
   const CSS_LABELS = [["--api-ui-required", "required"], ["--api-ui-loading", "loading"]];
+  const ELEMENT = window.Node.ELEMENT_NODE;
 
   const root = document.getElementById("swagger-ui");
   const fallback = document.getElementById("api-ui-unavailable");
@@ -72,7 +73,6 @@
    * its texts again when they change (Try it out / Cancel), which the observer sees too.
    */
   function translateAsDrawn(top, labels) {
-    const ELEMENT = window.Node.ELEMENT_NODE;
     if (Object.keys(labels).length === 0) {
       return;
     }
@@ -143,7 +143,6 @@
    * to the examples and answers, which scroll sideways (tabindex).
    */
   function reachableAsDrawn(top) {
-    const ELEMENT = window.Node.ELEMENT_NODE;
     function complete(element) {
       const choices = "tr[data-param-name] select:not([aria-label])";
       for (const select of [element, ...element.querySelectorAll(choices)]) {
