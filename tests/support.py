@@ -415,3 +415,10 @@ def axe_violations(page: Page) -> list[tuple[str, str]]:
         )
         for v in result["violations"]
     ]
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many pixels ``page`` is wider than its window (0: no sideways scrolling)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )

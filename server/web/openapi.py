@@ -26,6 +26,7 @@ from server.scan.compute import current_members
 from server.scan.openapi import scan_paths, scan_schemas
 from server.search import openapi as search_openapi
 from server.store import Store
+from server.web.api_labels import swagger_ui_labels
 from server.web.bijdragen import organisations
 from server.web.context import get_settings, get_store
 from server.web.language import asked_language, language
@@ -98,6 +99,7 @@ def document() -> Response:
 @blueprint.get("/api")
 def page() -> Response:
     """The interactive API page (Swagger UI served by this app), which shows the description
-    in the page's language (the spec URL carries ``?lang=``)."""
+    in the page's language (the spec URL carries ``?lang=``), and Swagger UI's own labels too
+    (:func:`server.web.api_labels.swagger_ui_labels`)."""
     spec_url = url_for("api.document", lang=language())
-    return make_response(render_template("api.html", spec_url=spec_url))
+    return make_response(render_template("api.html", spec_url=spec_url, labels=swagger_ui_labels()))
