@@ -87,7 +87,7 @@ def test_a_wrong_value_shows_the_form_with_the_error(
     )
     assert response is not None and response.status == 400
     alert = browser_page.get_by_role("alert")
-    assert "'vanaf'" in alert.inner_text()
+    assert "Vanaf: geen datum JJJJ-MM-DD: '31-12-2023'" in alert.inner_text()
     alert.get_by_role("link").click()
     field = browser_page.get_by_label("Vanaf")
     assert field.get_attribute("aria-invalid") == "true"
