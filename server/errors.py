@@ -48,8 +48,15 @@ class RegiograafError(Exception):
         ``N_`` where it is written), its placeholders filled from ``variables``: in the
         reader's language where it is shown (:meth:`message_in`), in Dutch elsewhere."""
         error = cls(message % variables if variables else message)
-        error.translatable = (message, variables)
+        error.translating(message, **variables)
         return error
+
+    def translating(self, message: str, /, **variables: object) -> str:
+        """Keep ``message`` (a Dutch gettext msgid) and ``variables`` for :meth:`message_in`,
+        and return the message in Dutch, its placeholders filled: for an ``__init__`` that
+        passes it on to ``super().__init__``."""
+        self.translatable = (message, variables)
+        return message % variables if variables else message
 
     @property
     def public_message(self) -> str:
@@ -111,8 +118,7 @@ class UnknownIri(NotFound):
     """An IRI that is the subject of no statement in the graph."""
 
     def __init__(self, iri: str) -> None:
-        super().__init__(f"Onbekende IRI: <{iri}>")
-        self.translatable = (N_("Onbekende IRI: <%(iri)s>"), {"iri": iri})
+        super().__init__(self.translating(N_("Onbekende IRI: <%(iri)s>"), iri=iri))
         self.iri = iri
 
 

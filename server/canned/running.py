@@ -28,11 +28,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 from rdflib import URIRef
 from rdflib.term import Identifier
@@ -105,6 +105,8 @@ CHOICES_QUERIES: Final = {
 #: How a former member of MRDH is named among the choices, per language.
 FORMER_MEMBER: Final = {"nl": "voormalig MRDH-lid", "en": "former MRDH member"}
 
+T = TypeVar("T")
+
 #: The answers of this process, per data version (one cache per gunicorn worker).
 RESULTS: ResultsCache[CannedResult] = ResultsCache()
 #: Allowed values per (data version, parameter type, class or scheme IRI).
@@ -137,23 +139,40 @@ class CannedResult:
     #: The query text that ran (the canned query with the arguments' ``VALUES`` block).
     sparql: str = field(repr=False, default="")
 
-    @functools.cached_property
+    @property
     def rows(self) -> tuple[Mapping[str, Identifier], ...]:
         """One read-only mapping per solution: variable name → rdflib term (unbound left out),
         read from :attr:`json` when first asked (not kept in the results cache's count)."""
-        return tuple(MappingProxyType(row) for row in parse_sparql_json(self.json)[1])
+        return self._kept(
+            "_rows", lambda: tuple(MappingProxyType(r) for r in parse_sparql_json(self.json)[1])
+        )
 
-    @functools.cached_property
+    @property
     def records(self) -> tuple[Mapping[str, Any], ...]:
         """The rows as read-only plain values: IRIs and texts as ``str``, numbers as
         ``int``/``float``, booleans as ``bool``; an unbound variable is ``None``. Read from
         :attr:`json` without rdflib terms when first asked, and kept with the result (counted
         in the results cache's size: :func:`cache_size`)."""
-        bindings = json.loads(self.json)["results"]["bindings"]
-        return tuple(
-            MappingProxyType({name: plain_binding(row.get(name)) for name in self.variables})
-            for row in bindings
-        )
+
+        def read() -> tuple[Mapping[str, Any], ...]:
+            bindings = json.loads(self.json)["results"]["bindings"]
+            return tuple(
+                MappingProxyType({name: plain_binding(row.get(name)) for name in self.variables})
+                for row in bindings
+            )
+
+        return self._kept("_records", read)
+
+    def _kept(self, name: str, read: Callable[[], T]) -> T:
+        """What ``read`` gives, read once and kept under ``name``. Not
+        ``functools.cached_property``: on Python 3.11 its one lock per class would make every
+        thread wait while any result is read. Two threads may both read it the first time; the
+        values are equal, and one is kept."""
+        found = self.__dict__.get(name)
+        if found is None:
+            found = read()
+            object.__setattr__(self, name, found)  # a frozen dataclass
+        return cast("T", found)
 
     def csv(self) -> bytes:
         """SPARQL 1.1 Query Results CSV."""

@@ -24,8 +24,7 @@ class Unauthorized(ClientError):
 
     def __init__(self, message: str, *, invalid: bool) -> None:
         """``message`` is a gettext msgid (Dutch), shown in the reader's language."""
-        super().__init__(message)
-        self.translatable = (message, {})
+        super().__init__(self.translating(message))
         challenge = f'{REALM}, error="invalid_token"' if invalid else REALM
         self.headers = (("WWW-Authenticate", challenge),)
 
@@ -50,8 +49,7 @@ class TooManyAttempts(ClientError):
 
     def __init__(self, retry_after: int) -> None:
         message = N_("Te veel mislukte pogingen; probeer het over %(seconds)s seconden opnieuw.")
-        super().__init__(message % {"seconds": retry_after})
-        self.translatable = (message, {"seconds": retry_after})
+        super().__init__(self.translating(message, seconds=retry_after))
         self.retry_after = retry_after
         self.headers = (("Retry-After", str(retry_after)),)
 

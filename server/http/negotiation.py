@@ -39,6 +39,7 @@ from server.http.media_types import (
     TURTLE,
     XML,
 )
+from server.messages import N_
 
 __all__ = [
     "CANNED_LIST",
@@ -76,10 +77,14 @@ __all__ = [
 class UnknownFormat(BadRequest, ValueError):
     """A ``format=`` value that names no format this server knows for any kind of response."""
 
+    def __init__(self, given: str) -> None:
+        super().__init__(given)
+        self.translating(N_("Onbekend format=%(given)s."), given=given)
+
     @property
     def public_message(self) -> str:
         """The values, named as the client gave them."""
-        return f"Unknown format={self}."
+        return f"Onbekend format={self}."
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,10 @@ LABELS = (
 )
 SUBJECTS = "SELECT ?x WHERE { FILTER EXISTS { ?x ?q ?r } }"
 EXAMPLES = f"SELECT ?x WHERE {{ ?x <{IS_EXAMPLE}> true }}"
-#: Most IRIs in one VALUES block (the query stays well under the query limits).
+#: Most IRIs, and most of their characters, in one VALUES block: the query stays well under
+#: the query limits (settings max_query_parts and max_query_chars) even where they are lowered.
 IRIS_PER_QUERY = 200
+CHARACTERS_PER_QUERY = 4_000
 GEOMETRY = f"""SELECT DISTINCT ?this ?wkt WHERE {{
   {{ ?this <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} UNION {{ ?this <{GEO}asWKT> ?wkt }}
 }}"""
@@ -255,7 +257,12 @@ def make_term(
 
 def _iris(rows: Iterable[Mapping[str, Identifier]]) -> list[URIRef]:
     """The IRIs in ``rows`` that can be asked about (written into a query), sorted."""
-    found = {value for row in rows for value in row.values() if isinstance(value, URIRef)}
+    found = {
+        value
+        for row in rows
+        for name, value in row.items()
+        if name != "g" and isinstance(value, URIRef)
+    }
     return sorted(value for value in found if _writable(value))
 
 
@@ -270,17 +277,31 @@ def _writable(iri: URIRef) -> bool:
 def _about(store: Store, query: str, iris: Sequence[URIRef]) -> list[dict[str, Identifier]]:
     """The rows of ``query`` for each of ``iris`` (bound to ``?x``), in chunks."""
     rows: list[dict[str, Identifier]] = []
-    for start in range(0, len(iris), IRIS_PER_QUERY):
-        chunk = iris[start : start + IRIS_PER_QUERY]
+    for chunk in _chunks(iris):
         rows += store.query(with_values(query, {"x": chunk})).rows()
     return rows
+
+
+def _chunks(iris: Sequence[URIRef]) -> Iterable[list[URIRef]]:
+    """``iris`` in runs of at most :data:`IRIS_PER_QUERY` IRIs and about
+    :data:`CHARACTERS_PER_QUERY` characters (a longer IRI alone)."""
+    chunk: list[URIRef] = []
+    size = 0
+    for iri in iris:
+        if chunk and (len(chunk) == IRIS_PER_QUERY or size + len(iri) > CHARACTERS_PER_QUERY):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(iri)
+        size += len(iri) + 3
+    if chunk:
+        yield chunk
 
 
 def _labels(rows: Iterable[dict[str, Identifier]]) -> dict[str, dict[str, str]]:
     """IRI → language → label (the first label predicate that gives one wins per language)."""
     found: dict[str, dict[str, str]] = {}
     rank = {iri: place for place, iri in enumerate(LABEL_PREDICATES)}
-    for row in sorted(rows, key=lambda row: rank.get(str(row.get("p")), 0)):
+    for row in sorted(rows, key=lambda row: (rank.get(str(row.get("p")), 0), str(row["l"]))):
         label = row["l"]
         language = label.language if isinstance(label, Literal) and label.language else ""
         found.setdefault(str(row["x"]), {}).setdefault(language, str(label))

@@ -78,8 +78,8 @@ class UnknownMunicipality(NotFound):
     """No municipality has this CBS code."""
 
     def __init__(self, cbs: str) -> None:
-        super().__init__(f"Geen gemeente met CBS-code {cbs[:12]!r}")
-        self.translatable = (N_("Geen gemeente met CBS-code %(code)s"), {"code": repr(cbs[:12])})
+        code = repr(cbs[:12])
+        super().__init__(self.translating(N_("Geen gemeente met CBS-code %(code)s"), code=code))
         self.cbs = cbs
 
 
@@ -87,11 +87,8 @@ class FormerMember(NotFound):
     """The municipality is not a member of the MRDH now: no scan; its successor, if any."""
 
     def __init__(self, municipality: Municipality) -> None:
-        super().__init__(f"{municipality.name} is geen lid van de MRDH meer")
-        self.translatable = (
-            N_("%(name)s is geen lid van de MRDH meer"),
-            {"name": municipality.name},
-        )
+        name = municipality.name
+        super().__init__(self.translating(N_("%(name)s is geen lid van de MRDH meer"), name=name))
         self.municipality = municipality
 
 

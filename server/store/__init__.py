@@ -55,6 +55,7 @@ from server.http.media_types import (
     TSV,
     TURTLE,
 )
+from server.messages import N_
 
 if TYPE_CHECKING:
     from server.store.external_http import ExternalConfig
@@ -148,9 +149,9 @@ class EngineFailed(RegiograafError):
     """500: the engine stopped while evaluating a query (its query process ended: a crash or
     its memory limit). The worker and its other requests are unaffected."""
 
-    public = (
-        "The query engine stopped while evaluating this query (it may need more memory or "
-        "stack than a query may use). The server itself is fine; simplify the query."
+    public = N_(
+        "De zoekmachine stopte tijdens deze vraag (misschien had ze meer geheugen of stack "
+        "nodig dan een vraag mag gebruiken). De server zelf werkt; maak de vraag eenvoudiger."
     )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from server.errors import InvalidRequest, ProtocolError, RegiograafError
+from server.messages import N_
 from server.store import (
     EngineFailed,
     QueriesBusy,
@@ -36,6 +37,12 @@ from server.store.limits import check_query
 from server.store.pool import QueryPool, QueryProcess
 
 __all__ = ["PooledAnswer", "run_query"]
+
+#: What a query stopped at its memory limit is told.
+OUT_OF_MEMORY = N_(
+    "De vraag had meer geheugen nodig dan een vraag hier mag gebruiken en is gestopt. Maak haar "
+    "gerichter (een LIMIT, nauwere patronen) en probeer het opnieuw."
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +65,7 @@ def _error(report: Mapping[str, Any]) -> Exception:
             return ProtocolError(status, message)
         return InvalidRequest(message)
     if code == "memory":
-        return QueryOutOfMemory(
-            "The query needed more memory than a query may use here and was stopped. "
-            "Make it more selective (add a LIMIT, narrow the patterns) and try again."
-        )
+        return QueryOutOfMemory.saying(OUT_OF_MEMORY)
     if code == "internal":
         return RegiograafError(f"in a query process: {message}")
     return StoreError(message or "the query process failed")
@@ -160,17 +164,22 @@ class PooledAnswer:
         """``limit`` passed: the deadline (the query is stopped) or ``long_query_after``."""
         if self.deadline is not None and limit is not None and limit >= self.deadline:
             self._finish(reusable=False)
-            raise QueryTimeout(
-                f"The query did not finish within {self.seconds:g} seconds and "
-                "was stopped. Make it more selective (add a LIMIT, narrow the patterns) and try "
-                "again."
+            raise QueryTimeout.saying(
+                N_(
+                    "De vraag was na %(seconds)s seconden niet klaar en is gestopt. Maak haar "
+                    "gerichter (een LIMIT, nauwere patronen) en probeer het opnieuw."
+                ),
+                seconds=f"{self.seconds:g}",
             )
         if not self.pool.go_long(self.process):
             self._finish(reusable=False)
-            raise QueriesBusy(
-                f"The query ran longer than {self.pool.config.long_query_after:g} s while "
-                f"{self.pool.config.long_queries} long queries were already running on this "
-                "server worker, and was stopped. Try again in a moment."
+            raise QueriesBusy.saying(
+                N_(
+                    "De vraag liep langer dan %(seconds)s s terwijl er al %(count)s lange vragen "
+                    "liepen, en is gestopt. Probeer het zo opnieuw."
+                ),
+                seconds=f"{self.pool.config.long_query_after:g}",
+                count=self.pool.config.long_queries,
             )
 
     def _ended(self) -> Any:
@@ -179,18 +188,15 @@ class PooledAnswer:
         status = self.pool.forget(self.process)
         if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == SEAL_FAILED:
             raise StoreError(
-                "a query process could not drop its network access (is libseccomp installed "
-                "and seccomp enabled?); no query is run without it"
+                "a query process could not drop its network access: is libseccomp installed "
+                "and seccomp enabled? No query is run without it"
             )
         signalled = status is not None and os.WIFSIGNALED(status)
         number = os.WTERMSIG(status) if signalled and status is not None else 0
         if number in (signal.SIGABRT, signal.SIGKILL):
             # The allocator aborts when the address-space limit is reached (the kernel's
             # out-of-memory killer sends SIGKILL).
-            raise QueryOutOfMemory(
-                "The query needed more memory than a query may use here and was stopped. "
-                "Make it more selective (add a LIMIT, narrow the patterns) and try again."
-            )
+            raise QueryOutOfMemory.saying(OUT_OF_MEMORY)
         how = f"signal {number}" if signalled else f"status {status}"
         if status is None:  # alive but silent, so it was killed: its channel broke
             how = "its channel broke"

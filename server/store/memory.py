@@ -153,9 +153,13 @@ class MemoryCopy:
         try:
             memory = copy_database(version)
             quads = len(memory)
-        except (StoreError, MemoryError) as error:
-            # A damaged database, say: the disk answers (or reports).
+        except Exception as error:  # a thread's last stop: log it, go on on disk
+            # A damaged database, say, or no process to copy with: the disk answers (or
+            # reports), and a later start() may try again.
             log.warning("no in-memory copy of %s: %s; querying it on disk", folder, error)
+            with self._lock:
+                if self._copying == (str(folder), pid):
+                    self._copying = None
             return
         with self._lock:
             if self._copying != (str(folder), pid):
@@ -203,7 +207,10 @@ class ServerCopy:
 
     def _watch(self) -> None:
         while True:
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception:  # the watcher must outlive any one failure
+                log.exception("the server's copy of the store: the watcher failed; it goes on")
             time.sleep(self.poll)
 
     def refresh(self) -> None:
@@ -224,8 +231,14 @@ class ServerCopy:
         try:
             with self.fork_lock:
                 memory = copy_database(current)
-        except (StoreError, MemoryError) as error:
+        except (StoreError, MemoryError, OSError) as error:
             log.warning("no in-memory copy of %s: %s; querying it on disk", current.folder, error)
+            self.generation += had
+            return
+        if self._link.read() != current:
+            # A build made another version current meanwhile: this copy would be out of date
+            # at once (and replacing every worker for it wasted); the next look copies that one.
+            self._seen = None
             self.generation += had
             return
         _server_copy = (str(current.folder), memory)

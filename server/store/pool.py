@@ -39,6 +39,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Final
 
+from server.messages import N_
 from server.settings import Settings
 from server.store import (
     QueriesBusy,
@@ -171,9 +172,12 @@ class QueryPool:
                 while process is None and collected:
                     remaining = wait_until - time.monotonic()
                     if remaining <= 0 or not self._freed.wait(remaining):
-                        raise QueriesBusy(
-                            f"All {self.config.processes} query processes of this server "
-                            "worker are busy. Try again in a moment."
+                        raise QueriesBusy.saying(
+                            N_(
+                                "Alle %(count)s vraagprocessen van dit serverproces zijn bezig. "
+                                "Probeer het zo opnieuw."
+                            ),
+                            count=self.config.processes,
                         )
                     process = self._take()
                 if process is not None:

@@ -107,7 +107,7 @@ def read_body(limit: int) -> bytes:
 def checking() -> Iterator[None]:
     """One check at a time per process (see the module docstring)."""
     if not _CHECKS.acquire(timeout=WAIT_SECONDS):
-        error = Unavailable("Er wordt al gecontroleerd; probeer het zo opnieuw (busy; retry soon).")
+        error = Unavailable.saying(N_("Er wordt al gecontroleerd; probeer het zo opnieuw."))
         error.headers = (("Retry-After", "10"),)
         raise error
     try:

@@ -162,7 +162,7 @@ def version_content(code: str, name: str, number: int) -> Response:
     """The content of version ``number`` (Turtle); 404 for a deletion."""
     version, _ = _find(code, name, number)
     if version.sha256 is None:
-        raise NotFound(f"Versie {number} verwijderde de graaf (version {number} deleted it).")
+        raise NotFound.saying(N_("Versie %(number)s verwijderde de graaf."), number=number)
     if not_modified(request.method, request.headers.get("If-None-Match"), version.sha256):
         response = Response(status=304)
     else:

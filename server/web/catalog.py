@@ -14,6 +14,7 @@ from server.errors import NotFound
 from server.http import negotiation
 from server.http.media_types import HTML, XML
 from server.maps.layers import LAYERS
+from server.messages import N_
 from server.publish import dumps
 from server.publish.catalog import Layer, Site, catalog_graph
 from server.publish.donl import donl_graph
@@ -125,7 +126,7 @@ def dump(name: str) -> Response:
     """One of the files the catalog lists; 404 for any other name."""
     entry = dumps.BY_NAME.get(name)
     if entry is None or entry not in dumps.available(get_store()):
-        raise NotFound(f"No dump named {name!r}.")
+        raise NotFound.saying(N_("Geen download met de naam %(name)s."), name=repr(name))
     chosen = representation(entry.content_type)
 
     def render() -> Response:

@@ -19,8 +19,8 @@ from server.canned.running import canned_queries
 from server.http.media_types import HTML
 from server.search.glossary import Term, glossary
 from server.web.context import get_settings, get_store, iri_map
+from server.web.language import language
 from server.web.policy import answer, representation
-from server.web.search import request_language
 
 blueprint = Blueprint("glossary", __name__)
 
@@ -84,7 +84,7 @@ def used_on(term: Term, lang: str) -> list[tuple[str, str]]:
 @blueprint.get("/begrippen")
 def page() -> Response:
     """The glossary page."""
-    lang = request_language()
+    lang = language()
 
     def render() -> Response:
         terms = glossary(get_store(), lang)

@@ -102,10 +102,9 @@ def write() -> Response:
     """PUT, POST or DELETE of a contribution graph (see the module docstring)."""
     iri = _target()
     if iri is None:
-        refused = ProtocolError(
-            405, "De standaardgraaf is alleen te lezen.", (("Allow", READ_ONLY),)
-        )
-        refused.translatable = (N_("De standaardgraaf is alleen te lezen."), {})
+        read_only = N_("De standaardgraaf is alleen te lezen.")
+        refused = ProtocolError(405, read_only, (("Allow", READ_ONLY),))
+        refused.translating(read_only)
         raise refused
     settings = get_settings()
     access = services(settings).access

@@ -358,13 +358,13 @@ class SharingArbiter(Arbiter):
         """Fork and stop workers as gunicorn does, replacing those that hold an old copy (or
         none); while a copy is made, nothing is forked."""
         copy = self.server_copy
-        if copy is None:
-            super().manage_workers()
-            return
-        if not copy.busy():
+        if copy is not None and not copy.busy():
             self._replace_stale(copy)
-            super().manage_workers()
-        copy.watch()  # after the first workers are forked
+        # Also while a copy is made: a worker that ended is noted (and replaced once no copy
+        # is being made, see spawn_worker), and one too many is stopped.
+        super().manage_workers()
+        if copy is not None:
+            copy.watch()  # after the first workers are forked
 
     def _replace_stale(self, copy: ServerCopy) -> None:
         """Fork a new worker for each one forked at an older copy generation; gunicorn then
@@ -374,19 +374,25 @@ class SharingArbiter(Arbiter):
         if stale:
             assert self.log is not None  # set up by gunicorn before the first fork
             self.log.info("%d workers replaced: the server's copy of the store changed", len(stale))
-            for _ in stale:
-                self.spawn_worker()
-            for pid in stale:  # they are the oldest: stopped by gunicorn, not replaced again
+            forked = sum(1 for _ in stale if self.spawn_worker())
+            # The oldest are stopped by gunicorn, not replaced again (those a copy that began
+            # meanwhile kept from being replaced are, next time).
+            for pid in stale[:forked]:
                 self._generations[pid] = copy.generation
 
     def spawn_worker(self) -> int:
-        """Fork a worker, never while a copy is being made (it waits for it)."""
+        """Fork a worker, never while a copy is being made: then nothing is forked (0), and
+        the master's loop, which goes on handling signals, forks it once the copy is done."""
         copy = self.server_copy
         if copy is None:
             return int(super().spawn_worker())
-        with copy.fork_lock:
+        if not copy.fork_lock.acquire(blocking=False):
+            return 0
+        try:
             generation = copy.generation
             pid = int(super().spawn_worker())
+        finally:
+            copy.fork_lock.release()
         self._generations[pid] = generation
         return pid
 

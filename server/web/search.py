@@ -41,14 +41,6 @@ OFFER: Final = negotiation.Offer(media_types=(HTML, JSON), formats={"html": HTML
 DEFAULT_LIMIT: Final = 50
 
 
-def request_language() -> str:
-    """The request's language; 400 for a ``lang=`` that is neither ``nl`` nor ``en``."""
-    asked = request.args.get("lang")
-    if asked is not None and asked not in ("nl", "en"):
-        raise BadRequest("lang= is nl of en (lang= is nl or en)")
-    return language()
-
-
 def _arguments() -> tuple[str | None, int]:
     """``soort`` and ``limit``, checked: 400 when given and they do not fit (also empty)."""
     kind = request.args.get("soort")
@@ -168,7 +160,7 @@ def page() -> Response:
         return _json(negotiated=True)
     given = request.args.get("q")
     try:
-        lang = request_language()
+        lang = language()
         kind, limit = _arguments()
         text = parse(given)
     except BadRequest as refused:
@@ -190,7 +182,7 @@ def api() -> Response:
 
 def _json(*, negotiated: bool) -> Response:
     try:
-        lang = request_language()
+        lang = language()
         kind, limit = _arguments()
         given = request.args.get("q")
         if given is None:

@@ -93,6 +93,8 @@ ERRORS_IN_ONE_LANGUAGE = [
     ("/kaart/samenwerking?minimum=0", 400, "is geen getal van 1 tot", "is not a number from"),
     ("/zoeken?q=data&limit=0", 400, "is een geheel getal", "is a whole number"),
     ("/bijdragen/gm9999", 404, "Geen organisatie met de code", "No organisation has the code"),
+    ("/dumps/geen-bestand.nq", 404, "Geen download met de naam", "No download is called"),
+    ("/catalog?format=excel", 400, "Onbekend format=excel", "Unknown format=excel"),
 ]
 
 

@@ -171,11 +171,21 @@ def test_the_unmarked_text_check_finds_one(tmp_path: Path) -> None:
 #: twice ("Geen vraag 'x' (no such query)").
 _ENGLISH_IN_BRACKETS = re.compile(
     r"(?<!%)\((?:no|not|the|this|a|an|is|send|name|only|writing|too|unknown|leave|takes|less|"
-    r"greater|empty|contains|longer|see)\b"
+    r"greater|empty|contains|longer|see|version|busy|retry|unknown|all|please|try)\b"
 )
 #: Where errors people read are made (the SPARQL endpoint's protocol messages are the
 #: engine's and the protocol's, in English, for programmers).
-ERROR_PLACES = ["web", "scan", "canned", "contribute", "search", "maps", "linkeddata"]
+ERROR_PLACES = [
+    "web",
+    "scan",
+    "canned",
+    "contribute",
+    "search",
+    "maps",
+    "linkeddata",
+    "store",
+    "http",
+]
 
 
 def _two_language_errors(path: Path) -> list[str]:
