@@ -647,7 +647,7 @@ def test_timeout_is_503_while_other_requests_are_answered(small_settings: Settin
     assert json.loads(fast.data)["boolean"] is True
     status, text = outcome["slow"]  # type: ignore[misc]
     assert status == 503
-    assert "0.5 seconds" in text
+    assert "0.5 seconden" in text
     assert outcome["retry"] == "10"
     # The deadline is measured on the monotonic clock, so the 503 never comes early.
     assert outcome["slow_seconds"] >= 0.5  # type: ignore[operator]

@@ -134,7 +134,7 @@ def test_only_so_many_queries_may_run_long(pooled: PooledStore) -> None:
     busy_pid(pooled)
     time.sleep(0.5)  # the first one runs long now (long_query_after 0.3 s)
     began = time.monotonic()
-    with pytest.raises(QueriesBusy, match="long queries"):
+    with pytest.raises(QueriesBusy, match="lange vragen"):
         pooled.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 3).read()
     assert time.monotonic() - began < 3  # stopped when it went long, not at its 3 s limit
     thread.join(timeout=10)
