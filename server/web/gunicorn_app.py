@@ -32,20 +32,18 @@ import selectors
 import socket
 import time
 from functools import partial
-from pathlib import Path
 from typing import Any, Final
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
-from gunicorn.arbiter import Arbiter
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from server.http.policy import every_response
 from server.settings import Settings
-from server.store.memory import ServerCopy, server_copy
-from server.store.versions import CurrentLink
+from server.store.memory import server_copy
+from server.web.arbiter import SharingArbiter, log_store_to_gunicorn, replaced_soon
 
-__all__ = ["BufferedThreadWorker", "RegiograafApplication", "SharingArbiter", "request_end"]
+__all__ = ["BufferedThreadWorker", "RegiograafApplication", "request_end"]
 
 #: The longest request head buffered; a longer one goes to gunicorn's parser, which refuses it
 #: by its own limits (``limit_request_line``, ``limit_request_fields``).
@@ -319,84 +317,6 @@ class BufferedThreadWorker(ThreadWorker):
         return super().handle(conn)
 
 
-def _log_store_to_gunicorn() -> logging.Logger:
-    """Send what the store logs (the in-memory copies) to gunicorn's error log; its logger."""
-    store_log = logging.getLogger("server.store")
-    store_log.setLevel(logging.INFO)
-    store_log.handlers = list(logging.getLogger("gunicorn.error").handlers)
-    store_log.propagate = False
-    return store_log
-
-
-class SharingArbiter(Arbiter):
-    """Gunicorn's master, which also holds the server's one in-memory copy of a large store
-    (:class:`~server.store.memory.ServerCopy`).
-
-    A version of at most ``memory_quads_per_worker`` quads each worker copies itself, at its
-    start and after every build, as before (a fraction of a second; nothing is replaced). A
-    larger one, up to ``memory_quads``, is copied once, by a thread of the master, after the
-    first workers are forked; they answer from disk meanwhile. No worker is forked while a copy
-    is made. When a copy is complete (or dropped), the workers forked before are replaced: new
-    ones are forked, which inherit the copy, and gunicorn stops the oldest ones gracefully. The
-    same after a build makes a new large version current: the workers query it on disk until
-    its copy is complete. One copy serves every worker and query process (shared
-    copy-on-write) instead of one per worker."""
-
-    def __init__(self, app: RegiograafApplication) -> None:
-        super().__init__(app)
-        settings = app.settings
-        self.server_copy: ServerCopy | None = None
-        if settings.memory_quads > 0 and not settings.store_query:
-            self.server_copy = ServerCopy(
-                Path(settings.store), settings.memory_quads_per_worker, settings.memory_quads
-            )
-            _log_store_to_gunicorn()
-        # The copy generation each worker was forked at, by process id.
-        self._generations: dict[int, int] = {}
-
-    def manage_workers(self) -> None:
-        """Fork and stop workers as gunicorn does, replacing those that hold an old copy (or
-        none); while a copy is made, nothing is forked."""
-        copy = self.server_copy
-        if copy is not None and not copy.busy():
-            self._replace_stale(copy)
-        # Also while a copy is made: a worker that ended is noted (and replaced once no copy
-        # is being made, see spawn_worker), and one too many is stopped.
-        super().manage_workers()
-        if copy is not None:
-            copy.watch()  # after the first workers are forked
-
-    def _replace_stale(self, copy: ServerCopy) -> None:
-        """Fork a new worker for each one forked at an older copy generation; gunicorn then
-        stops the oldest workers beyond ``workers``, gracefully."""
-        self._generations = {pid: self._generations.get(pid, -1) for pid in self.WORKERS}
-        stale = [pid for pid, seen in self._generations.items() if seen != copy.generation]
-        if stale:
-            assert self.log is not None  # set up by gunicorn before the first fork
-            self.log.info("%d workers replaced: the server's copy of the store changed", len(stale))
-            forked = sum(1 for _ in stale if self.spawn_worker())
-            # The oldest are stopped by gunicorn, not replaced again (those a copy that began
-            # meanwhile kept from being replaced are, next time).
-            for pid in stale[:forked]:
-                self._generations[pid] = copy.generation
-
-    def spawn_worker(self) -> int:
-        """Fork a worker, never while a copy is being made: then nothing is forked (0), and
-        the master's loop, which goes on handling signals, forks it once the copy is done."""
-        copy = self.server_copy
-        if copy is None:
-            return int(super().spawn_worker())
-        if not copy.fork_lock.acquire(blocking=False):
-            return 0
-        try:
-            generation = copy.generation
-            pid = int(super().spawn_worker())
-        finally:
-            copy.fork_lock.release()
-        self._generations[pid] = generation
-        return pid
-
-
 class RegiograafApplication(BaseApplication):
     """Gunicorn application serving :func:`server.web.app.create_app` with fixed settings."""
 
@@ -463,23 +383,13 @@ class RegiograafApplication(BaseApplication):
 
         app = create_app(self.settings)
         if self.settings.memory_quads > 0:
-            store_log = _log_store_to_gunicorn()
+            store_log = log_store_to_gunicorn()
             if server_copy() is not None:
                 store_log.info("store in memory: the server's copy, shared (pid %d)", os.getpid())
             store = process_store(self.settings)
             if isinstance(store, PooledStore):
                 limit = min(self.settings.memory_quads, self.settings.memory_quads_per_worker)
                 store.keep_in_memory(limit)
-        if not _replaced_soon(self.settings):
+        if not replaced_soon(self.settings):
             warm_up(app)
         return app
-
-
-def _replaced_soon(settings: Settings) -> bool:
-    """Whether this worker, which holds no server's copy of the store, is replaced by one that
-    holds it once the master's copy is complete."""
-    if server_copy() is not None or settings.memory_quads <= 0 or settings.store_query:
-        return False
-    current = CurrentLink(Path(settings.store).resolve()).read()
-    low, high = settings.memory_quads_per_worker, settings.memory_quads
-    return current is not None and low < current.quads <= high

@@ -1,4 +1,4 @@
-"""The server's one in-memory copy of the store (server/web/gunicorn_app.py SharingArbiter,
+"""The server's one in-memory copy of the store (server/web/arbiter.py SharingArbiter,
 server/store/memory.py ServerCopy), on real gunicorn servers of 2 workers over a small store
 written with the store API."""
 
