@@ -65,11 +65,14 @@ class RegiograafError(Exception):
 
     def message_in(self, gettext: Callable[..., str]) -> str:
         """:attr:`public_message` through ``gettext``, a gettext function of the reader's
-        language: a message made by :meth:`saying`, or a fixed public message."""
+        language: a fixed public message (it always wins: the details of a server error are
+        for the log), else a message made by :meth:`saying` or :meth:`translating`."""
+        if self.public is not None:
+            return gettext(self.public)
         if self.translatable is not None:
             message, variables = self.translatable
             return gettext(message, **variables)
-        return gettext(self.public) if self.public is not None else self.public_message
+        return self.public_message
 
 
 # --- 4xx: the client can fix it; the message tells how -----------------------------------------

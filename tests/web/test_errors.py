@@ -10,6 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from server.errors import StoreError
+from server.messages import N_, untranslated
 from server.settings import load_settings
 from server.web.app import create_app
 
@@ -118,3 +120,11 @@ def test_the_generic_500_speaks_the_language_of_the_page(storeless_app: Flask) -
     english = client.get("/boom?lang=en", headers={"Accept": "application/json"})
     assert json.loads(dutch.data)["error"]["message"].startswith("Er ging iets mis")
     assert json.loads(english.data)["error"]["message"].startswith("Something went wrong")
+
+
+def test_a_server_errors_fixed_message_wins_over_its_details() -> None:
+    """The details of a 5xx (which may name server paths) never reach the client, however the
+    error was made."""
+    error = StoreError.saying(N_("Niet te lezen: %(path)s"), path="/srv/regiograaf/var/store")
+    assert "/srv" not in error.message_in(untranslated)
+    assert error.message_in(untranslated) == StoreError.public
