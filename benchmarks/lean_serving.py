@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.support
-from sparql_endpoint import QUERIES
+from sparql_endpoint import QUERIES, wait_until_idle
 
 from tests.support import free_port, stop_process_group
 
@@ -88,33 +88,6 @@ def _memory(group: int) -> tuple[float, float]:
     return pss / 2**20, rss / 2**20
 
 
-def _cpu_seconds(group: int) -> float:
-    """CPU seconds used so far by the live processes of process group ``group``."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and os.getpgid(int(entry.name)) == group:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, ValueError, IndexError):
-            continue
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _wait_quiet(group: int, seconds: float) -> float:
-    """Wait until process group ``group`` uses less than 0.1 core over 3 s (at most
-    ``seconds``); the seconds waited."""
-    began = time.monotonic()
-    before = _cpu_seconds(group)
-    while time.monotonic() - began < seconds:
-        time.sleep(3)
-        after = _cpu_seconds(group)
-        if after - before < 0.3:
-            break
-        before = after
-    return time.monotonic() - began
-
-
 def _median_ms(url: str, queries: list[str]) -> str:
     times = [seconds for status, seconds, _ in (_ask(url, q) for q in queries) if status == 200]
     if not times:
@@ -155,7 +128,7 @@ def measure(tree: Path, args: argparse.Namespace) -> dict[str, float]:
             f"PSS {pss:.2f} GB, RSS {rss:.2f} GB",
             flush=True,
         )
-        quiet = _wait_quiet(process.pid, args.settle)
+        quiet = wait_until_idle(process.pid, args.settle, interval=3.0, share=0.1)
         rows = json.loads(_ask(url, _PROJECTS.format(n=args.lookups))[2])["results"]["bindings"]
         lookups = [QUERIES["lookup"][0].format(project=row["p"]["value"]) for row in rows]
         aggregation = QUERIES["aggregation"][0].format()

@@ -504,7 +504,12 @@ def _ticks_per_second() -> int:
 
 def cpu_seconds(server: Server) -> float:
     """CPU time (user + system) used so far by the server's processes (its process group)."""
-    group = server.process.pid
+    return group_cpu_seconds(server.process.pid)
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by the live processes of process group
+    ``group``."""
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -522,12 +527,18 @@ def cpu_seconds(server: Server) -> float:
 def wait_idle(server: Server, limit: float = 600.0) -> float:
     """Wait until the server uses less than 5 % of a core over half a second (it may still be
     answering requests whose clients have gone); return the seconds waited."""
+    return wait_until_idle(server.process.pid, limit, interval=0.5, share=0.05)
+
+
+def wait_until_idle(group: int, limit: float, *, interval: float, share: float) -> float:
+    """Wait (at most ``limit`` seconds) until process group ``group`` uses less than ``share``
+    of a core over ``interval`` seconds; return the seconds waited."""
     began = time.monotonic()
-    before = cpu_seconds(server)
+    before = group_cpu_seconds(group)
     while time.monotonic() - began < limit:
-        time.sleep(0.5)
-        now = cpu_seconds(server)
-        if now - before < 0.025:
+        time.sleep(interval)
+        now = group_cpu_seconds(group)
+        if now - before < share * interval:
             break
         before = now
     return time.monotonic() - began
