@@ -9,7 +9,9 @@ in the store (1,677 rows, 6.6 s on the Oxigraph server, where substitution reads
 needs in 10 ms; pyoxigraph's own substitutions also give the 1,677 rows). So
 :func:`substituted` writes the term in place of the variable, with the one tokenizer
 (:mod:`server.store.scan`), and leaves it a variable where a term cannot stand: in a
-projection (``SELECT ?this``), after ``AS`` and in the head of a ``VALUES`` block. A SELECT
+projection (``SELECT ?this``), after ``AS``, in the head of a ``VALUES`` block and in
+``GROUP BY`` and ``ORDER BY`` (where SPARQL allows no bare term; the variable is bound there,
+or in a subquery unbound, which groups and orders as one constant would). A SELECT
 gets a ``VALUES`` block as well, so the variable is bound in its results as the engine's
 substitution binds it.
 
@@ -39,9 +41,11 @@ def substituted(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     keep_variables = False  # in a projection or the head of a VALUES block
     previous = None
     for token in tokens(sparql):
-        if token.is_word("SELECT", "VALUES"):
+        if token.is_word("SELECT", "VALUES", "GROUP", "ORDER"):
             keep_variables = True
-        elif token.is_word("WHERE", "FROM") or (token.kind == "other" and token.text == "{"):
+        elif token.is_word("WHERE", "FROM", "HAVING", "LIMIT", "OFFSET") or (
+            token.kind == "other" and token.text in ("{", "}")
+        ):
             keep_variables = False
         elif token.kind == "var" and token.text in terms:
             after_as = previous is not None and previous.is_word("AS")
