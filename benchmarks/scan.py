@@ -12,7 +12,8 @@ order, on one process per data set:
 - ``first visit``: the scan of each other current member, once (the region-wide queries are
   cached per data version, the municipality's own ones run);
 - ``repeat``: the same pages again (every query answer cached: computing and rendering only);
-- the query times of one scan without any cache, to see which query costs what;
+- the query times of one scan without any cache, to see which query costs what, and
+  ``scan-leerprojecten`` for every stage (what a gap there costs the first member that has it);
 - the downloads (JSON, PDF, Word) of one municipality;
 - the peer: ``/waardeketen`` (the value-chain overview of the same data), first and repeat.
 
@@ -126,6 +127,26 @@ def measure(name: str, data: sparql_endpoint.DataSet) -> bool:
             )
         )
         print(f"  query {query:<20} {spent:8.0f} ms")
+    stages = [
+        row["schakel"]
+        for row in run_canned_query(
+            "scan-waardeketen", {"taal": "nl"}, store=handle, settings=settings, cache=None
+        ).records
+        if row["gemeente"] == iri
+    ]
+    per_stage = [
+        timed(
+            lambda s=stage: run_canned_query(
+                "scan-leerprojecten",
+                {"schakel": s, "taal": "nl"},
+                store=handle,
+                settings=settings,
+                cache=None,
+            )
+        )
+        for stage in stages
+    ]
+    print(f"  query scan-leerprojecten per stage ({len(per_stage)}): {summary(per_stage)}")
     for extension in ("json", "pdf", "docx"):
         spent = timed(get(client, f"/scan/{first}.{extension}"))
         print(f"download .{extension:<5}                {summary([spent])}")

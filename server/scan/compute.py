@@ -8,7 +8,8 @@ without a municipality, so their answers are cached once per data version and sh
 every scan. They are kept in a cache of their own (:data:`REGION_RESULTS`), not in the results
 cache of every canned query (:data:`server.canned.running.RESULTS`): with 100,000 projects a
 few members' project lists fill that one and would push out these answers, which cost seconds
-each. The others run for the one municipality.
+each. The others run for the one municipality, except ``scan-leerprojecten``, which runs
+once per gap stage and whose answer every municipality with that gap shares.
 Every query gets the language (``taal``) of the names it returns.
 """
 
@@ -23,7 +24,7 @@ from server.canned.running import RESULTS, CannedResult, run_canned_query
 from server.errors import NotFound
 from server.messages import N_
 from server.scan import sections
-from server.scan.model import Municipality, Scan
+from server.scan.model import Gap, Municipality, Scan
 from server.settings import Settings
 from server.store import Store
 
@@ -54,6 +55,7 @@ QUERIES: Final = (
     "scan-volwassenheid",
     "scan-projecten",
     "scan-gaten",
+    "scan-leerprojecten",
     "scan-samenwerking",
     "scan-aansluiting",
 )
@@ -155,10 +157,30 @@ def compute_scan(store: Store, settings: Settings, cbs: str, lang: str = "nl") -
             rows("scan-strategie", own), rows("scan-doelen", own), own_rows("scan-open-doelen")
         ),
         value_chain=value_chain,
-        gaps=sections.gaps(rows("scan-gaten", own), active),
+        gaps=_gaps(store, settings, municipality, lang, active),
         partners=sections.partners(own_rows("scan-samenwerking")),
         alignment=sections.alignment_section(rows("scan-aansluiting", region), iri),
     )
+
+
+def _gaps(
+    store: Store,
+    settings: Settings,
+    municipality: Municipality,
+    lang: str,
+    active: Mapping[str, int],
+) -> tuple[Gap, ...]:
+    """The section *Gaten*: the municipality's gaps, and for each gap where other members are
+    active their most experienced projects (one answer per stage, the same for every
+    municipality, so cached for all)."""
+    found = _records(store, settings, "scan-gaten", {"gemeente": municipality.iri, "taal": lang})
+    stages = {str(row["schakel"]) for row in found if active.get(str(row["schakel"]), 0)}
+    learning = {
+        stage: _records(store, settings, "scan-leerprojecten", {"schakel": stage, "taal": lang})
+        for stage in sorted(stages)
+    }
+    known = {m.iri: m for m in all_municipalities(store, settings, lang).values()}
+    return sections.gaps(found, active, learning, known)
 
 
 def warm_up(store: Store, settings: Settings) -> None:

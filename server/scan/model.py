@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from server.messages import N_
+
 __all__ = [
     "AlignmentSection",
     "Assessment",
@@ -216,7 +218,8 @@ class PeerProject:
 @dataclass(frozen=True)
 class Gap:
     """A stage or enabler without any project of the municipality while peers have some
-    (query ``scan-gaten``)."""
+    (query ``scan-gaten``). ``projects`` are the most experienced of the ``project_count``
+    projects of current members there, at most ten (query ``scan-leerprojecten``)."""
 
     stage: str
     name: str
@@ -224,7 +227,28 @@ class Gap:
     active: int
     building_blocks: tuple[Item, ...] = ()
     action_perspectives: tuple[Item, ...] = ()
-    projects: tuple[PeerProject, ...] = ()
+    projects: tuple[PeerProject, ...] = field(
+        default=(),
+        metadata={
+            "description": N_(
+                "De tien meest ervaren projecten van andere MRDH-gemeenten in deze schakel "
+                "(afgerond en opgeschaald eerst)"
+            )
+        },
+    )
+    project_count: int = field(
+        default=0,
+        metadata={
+            "description": N_(
+                "Het aantal projecten van huidige MRDH-gemeenten in deze schakel, ook de "
+                "projecten die niet in de lijst staan"
+            )
+        },
+    )
+    example_count: int = field(
+        default=0,
+        metadata={"description": N_("Hoeveel van die projecten verzonnen voorbeelden zijn")},
+    )
 
 
 @dataclass(frozen=True)

@@ -71,22 +71,30 @@ def _schema(annotation: object) -> dict[str, Any]:
     raise TypeError(f"no JSON Schema for {annotation!r}")
 
 
-def _object(cls: type) -> dict[str, Any]:
+def _object(cls: type, gettext: Gettext) -> dict[str, Any]:
+    """The schema of dataclass ``cls``; a field's ``description`` metadata is written in the
+    reader's language."""
     hints = typing.get_type_hints(cls)
     fields = dataclasses.fields(cls)
+    properties = {}
+    for field in fields:
+        properties[field.name] = _schema(hints[field.name])
+        if "description" in field.metadata:
+            properties[field.name]["description"] = gettext(field.metadata["description"])
     return {
         "type": "object",
         "required": [field.name for field in fields],
         "additionalProperties": False,
-        "properties": {field.name: _schema(hints[field.name]) for field in fields},
+        "properties": properties,
     }
 
 
 def scan_schemas(gettext: Gettext) -> dict[str, Any]:
     """The component schemas: ``ScanDocument`` and one ``Scan<Class>`` per dataclass."""
-    classes = [getattr(model, name) for name in model.__all__ if name != "Scan"]
-    schemas = {f"Scan{cls.__name__}": _object(cls) for cls in classes}
-    document = _object(model.Scan)
+    found = (getattr(model, name) for name in model.__all__ if name != "Scan")
+    classes = [cls for cls in found if isinstance(cls, type) and dataclasses.is_dataclass(cls)]
+    schemas = {f"Scan{cls.__name__}": _object(cls, gettext) for cls in classes}
+    document = _object(model.Scan, gettext)
     document["required"] = ["url", "examples", *document["required"]]
     document["properties"] = {
         "url": {"type": "string", "format": "uri"},

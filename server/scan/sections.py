@@ -244,49 +244,59 @@ def _projects(rows: Iterable[Row]) -> tuple[Project, ...]:
     )
 
 
-def gaps(rows: Iterable[Row], active: Mapping[str, int]) -> tuple[Gap, ...]:
-    """The section *Gaten* (query ``scan-gaten``): per gap its building blocks, action
-    perspectives and the projects of others there, one entry per project (its partners
-    together), in the query's order (most experienced first). ``active`` is the number of
-    members with projects per stage (from the value chain): a stage where no member is
-    active is no gap of this municipality but of the region, and is left out."""
+def gaps(
+    rows: Iterable[Row],
+    active: Mapping[str, int],
+    learning: Mapping[str, Iterable[Row]],
+    known: Mapping[str, Municipality],
+) -> tuple[Gap, ...]:
+    """The section *Gaten* (query ``scan-gaten``): per gap its building blocks and action
+    perspectives, and the projects of others there from ``learning`` (per stage, the rows of
+    ``scan-leerprojecten``; ``known`` names their municipalities, by IRI). ``active`` is the
+    number of members with projects per stage (from the value chain): a stage where no member
+    is active is no gap of this municipality but of the region, and is left out."""
     stages: dict[str, Row] = {}
     items: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
-    projects: dict[str, dict[str, tuple[Row, list[tuple[str, str, str]]]]] = defaultdict(dict)
     for row in rows:
         stage = str(row["schakel"])
         stages.setdefault(stage, row)
-        kind, iri = str(row["soortItem"]), str(row["item"])
-        if kind == "project":
-            entry = projects[stage].setdefault(iri, (row, []))
-            partner = (str(row["partner"]), str(row["partnerNaam"]), str(row["partnerCbs"]))
-            if partner not in entry[1]:
-                entry[1].append(partner)
-        else:
-            item = Item(iri, str(row["itemTitel"] or iri), bool(row["voorbeeld"]))
-            items[stage][kind].append(item)
-    return tuple(
-        Gap(
-            stage=stage,
-            name=str(row["schakelNaam"] or stage),
-            kind=str(row["soort"]),
-            active=active.get(stage, 0),
-            building_blocks=tuple(items[stage]["bouwsteen"]),
-            action_perspectives=tuple(items[stage]["handelingsperspectief"]),
-            projects=tuple(
-                PeerProject(
-                    iri=iri,
-                    title=str(first["itemTitel"] or iri),
-                    partners=tuple(partners),
-                    status_name=_text(first["statusNaam"]),
-                    homepage=_text(first["homepage"]),
-                    example=bool(first["voorbeeld"]),
-                )
-                for iri, (first, partners) in projects[stage].items()
-            ),
+        if row["item"] is not None:
+            title = str(row["itemTitel"] or row["item"])
+            item = Item(str(row["item"]), title, bool(row["voorbeeld"]))
+            items[stage][str(row["soortItem"])].append(item)
+    found = []
+    for stage, row in stages.items():
+        if not active.get(stage, 0):
+            continue
+        shown = tuple(learning.get(stage, ()))
+        found.append(
+            Gap(
+                stage=stage,
+                name=str(row["schakelNaam"] or stage),
+                kind=str(row["soort"]),
+                active=active[stage],
+                building_blocks=tuple(items[stage]["bouwsteen"]),
+                action_perspectives=tuple(items[stage]["handelingsperspectief"]),
+                projects=tuple(_peer_project(project, known) for project in shown),
+                project_count=int(shown[0]["aantal"] or 0) if shown else 0,
+                example_count=int(shown[0]["voorbeelden"] or 0) if shown else 0,
+            )
         )
-        for stage, row in stages.items()
-        if active.get(stage, 0)
+    return tuple(found)
+
+
+def _peer_project(row: Row, known: Mapping[str, Municipality]) -> PeerProject:
+    """A project of ``scan-leerprojecten`` with its current members taking part."""
+    members = (known[iri] for iri in sorted(words(row["partners"])) if iri in known)
+    return PeerProject(
+        iri=str(row["item"]),
+        title=str(row["itemTitel"] or row["item"]),
+        partners=tuple(
+            sorted(((m.iri, m.name, m.cbs) for m in members), key=lambda m: m[1].casefold())
+        ),
+        status_name=_text(row["statusNaam"]),
+        homepage=_text(row["homepage"]),
+        example=bool(row["projectVoorbeeld"]),
     )
 
 

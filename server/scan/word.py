@@ -272,6 +272,16 @@ class _Writer(DocumentWriter):
                 for item in items:
                     self.paragraph(self.label(item.title, item.example), style="List Bullet")
         self.paragraph(self.gettext("Leren van") + ":")
+        if gap.project_count > len(gap.projects):
+            shown = self.gettext(
+                "De %(shown)s meest ervaren van de %(total)s projecten van andere "
+                "MRDH-gemeenten in deze schakel.",
+                shown=len(gap.projects),
+                total=gap.project_count,
+            )
+            if gap.example_count:
+                shown += f" ({self.gettext('waarvan %(n)s voorbeeld', n=gap.example_count)})"
+            self.paragraph(shown)
         self.table(
             [self.gettext("Project"), self.gettext("Gemeente"), self.gettext("Status")],
             [

@@ -111,6 +111,7 @@ def test_value_chain(aadorp: Scan) -> None:
 def test_gaps(aadorp: Scan) -> None:
     (gap,) = aadorp.gaps
     assert (gap.name, gap.kind, gap.active) == ("Vaardigheden", "randvoorwaarde", 2)
+    assert (gap.project_count, gap.example_count) == (2, 1)
     assert [b.title for b in gap.building_blocks] == ["Leerlijn digitale vaardigheden"]
     assert [a.title for a in gap.action_perspectives] == [
         "Digitale inclusie bevorderen",
@@ -229,6 +230,6 @@ def test_a_stage_nobody_works_in_is_no_gap_of_one_member(scan_store: BuiltStore)
         cache=None,
     ).records
     stage = found[0]["schakel"]
-    assert [gap.stage for gap in sections.gaps(found, {stage: 2})] == [stage]
-    assert sections.gaps(found, {stage: 0}) == ()
-    assert sections.gaps(found, {}) == ()
+    assert [gap.stage for gap in sections.gaps(found, {stage: 2}, {}, {})] == [stage]
+    assert sections.gaps(found, {stage: 0}, {}, {}) == ()
+    assert sections.gaps(found, {}, {}, {}) == ()

@@ -127,6 +127,32 @@ def test_no_gaps_is_good_news(scan_client: FlaskClient) -> None:
     assert text_of(html).count("andere MRDH-gemeente(n) doen hier projecten") == 1
 
 
+def test_a_gap_lists_the_ten_most_experienced_and_counts_the_rest(client: FlaskClient) -> None:
+    """The project's data: Albrandswaard has no project in the stage Data, where other members
+    have 63 (27 of them invented examples)."""
+    for lang, shown, more in (
+        (
+            "nl",
+            "De 10 meest ervaren van de 63 projecten van andere MRDH-gemeenten in deze schakel. "
+            "(waarvan 27 voorbeeld)",
+            "en nog 53 projecten op de projectenkaart",
+        ),
+        (
+            "en",
+            "The 10 most experienced of the 63 projects of other MRDH members in this stage. "
+            "(27 of them invented)",
+            "and 53 more projects on the project map",
+        ),
+    ):
+        html = client.get(f"/scan/gm0613?lang={lang}").get_data(as_text=True)
+        gap = html.split('id="gat-1"', 1)[1].split('class="scan-gat"', 1)[0]
+        assert shown in text_of(gap) and more in text_of(gap)
+        assert gap.count('<tr class="utrecht-table__row">') == 11  # the header and ten rows
+    document = client.get("/scan/gm0613.json").get_json()
+    first = document["gaps"][0]
+    assert (len(first["projects"]), first["project_count"], first["example_count"]) == (10, 63, 27)
+
+
 def test_comparison(scan_client: FlaskClient) -> None:
     response = scan_client.get("/scan/gm9001?vergelijk=gm9002")
     assert response.status_code == 200
@@ -205,12 +231,12 @@ def test_a_long_project_list_shows_fifty_and_links_to_the_whole_list(
 def test_the_queries_behind_the_scan_are_named_for_people(scan_client: FlaskClient) -> None:
     """The footer links each query the scan is made of by its title, not its internal name."""
     for lang, title in (
-        ("nl", "Strategiescan: gaten in de waardeketen en wie daar al iets doet"),
-        ("en", "Strategy scan: value-chain gaps and who is already active there"),
+        ("nl", "Strategiescan: van wie te leren in een schakel"),
+        ("en", "Strategy scan: whom to learn from in a stage"),
     ):
         html = scan_client.get(f"/scan/gm9001?lang={lang}").get_data(as_text=True)
         footer = html.split('id="werkwijze-kop"', 1)[1].split("</section>", 1)[0]
-        assert len(re.findall(r'href="/queries/scan-[a-z-]+"', footer)) == 9
+        assert len(re.findall(r'href="/queries/scan-[a-z-]+"', footer)) == 10
         assert title in text_of(footer)
         assert "scan-" not in text_of(footer)
 

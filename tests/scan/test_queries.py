@@ -12,11 +12,13 @@ from server.rdf.namespaces import ID_BASE
 from tests.support import BuiltStore
 
 A, B, C, D, E = (f"{ID_BASE}gemeente/gm900{n}" for n in range(1, 6))
+STAGE = f"{ID_BASE}waardeketen/"
 SCAN_QUERIES = (
     "scan-aansluiting",
     "scan-doelen",
     "scan-gaten",
     "scan-gemeente",
+    "scan-leerprojecten",
     "scan-open-doelen",
     "scan-projecten",
     "scan-samenwerking",
@@ -38,18 +40,23 @@ def short(iri: object) -> str:
 
 
 def test_every_scan_query_describes_itself(scan_store: BuiltStore) -> None:
-    """Each has a title in both languages, a gemeente parameter typed as a municipality, a
-    taal parameter, a label in both languages for every column, and a voorbeeld column."""
+    """Each has a title in both languages, a gemeente parameter typed as a municipality (or,
+    the one answered per stage, a schakel parameter), a taal parameter, a label in both
+    languages for every column, and a voorbeeld column."""
     queries = canned_queries(scan_store.settings)
     assert sorted(name for name in queries if name.startswith("scan-")) == list(SCAN_QUERIES)
     for name in SCAN_QUERIES:
         query = queries[name]
         assert query.title["nl"] and query.title["en"], name
-        gemeente = query.parameter("gemeente")
-        assert (gemeente.type, gemeente.class_iri) == (
-            "iri",
-            "https://w3id.org/regiograaf/def#Municipality",
-        )
+        if name == "scan-leerprojecten":  # the same for every municipality: per stage
+            schakel = query.parameter("schakel")
+            assert (schakel.type, schakel.required) == ("concept", True)
+        else:
+            gemeente = query.parameter("gemeente")
+            assert (gemeente.type, gemeente.class_iri) == (
+                "iri",
+                "https://w3id.org/regiograaf/def#Municipality",
+            )
         assert query.parameter("taal").default_values == ("nl",)
         assert "voorbeeld" in query.variables, name
         labels = _column_labels(query.path.read_text(encoding="utf-8"))
@@ -264,14 +271,8 @@ def test_gaten(scan_store: BuiltStore) -> None:
         ("bouwsteen", "Leerlijn digitale vaardigheden", True),
         ("handelingsperspectief", "Digitale inclusie bevorderen", True),
         ("handelingsperspectief", "Oefenen met inwoners", True),
-        ("project", "Digicafé Beekdam", False),
-        ("project", "Voorbeeld: Digitale leesclub Cortwijk", True),
     ]
-    assert (found[3]["partnerNaam"], found[3]["partnerCbs"], found[3]["statusNaam"]) == (
-        "Beekdam",
-        "gm9002",
-        "Opgeschaald",
-    )
+    assert {row["soort"] for row in found} == {"randvoorwaarde"}
     dijkhoven = rows(scan_store, "scan-gaten", gemeente=D)
     assert {short(row["schakel"]) for row in dijkhoven} == {
         "infrastructuur",
@@ -279,6 +280,48 @@ def test_gaten(scan_store: BuiltStore) -> None:
         "toepassingen",
         "vaardigheden",
     }
+    # A gap without building blocks or action perspectives is listed all the same.
+    assert {row["soort"] for row in dijkhoven if short(row["schakel"]) == "data"} == {"schakel"}
+
+
+def test_leerprojecten(scan_store: BuiltStore) -> None:
+    found = rows(scan_store, "scan-leerprojecten", schakel=STAGE + "vaardigheden")
+    assert [
+        (row["itemTitel"], row["partnerNamen"], row["partners"], row["statusNaam"]) for row in found
+    ] == [
+        ("Digicafé Beekdam", "Beekdam", B, "Opgeschaald"),
+        ("Voorbeeld: Digitale leesclub Cortwijk", "Cortwijk", C, "Pilot"),
+    ]
+    assert [row["projectVoorbeeld"] for row in found] == [False, True]
+    # The count includes the invented project: every row is marked.
+    assert [row["voorbeeld"] for row in found] == [True, True]
+    assert {(row["aantal"], row["voorbeelden"]) for row in found} == {(2, 1)}
+
+
+def test_leerprojecten_are_the_ten_most_experienced(built_store: BuiltStore) -> None:
+    """On the project's data (more than ten projects in the stage Data): the ten it gives are
+    the first ten of every current member's project there, ordered by status, title and IRI
+    in Python."""
+    stage = STAGE + "data"
+    found = rows(built_store, "scan-leerprojecten", schakel=stage)
+    every = built_store.store.query(
+        f"""PREFIX rg: <https://w3id.org/regiograaf/def#>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?p ?title ?n WHERE {{
+          ?p rg:stage <{stage}> ; a rg:Project ;
+             rg:participant|rg:leadOrganisation|rg:leadMunicipality ?m .
+          ?l org:member ?m ; org:organization <{ID_BASE}organisatie/mrdh> .
+          FILTER NOT EXISTS {{ ?l rg:endDate ?e }}
+          ?p dct:title ?title FILTER(LANG(?title) = "nl")
+          OPTIONAL {{ ?p rg:status/skos:notation ?n }}
+        }}"""
+    ).rows()
+    ranked = sorted(every, key=lambda row: (-int(row["n"] or 0), str(row["title"]), str(row["p"])))
+    assert len(ranked) > 10
+    assert [row["item"] for row in found] == [str(row["p"]) for row in ranked[:10]]
+    assert {row["aantal"] for row in found} == {len(ranked)}
 
 
 def test_samenwerking(scan_store: BuiltStore) -> None:
@@ -353,7 +396,18 @@ def test_samenwerking(scan_store: BuiltStore) -> None:
             "niveauNaam",
             {"3. Embedding", "2. Experimenting", "1. Exploring"},
         ),
-        ("scan-gaten", {"gemeente": A}, "statusNaam", {"Scaled up", "Pilot", None}),
+        (
+            "scan-gaten",
+            {"gemeente": A},
+            "itemTitel",
+            {"Digital skills curriculum", "Promote digital inclusion", "Practise with residents"},
+        ),
+        (
+            "scan-leerprojecten",
+            {"schakel": STAGE + "vaardigheden"},
+            "statusNaam",
+            {"Scaled up", "Pilot"},
+        ),
         (
             "scan-samenwerking",
             {"gemeente": A},
