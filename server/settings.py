@@ -129,6 +129,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_query_chars", 100_000, "Longest query text evaluated, in characters (0: any)"),
     Setting(
+        "answer_cache",
+        32,
+        "Megabytes of small /sparql answers (up to 64 KiB each) a server worker keeps per data "
+        "version, so that the same query asked again is answered without running it (0: none)",
+    ),
+    Setting(
         "max_query_depth", 64, "Deepest nesting of brackets { ( [ in a query evaluated (0: any)"
     ),
     Setting(
@@ -243,6 +249,7 @@ class Settings:
     queue_wait: float
     query_memory: int
     max_query_chars: int
+    answer_cache: int
     max_query_depth: int
     max_query_parts: int
     max_body: int

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from server.canned.errors import ParameterError
+from server.canned.errors import MissingParameter, ParameterError
 from server.canned.query import CannedQuery, Choice, Parameter, last_segment
 from server.messages import N_
 
@@ -120,7 +120,7 @@ def bind_arguments(
         terms = [parameter.coerce(value) for value in raw] or list(parameter.default)
         if not terms:
             if parameter.required:
-                raise ParameterError(parameter.name, N_("is verplicht"))
+                raise MissingParameter(parameter.name)
             continue
         if parameter.has_choices and choices is not None:
             allowed = choices(parameter)

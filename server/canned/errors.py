@@ -1,4 +1,5 @@
-"""The two errors of canned queries: a file that cannot be used, a value that does not fit."""
+"""The errors of canned queries: a file that cannot be used, a value that does not fit (or a
+required one that is missing)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from server.errors import BadRequest, SourceError
+from server.messages import N_
 
 
 class CannedQueryError(SourceError, ValueError):
@@ -45,3 +47,10 @@ class ParameterError(BadRequest, ValueError):
             parameter=repr(self.parameter),
             problem=self.problem_in(gettext),
         )
+
+
+class MissingParameter(ParameterError):
+    """A required parameter without a value (and without a default)."""
+
+    def __init__(self, parameter: str) -> None:
+        super().__init__(parameter, N_("is verplicht"))

@@ -20,7 +20,7 @@ parameter.
 The checked values reach the engine as a ``VALUES`` block (:mod:`server.store.values`), so
 the same works on the embedded store and on a remote endpoint
 (:class:`server.store.remote.RemoteStore`). Answers are cached per data version
-(:mod:`server.canned.cache`) when the store has one.
+(:mod:`server.store.cache`) when the store has one.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from rdflib import URIRef
 from rdflib.term import Identifier
 
 from server.canned.arguments import Arguments, bind_arguments
-from server.canned.cache import ResultsCache
 from server.canned.formats import plain_binding, to_geojson
 from server.canned.headers import load_canned_queries
 from server.canned.query import CannedQuery, Choice, Parameter
@@ -47,6 +46,7 @@ from server.http.media_types import SPARQL_JSON
 from server.rdf.namespaces import sparql_prefixes
 from server.settings import Settings, load_settings
 from server.store import Store, open_store
+from server.store.cache import ResultsCache
 from server.store.results import parse_sparql_json, to_csv
 from server.store.values import with_values
 

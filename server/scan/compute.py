@@ -3,7 +3,8 @@
 
 The queries about the whole region (``scan-gemeente``, ``scan-waardeketen``,
 ``scan-aansluiting``), and those that cost as much for all members as for one
-(``scan-open-doelen``, ``scan-samenwerking``: their subqueries cannot see the parameter), run
+(``scan-open-doelen``, ``scan-samenwerking``: their subqueries cannot see the parameter;
+``scan-gaten``: the engine finds every member's gaps before it joins the one given), run
 without a municipality, so their answers are cached once per data version and shared by
 every scan. They are kept in a cache of their own (:data:`REGION_RESULTS`), not in the results
 cache of every canned query (:data:`server.canned.running.RESULTS`): with 100,000 projects a
@@ -19,7 +20,6 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from server.canned.cache import ResultsCache
 from server.canned.running import RESULTS, CannedResult, run_canned_query
 from server.errors import NotFound
 from server.messages import N_
@@ -27,6 +27,7 @@ from server.scan import sections
 from server.scan.model import Gap, Municipality, Scan
 from server.settings import Settings
 from server.store import Store
+from server.store.cache import ResultsCache
 
 __all__ = [
     "CBS_CODE",
@@ -67,6 +68,7 @@ REGION_QUERIES: Final = (
     "scan-aansluiting",
     "scan-open-doelen",
     "scan-samenwerking",
+    "scan-gaten",
 )
 #: The region-wide answers of this process (see the module docstring): every language of
 #: every region query, for the data version being served (an answer for a new version drops
@@ -173,7 +175,8 @@ def _gaps(
     """The section *Gaten*: the municipality's gaps, and for each gap where other members are
     active their most experienced projects (one answer per stage, the same for every
     municipality, so cached for all)."""
-    found = _records(store, settings, "scan-gaten", {"gemeente": municipality.iri, "taal": lang})
+    everyone = _records(store, settings, "scan-gaten", {"taal": lang})
+    found = [row for row in everyone if row["gemeente"] == municipality.iri]
     stages = {str(row["schakel"]) for row in found if active.get(str(row["schakel"]), 0)}
     learning = {
         stage: _records(store, settings, "scan-leerprojecten", {"schakel": stage, "taal": lang})

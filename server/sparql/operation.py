@@ -38,6 +38,15 @@ process evaluated it on (:attr:`~server.sparql.runs.QueryRun.data_version`), nev
 version read before, so a rebuild during a query cannot pair one version's tag with another's
 body.
 
+Answer cache (setting ``answer_cache``): an answer that fits in the engine's first piece (at
+most 64 KiB) is kept, per data version, under the query as run (after the row cap), its
+dataset and its media type; the same query asked again in that version is answered from the
+cache without reaching the store, with the same headers and ``Regiograaf-Cache: hit``. Only
+answers whose kind is known from the query's form are kept (their media type is negotiated
+before running) and that call no function whose value changes between runs (``NOW()``,
+``RAND()``, ``UUID()``, ``STRUUID()``); an answer that streams is never kept. Each worker
+holds its own cache, bounded in bytes; a rebuild's new version drops the old version's answers.
+
 Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
 of at most ``max_rows`` (:func:`server.sparql.query_text.cap_rows`), so the engine stops by
 itself; a capped response says so in the :data:`MAX_ROWS_HEADER` header. For CONSTRUCT and
@@ -63,12 +72,13 @@ from server.errors import (
     StoreMissing,
 )
 from server.http import negotiation, policy
-from server.http.policy import MAX_AGE, MAX_ROWS_HEADER, Representation
+from server.http.policy import CACHE_HEADER, MAX_AGE, MAX_ROWS_HEADER, Representation
 from server.settings import Settings
 from server.sparql import protocol as protocol
 from server.sparql.protocol import ALLOWED_METHODS
 from server.sparql.runs import QueryRun
 from server.store import AnsweringStore, open_store
+from server.store.cache import CacheKey, ResultsCache
 from server.store.external_http import ExternalConfig
 from server.store.pool import PoolConfig
 
@@ -112,6 +122,29 @@ class _Answer:
     body: Iterable[bytes]
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """An answer in the answer cache: its body and the headers that describe it."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+def _cache_key(
+    version: str, media_type: str, query: str, dataset: protocol.DatasetArguments
+) -> CacheKey:
+    """The answer cache's key of ``query`` run on ``dataset`` in ``version``, as ``media_type``
+    (``None`` for a dataset list means the store's default, ``()`` an empty one)."""
+    graphs = tuple(
+        (name, ("default",) if given is None else ("given", *given))
+        for name, given in (
+            ("default-graph-uri", dataset["default_graph_uris"]),
+            ("named-graph-uri", dataset["named_graph_uris"]),
+        )
+    )
+    return (version, media_type, (("query", (query,)), *graphs))
+
+
 #: The store of each (process, folder, pool configuration): asked for on every request.
 _stores: dict[tuple[int, Path, PoolConfig, ExternalConfig | None], AnsweringStore] = {}
 
@@ -134,6 +167,11 @@ class QueryOperation:
     def __init__(self, app: WSGIApplication, settings: Settings) -> None:
         self.app = app
         self.settings = settings
+        #: Small answers per data version (see the module docstring).
+        self.answers: ResultsCache[_Kept] = ResultsCache(
+            max_entries=4096 if settings.answer_cache > 0 else 0,
+            max_bytes=settings.answer_cache * 1024 * 1024,
+        )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Answer a query, or hand the request to ``app``."""
@@ -184,6 +222,7 @@ class QueryOperation:
         assert parsed.query is not None
         shape = protocol.inspect_query(parsed.query)
         accept = environ.get("HTTP_ACCEPT")
+        media_type = None
         if shape.form is not None:
             # The form tells the kind of result, so the representation is known before running.
             offer = (
@@ -200,10 +239,18 @@ class QueryOperation:
         query, capped = protocol.cap_rows(parsed.query, self.settings.max_rows)
         timeout = self.settings.query_timeout
         base = self.settings.base_iri
+        dataset = protocol.dataset_override(parsed, query, base)
+        key = None
+        if media_type is not None and not shape.volatile:
+            key = _cache_key(version, media_type, query, dataset)
+        kept = None if key is None else self.answers.get(key)
+        if kept is not None:
+            headers = [*kept.headers, (CACHE_HEADER, "hit")]
+            return _Answer(200, headers, [] if method == "HEAD" else [kept.body])
         run = QueryRun(
             store,
             query,
-            protocol.dataset_override(parsed, query, base),
+            dataset,
             accept,
             parsed.formats,
             time.monotonic() + timeout if timeout > 0 else None,
@@ -211,10 +258,25 @@ class QueryOperation:
         )
         try:
             run.start()
-            return self._respond(run, method, capped)
+            answer = self._respond(run, method, capped)
         except BaseException:
             run.cancel()
             raise
+        self._keep(key, run, answer)
+        return answer
+
+    def _keep(self, key: CacheKey | None, run: QueryRun, answer: _Answer) -> None:
+        """Keep ``answer`` in the answer cache when it is whole (one piece) and of the version
+        and media type its key was made for."""
+        if self.settings.answer_cache <= 0 or key is None:
+            return
+        if not isinstance(answer.body, list) or len(answer.body) != 1:
+            return
+        if (run.data_version, run.media_type) != key[:2]:
+            return
+        body = answer.body[0]
+        self.answers.put(key, _Kept(body, tuple(answer.headers)), len(body) + 1024)
+        answer.headers.append((CACHE_HEADER, "miss"))
 
     def _respond(self, run: QueryRun, method: str, capped: bool) -> _Answer:
         """Wait for the query's first piece of output; the response, or raise why there is

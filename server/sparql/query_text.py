@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urljoin
 
 from server.errors import ProtocolError
@@ -62,23 +63,33 @@ SERVICE_MESSAGE = (
 )
 
 
+#: Functions whose value changes from one run of a query to the next (SPARQL 1.1 Query
+#: §17.4.5): an answer that uses one is never taken from the answer cache.
+VOLATILE_FUNCTIONS: Final = frozenset({"NOW", "RAND", "UUID", "STRUUID"})
+
+
 @dataclass(frozen=True)
 class QueryShape:
     """What :func:`inspect_query` learnt: the query form (``SELECT``, ``CONSTRUCT``,
-    ``DESCRIBE``, ``ASK``, or ``None`` when the text is not recognisably a query)."""
+    ``DESCRIBE``, ``ASK``, or ``None`` when the text is not recognisably a query), and whether
+    it calls a function of :data:`VOLATILE_FUNCTIONS` (so that its answer may differ each
+    time)."""
 
     form: str | None
+    volatile: bool = False
 
 
 @cached_by_text
 def inspect_query(query: str) -> QueryShape:
-    """Refuse what this endpoint never runs, and report the query form.
+    """Refuse what this endpoint never runs, and report the query form and whether it is
+    volatile.
 
     Raises :class:`ProtocolError` 403 for an update (any update keyword outside strings, IRIs
     and comments: none of them is valid in a query) and 400 for ``SERVICE`` (SPARQL 1.1
     Federated Query). Anything else, including syntax errors, is left to the engine.
     """
     form: str | None = None
+    volatile = False
     for token in tokens(query):
         if token.kind != "word":
             continue
@@ -89,7 +100,8 @@ def inspect_query(query: str) -> QueryShape:
             raise ProtocolError(400, SERVICE_MESSAGE)
         if form is None and word in QUERY_FORMS:
             form = word
-    return QueryShape(form)
+        volatile = volatile or word in VOLATILE_FUNCTIONS
+    return QueryShape(form, volatile)
 
 
 @cached_by_text

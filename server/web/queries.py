@@ -9,7 +9,7 @@
   ``.geojson``, ``.html``), ``format=`` or ``Accept``
   (:data:`server.http.negotiation.CANNED_RESULT`).
 
-Answers are cached per data version (:mod:`server.canned.cache`); every answer carries an
+Answers are cached per data version (:mod:`server.store.cache`); every answer carries an
 ETag for its data version, query, arguments and format (:mod:`server.web.policy`), and a
 matching ``If-None-Match`` is answered 304 without running anything. ``Regiograaf-Cache:
 hit|miss`` says whether the answer came from the cache. The OpenAPI description of these
@@ -25,7 +25,7 @@ from typing import Any, Final
 from flask import Blueprint, Response, make_response, render_template, request, url_for
 from flask_babel import gettext
 
-from server.canned.errors import ParameterError
+from server.canned.errors import MissingParameter, ParameterError
 from server.canned.query import CannedQuery, Parameter
 from server.canned.running import CannedResult, canned_queries, check_arguments, run_checked
 from server.errors import NotAcceptable, NotFound
@@ -138,6 +138,8 @@ def run(name: str) -> Response:
     try:
         arguments = check_arguments(store, query, given)
     except ParameterError as error:
+        if isinstance(error, MissingParameter) and media_type == HTML and not any(given.values()):
+            return _form_only(query, store)
         return _parameter_error(query, store, media_type, given, error)
     chosen = representation(
         media_type,
@@ -187,6 +189,14 @@ def _query_and_format(name: str) -> tuple[CannedQuery, str]:
             N_("Dit formaat kan niet voor deze vraag; wel: %(available)s."), available=available
         )
     return query, media_type
+
+
+def _form_only(query: CannedQuery, store: Store) -> Response:
+    """The page of a query with a required parameter, asked without any: the form to fill in
+    (nothing is run; the parameter is not yet missing)."""
+    response = make_response(page(query, store, {}))
+    response.headers["Cache-Control"] = NO_STORE
+    return response
 
 
 def _parameter_error(

@@ -208,6 +208,25 @@ def test_a_wrong_value_in_the_form_shows_the_form_again(canned_client: FlaskClie
     assert re.search(rf'value="{ID}gemeente/gm0503" checked', page)
 
 
+def test_a_required_parameter_not_yet_given_shows_the_form(canned_client: FlaskClient) -> None:
+    """Opening a question with a required parameter is no error: the form, nothing run. Sent
+    with the parameter left out (another one given), the page says what is missing; the API
+    answers 400 either way."""
+    opened = canned_client.get("/queries/scan-leerprojecten", headers={"Accept": "text/html"})
+    assert opened.status_code == 200 and opened.mimetype == HTML
+    page = opened.get_data(as_text=True)
+    assert 'id="parameter-schakel"' in page and 'role="alert"' not in page
+    assert "<table" not in page
+    sent = canned_client.get("/queries/scan-leerprojecten?taal=en", headers={"Accept": "text/html"})
+    assert sent.status_code == 400 and 'role="alert"' in sent.get_data(as_text=True)
+    api = canned_client.get("/queries/scan-leerprojecten.json")
+    assert api.status_code == 400 and api.get_json()["error"]["parameter"] == "schakel"
+    # The list offers no download that would be that 400.
+    listed = canned_client.get("/queries", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "/queries/scan-leerprojecten.json" not in listed
+    assert "/queries/scan-gaten.json" in listed
+
+
 INJECTIONS = [
     '" } UNION { ?s ?p ?o } #',
     "x' } } SELECT * WHERE { ?s ?p ?o } #",

@@ -18,7 +18,6 @@ import pytest
 from rdflib import Literal, URIRef
 
 from server.canned import running
-from server.canned.cache import ResultsCache
 from server.canned.errors import ParameterError
 from server.canned.running import (
     CannedResult,
@@ -28,6 +27,7 @@ from server.canned.running import (
     parameter_choices,
     run_canned_query,
 )
+from server.store.cache import ResultsCache
 from server.store.values import values_block
 from tests.canned.fixture import (
     BRIELLE,

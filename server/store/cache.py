@@ -1,13 +1,15 @@
-"""The canned-query results cache: answers kept per data version, bounded in size.
+"""Answers kept per data version, bounded in size: the canned queries' results
+(:mod:`server.canned.running`) and ``/sparql``'s small answers (:mod:`server.sparql.operation`).
 
-A canned query's answer depends only on the data and the query's (checked, normalised)
-arguments, so it is cached under ``(data version, query name, arguments)``
-(:class:`CacheKey`). The data only changes with a rebuild, which changes the data version:
-entries of another version are never served, and are dropped as soon as an entry for a new
-version is stored. The cache holds at most :data:`MAX_ENTRIES` entries and
-:data:`MAX_BYTES` bytes of results; the least recently used go first.
+An answer depends only on the data and on what was asked (a canned query's name and checked,
+normalised arguments; a query's text, dataset and media type), so it is cached under
+``(data version, name, arguments)`` (:class:`CacheKey`). The data only changes with a
+rebuild, which changes the data version: entries of another version are never served, and are
+dropped as soon as an entry for a new version is stored. A cache holds at most its
+``max_entries`` entries (default :data:`MAX_ENTRIES`) and ``max_bytes`` bytes (default
+:data:`MAX_BYTES`); the least recently used go first.
 
-One cache lives in each process (a gunicorn worker); it is thread-safe.
+Each process (a gunicorn worker) has its own caches; they are thread-safe.
 """
 
 from __future__ import annotations
