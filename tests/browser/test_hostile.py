@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support import ARTIFACTS, HOSTILE_PAGE, TIMEOUT_MS, RunningServer
+from tests.support import (
+    ARTIFACTS,
+    HOSTILE_PAGE,
+    TIMEOUT_MS,
+    RunningServer,
+    horizontal_overflow,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -40,8 +46,6 @@ UNSAFE_LINKS = """() => Array.from(document.querySelectorAll("a[href], area[href
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(seen);
     return scheme !== null && !["http", "https", "mailto"].includes(scheme[1].toLowerCase());
   })"""
-#: How far the page is wider than the window (0: no sideways scrolling).
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 WIDTHS = {"breed": 1366, "smal": 360}
 SPARQL = """PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -185,7 +189,7 @@ def test_no_script_runs_and_the_layout_holds(
     assert watch.errors == []
     assert page.evaluate(UNSAFE_LINKS) == []
     if width == WIDTHS["smal"]:
-        assert page.evaluate(OVERFLOW) == 0, "the page scrolls sideways"
+        assert horizontal_overflow(page) == 0, "the page scrolls sideways"
     if path in (HOSTILE_PAGE, "/kaart/projecten"):
         ARTIFACTS.mkdir(exist_ok=True)
         name = "vijandig-" + path.strip("/").replace("/", "-") + f"-{width}.png"

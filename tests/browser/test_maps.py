@@ -27,6 +27,7 @@ from tests.support import (
     PageWatch,
     RunningServer,
     axe_violations,
+    horizontal_overflow,
     serving,
 )
 
@@ -355,13 +356,6 @@ def test_tile_layer_beneath_when_configured(
 WIDTHS = (1366, 390)
 
 
-def overflow(page: Page) -> int:
-    """How far the page is wider than the window (0: no horizontal scrolling)."""
-    return page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-
-
 def zoom(page: Page, name: str) -> float:
     return page.evaluate(f"window.{name}.map.getZoom()")
 
@@ -392,14 +386,14 @@ def test_project_map_zooms_to_the_chosen_municipality(
         # Every municipality named on the map, and the boundaries' source credited.
         assert page.locator("#kaart .gemeente-naam").count() == 21
         assert "CBS, Kadaster" in page.inner_text(".leaflet-control-attribution")
-        assert overflow(page) == 0
+        assert horizontal_overflow(page) == 0
         page.goto(maps_server.url + "/kaart/projecten?gemeente=gm0503", wait_until="load")
         page.wait_for_selector("#kaart[data-geladen='true']")
         assert page.get_attribute("#kaart", "data-gekozen") == "gm0503"
         assert zoom(page, "regiograafProjectenKaart") >= region + 2
         assert chosen_outline(page) == ["#0b55a3"]
         assert page.inner_text("h1") == "Projectenkaart: Delft"
-        assert overflow(page) == 0
+        assert horizontal_overflow(page) == 0
         screenshot(page, f"kaart-projecten-delft-{width}.png")
         # Another choice in the form: the outline and the view follow; none: the region.
         page.select_option("#f-gemeente", "gm0599")
@@ -443,7 +437,7 @@ def test_collaboration_map_filters_by_municipality(
         ]
         assert page.get_attribute("#kaart", "data-gekozen") == "gm0503"
         assert page.locator("#kaart .gemeente-naam").count() == 21
-        assert overflow(page) == 0
+        assert horizontal_overflow(page) == 0
         screenshot(page, f"kaart-samenwerking-delft-{width}.png")
         page.select_option("#f-gemeente", "gm0518")
         assert lines.evaluate_all("ls => ls.map(l => l.getAttribute('data-lijn'))") == [
@@ -469,7 +463,7 @@ def test_no_horizontal_overflow_on_a_phone(
     page.set_default_timeout(TIMEOUT_MS)
     try:
         page.goto(maps_server.url + path, wait_until="load")
-        assert overflow(page) == 0
+        assert horizontal_overflow(page) == 0
         screenshot(page, "390" + path.replace("/", "-").replace("?", "-") + ".png")
     finally:
         context.close()

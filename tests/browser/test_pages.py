@@ -17,8 +17,8 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from server.web.app import create_app
-from tests.browser.test_scan import overflow, screenshot
-from tests.support import PageWatch, RunningServer, axe_violations
+from tests.browser.test_scan import screenshot
+from tests.support import PageWatch, RunningServer, axe_violations, horizontal_overflow
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -120,8 +120,8 @@ def test_crawl_of_the_site(
             continue
         if page.evaluate("document.documentElement.lang") != lang:
             problems.append(f"{path}: not in {lang}")
-        if overflow(page) > 0:
-            problems.append(f"{path}: {overflow(page)} px too wide at 360 px")
+        if horizontal_overflow(page) > 0:
+            problems.append(f"{path}: {horizontal_overflow(page)} px too wide at 360 px")
         problems += [f"{path}: {impact} {text}" for impact, text in axe_violations(page)]
         queue.extend(link for link in _links(page, origin) if _kind(link) in PAGE_VIEWS - kinds)
     assert PAGE_VIEWS - kinds == set(), f"kinds of page the crawl did not reach: {seen}"
@@ -194,6 +194,6 @@ def test_a_policy_advisor_finds_their_answers_in_three_clicks(
     page.wait_for_url(f"**/scan/{cbs}")
     for section in ("strategie", "gaten", "samenwerking", "aansluiting"):
         assert page.locator(f"#{section}").count() == 1, section
-    assert overflow(page) == 0
+    assert horizontal_overflow(page) == 0
     screenshot(page, f"adviseur-{cbs}-{width}.png")
     assert watch.errors == [], watch.errors

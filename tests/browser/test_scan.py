@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support import ARTIFACTS, PageWatch, RunningServer, axe_violations
+from tests.support import (
+    ARTIFACTS,
+    PageWatch,
+    RunningServer,
+    axe_violations,
+    horizontal_overflow,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -33,16 +39,9 @@ def screenshot(page: Page, name: str) -> None:
     print(f"screenshot: {path}")
 
 
-def overflow(page: Page) -> int:
-    """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
-    return int(
-        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    )
-
-
 def check(page: Page, watch: PageWatch, name: str) -> None:
     """What every scan page must pass, on screen and in its print view."""
-    assert overflow(page) == 0, name
+    assert horizontal_overflow(page) == 0, name
     assert axe_violations(page) == [], name
     screenshot(page, f"{name}.png")
     page.emulate_media(media="print")

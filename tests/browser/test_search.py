@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support import ARTIFACTS, PageWatch, RunningServer, axe_violations
+from tests.support import (
+    ARTIFACTS,
+    PageWatch,
+    RunningServer,
+    axe_violations,
+    horizontal_overflow,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -19,15 +25,8 @@ if TYPE_CHECKING:
 WIDTHS = (1366, 390)
 
 
-def _overflow(page: Page) -> int:
-    """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
-    return int(
-        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    )
-
-
 def _check(page: Page, watch: PageWatch, name: str) -> None:
-    assert _overflow(page) == 0, name
+    assert horizontal_overflow(page) == 0, name
     assert axe_violations(page) == [], name
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

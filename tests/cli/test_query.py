@@ -88,17 +88,18 @@ def test_the_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "samenwerkingskansen\n  Samenwerkingskansen tussen gemeenten" in out
     assert "--param minimum=…  integer (standaard 1)" in out
+    assert "Collaboration opportunities" not in out and "more values" not in out
     assert cli(capsys)[1] == out
 
 
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["bestaat-niet"], "no canned query is called 'bestaat-niet'"),
+        (["bestaat-niet"], "er is geen query 'bestaat-niet'; zie `regiograaf query --list`"),
         (["samenwerkingskansen", "-p", "minimum=nul"], "parameter 'minimum'"),
         (["samenwerkingskansen", "-p", "gemeente=gm9999"], "parameter 'gemeente'"),
         (["samenwerkingskansen", "-p", "onbekend=1"], "parameter 'onbekend'"),
-        (["samenwerkingskansen", "-p", "minimum"], "--param needs NAME=VALUE"),
+        (["samenwerkingskansen", "-p", "minimum"], "--param vraagt NAAM=WAARDE"),
     ],
 )
 def test_usage_errors_exit_2(
@@ -108,6 +109,81 @@ def test_usage_errors_exit_2(
     assert code == 2
     assert out == ""
     assert fragment in err
+
+
+#: A wrong value of each kind, and what the command says about it in Dutch and in English.
+IN_TWO_LANGUAGES = [
+    (
+        ["projecttijdlijn", "-p", "vanaf=31-12-2021"],
+        "parameter 'vanaf': geen datum JJJJ-MM-DD: '31-12-2021'",
+        "parameter 'vanaf': not a date YYYY-MM-DD: '31-12-2021'",
+    ),
+    (
+        ["samenwerkingskansen", "-p", "minimum=nul"],
+        "parameter 'minimum': geen geheel getal",
+        "parameter 'minimum': not an integer",
+    ),
+    (
+        ["samenwerkingskansen", "-p", "onbekend=1"],
+        "parameter 'onbekend': onbekend; deze vraag kent: ",
+        "parameter 'onbekend': unknown; this query takes: ",
+    ),
+    (
+        ["bestaat-niet"],
+        "er is geen query 'bestaat-niet'; zie `regiograaf query --list`",
+        "there is no query 'bestaat-niet'; see `regiograaf query --list`",
+    ),
+    (
+        ["samenwerkingskansen", "-p", "minimum"],
+        "--param vraagt NAAM=WAARDE, niet 'minimum'",
+        "--param needs NAME=VALUE, not 'minimum'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "dutch", "english"), IN_TWO_LANGUAGES)
+def test_errors_in_the_chosen_language(
+    canned_store: BuiltStore,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    dutch: str,
+    english: str,
+) -> None:
+    store = str(canned_store.settings.store)
+    for lang, expected, other in (("nl", dutch, english), ("en", english, dutch)):
+        code, out, err = cli(capsys, *args, "--store", store, "--lang", lang)
+        assert (code, out) == (2, ""), lang
+        assert err.startswith("regiograaf query: " + expected), (lang, err)
+        assert other not in err, lang
+    assert cli(capsys, *args, "--store", store)[2].startswith("regiograaf query: " + dutch)
+
+
+def test_a_missing_store_in_english_names_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nothing"
+    code, _, err = cli(capsys, "aansluitingsscore", "--store", str(missing), "--lang", "en")
+    assert code == 2
+    first, detail = err.splitlines()
+    assert first == f"regiograaf query: {missing}: No data has been built yet (regiograaf build)."
+    assert str(missing) in detail
+
+
+def test_the_list_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--list", "--lang", "en")
+    assert code == 0
+    assert "samenwerkingskansen\n  Collaboration opportunities between municipalities\n" in out
+    assert "--param minimum=…  integer (default 1)" in out
+    assert "Samenwerkingskansen" not in out and "standaard" not in out
+
+
+def test_a_language_the_command_does_not_have_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli(capsys, "--list", "--lang", "de")
+    assert stopped.value.code == 2
+    assert "--lang" in capsys.readouterr().err
 
 
 def test_no_store_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
