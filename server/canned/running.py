@@ -67,18 +67,23 @@ __all__ = [
 #: value is a former member of MRDH (a membership that ended, none that did not). The
 #: ``{members}`` pattern is the instances of ``?class`` or the concepts of ``?scheme``.
 _CHOICES: Final = (
-    sparql_prefixes("rg", "skos", "dct", "org", "organisatie")
+    sparql_prefixes("rg", "skos", "dct", "org", "organisatie", "xsd")
     + """
 SELECT DISTINCT ?value ?nl ?en ?order ?former
 WHERE {{
   {members}
   FILTER(isIRI(?value))
-  BIND(EXISTS {{
-      ?ended org:member ?value ; org:organization organisatie:mrdh ; rg:endDate ?until .
-    }} && NOT EXISTS {{
+  # A membership that ended, and one that did not: one row per value at most (DISTINCT), so
+  # these never multiply rows; markers rather than BIND(EXISTS ...), which Virtuoso 7 cannot
+  # combine (its error SQ074), and a cast, since Virtuoso writes a test's result as 1 or 0.
+  OPTIONAL {{ SELECT DISTINCT ?value (1 AS ?ended) WHERE {{
+      ?endedMembership org:member ?value ; org:organization organisatie:mrdh ; rg:endDate ?until .
+  }} }}
+  OPTIONAL {{ SELECT DISTINCT ?value (1 AS ?still) WHERE {{
       ?current org:member ?value ; org:organization organisatie:mrdh .
       FILTER NOT EXISTS {{ ?current rg:endDate ?end }}
-    }} AS ?former)
+  }} }}
+  BIND(xsd:boolean(BOUND(?ended) && !BOUND(?still)) AS ?former)
   OPTIONAL {{ ?value skos:prefLabel ?nl1 . FILTER(LANGMATCHES(LANG(?nl1), "nl")) }}
   OPTIONAL {{ ?value dct:title ?nl2 . FILTER(LANGMATCHES(LANG(?nl2), "nl")) }}
   OPTIONAL {{ ?value skos:prefLabel ?en1 . FILTER(LANGMATCHES(LANG(?en1), "en")) }}
