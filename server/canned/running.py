@@ -73,17 +73,18 @@ SELECT DISTINCT ?value ?nl ?en ?order ?former
 WHERE {{
   {members}
   FILTER(isIRI(?value))
-  # A membership that ended, and one that did not: one row per value at most (DISTINCT), so
-  # these never multiply rows; markers rather than BIND(EXISTS ...), which Virtuoso 7 cannot
-  # combine (its error SQ074), and a cast, since Virtuoso writes a test's result as 1 or 0.
-  OPTIONAL {{ SELECT DISTINCT ?value (1 AS ?ended) WHERE {{
-      ?endedMembership org:member ?value ; org:organization organisatie:mrdh ; rg:endDate ?until .
-  }} }}
-  OPTIONAL {{ SELECT DISTINCT ?value (1 AS ?still) WHERE {{
-      ?current org:member ?value ; org:organization organisatie:mrdh .
-      FILTER NOT EXISTS {{ ?current rg:endDate ?end }}
-  }} }}
-  BIND(xsd:boolean(BOUND(?ended) && !BOUND(?still)) AS ?former)
+  # Former: memberships, each with an end. One grouped sub-query (one row per value at most,
+  # so no row is repeated) rather than EXISTS, which Virtuoso 7 cannot combine (its error
+  # SQ074); the cast since it writes a comparison's result as 1 or 0.
+  OPTIONAL {{
+    SELECT ?value (MAX(?open) AS ?stillMember) WHERE {{
+      ?anyMembership org:member ?value ; org:organization organisatie:mrdh .
+      OPTIONAL {{ ?anyMembership rg:endDate ?until }}
+      BIND(IF(BOUND(?until), 0, 1) AS ?open)
+    }}
+    GROUP BY ?value
+  }}
+  BIND(xsd:boolean(COALESCE(?stillMember = 0, false)) AS ?former)
   OPTIONAL {{ ?value skos:prefLabel ?nl1 . FILTER(LANGMATCHES(LANG(?nl1), "nl")) }}
   OPTIONAL {{ ?value dct:title ?nl2 . FILTER(LANGMATCHES(LANG(?nl2), "nl")) }}
   OPTIONAL {{ ?value skos:prefLabel ?en1 . FILTER(LANGMATCHES(LANG(?en1), "en")) }}
