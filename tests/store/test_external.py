@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import json
 import re
+import struct
+from collections import Counter
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from server.canned.running import canned_queries
 from server.errors import StoreError
-from server.settings import Settings
+from server.settings import Settings, load_settings
 from server.store.embedded import EmbeddedStore
 from server.store.external import MERGE, ExternalStore
 from server.store.external_http import ExternalConfig
 from server.store.gsp import publish
 from server.store.substitution import substituted
 from server.web.app import create_app
+from tests.canned.test_known_values import argument_sets
 from tests.store_servers import StoreServer
 from tests.support import BuiltStore, build_small_store, free_port
 
@@ -52,6 +57,7 @@ _ASK = "PREFIX rg: <https://w3id.org/regiograaf/def#> ASK { ?p a rg:Project }"
 _CONSTRUCT = """PREFIX rg: <https://w3id.org/regiograaf/def#>
 CONSTRUCT { ?p a rg:Project ; ?q ?o } WHERE { ?p a rg:Project ; ?q ?o FILTER(isIRI(?o)) }"""
 _HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CANNED_QUERIES = sorted(canned_queries(load_settings()))
 
 
 def _sparql(client: FlaskClient, query: str, accept: str, **params: str):
@@ -245,3 +251,116 @@ def test_bindings_are_written_where_a_term_can_stand():
     assert "VALUES ?this { <urn:x:a> }" in text  # and binds it in the results
     assert substituted("DESCRIBE ?this", this) == "DESCRIBE <urn:x:a>"
     assert substituted("SELECT ?y WHERE { ?y ?p ?o }", {}) == "SELECT ?y WHERE { ?y ?p ?o }"
+
+
+# ------------------------------------------------------------ canned queries, the scan, the maps
+
+#: A number in a WKT literal or a GeoJSON coordinate.
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
+
+
+def _single(value: float) -> float:
+    """``value`` at single precision: Virtuoso keeps coordinates so (docs/operations.md)."""
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def _term(binding: dict[str, str], kind: str) -> tuple:
+    """A SPARQL JSON term to compare across engines: the parts of a text between ', ' and '; '
+    as a set (GROUP_CONCAT orders them as the engine likes); on Virtuoso a geometry as its
+    numbers at single precision and a text without its language tag (known gaps)."""
+    datatype = binding.get("datatype", "")
+    if kind == "virtuoso" and datatype.endswith(("#wktLiteral", "#Geometry")):
+        return ("geometry", tuple(_single(float(n)) for n in _NUMBER.findall(binding["value"])))
+    if binding["type"] == "literal" and not datatype:
+        parts = tuple(sorted(re.split(r"[;,] ", binding["value"])))
+        return ("text", parts, None if kind == "virtuoso" else binding.get("xml:lang"))
+    return (binding["type"], binding["value"], datatype)
+
+
+def _rows(answer: bytes, kind: str) -> tuple[list[str], Counter]:
+    """The variables and the rows (as a bag: the engines order ties differently) of an answer."""
+    data = json.loads(answer)
+    rows = Counter(
+        tuple(sorted((name, _term(value, kind)) for name, value in row.items()))
+        for row in data["results"]["bindings"]
+    )
+    return data["head"]["vars"], rows
+
+
+def _query_urls(name: str, built_store: BuiltStore) -> list[str]:
+    """The query without arguments, and with one set of values for its parameters."""
+    query = canned_queries(built_store.settings)[name]
+    sets = [given for given in argument_sets(query, built_store) if given]
+    urls = [f"/queries/{name}.json"]
+    if sets:
+        urls.append(f"/queries/{name}.json?{urlencode(sets[len(sets) // 2])}")
+    return urls
+
+
+@pytest.mark.parametrize("name", CANNED_QUERIES)
+def test_canned_queries_answer_as_on_the_embedded_store(
+    external_store: StoreServer,
+    external_client: FlaskClient,
+    client: FlaskClient,
+    built_store: BuiltStore,
+    name: str,
+):
+    for url in _query_urls(name, built_store):
+        ours, theirs = external_client.get(url), client.get(url)
+        assert ours.status_code == theirs.status_code == 200, (url, ours.get_data(as_text=True))
+        assert _rows(ours.data, external_store.kind) == _rows(theirs.data, external_store.kind), url
+
+
+def _geojson(body: bytes, kind: str) -> object:
+    """A GeoJSON document with its lists sorted (the engines order features differently) and,
+    on Virtuoso, its coordinates at single precision."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, list):
+            return sorted((plain(item) for item in value), key=json.dumps)
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, float) and kind == "virtuoso":
+            return _single(value)
+        return value
+
+    return plain(json.loads(body))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/scan/gm0503", "/scan/gm0599", "/kaart/projecten", "/kaart/samenwerking", "/waardeketen"],
+)
+def test_scan_and_map_pages_are_the_embedded_stores(
+    external_client: FlaskClient, client: FlaskClient, path: str
+):
+    ours, theirs = external_client.get(path), client.get(path)
+    assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
+    assert _LISTED.sub(_sorted_parts, ours.data) == _LISTED.sub(_sorted_parts, theirs.data)
+
+
+#: A text of a page that lists values separated by '; ' (in the engine's order of solutions).
+_LISTED = re.compile(rb">([^<>]*; [^<>]*)<")
+
+
+def _sorted_parts(match: re.Match[bytes]) -> bytes:
+    return b">" + b"; ".join(sorted(match[1].split(b"; "))) + b"<"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/scan/gm0503.json",
+        "/scan/gm0599.json",
+        "/kaart/projecten.geojson",
+        "/kaart/gemeenten.geojson",
+        "/kaart/samenwerking.geojson",
+    ],
+)
+def test_scan_and_map_data_are_the_embedded_stores(
+    external_store: StoreServer, external_client: FlaskClient, client: FlaskClient, path: str
+):
+    ours, theirs = external_client.get(path), client.get(path)
+    assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
+    kind = external_store.kind
+    assert _geojson(ours.data, kind) == _geojson(theirs.data, kind)
