@@ -4,9 +4,17 @@ every test here against each); the checks before a query reaches the store; the 
 store that is down; loading a new version graph by graph.
 
 Pages are compared byte for byte with the embedded store's, ETag included. Left out: pages
-that show blank node labels or list blank nodes in the engine's order (``/def/``, VoID), and
-the pages whose queries use ``BIND(EXISTS { ... })``, which Virtuoso 7 cannot evaluate (the
-Strategiescan and three maps; docs/operations.md, "An external store").
+that show blank node labels or list blank nodes in the engine's order (``/def/``, VoID).
+
+Every canned query (without arguments, and with one set of values for its parameters) is
+compared with the embedded store's answer through ``/queries/<name>.json``, and the Strategiescan
+of two members (HTML and JSON) and the three maps (``/kaart/projecten``, ``/kaart/samenwerking``,
+``/waardeketen`` and the map layers) as pages and data. Rows are compared as a bag, lists of
+values in a page or a GeoJSON document sorted, and the words of a text joined by GROUP_CONCAT
+sorted: the engines order ties and joined values differently. On Virtuoso also, as its known
+gaps (docs/operations.md, "An external store"): coordinates at single precision, texts
+without their language tag and the lines of a page sorted; and the answers it still gets wrong
+(:data:`VIRTUOSO_DIFFERS`) are expected to differ there (strict xfail).
 """
 
 from __future__ import annotations
@@ -23,14 +31,17 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from server.canned import running
 from server.canned.running import canned_queries
 from server.errors import StoreError
+from server.scan.compute import REGION_RESULTS
 from server.settings import Settings, load_settings
 from server.store.embedded import EmbeddedStore
 from server.store.external import MERGE, ExternalStore
 from server.store.external_http import ExternalConfig
 from server.store.gsp import publish
 from server.store.substitution import substituted
+from server.web import scan as scan_pages
 from server.web.app import create_app
 from tests.canned.test_known_values import argument_sets
 from tests.store_servers import StoreServer
@@ -255,6 +266,19 @@ def test_bindings_are_written_where_a_term_can_stand():
 
 # ------------------------------------------------------------ canned queries, the scan, the maps
 
+#: What still differs on Virtuoso 7.2 (docs/operations.md, "Known gaps"): each of these tests is
+#: expected to fail there (strict: a fix shows), and passes on the Oxigraph server.
+VIRTUOSO_DIFFERS: dict[str, str] = {
+    "bijdragen-aan-principes": 'a GROUP_CONCAT of nothing is "" on Virtuoso, none here',
+    "scan-projecten": 'a GROUP_CONCAT of nothing is "" on Virtuoso, none here',
+    "samenwerkingskansen": "Virtuoso mixes up the titles of two GROUP_CONCAT(DISTINCT ...)",
+    "vergelijkbare-projecten": "Virtuoso loses rows when ?minimum is bound (VALUES)",
+    "waardeketen-gaten": "Virtuoso misses ?gemeente bound by VALUES in a FILTER NOT EXISTS",
+    "scan-gaten": "being rewritten by the lead (not yet Virtuoso-safe)",
+    "/kaart/samenwerking": "samenwerkingskansen",
+    "/kaart/samenwerking.geojson": "samenwerkingskansen",
+}
+
 #: A number in a WKT literal or a GeoJSON coordinate.
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
 
@@ -265,14 +289,14 @@ def _single(value: float) -> float:
 
 
 def _term(binding: dict[str, str], kind: str) -> tuple:
-    """A SPARQL JSON term to compare across engines: the parts of a text between ', ' and '; '
-    as a set (GROUP_CONCAT orders them as the engine likes); on Virtuoso a geometry as its
+    """A SPARQL JSON term to compare across engines: the words of a text as a sorted list
+    (GROUP_CONCAT joins values in the engine's order); on Virtuoso a geometry as its
     numbers at single precision and a text without its language tag (known gaps)."""
     datatype = binding.get("datatype", "")
     if kind == "virtuoso" and datatype.endswith(("#wktLiteral", "#Geometry")):
         return ("geometry", tuple(_single(float(n)) for n in _NUMBER.findall(binding["value"])))
     if binding["type"] == "literal" and not datatype:
-        parts = tuple(sorted(re.split(r"[;,] ", binding["value"])))
+        parts = tuple(sorted(re.split(r"[;,]? ", binding["value"])))
         return ("text", parts, None if kind == "virtuoso" else binding.get("xml:lang"))
     return (binding["type"], binding["value"], datatype)
 
@@ -285,6 +309,21 @@ def _rows(answer: bytes, kind: str) -> tuple[list[str], Counter]:
         for row in data["results"]["bindings"]
     )
     return data["head"]["vars"], rows
+
+
+def _expect_virtuoso_gap(request: pytest.FixtureRequest, kind: str, name: str) -> None:
+    """On Virtuoso, a known gap is expected to fail (strict: the check runs, and a fix shows)."""
+    if kind == "virtuoso" and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
+
+
+def _fresh_get(client: FlaskClient, url: str):
+    """``client``'s answer to ``url`` computed now: the answers this process keeps per data
+    version (canned results, choices, the scan's answers and documents) are dropped first, as
+    the embedded and the external store have the same data version."""
+    for cache in (running.RESULTS, REGION_RESULTS, running._choices, scan_pages._made):
+        cache.clear()
+    return client.get(url)
 
 
 def _query_urls(name: str, built_store: BuiltStore) -> list[str]:
@@ -303,12 +342,18 @@ def test_canned_queries_answer_as_on_the_embedded_store(
     external_client: FlaskClient,
     client: FlaskClient,
     built_store: BuiltStore,
+    request: pytest.FixtureRequest,
     name: str,
 ):
+    _expect_virtuoso_gap(request, external_store.kind, name)
     for url in _query_urls(name, built_store):
-        ours, theirs = external_client.get(url), client.get(url)
+        ours, theirs = _fresh_get(external_client, url), _fresh_get(client, url)
         assert ours.status_code == theirs.status_code == 200, (url, ours.get_data(as_text=True))
-        assert _rows(ours.data, external_store.kind) == _rows(theirs.data, external_store.kind), url
+        (our_names, our_rows), (names, rows) = (
+            _rows(answer.data, external_store.kind) for answer in (ours, theirs)
+        )
+        assert our_names == names
+        assert (our_rows - rows, rows - our_rows) == (Counter(), Counter()), url
 
 
 def _geojson(body: bytes, kind: str) -> object:
@@ -332,19 +377,37 @@ def _geojson(body: bytes, kind: str) -> object:
     ["/scan/gm0503", "/scan/gm0599", "/kaart/projecten", "/kaart/samenwerking", "/waardeketen"],
 )
 def test_scan_and_map_pages_are_the_embedded_stores(
-    external_client: FlaskClient, client: FlaskClient, path: str
+    external_store: StoreServer,
+    external_client: FlaskClient,
+    client: FlaskClient,
+    request: pytest.FixtureRequest,
+    path: str,
 ):
-    ours, theirs = external_client.get(path), client.get(path)
+    _expect_virtuoso_gap(request, external_store.kind, path)
+    ours, theirs = _fresh_get(external_client, path), _fresh_get(client, path)
     assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
-    assert _LISTED.sub(_sorted_parts, ours.data) == _LISTED.sub(_sorted_parts, theirs.data)
+    assert _page(ours.data, external_store.kind) == _page(theirs.data, external_store.kind)
 
 
-#: A text of a page that lists values separated by '; ' (in the engine's order of solutions).
-_LISTED = re.compile(rb">([^<>]*; [^<>]*)<")
+#: A text of a page that lists values separated by ', ' or '; ' (in the engine's order).
+_LISTED = re.compile(rb">([^<>]*[;,] [^<>]*)<")
 
 
-def _sorted_parts(match: re.Match[bytes]) -> bytes:
-    return b">" + b"; ".join(sorted(match[1].split(b"; "))) + b"<"
+#: A link in a page.
+_LINK = re.compile(rb"<a [^>]*>[^<]*</a>")
+
+
+def _page(body: bytes, kind: str) -> list[bytes]:
+    """The lines of a page, each list of values and of links in it sorted; on Virtuoso the
+    lines sorted too (it sorts texts in another collation, so rows of a table come in another
+    order)."""
+    lines = [
+        b" ".join([_LINK.sub(b"", line), *sorted(_LINK.findall(line))])
+        for line in _LISTED.sub(
+            lambda match: b">" + b" ".join(sorted(re.split(rb"[;,] ", match[1]))) + b"<", body
+        ).splitlines()
+    ]
+    return sorted(lines) if kind == "virtuoso" else lines
 
 
 @pytest.mark.parametrize(
@@ -358,9 +421,14 @@ def _sorted_parts(match: re.Match[bytes]) -> bytes:
     ],
 )
 def test_scan_and_map_data_are_the_embedded_stores(
-    external_store: StoreServer, external_client: FlaskClient, client: FlaskClient, path: str
+    external_store: StoreServer,
+    external_client: FlaskClient,
+    client: FlaskClient,
+    request: pytest.FixtureRequest,
+    path: str,
 ):
-    ours, theirs = external_client.get(path), client.get(path)
+    _expect_virtuoso_gap(request, external_store.kind, path)
+    ours, theirs = _fresh_get(external_client, path), _fresh_get(client, path)
     assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
     kind = external_store.kind
     assert _geojson(ours.data, kind) == _geojson(theirs.data, kind)
