@@ -67,18 +67,24 @@ __all__ = [
 #: value is a former member of MRDH (a membership that ended, none that did not). The
 #: ``{members}`` pattern is the instances of ``?class`` or the concepts of ``?scheme``.
 _CHOICES: Final = (
-    sparql_prefixes("rg", "skos", "dct", "org", "organisatie")
+    sparql_prefixes("rg", "skos", "dct", "org", "organisatie", "xsd")
     + """
 SELECT DISTINCT ?value ?nl ?en ?order ?former
 WHERE {{
   {members}
   FILTER(isIRI(?value))
-  BIND(EXISTS {{
-      ?ended org:member ?value ; org:organization organisatie:mrdh ; rg:endDate ?until .
-    }} && NOT EXISTS {{
-      ?current org:member ?value ; org:organization organisatie:mrdh .
-      FILTER NOT EXISTS {{ ?current rg:endDate ?end }}
-    }} AS ?former)
+  # Former: memberships, each with an end. One grouped sub-query (one row per value at most,
+  # so no row is repeated) rather than EXISTS, which Virtuoso 7 cannot combine (its error
+  # SQ074); the cast since it writes a comparison's result as 1 or 0.
+  OPTIONAL {{
+    SELECT ?value (MAX(?open) AS ?stillMember) WHERE {{
+      ?anyMembership org:member ?value ; org:organization organisatie:mrdh .
+      OPTIONAL {{ ?anyMembership rg:endDate ?until }}
+      BIND(IF(BOUND(?until), 0, 1) AS ?open)
+    }}
+    GROUP BY ?value
+  }}
+  BIND(xsd:boolean(COALESCE(?stillMember = 0, false)) AS ?former)
   OPTIONAL {{ ?value skos:prefLabel ?nl1 . FILTER(LANGMATCHES(LANG(?nl1), "nl")) }}
   OPTIONAL {{ ?value dct:title ?nl2 . FILTER(LANGMATCHES(LANG(?nl2), "nl")) }}
   OPTIONAL {{ ?value skos:prefLabel ?en1 . FILTER(LANGMATCHES(LANG(?en1), "en")) }}

@@ -23,7 +23,7 @@ from server.rdf.namespaces import RG, sparql_prefixes
 from server.store import Store
 
 #: The PREFIX lines of the map queries.
-PREFIXES: Final = sparql_prefixes("rg", "dct", "skos", "org", "geo", "rdfs", "organisatie")
+PREFIXES: Final = sparql_prefixes("rg", "dct", "skos", "org", "geo", "rdfs", "organisatie", "xsd")
 
 #: Goal levels, lowest first: (class local name, filter value); their names for people are
 #: the web layer's (gettext).
@@ -42,12 +42,25 @@ MUNICIPALITIES: Final = (
     + """
 SELECT ?m ?nl ?en ?cbs ?current ?wkt WHERE {
   ?m a rg:Municipality ; rg:cbsCode ?cbs .
+  # A current member, or one a project names: one row per municipality from a grouped
+  # sub-query (not EXISTS, which Virtuoso 7 answers wrongly and in a minute here, nor two
+  # OPTIONAL sub-queries, of which it loses the first one's FILTER); the cast since it writes
+  # a comparison's result as 1 or 0.
+  {
+    SELECT ?m (MAX(?lid) AS ?isMember) WHERE {
+      {
+        ?ms org:member ?m ; org:organization organisatie:mrdh .
+        FILTER NOT EXISTS { ?ms rg:endDate ?end }
+        BIND(1 AS ?lid)
+      }
+      UNION { ?p a rg:Project ; rg:participant|rg:leadMunicipality ?m . BIND(0 AS ?lid) }
+    }
+    GROUP BY ?m
+  }
+  BIND(xsd:boolean(?isMember = 1) AS ?current)
   OPTIONAL { ?m skos:prefLabel ?nl FILTER(LANG(?nl) = "nl") }
   OPTIONAL { ?m skos:prefLabel ?en FILTER(LANG(?en) = "en") }
   OPTIONAL { ?m geo:hasGeometry/geo:asWKT ?wkt }
-  BIND(EXISTS { ?ms org:member ?m ; org:organization organisatie:mrdh .
-                FILTER NOT EXISTS { ?ms rg:endDate ?end } } AS ?current)
-  FILTER(?current || EXISTS { ?p a rg:Project ; rg:participant|rg:leadMunicipality ?m })
 }"""
 )
 
@@ -90,8 +103,9 @@ SELECT DISTINCT ?c ?kind ?nl ?en ?position ?enabler ?class ?example WHERE {
   OPTIONAL { ?c skos:prefLabel|dct:title ?nl FILTER(LANG(?nl) = "nl") }
   OPTIONAL { ?c skos:prefLabel|dct:title ?en FILTER(LANG(?en) = "en") }
   OPTIONAL { ?c rg:position ?position }
-  BIND(EXISTS { ?c a rg:Enabler } AS ?enabler)
-  BIND(EXISTS { ?c rg:isExample true } AS ?example)
+  # Cast: Virtuoso 7 writes a test's result as 1 or 0.
+  BIND(xsd:boolean(EXISTS { ?c a rg:Enabler }) AS ?enabler)
+  BIND(xsd:boolean(EXISTS { ?c rg:isExample true }) AS ?example)
   OPTIONAL { ?c a ?class FILTER(?class IN (rg:MunicipalGoal, rg:RegionalGoal,
                                            rg:ProvincialGoal, rg:NationalGoal)) }
 }"""

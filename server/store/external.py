@@ -297,10 +297,29 @@ class ExternalStore:
 
 #: Blank node labels some stores write that the engine's parser refuses (``nodeID://b1``).
 _ODD_BNODE: Final = re.compile(rb'("type": *"bnode", *"value": *")nodeID://')
+#: Booleans some stores write as ``1`` and ``0`` (Virtuoso, in SPARQL JSON and N-Triples): the
+#: same values, written as the engine writes them (``true``, ``false``).
+_BOOLEAN: Final = rb"http://www\.w3\.org/2001/XMLSchema#boolean"
+_DIGIT_BOOLEAN: Final = re.compile(
+    rb'("datatype": *"' + _BOOLEAN + rb'", *"value": *")([01])"|"([01])"(\^\^<' + _BOOLEAN + rb">)"
+)
+_CANONICAL: Final = {b"1": b"true", b"0": b"false"}
+
+
+def _canonical_booleans(body: bytes) -> bytes:
+    """``body`` with the booleans written ``1``/``0`` written ``true``/``false``."""
+
+    def canonical(match: re.Match[bytes]) -> bytes:
+        if match[1] is not None:
+            return match[1] + _CANONICAL[match[2]] + b'"'
+        return b'"' + _CANONICAL[match[3]] + b'"' + match[4]
+
+    return _DIGIT_BOOLEAN.sub(canonical, body)
 
 
 def _read_back(kind: QueryKind, body: bytes) -> EmbeddedResult:
     """The store's answer as the engine's own result (see the module docstring)."""
+    body = _canonical_booleans(body)
     try:
         if kind == "graph":
             # In an in-memory database of its own, for the engine's own graph result.

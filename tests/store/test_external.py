@@ -4,30 +4,46 @@ every test here against each); the checks before a query reaches the store; the 
 store that is down; loading a new version graph by graph.
 
 Pages are compared byte for byte with the embedded store's, ETag included. Left out: pages
-that show blank node labels or list blank nodes in the engine's order (``/def/``, VoID), and
-the pages whose queries use ``BIND(EXISTS { ... })``, which Virtuoso 7 cannot evaluate (the
-Strategiescan and three maps; docs/operations.md, "An external store").
+that show blank node labels or list blank nodes in the engine's order (``/def/``, VoID).
+
+Every canned query (without arguments, and with one set of values for its parameters) is
+compared with the embedded store's answer through ``/queries/<name>.json``, and the Strategiescan
+of two members (HTML and JSON) and the three maps (``/kaart/projecten``, ``/kaart/samenwerking``,
+``/waardeketen`` and the map layers) as pages and data. Rows are compared as a bag, lists of
+values in a page or a GeoJSON document sorted, and the words of a text joined by GROUP_CONCAT
+sorted: the engines order ties and joined values differently. On Virtuoso also, as its known
+gaps (docs/operations.md, "An external store"): coordinates at single precision, texts
+without their language tag and the lines of a page sorted; and the answers it still gets wrong
+(:data:`VIRTUOSO_DIFFERS`) are expected to differ there (strict xfail).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import struct
+from collections import Counter
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from server.canned import running
+from server.canned.running import canned_queries
 from server.errors import StoreError
-from server.settings import Settings
+from server.scan.compute import REGION_RESULTS
+from server.settings import Settings, load_settings
 from server.store.embedded import EmbeddedStore
 from server.store.external import MERGE, ExternalStore
 from server.store.external_http import ExternalConfig
 from server.store.gsp import publish
 from server.store.substitution import substituted
+from server.web import scan as scan_pages
 from server.web.app import create_app
+from tests.canned.test_known_values import argument_sets
 from tests.store_servers import StoreServer
 from tests.support import BuiltStore, build_small_store, free_port
 
@@ -52,6 +68,7 @@ _ASK = "PREFIX rg: <https://w3id.org/regiograaf/def#> ASK { ?p a rg:Project }"
 _CONSTRUCT = """PREFIX rg: <https://w3id.org/regiograaf/def#>
 CONSTRUCT { ?p a rg:Project ; ?q ?o } WHERE { ?p a rg:Project ; ?q ?o FILTER(isIRI(?o)) }"""
 _HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CANNED_QUERIES = sorted(canned_queries(load_settings()))
 
 
 def _sparql(client: FlaskClient, query: str, accept: str, **params: str):
@@ -245,3 +262,173 @@ def test_bindings_are_written_where_a_term_can_stand():
     assert "VALUES ?this { <urn:x:a> }" in text  # and binds it in the results
     assert substituted("DESCRIBE ?this", this) == "DESCRIBE <urn:x:a>"
     assert substituted("SELECT ?y WHERE { ?y ?p ?o }", {}) == "SELECT ?y WHERE { ?y ?p ?o }"
+
+
+# ------------------------------------------------------------ canned queries, the scan, the maps
+
+#: What still differs on Virtuoso 7.2 (docs/operations.md, "Known gaps"): each of these tests is
+#: expected to fail there (strict: a fix shows), and passes on the Oxigraph server.
+VIRTUOSO_DIFFERS: dict[str, str] = {
+    "bijdragen-aan-principes": 'a GROUP_CONCAT of nothing is "" on Virtuoso, none here',
+    "scan-projecten": 'a GROUP_CONCAT of nothing is "" on Virtuoso, none here',
+    "samenwerkingskansen": "Virtuoso mixes up the titles of two GROUP_CONCAT(DISTINCT ...)",
+    "vergelijkbare-projecten": "Virtuoso loses rows when ?minimum is bound (VALUES)",
+    "waardeketen-gaten": "Virtuoso misses ?gemeente bound by VALUES in a FILTER NOT EXISTS",
+    "scan-gaten": "being rewritten by the lead (not yet Virtuoso-safe)",
+    "/kaart/samenwerking": "samenwerkingskansen",
+    "/kaart/samenwerking.geojson": "samenwerkingskansen",
+}
+
+#: A number in a WKT literal or a GeoJSON coordinate.
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
+
+
+def _single(value: float) -> float:
+    """``value`` at single precision: Virtuoso keeps coordinates so (docs/operations.md)."""
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def _term(binding: dict[str, str], kind: str) -> tuple:
+    """A SPARQL JSON term to compare across engines: the words of a text as a sorted list
+    (GROUP_CONCAT joins values in the engine's order); on Virtuoso a geometry as its
+    numbers at single precision and a text without its language tag (known gaps)."""
+    datatype = binding.get("datatype", "")
+    if kind == "virtuoso" and datatype.endswith(("#wktLiteral", "#Geometry")):
+        return ("geometry", tuple(_single(float(n)) for n in _NUMBER.findall(binding["value"])))
+    if binding["type"] == "literal" and not datatype:
+        parts = tuple(sorted(re.split(r"[;,]? ", binding["value"])))
+        return ("text", parts, None if kind == "virtuoso" else binding.get("xml:lang"))
+    return (binding["type"], binding["value"], datatype)
+
+
+def _rows(answer: bytes, kind: str) -> tuple[list[str], Counter]:
+    """The variables and the rows (as a bag: the engines order ties differently) of an answer."""
+    data = json.loads(answer)
+    rows = Counter(
+        tuple(sorted((name, _term(value, kind)) for name, value in row.items()))
+        for row in data["results"]["bindings"]
+    )
+    return data["head"]["vars"], rows
+
+
+def _expect_virtuoso_gap(request: pytest.FixtureRequest, kind: str, name: str) -> None:
+    """On Virtuoso, a known gap is expected to fail (strict: the check runs, and a fix shows)."""
+    if kind == "virtuoso" and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
+
+
+def _fresh_get(client: FlaskClient, url: str):
+    """``client``'s answer to ``url`` computed now: the answers this process keeps per data
+    version (canned results, choices, the scan's answers and documents) are dropped first, as
+    the embedded and the external store have the same data version."""
+    for cache in (running.RESULTS, REGION_RESULTS, running._choices, scan_pages._made):
+        cache.clear()
+    return client.get(url)
+
+
+def _query_urls(name: str, built_store: BuiltStore) -> list[str]:
+    """The query without arguments, and with one set of values for its parameters."""
+    query = canned_queries(built_store.settings)[name]
+    sets = [given for given in argument_sets(query, built_store) if given]
+    urls = [f"/queries/{name}.json"]
+    if sets:
+        urls.append(f"/queries/{name}.json?{urlencode(sets[len(sets) // 2])}")
+    return urls
+
+
+@pytest.mark.parametrize("name", CANNED_QUERIES)
+def test_canned_queries_answer_as_on_the_embedded_store(
+    external_store: StoreServer,
+    external_client: FlaskClient,
+    client: FlaskClient,
+    built_store: BuiltStore,
+    request: pytest.FixtureRequest,
+    name: str,
+):
+    _expect_virtuoso_gap(request, external_store.kind, name)
+    for url in _query_urls(name, built_store):
+        ours, theirs = _fresh_get(external_client, url), _fresh_get(client, url)
+        assert ours.status_code == theirs.status_code == 200, (url, ours.get_data(as_text=True))
+        (our_names, our_rows), (names, rows) = (
+            _rows(answer.data, external_store.kind) for answer in (ours, theirs)
+        )
+        assert our_names == names
+        assert (our_rows - rows, rows - our_rows) == (Counter(), Counter()), url
+
+
+def _geojson(body: bytes, kind: str) -> object:
+    """A GeoJSON document with its lists sorted (the engines order features differently) and,
+    on Virtuoso, its coordinates at single precision."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, list):
+            return sorted((plain(item) for item in value), key=json.dumps)
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, float) and kind == "virtuoso":
+            return _single(value)
+        return value
+
+    return plain(json.loads(body))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/scan/gm0503", "/scan/gm0599", "/kaart/projecten", "/kaart/samenwerking", "/waardeketen"],
+)
+def test_scan_and_map_pages_are_the_embedded_stores(
+    external_store: StoreServer,
+    external_client: FlaskClient,
+    client: FlaskClient,
+    request: pytest.FixtureRequest,
+    path: str,
+):
+    _expect_virtuoso_gap(request, external_store.kind, path)
+    ours, theirs = _fresh_get(external_client, path), _fresh_get(client, path)
+    assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
+    assert _page(ours.data, external_store.kind) == _page(theirs.data, external_store.kind)
+
+
+#: A text of a page that lists values separated by ', ' or '; ' (in the engine's order).
+_LISTED = re.compile(rb">([^<>]*[;,] [^<>]*)<")
+
+
+#: A link in a page.
+_LINK = re.compile(rb"<a [^>]*>[^<]*</a>")
+
+
+def _page(body: bytes, kind: str) -> list[bytes]:
+    """The lines of a page, each list of values and of links in it sorted; on Virtuoso the
+    lines sorted too (it sorts texts in another collation, so rows of a table come in another
+    order)."""
+    lines = [
+        b" ".join([_LINK.sub(b"", line), *sorted(_LINK.findall(line))])
+        for line in _LISTED.sub(
+            lambda match: b">" + b" ".join(sorted(re.split(rb"[;,] ", match[1]))) + b"<", body
+        ).splitlines()
+    ]
+    return sorted(lines) if kind == "virtuoso" else lines
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/scan/gm0503.json",
+        "/scan/gm0599.json",
+        "/kaart/projecten.geojson",
+        "/kaart/gemeenten.geojson",
+        "/kaart/samenwerking.geojson",
+    ],
+)
+def test_scan_and_map_data_are_the_embedded_stores(
+    external_store: StoreServer,
+    external_client: FlaskClient,
+    client: FlaskClient,
+    request: pytest.FixtureRequest,
+    path: str,
+):
+    _expect_virtuoso_gap(request, external_store.kind, path)
+    ours, theirs = _fresh_get(external_client, path), _fresh_get(client, path)
+    assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
+    kind = external_store.kind
+    assert _geojson(ours.data, kind) == _geojson(theirs.data, kind)
