@@ -144,6 +144,7 @@ def test_a_query_that_does_not_select_this_falls_back_to_pyshacl() -> None:
         ("SELECT $this WHERE { $this a ?c OPTIONAL { $this ?p ?o } }", False),
         ("SELECT ?x WHERE { $this a ?x }", False),
         ("SELECT $this WHERE { { SELECT $this WHERE { $this a ?c } } }", False),
+        ("SELECT $this WHERE { $this ?order ?limit FILTER NOT EXISTS { ?limit a ?c } }", True),
     ],
 )
 def test_which_queries_run_once_for_all_focus_nodes(query: str, batched: bool) -> None:
