@@ -27,7 +27,7 @@ from rdflib.term import Node
 from server.store.syntax import EngineTriples
 from server.store.terms import ToOxigraph, to_rdflib
 
-__all__ = ["ExistsTest", "ScratchGraph", "check_select"]
+__all__ = ["ExistsTest", "ScratchGraph", "check_select", "ntriples"]
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,18 @@ class ScratchGraph:
     """The union of ``kept`` and ``graphs`` (rdflib graphs, or the engine's triples of a file
     whose graph was made of them) in the engine (see the module docstring). The quads of the
     ``kept`` graphs (the reference data, which stays the same) are kept for the
-    next copy, up to 64 graphs."""
+    next copy, up to 64 graphs; a ``kept`` graph may also be given as the N-Triples text of
+    :func:`ntriples` (which a new process reads faster than it converts a graph)."""
 
-    def __init__(self, kept: Sequence[Graph], graphs: Sequence[Graph | EngineTriples] = ()) -> None:
+    def __init__(
+        self, kept: Sequence[Graph | bytes], graphs: Sequence[Graph | EngineTriples] = ()
+    ) -> None:
         self._store = ox.Store()
         for graph in kept:
-            self._store.bulk_extend(_quads(graph))
+            if isinstance(graph, bytes):  # as :func:`ntriples` wrote it
+                self._store.bulk_load(graph, format=ox.RdfFormat.N_TRIPLES)
+            else:
+                self._store.bulk_extend(_quads(graph))
         for source in graphs:
             if isinstance(source, EngineTriples):  # as the engine read them: no conversion
                 self._store.bulk_extend(source.quads())
@@ -185,6 +191,12 @@ def _quads(graph: Graph) -> list[ox.Quad]:
         while len(_QUADS) > _QUADS_MAX:
             _QUADS.popitem(last=False)
     return quads
+
+
+def ntriples(graph: Graph) -> bytes:
+    """``graph`` as N-Triples, its terms as :class:`ScratchGraph` converts them (blank nodes
+    keep their labels)."""
+    return "".join(f"{quad.triple} .\n" for quad in _quads(graph)).encode("utf-8")
 
 
 def check_select(sparql: str, failing: frozenset[str] = frozenset()) -> bool:
