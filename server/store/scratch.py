@@ -196,7 +196,8 @@ def _quads(graph: Graph) -> list[ox.Quad]:
 def ntriples(graph: Graph) -> bytes:
     """``graph`` as N-Triples, its terms as :class:`ScratchGraph` converts them (blank nodes
     keep their labels)."""
-    return "".join(f"{quad.triple} .\n" for quad in _quads(graph)).encode("utf-8")
+    quads = ToOxigraph().quads(graph, None)  # not kept: the text is
+    return "".join(f"{quad.triple} .\n" for quad in quads).encode("utf-8")
 
 
 def check_select(sparql: str, failing: frozenset[str] = frozenset()) -> bool:
