@@ -57,11 +57,12 @@ class EngineTriples:
     triple terms, which the engine reads but the build refuses, have no rdflib form."""
 
     def __init__(
-        self, triples: dict[tuple[Any, Any, Any], None], prefixes: dict[str, str] | None = None
+        self, triples: dict[tuple[Any, Any, Any], Any], prefixes: dict[str, str] | None = None
     ) -> None:
-        self._triples = triples
+        self._triples = triples  # each with the engine's quad of it, or None
         self.prefixes: dict[str, str] = dict(prefixes or {})
         self.blank_prefix = ""
+        self._blanks: set[str] | None = None
 
     def __len__(self) -> int:
         return len(self._triples)
@@ -91,8 +92,12 @@ class EngineTriples:
 
     def blank_labels(self) -> set[str]:
         """The labels of the blank nodes (the engine keeps those written as ``_:label``)."""
-        blank = ox.BlankNode
-        return {term.value for triple in self._triples for term in triple if type(term) is blank}
+        if self._blanks is None:
+            blank = ox.BlankNode
+            self._blanks = {
+                term.value for triple in self._triples for term in triple if type(term) is blank
+            }
+        return set(self._blanks)
 
     def rdflib_triples(self, blank_prefix: str) -> Iterator[tuple[Node, Node, Node]]:
         """The triples as rdflib terms, in the engine's order (typed literals exactly as
@@ -125,6 +130,9 @@ class EngineTriples:
         """The triples as quads of the default graph, blank nodes named as
         :meth:`rdflib_triples` named them (so they are those of the rdflib graph made of them,
         as :class:`~server.store.terms.ToOxigraph` would convert it)."""
+        read = list(self._triples.values())
+        if not self.blank_labels() and all(quad is not None for quad in read):
+            return read  # the engine's own quads, as it read them
         blanks: dict[Any, Any] = {}
         blank, quad, default = ox.BlankNode, ox.Quad, ox.DefaultGraph()
 
@@ -149,7 +157,7 @@ def turtle_triples(data: bytes) -> EngineTriples:
     """The triples of the Turtle ``data`` (and its prefixes), or :class:`RdfSyntaxError`."""
     try:
         parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
-        triples = {(quad.subject, quad.predicate, quad.object): None for quad in parser}
+        triples = {(quad.subject, quad.predicate, quad.object): quad for quad in parser}
     except SyntaxError as error:
         raise _syntax_error(error) from None
     return EngineTriples(triples, parser.prefixes)

@@ -31,7 +31,6 @@ from rdflib.term import Node
 from server import settings
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle_bytes
 from server.build.validation.context import Context, clear_cache, load_context, parsed_file
-from server.build.validation.engine import Engine, Unsupported, compile_shapes
 from server.build.validation.findings import (
     SEVERITIES,
     FileResult,
@@ -127,13 +126,15 @@ def _merged(
     ``fast``: in rdflib's store without named graphs, which looks triples up several times
     faster (pySHACL needs the other)."""
     merged = Graph(store="SimpleMemory") if fast else Graph()
-    add = merged.add
     graphs = [context.ontology]
     graphs += [graph for path, graph in context.data.items() if path not in excluded]
     graphs += [item.graph for item in parsed.values()]
+    # The store's own add: the graph's checks the terms of each triple again (a quarter of
+    # the time); these come from parsed graphs.
+    add = merged.store.add
     for graph in graphs:
         for triple in graph:
-            add(triple)
+            add(triple, merged)
     return merged
 
 
@@ -178,26 +179,6 @@ def _rule_findings(
     return out
 
 
-#: The compiled shapes of a shapes graph (by its id, with the graph to check it is the same).
-_ENGINES: dict[int, tuple[Graph, Engine | None]] = {}
-
-
-def _engine(shapes: Graph) -> Engine | None:
-    """The compiled ``shapes``, or ``None`` when only pySHACL evaluates them."""
-    cached = _ENGINES.get(id(shapes))
-    if cached is not None and cached[0] is shapes:
-        return cached[1]
-    try:
-        engine: Engine | None = compile_shapes(shapes)
-    except Unsupported as exc:
-        log.info("validation runs pySHACL: the shapes use what the fast path does not: %s", exc)
-        engine = None
-    if len(_ENGINES) > 8:
-        _ENGINES.clear()
-    _ENGINES[id(shapes)] = (shapes, engine)
-    return engine
-
-
 def _shacl(
     context: Context,
     merged: Graph,
@@ -208,7 +189,7 @@ def _shacl(
     """The SHACL results of the validated files in ``merged``: every target's by pySHACL
     (``reference``, or shapes the fast path does not evaluate), else those of the targets that
     the files mention (or no graph mentions), by the compiled shapes."""
-    engine = None if reference else _engine(context.shapes)
+    engine = None if reference else context.engine
     if engine is None:
         return shacl_results(merged, context.shapes)
     focus: set[Node] = set(engine.named_targets)
@@ -216,8 +197,8 @@ def _shacl(
         for s, _p, o in item.graph:
             focus.add(s)
             focus.add(o)
-    kept = context.graphs_besides(excluded)
-    ill_typed = _ill_typed(focus) or any(_ill_typed_graph(g) for g in kept)
+    kept = context.engine_graphs_besides(excluded)
+    ill_typed = context.ill_typed_besides(excluded) or _ill_typed(focus)
     validated: list[Graph | EngineTriples] = [
         item.graph if item.engine is None else item.engine for item in parsed.values()
     ]
@@ -227,21 +208,6 @@ def _shacl(
 def _ill_typed(nodes: Iterable[Node]) -> bool:
     """Whether one of ``nodes`` is an ill-typed literal (``"soon"^^xsd:date``)."""
     return any(isinstance(n, Literal) and n.ill_typed for n in nodes)
-
-
-#: Whether a context graph has an ill-typed literal, by its id (with the graph).
-_ILL_TYPED: dict[int, tuple[Graph, bool]] = {}
-
-
-def _ill_typed_graph(graph: Graph) -> bool:
-    """:func:`_ill_typed` of the objects of a context graph, remembered while it lives."""
-    found = _ILL_TYPED.get(id(graph))
-    if found is None or found[0] is not graph:
-        if len(_ILL_TYPED) > 256:
-            _ILL_TYPED.clear()
-        found = (graph, _ill_typed(graph.objects(unique=True)))
-        _ILL_TYPED[id(graph)] = found
-    return found[1]
 
 
 def _add_shacl_findings(

@@ -8,6 +8,13 @@ node at once: ``?this`` is bound before every triple pattern, ``BIND`` and ``FIL
 group, and the ``EXISTS`` patterns see it as pySHACL's binding. Any other query, and blank
 focus nodes (which a query text cannot name), run once per focus node exactly as pySHACL runs
 them. rdflib evaluates both, as it does for pySHACL.
+
+The ``FILTER [NOT] EXISTS`` groups at the top of a batched query that join patterns are
+evaluated once for all its solutions instead of once per solution (:mod:`.exists`).
+
+A function that rdflib does not know (it knows only the casts in :data:`RDFLIB_FUNCTIONS`)
+is an error for pySHACL, so the engine is told to fail on it too: ``xsd:date(...)``, which the
+engine evaluates, has no value under pySHACL.
 """
 
 from __future__ import annotations
@@ -25,20 +32,33 @@ from rdflib.term import Node
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
 
+from server.build.validation.exists import STRINGS_AND_COMMENTS, Split, exists_tests
 from server.store.scratch import ScratchGraph, check_select
 
-__all__ = ["SparqlRule", "Unsupported", "batchable", "sparql_rule"]
+__all__ = ["RDFLIB_FUNCTIONS", "SparqlRule", "Unsupported", "batchable", "sparql_rule"]
 
 _THIS = re.compile(r"[\s{}()][$?]this\b")
 _PREBOUND = re.compile(r"[$?](?:PATH|shapesGraph|currentShape|failure)\b")
 _REFUSED = re.compile(r"(?<![\w:$?-])(?:MINUS|VALUES|SERVICE)\b", re.I)
 #: Keywords after which ``VALUES ?this`` would not mean pre-binding.
 _NOT_BATCHED = re.compile(
-    r"\b(?:UNION|OPTIONAL|GRAPH|GROUP|HAVING|ORDER|LIMIT|OFFSET|SELECT\s.*\bSELECT)\b", re.I | re.S
+    r"(?<![?$])\b(?:UNION|OPTIONAL|GRAPH|GROUP|HAVING|ORDER|LIMIT|OFFSET|SELECT\s.*\bSELECT)\b",
+    re.I | re.S,
 )
-_STRINGS_AND_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*'
+_STRINGS_AND_COMMENTS = STRINGS_AND_COMMENTS
+#: The functions named by an IRI that rdflib's SPARQL engine (pySHACL's) evaluates: the casts
+#: it registers (``rdflib.plugins.sparql.operators``); any other is an error there.
+RDFLIB_FUNCTIONS = frozenset(
+    str(XSD[name])
+    for name in ("string", "dateTime", "float", "double", "decimal", "integer", "boolean")
 )
+#: An IRI or a prefixed name called as a function (strings and comments matched to skip them).
+_CALLS = re.compile(
+    r'<(?P<iri>[^<>"{}|^`\\\s]*)>(?P<call>\s*\()?|'
+    + STRINGS_AND_COMMENTS.pattern
+    + r"|(?<![\w?$:.-])(?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>[\w-]*)\s*\("
+)
+_DECLARED = re.compile(r"\bPREFIX\s+([\w.-]*):\s*<([^>]*)>", re.I)
 _DEFAULT_PREFIXES = {
     "rdf": str(RDF),
     "rdfs": str(RDFS),
@@ -61,18 +81,28 @@ class SparqlRule:
     node: Node
     text: str
     batched: bool
+    split: Split | None = None
+    failing: frozenset[str] = frozenset()
 
     def violations(
         self, data: ScratchGraph, nodes: list[Node]
     ) -> Iterable[tuple[Node, Node | None, Node | None]]:
         """(focus, path, value) of every solution for the focus nodes ``nodes``, from the
         engine."""
+        fails = self.failing
         single = [n for n in nodes if isinstance(n, BNode) or not self.batched]
         named = [n for n in nodes if not isinstance(n, BNode)] if self.batched else []
         if named:
-            yield from _rows(data.select(_with_values(self.text, named)), None)
+            tested = None
+            if self.split is not None:
+                split = self.split
+                query = _with_values(split.outer, named)
+                tested = data.select_tested(query, split.tests, split.hidden, failing=fails)
+            if tested is None:
+                tested = list(data.select(_with_values(self.text, named), failing=fails))
+            yield from _rows(tested, None)
         for node in single:
-            yield from _rows(data.select(self.text, {"this": node}), node)
+            yield from _rows(data.select(self.text, {"this": node}, failing=fails), node)
 
     def rdflib_violations(
         self, data: Graph, nodes: list[Node]
@@ -112,11 +142,27 @@ def sparql_rule(shapes: Graph, node: Node) -> SparqlRule:
     if not re.search(r"[$?]this\b", bare.partition("{")[0]):
         # The engine substitutes only projected variables (and pySHACL's result needs it).
         raise Unsupported(f"{node}: the query does not select $this")
-    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes(shapes, node).items())
+    known = _prefixes(shapes, node)
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in known.items())
     full = f"{prefixes}\n{text}"
-    if not check_select(full):
+    failing = frozenset(_called(text, known) - RDFLIB_FUNCTIONS)
+    if not check_select(full, failing):
         raise Unsupported(f"{node}: a query the engine does not read")
-    return SparqlRule(node, full, batchable(bare))
+    batched = batchable(bare)
+    return SparqlRule(node, full, batched, exists_tests(full) if batched else None, failing)
+
+
+def _called(text: str, prefixes: dict[str, str]) -> set[str]:
+    """The IRIs of the functions that the query ``text`` calls (``prefixes``: those declared
+    for it, besides its own ``PREFIX`` lines)."""
+    known = {**prefixes, **dict(_DECLARED.findall(text))}
+    found = set()
+    for match in _CALLS.finditer(text):
+        if match["call"]:
+            found.add(match["iri"])
+        elif match["local"] is not None and (match["prefix"] or "") in known:
+            found.add(known[match["prefix"] or ""] + match["local"])
+    return found
 
 
 def batchable(bare: str) -> bool:

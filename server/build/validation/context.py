@@ -12,15 +12,18 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from server.build.inference import union
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle
+from server.build.validation.engine import Engine, Unsupported, compile_shapes
 from server.build.validation.stored import context_key, read_stored, store
 from server.build.vocabulary import Vocabulary, declared_terms, vocabularies
+from server.store.scratch import ntriples
 
 __all__ = ["Context", "clear_cache", "load_context", "parsed_file"]
 
@@ -33,18 +36,38 @@ _PARSED_MAX = 512
 @dataclass(frozen=True)
 class Context:
     """The shapes, the ontology, the reference data by resolved path (and its project root),
-    and the vocabularies whose terms are checked."""
+    the vocabularies whose terms are checked, the shapes compiled for the fast path (``None``
+    when only pySHACL evaluates them, :mod:`.engine`) and which of the ontology (``None``) and
+    the data files hold an ill-typed literal (``"soon"^^xsd:date``)."""
 
     root: Path
     shapes: Graph
     ontology: Graph
     data: dict[Path, Graph]
     vocabularies: tuple[Vocabulary, ...]
+    engine: Engine | None = None
+    ill_typed: frozenset[Path | None] = frozenset()
+    #: The ontology (``None``) and each data file as the engine reads them fastest.
+    texts: dict[Path | None, bytes] = field(default_factory=dict)
 
     def graphs_besides(self, validated: Iterable[Path]) -> list[Graph]:
         """The ontology and the reference data except the files in ``validated``."""
         skip = set(validated)
         return [self.ontology] + [graph for path, graph in self.data.items() if path not in skip]
+
+    def engine_graphs_besides(self, validated: Iterable[Path]) -> list[Graph | bytes]:
+        """:meth:`graphs_besides`, each as its N-Triples text where there is one."""
+        skip = set(validated)
+        keys: list[Path | None] = [None, *(path for path in self.data if path not in skip)]
+        return [self.texts.get(key) or self._graph(key) for key in keys]
+
+    def _graph(self, key: Path | None) -> Graph:
+        return self.ontology if key is None else self.data[key]
+
+    def ill_typed_besides(self, validated: Iterable[Path]) -> bool:
+        """Whether the ontology or a data file except those in ``validated`` holds an
+        ill-typed literal."""
+        return bool(self.ill_typed - set(validated))
 
     def relpath(self, path: Path) -> str:
         """``path`` relative to the project root (as given when it lies elsewhere)."""
@@ -100,22 +123,45 @@ def load_context(
     parts = read_stored(cache, root, stored_key) if cache is not None else None
     if parts is None:
         parts = _parse_context(shape_files, ontology_files, data_files)
+        shapes, ontology, data = parts[:3]
+        texts = {key: ntriples(graph) for key, graph in [(None, ontology), *data.items()]}
+        parts += (_compiled(shapes), _ill_typed(ontology, data), texts)
         if cache is not None:
             store(cache, root, stored_key, parts)
     else:
         for warning in parts[3]:
             log.warning("context file left out: %s", warning)
-    shapes, ontology, data, _warnings = parts
-    context = Context(root, shapes, ontology, data, vocabularies(declared_terms(ontology)))
+    shapes, ontology, data, _warnings, engine, ill_typed, texts = parts
+    terms = vocabularies(declared_terms(ontology))
+    context = Context(root, shapes, ontology, data, terms, engine, ill_typed, texts)
     for old in [k for k in _CACHE if k[0] == root]:
         del _CACHE[old]
     _CACHE[key] = context
     return context
 
 
+def _compiled(shapes: Graph) -> Engine | None:
+    """The compiled ``shapes``, or ``None`` when only pySHACL evaluates them."""
+    try:
+        return compile_shapes(shapes)
+    except Unsupported as exc:
+        log.info("validation runs pySHACL: the shapes use what the fast path does not: %s", exc)
+        return None
+
+
+def _ill_typed(ontology: Graph, data: dict[Path, Graph]) -> frozenset[Path | None]:
+    """Which of the ontology (``None``) and the data files hold an ill-typed literal."""
+    graphs: list[tuple[Path | None, Graph]] = [(None, ontology), *data.items()]
+    return frozenset(
+        key
+        for key, graph in graphs
+        if any(isinstance(o, Literal) and o.ill_typed for o in graph.objects(unique=True))
+    )
+
+
 def _parse_context(
     shape_files: list[Path], ontology_files: list[Path], data_files: list[Path]
-) -> tuple[Graph, Graph, dict[Path, Graph], list[str]]:
+) -> tuple[Any, ...]:
     """The shapes, the ontology, the data files that parse (by resolved path) and what is wrong
     with the others."""
     shapes = union(parsed_file(p).graph for p in shape_files)

@@ -33,12 +33,18 @@ _VALUE_TYPES: dict[URIRef, type | tuple[type, ...]] = {
 }
 
 
+# rdflib's namespaces make each term anew on attribute access: the hot paths use these.
+_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf
+_LITERAL, _DATATYPE, _STRING, _LANG_STRING = RDFS.Literal, RDFS.Datatype, XSD.string, RDF.langString
+_PLAIN = (None, _LANG_STRING, _STRING)
+
+
 def focus_nodes(shape: Shape, data: Graph) -> set[Node]:
     found: set[Node] = set()
     for kind, value in shape.targets:
         if kind == SH.targetClass:
-            for cls in data.transitive_subjects(RDFS.subClassOf, value):
-                found.update(data.subjects(RDF.type, cls))
+            for cls in data.transitive_subjects(_SUBCLASS_OF, value):
+                found.update(data.subjects(_TYPE, cls))
         elif kind == SH.targetSubjectsOf:
             found.update(data.subjects(value, None))
         elif kind == SH.targetObjectsOf:
@@ -58,12 +64,23 @@ def values_of(shape: Shape, focus: Node, data: Graph) -> list[Node]:
     return list(seen)
 
 
-def is_instance(value: Node, cls: Node, data: Graph) -> bool:
-    """pySHACL's ``sh:class``: a type of ``value`` is ``cls`` or a subclass of it."""
+def is_instance(
+    value: Node, cls: Node, data: Graph, supers: dict[Node, set[Node]] | None = None
+) -> bool:
+    """pySHACL's ``sh:class``: a type of ``value`` is ``cls`` or a subclass of it.
+    ``supers``: the superclasses of each type found so far in ``data`` (kept by the caller
+    while ``data`` does not change)."""
     if isinstance(value, Literal):
         return False
-    for kind in data.objects(value, RDF.type):
-        if kind == cls or cls in data.transitive_objects(kind, RDFS.subClassOf):
+    for kind in data.objects(value, _TYPE):
+        if kind == cls:
+            return True
+        found = None if supers is None else supers.get(kind)
+        if found is None:
+            found = {n for n in data.transitive_objects(kind, _SUBCLASS_OF) if n is not None}
+            if supers is not None:
+                supers[kind] = found
+        if cls in found:
             return True
     return False
 
@@ -74,13 +91,13 @@ def has_datatype(value: Node, rule: Node) -> bool:
         return False
     if value.datatype == rule:
         return getattr(value, "ill_typed", None) is not True and _actual(value, rule)
-    if rule == RDFS.Literal:
+    if rule == _LITERAL:
         return True
-    if rule == RDFS.Datatype and value.datatype:
+    if rule == _DATATYPE and value.datatype:
         return True
-    if value.datatype is None and value.language is None and rule == XSD.string:
+    if value.datatype is None and value.language is None and rule == _STRING:
         return _actual(value, rule)
-    if rule == RDF.langString and value.language:
+    if rule == _LANG_STRING and value.language:
         return _actual(value, rule)
     return False
 
@@ -92,8 +109,7 @@ def _actual(value: Literal, rule: Node) -> bool:
 
 def as_string(value: Node) -> str:
     """pySHACL's string of a value node (for ``sh:pattern``)."""
-    plain = (None, RDF.langString, XSD.string)
-    if isinstance(value, Literal) and value.value is not None and value.datatype in plain:
+    if isinstance(value, Literal) and value.value is not None and value.datatype in _PLAIN:
         return str(value.value)
     return str(value)
 

@@ -139,7 +139,7 @@ class Engine:
         self,
         data: Graph,
         focus: set[Node],
-        sources: tuple[list[Graph], list[Graph | EngineTriples]],
+        sources: tuple[list[Graph | bytes], list[Graph | EngineTriples]],
         *,
         ill_typed: bool,
     ) -> list[tuple[Node, RawResult]]:
@@ -149,22 +149,21 @@ class Engine:
         literal (``"soon"^^xsd:date``), which rdflib and the engine compare differently, so
         rdflib runs the SPARQL constraints."""
         out: list[tuple[Node, RawResult]] = []
-        engine = _Lazy(sources, ill_typed)
+        run = _Run(data, sources, ill_typed)
         for shape in self.roots:
             nodes = sorted(focus_nodes(shape, data) & focus, key=str)
             if nodes:
-                out += self._validate(shape, nodes, data, engine)
+                out += self._validate(shape, nodes, run)
         return out
 
-    def _validate(
-        self, shape: Shape, nodes: list[Node], data: Graph, engine: _Lazy
-    ) -> list[tuple[Node, RawResult]]:
+    def _validate(self, shape: Shape, nodes: list[Node], run: _Run) -> list[tuple[Node, RawResult]]:
         out = []
+        data = run.data
         for rule in shape.sparql:
             found = (
                 rule.rdflib_violations(data, nodes)
-                if engine.ill_typed
-                else rule.violations(engine.get(), nodes)
+                if run.ill_typed
+                else rule.violations(run.engine(), nodes)
             )
             for f, path, value in found:
                 value = value if value is not None else (None if shape.path else f)
@@ -173,10 +172,10 @@ class Engine:
                 )
         for f in nodes:
             values = values_of(shape, f, data) if shape.path is not None else [f]
-            for component, value in self._core(shape, values, data):
+            for component, value in self._core(shape, values, run):
                 out.append((f, self._raw(shape, f, None, component, None, value)))
         for prop in shape.properties:
-            out += self._validate(prop, nodes, data, engine)
+            out += self._validate(prop, nodes, run)
         return out
 
     def _raw(
@@ -194,12 +193,12 @@ class Engine:
         )
 
     def _core(
-        self, shape: Shape, values: list[Node], data: Graph
+        self, shape: Shape, values: list[Node], run: _Run
     ) -> Iterable[tuple[URIRef, Node | None]]:
         """The core constraint results about the value nodes ``values`` of one focus node."""
         for cls in shape.classes:
             for v in values:
-                if not is_instance(v, cls, data):
+                if not is_instance(v, cls, run.data, run.supers):
                     yield SH.ClassConstraintComponent, v
         for datatype in shape.datatypes:
             for v in values:
@@ -211,7 +210,7 @@ class Engine:
             yield SH.MaxCountConstraintComponent, None
         if shape.qualified is not None:
             inner, low, high = shape.qualified
-            count = sum(1 for v in values if self._conforms(inner, v, data))
+            count = sum(1 for v in values if self._conforms(inner, v, run))
             if low is not None and count < low:
                 yield SH.QualifiedMinCountConstraintComponent, None
             if high is not None and count > high:
@@ -226,19 +225,19 @@ class Engine:
                     yield SH.PatternConstraintComponent, v
         for members in shape.alternatives:
             for v in values:
-                if not any(self._conforms(m, v, data) for m in members):
+                if not any(self._conforms(m, v, run) for m in members):
                     yield SH.OrConstraintComponent, v
         for languages in shape.languages:
             for v in values:
                 if not in_languages(v, languages):
                     yield SH.LanguageInConstraintComponent, v
 
-    def _conforms(self, shape: Shape, node: Node, data: Graph) -> bool:
+    def _conforms(self, shape: Shape, node: Node, run: _Run) -> bool:
         """Whether ``node`` conforms to the nested ``shape``."""
-        values = values_of(shape, node, data) if shape.path is not None else [node]
-        if any(True for _ in self._core(shape, values, data)):
+        values = values_of(shape, node, run.data) if shape.path is not None else [node]
+        if any(True for _ in self._core(shape, values, run)):
             return False
-        return all(self._conforms(prop, node, data) for prop in shape.properties)
+        return all(self._conforms(prop, node, run) for prop in shape.properties)
 
     def _shape(self, node: Node, *, nested: bool) -> Shape:
         key = (node, nested)
@@ -286,17 +285,23 @@ class Engine:
         return shape
 
 
-class _Lazy:
-    """The data in the engine, copied when a SPARQL constraint first needs it."""
+class _Run:
+    """One evaluation: the data, the superclasses of its types found so far, and the data in
+    the engine, copied when a SPARQL constraint first needs it."""
 
     def __init__(
-        self, sources: tuple[list[Graph], list[Graph | EngineTriples]], ill_typed: bool
+        self,
+        data: Graph,
+        sources: tuple[list[Graph | bytes], list[Graph | EngineTriples]],
+        ill_typed: bool,
     ) -> None:
+        self.data = data
+        self.supers: dict[Node, set[Node]] = {}
         self.sources = sources
         self.ill_typed = ill_typed
         self._copy: ScratchGraph | None = None
 
-    def get(self) -> ScratchGraph:
+    def engine(self) -> ScratchGraph:
         if self._copy is None:
             self._copy = ScratchGraph(*self.sources)
         return self._copy

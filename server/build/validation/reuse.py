@@ -51,10 +51,26 @@ def reuse_findings(
             continue
         if not any(t in kinds for t in parsed.graph.objects(subject, RDF.type)):
             continue
-        users = [o.relpath for o in others if (subject, RDF.type, None) in o.graph]
+        users = [o.relpath for o in others if subject in _typed(o.graph)]
         if users:
             findings.append(_finding(parsed, subject, users))
     return findings
+
+
+#: The subjects with a type of a graph, by its id (with the graph).
+_TYPED: dict[int, tuple[Graph, frozenset[object]]] = {}
+
+
+def _typed(graph: Graph) -> frozenset[object]:
+    """The subjects that have a type in ``graph`` (a parsed file or a context graph, which
+    do not change), remembered while it lives: each is asked once per validated resource."""
+    found = _TYPED.get(id(graph))
+    if found is None or found[0] is not graph:
+        if len(_TYPED) > 256:
+            _TYPED.clear()
+        found = (graph, frozenset(graph.subjects(RDF.type, unique=True)))
+        _TYPED[id(graph)] = found
+    return found[1]
 
 
 def _finding(parsed: ParsedTurtle, subject: URIRef, users: list[str]) -> Finding:

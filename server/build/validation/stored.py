@@ -35,12 +35,12 @@ log = logging.getLogger(__name__)
 #: The modules (under ``server/``) whose code decides what a parsed context holds.
 _CODE = (
     "build/turtle",
-    "build/validation/context.py",
-    "build/validation/stored.py",
+    "build/validation",  # the context, and the shapes compiled for the fast path
     "build/vocabulary.py",
     "build/inference.py",
     "store/syntax.py",
     "store/terms.py",
+    "store/scratch.py",
 )
 
 #: What reading a damaged or foreign pickle raises.
