@@ -10,6 +10,7 @@ restrict to the current MRDH members.
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -268,7 +269,10 @@ def gaps(
     for stage, row in stages.items():
         if not active.get(stage, 0):
             continue
-        shown = tuple(learning.get(stage, ()))
+        shown = sorted(
+            learning.get(stage, ()),
+            key=lambda project: (-int(project["ervaring"] or 0), _title_key(project)),
+        )
         found.append(
             Gap(
                 stage=stage,
@@ -283,6 +287,11 @@ def gaps(
             )
         )
     return tuple(found)
+
+
+def _title_key(row: Row) -> str:
+    """A project's title for sorting (case and accents aside, as people read a list)."""
+    return unicodedata.normalize("NFKD", str(row["itemTitel"] or "")).casefold()
 
 
 def _peer_project(row: Row, known: Mapping[str, Municipality]) -> PeerProject:
