@@ -103,6 +103,8 @@ PATH: Final = "/sparql"
 HANDOFF: Final = "regiograaf.sparql"
 
 _STATUS_LINES: Final = {200: "200 OK", 304: "304 Not Modified"}
+#: The query forms whose result is a graph.
+_GRAPH_FORMS: Final = ("CONSTRUCT", "DESCRIBE")
 
 
 @dataclass(frozen=True)
@@ -225,11 +227,7 @@ class QueryOperation:
         media_type = None
         if shape.form is not None:
             # The form tells the kind of result, so the representation is known before running.
-            offer = (
-                negotiation.GRAPH
-                if shape.form in ("CONSTRUCT", "DESCRIBE")
-                else negotiation.RESULTS
-            )
+            offer = negotiation.GRAPH if shape.form in _GRAPH_FORMS else negotiation.RESULTS
             media_type = negotiation.negotiate_remembered(offer, accept, parsed.formats)
             if media_type is None:
                 raise negotiation.not_acceptable(offer)
@@ -243,10 +241,8 @@ class QueryOperation:
         key = None
         if media_type is not None and not shape.volatile:
             key = _cache_key(version, media_type, query, dataset)
-        kept = None if key is None else self.answers.get(key)
-        if kept is not None:
-            headers = [*kept.headers, (CACHE_HEADER, "hit")]
-            return _Answer(200, headers, [] if method == "HEAD" else [kept.body])
+        if (kept := self._kept(key, method)) is not None:
+            return kept
         run = QueryRun(
             store,
             query,
@@ -264,6 +260,14 @@ class QueryOperation:
             raise
         self._keep(key, run, answer)
         return answer
+
+    def _kept(self, key: CacheKey | None, method: str) -> _Answer | None:
+        """The answer from the answer cache under ``key``, if it is there."""
+        kept = None if key is None else self.answers.get(key)
+        if kept is None:
+            return None
+        headers = [*kept.headers, (CACHE_HEADER, "hit")]
+        return _Answer(200, headers, [] if method == "HEAD" else [kept.body])
 
     def _keep(self, key: CacheKey | None, run: QueryRun, answer: _Answer) -> None:
         """Keep ``answer`` in the answer cache when it is whole (one piece) and of the version
