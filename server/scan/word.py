@@ -165,7 +165,7 @@ class _Writer(DocumentWriter):
         for r in v.rows:
             own = self.number(r.projects)
             if r.examples:
-                own += f" ({self.gettext('waarvan %(n)s voorbeeld', n=r.examples)})"
+                own += f" ({self.gettext('waarvan %(n)s verzonnen', n=r.examples)})"
             a = r.assessment
             maturity = (
                 self.label(
@@ -280,7 +280,7 @@ class _Writer(DocumentWriter):
                 total=gap.project_count,
             )
             if gap.example_count:
-                shown += f" ({self.gettext('waarvan %(n)s voorbeeld', n=gap.example_count)})"
+                shown += f" ({self.gettext('waarvan %(n)s verzonnen', n=gap.example_count)})"
             self.paragraph(shown)
         self.table(
             [self.gettext("Project"), self.gettext("Gemeente"), self.gettext("Status")],

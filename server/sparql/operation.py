@@ -44,7 +44,8 @@ dataset and its media type; the same query asked again in that version is answer
 cache without reaching the store, with the same headers and ``Regiograaf-Cache: hit``. Only
 answers whose kind is known from the query's form are kept (their media type is negotiated
 before running) and that call no function whose value changes between runs (``NOW()``,
-``RAND()``, ``UUID()``, ``STRUUID()``); an answer that streams is never kept. Each worker
+``RAND()``, ``UUID()``, ``STRUUID()``; blank nodes, ``BNODE()`` included, may be kept: their
+labels only mean something within one answer); an answer that streams is never kept. Each worker
 holds its own cache, bounded in bytes; a rebuild's new version drops the old version's answers.
 
 Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
@@ -55,6 +56,8 @@ DESCRIBE the cap counts solutions of the WHERE clause, not triples.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from collections.abc import Iterable
@@ -103,6 +106,8 @@ PATH: Final = "/sparql"
 HANDOFF: Final = "regiograaf.sparql"
 
 _STATUS_LINES: Final = {200: "200 OK", 304: "304 Not Modified"}
+#: The largest answer the answer cache keeps, in bytes (see the module docstring).
+MAX_KEPT: Final = 64 * 1024
 #: The query forms whose result is a graph.
 _GRAPH_FORMS: Final = ("CONSTRUCT", "DESCRIBE")
 
@@ -133,18 +138,18 @@ class _Kept:
 
 
 def _cache_key(
-    version: str, media_type: str, query: str, dataset: protocol.DatasetArguments
+    version: str,
+    media_type: str,
+    query: str,
+    dataset: protocol.DatasetArguments,
+    capped: bool,
 ) -> CacheKey:
-    """The answer cache's key of ``query`` run on ``dataset`` in ``version``, as ``media_type``
-    (``None`` for a dataset list means the store's default, ``()`` an empty one)."""
-    graphs = tuple(
-        (name, ("default",) if given is None else ("given", *given))
-        for name, given in (
-            ("default-graph-uri", dataset["default_graph_uris"]),
-            ("named-graph-uri", dataset["named_graph_uris"]),
-        )
-    )
-    return (version, media_type, (("query", (query,)), *graphs))
+    """The answer cache's key of ``query`` run on ``dataset`` in ``version``, as ``media_type``,
+    with the row cap applied or not: the request as a SHA-256 digest, so that a key is small
+    however long the query (``None`` for a dataset list is the store's default, ``()`` none)."""
+    request = [query, dataset["default_graph_uris"], dataset["named_graph_uris"], capped]
+    digest = hashlib.sha256(json.dumps(request).encode("utf-8")).hexdigest()
+    return (version, media_type, (("request", (digest,)),))
 
 
 #: The store of each (process, folder, pool configuration): asked for on every request.
@@ -239,8 +244,8 @@ class QueryOperation:
         base = self.settings.base_iri
         dataset = protocol.dataset_override(parsed, query, base)
         key = None
-        if media_type is not None and not shape.volatile:
-            key = _cache_key(version, media_type, query, dataset)
+        if media_type is not None and not shape.volatile and self.settings.answer_cache > 0:
+            key = _cache_key(version, media_type, query, dataset, capped)
         if (kept := self._kept(key, method)) is not None:
             return kept
         run = QueryRun(
@@ -272,14 +277,13 @@ class QueryOperation:
     def _keep(self, key: CacheKey | None, run: QueryRun, answer: _Answer) -> None:
         """Keep ``answer`` in the answer cache when it is whole (one piece) and of the version
         and media type its key was made for."""
-        if self.settings.answer_cache <= 0 or key is None:
+        if key is None:
             return
-        if not isinstance(answer.body, list) or len(answer.body) != 1:
-            return
-        if (run.data_version, run.media_type) != key[:2]:
-            return
-        body = answer.body[0]
-        self.answers.put(key, _Kept(body, tuple(answer.headers)), len(body) + 1024)
+        whole = isinstance(answer.body, list) and len(answer.body) == 1
+        if whole and (run.data_version, run.media_type) == key[:2]:
+            body = answer.body[0]  # type: ignore[index]
+            if len(body) <= MAX_KEPT:
+                self.answers.put(key, _Kept(body, tuple(answer.headers)), len(body) + 1024)
         answer.headers.append((CACHE_HEADER, "miss"))
 
     def _respond(self, run: QueryRun, method: str, capped: bool) -> _Answer:

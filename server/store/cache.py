@@ -49,6 +49,8 @@ class ResultsCache(Generic[T]):
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._entries: OrderedDict[CacheKey, tuple[T, int]] = OrderedDict()
+        #: The data version of the entries (all have the same).
+        self._version: str | None = None
         self._bytes = 0
         self._hits = 0
         self._misses = 0
@@ -72,9 +74,10 @@ class ResultsCache(Generic[T]):
         if size > self.max_bytes or self.max_entries <= 0:
             return
         with self._lock:
-            version = key[0]
-            for old in [old for old in self._entries if old[0] != version]:
-                self._remove(old)
+            if key[0] != self._version:  # a new version: the old one's entries go
+                for old in [old for old in self._entries if old[0] != key[0]]:
+                    self._remove(old)
+                self._version = key[0]
             if key in self._entries:
                 self._remove(key)
             self._entries[key] = (value, size)

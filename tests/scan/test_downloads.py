@@ -109,7 +109,7 @@ def test_docx(scan_client: FlaskClient, scan_store: BuiltStore) -> None:
         ["Schakel", "Aadorp", "Mediaan regio", "Maximum regio"],
         ["Infrastructuur", "1", "0,5", "1"],
         ["Data", "1", "1", "2"],
-        ["Toepassingen", "1 (waarvan 1 voorbeeld)", "0,5", "1"],
+        ["Toepassingen", "1 (waarvan 1 verzonnen)", "0,5", "1"],
         ["Vaardigheden", "0", "0,5", "1"],
     ]
     # Invented rows say so.

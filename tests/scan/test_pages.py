@@ -72,7 +72,7 @@ def test_scan_page(scan_client: FlaskClient) -> None:
     assert row is not None
     cells = re.findall(r'class="[^"]*scan-getal (schaal-\d)">(.*?)</td>', row.group(1), re.S)
     assert [(cls, text_of(value).strip()) for cls, value in cells] == [
-        ("schaal-3", "1 (waarvan 1 voorbeeld)"),
+        ("schaal-3", "1 (waarvan 1 verzonnen)"),
         ("schaal-2", "0,5"),
         ("schaal-3", "1"),
     ]
@@ -134,7 +134,7 @@ def test_a_gap_lists_the_ten_most_experienced_and_counts_the_rest(client: FlaskC
         (
             "nl",
             "De 10 meest ervaren van de 63 projecten van andere MRDH-gemeenten in deze schakel. "
-            "(waarvan 27 voorbeeld)",
+            "(waarvan 27 verzonnen)",
             "en nog 53 projecten op de projectenkaart",
         ),
         (

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from rdflib import Graph
 
-from server.http.policy import CACHE_HEADER
+from server.http.policy import CACHE_HEADER, MAX_ROWS_HEADER
 from server.settings import Settings
 from server.store.embedded import EmbeddedStore
 from server.web.app import create_app
@@ -83,8 +83,8 @@ def test_an_answer_that_streams_is_not_kept(small_settings: Settings) -> None:
         + " }"
     )
     first = _ask(client, many)
-    assert len(first.data) > 64 * 1024 and CACHE_HEADER not in first.headers
-    assert CACHE_HEADER not in _ask(client, many).headers
+    assert len(first.data) > 64 * 1024 and first.headers[CACHE_HEADER] == "miss"
+    assert _ask(client, many).headers[CACHE_HEADER] == "miss"
 
 
 def test_a_new_data_version_is_never_answered_from_the_old(tmp_path: Path) -> None:
@@ -117,3 +117,32 @@ def test_the_cache_is_bounded(small_settings: Settings) -> None:
     assert answers.stats().bytes <= answers.max_bytes
     assert _ask(client, queries[0]).headers[CACHE_HEADER] == "miss"
     assert _ask(client, queries[-1]).headers[CACHE_HEADER] == "hit"
+
+
+def test_a_capped_answer_is_kept_apart_from_the_same_text_uncapped(
+    small_settings: Settings,
+) -> None:
+    """With a cap of 1 row, "LIMIT 50" runs as "LIMIT 1" and says so; "LIMIT 1" asked first
+    must not answer it from the cache without the notice (nor the other way round)."""
+    client = _client(small_settings, max_rows=1)
+    select = f"SELECT ?s WHERE {{ ?s <{EX}label> ?label }} ORDER BY ?s"
+    exact, capped = _ask(client, select + " LIMIT 1"), _ask(client, select + " LIMIT 50")
+    assert MAX_ROWS_HEADER not in exact.headers
+    assert capped.headers[MAX_ROWS_HEADER] == "1"
+    assert capped.headers[CACHE_HEADER] == "miss"
+    assert _ask(client, select + " LIMIT 50").headers[MAX_ROWS_HEADER] == "1"
+    assert MAX_ROWS_HEADER not in _ask(client, select + " LIMIT 1").headers
+
+
+def test_a_large_whole_answer_is_not_kept(small_settings: Settings) -> None:
+    """Without query processes the store hands the whole answer over as one piece: one of
+    more than 64 KiB is still not kept."""
+    client = _client(small_settings, query_processes=0)
+    many = (
+        "SELECT ?a ?b WHERE { "
+        + " ".join(f"VALUES ?{name} {{ {' '.join(str(i) for i in range(100))} }}" for name in "ab")
+        + " }"
+    )
+    first = _ask(client, many)
+    assert len(first.data) > 64 * 1024 and first.headers[CACHE_HEADER] == "miss"
+    assert _ask(client, many).headers[CACHE_HEADER] == "miss"
