@@ -18,6 +18,12 @@ from server.web.app import create_app
 from tests.support import EX, G1, SMALL_GRAPHS, build_small_store
 
 LABELS = f"SELECT ?s ?label WHERE {{ ?s <{EX}label> ?label }} ORDER BY ?s ?label"
+#: 10,000 rows: an answer of more than 64 KiB.
+MANY = (
+    "SELECT ?a ?b WHERE { "
+    + " ".join(f"VALUES ?{name} {{ {' '.join(str(i) for i in range(100))} }}" for name in "ab")
+    + " }"
+)
 
 
 def _client(settings: Settings, **changes: object) -> FlaskClient:
@@ -77,14 +83,9 @@ def test_volatile_functions_always_run(small_settings: Settings) -> None:
 
 def test_an_answer_that_streams_is_not_kept(small_settings: Settings) -> None:
     client = _client(small_settings)
-    many = (
-        "SELECT ?a ?b WHERE { "
-        + " ".join(f"VALUES ?{name} {{ {' '.join(str(i) for i in range(100))} }}" for name in "ab")
-        + " }"
-    )
-    first = _ask(client, many)
+    first = _ask(client, MANY)
     assert len(first.data) > 64 * 1024 and first.headers[CACHE_HEADER] == "miss"
-    assert _ask(client, many).headers[CACHE_HEADER] == "miss"
+    assert _ask(client, MANY).headers[CACHE_HEADER] == "miss"
 
 
 def test_a_new_data_version_is_never_answered_from_the_old(tmp_path: Path) -> None:
@@ -138,11 +139,6 @@ def test_a_large_whole_answer_is_not_kept(small_settings: Settings) -> None:
     """Without query processes the store hands the whole answer over as one piece: one of
     more than 64 KiB is still not kept."""
     client = _client(small_settings, query_processes=0)
-    many = (
-        "SELECT ?a ?b WHERE { "
-        + " ".join(f"VALUES ?{name} {{ {' '.join(str(i) for i in range(100))} }}" for name in "ab")
-        + " }"
-    )
-    first = _ask(client, many)
+    first = _ask(client, MANY)
     assert len(first.data) > 64 * 1024 and first.headers[CACHE_HEADER] == "miss"
-    assert _ask(client, many).headers[CACHE_HEADER] == "miss"
+    assert _ask(client, MANY).headers[CACHE_HEADER] == "miss"
