@@ -57,13 +57,6 @@
     defaultModelsExpandDepth: 0,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    onComplete: function () {
-      // Swagger UI's server choice has no name for screen readers.
-      const servers = root.querySelector("select#servers");
-      if (servers) {
-        servers.setAttribute("aria-label", root.getAttribute("data-servers-label"));
-      }
-    },
   });
 
   /*
@@ -138,12 +131,20 @@
   }
 
   /*
-   * What axe-core asks of an opened operation that Swagger UI leaves out: a name for each
-   * parameter's list of choices (the parameter's name, shown beside it) and keyboard access
-   * to the examples and answers, which scroll sideways (tabindex).
+   * What axe-core asks of the page and an opened operation that Swagger UI leaves out: a name
+   * for its choice of server and for each parameter's list of choices (the parameter's name,
+   * shown beside it), and keyboard access to the examples and answers, which scroll sideways
+   * (tabindex). Done as they are drawn (an observer's callback runs before any other task), so
+   * that no check can see them unnamed; Swagger UI's onComplete came too late now and then.
    */
   function reachableAsDrawn(top) {
     function complete(element) {
+      const servers = "select#servers:not([aria-label])";
+      for (const select of [element, ...element.querySelectorAll(servers)]) {
+        if (select.matches(servers)) {
+          select.setAttribute("aria-label", top.getAttribute("data-servers-label"));
+        }
+      }
       const choices = "tr[data-param-name] select:not([aria-label])";
       for (const select of [element, ...element.querySelectorAll(choices)]) {
         if (select.matches(choices)) {
