@@ -384,10 +384,23 @@ def test_scan_and_map_pages_are_the_embedded_stores(
     request: pytest.FixtureRequest,
     path: str,
 ):
+    ours, theirs = _both(external_store, external_client, client, request, path)
+    assert _page(ours.data, external_store.kind) == _page(theirs.data, external_store.kind)
+
+
+def _both(
+    external_store: StoreServer,
+    external_client: FlaskClient,
+    client: FlaskClient,
+    request: pytest.FixtureRequest,
+    path: str,
+):
+    """``path`` on the external store and on the embedded one, both 200 (a gap Virtuoso is
+    known to have is an expected failure)."""
     _expect_virtuoso_gap(request, external_store.kind, path)
     ours, theirs = _fresh_get(external_client, path), _fresh_get(client, path)
     assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
-    assert _page(ours.data, external_store.kind) == _page(theirs.data, external_store.kind)
+    return ours, theirs
 
 
 #: A text of a page that lists values separated by ', ' or '; ' (in the engine's order).
@@ -428,8 +441,6 @@ def test_scan_and_map_data_are_the_embedded_stores(
     request: pytest.FixtureRequest,
     path: str,
 ):
-    _expect_virtuoso_gap(request, external_store.kind, path)
-    ours, theirs = _fresh_get(external_client, path), _fresh_get(client, path)
-    assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
+    ours, theirs = _both(external_store, external_client, client, request, path)
     kind = external_store.kind
     assert _geojson(ours.data, kind) == _geojson(theirs.data, kind)
