@@ -10,6 +10,8 @@ Servers (all bound to 127.0.0.1, stopped at the end):
 
 - ``ours``: ``regiograaf serve`` (gunicorn, the server's default workers, threads and
   settings) on its own store;
+- ``ours-uncached``: the same with its answer cache off (``REGIOGRAAF_ANSWER_CACHE=0``), so that
+  every request reaches a query process, as every request to a peer reaches its engine;
 - ``rdflib``: ``rdflib-endpoint serve FILE`` (uvicorn, rdflib's in-memory store);
 - ``oxigraph``: ``rdflib-endpoint serve FILE --store Oxigraph`` (oxrdflib);
 - ``oxigraph-server``: the Oxigraph server (``oxigraph serve``, PyPI ``oxigraph``, Rust);
@@ -108,7 +110,10 @@ WORK = PROJECT_ROOT / "var" / "bench"
 PEER_VENV = PROJECT_ROOT / "var" / "bench-venv"
 SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
 GENERATED_FILE = Path("data") / "voorbeelden" / "benchmark-projecten.ttl"
-SERVERS = ("ours", "rdflib", "oxigraph", *STORE_PEERS)
+#: Ours as it serves (``ours``) and with its answer cache off (``ours-uncached``: every request
+#: reaches the engine, as a peer's does; the wrk rounds repeat one query text).
+OURS = ("ours", "ours-uncached")
+SERVERS = (*OURS, "rdflib", "oxigraph", *STORE_PEERS)
 PEERS = ("rdflib", "oxigraph", *STORE_PEERS)
 #: The peers that run from rdflib-endpoint's virtualenv.
 RDFLIB_PEERS = ("rdflib", "oxigraph")
@@ -183,6 +188,9 @@ class DataSet:
     quads: int
     projects: int
     notes: list[str] = field(default_factory=list)
+    #: Whether ours serves it with the ``examples`` setting on (the generated projects are
+    #: invented, in ``data/voorbeelden/``).
+    examples: bool = False
 
     @functools.cached_property
     def project_iris(self) -> list[str]:
@@ -287,7 +295,7 @@ def _reusable(folder: Path, key: str) -> DataSet | None:
         return None
     if not (folder / "dataset.nq").is_file() or not root.is_dir():
         return None
-    if reader.data_version() != data_version(discover(root)):
+    if reader.data_version() != _served_version(root, examples=True):
         return None  # the code changed: serve would rebuild the store
     return DataSet(
         "generated",
@@ -297,6 +305,7 @@ def _reusable(folder: Path, key: str) -> DataSet | None:
         int(made["quads"]),
         int(made["projects"]),
         [*made["notes"], "reused from an earlier run of the benchmark (same sources and code)"],
+        examples=True,
     )
 
 
@@ -312,6 +321,9 @@ def prepare_generated(
         log(f"generated: reusing {folder} ({reused.quads} quads)")
         return reused
     root = _copy_root(folder / "root")
+    # The real build leaves the invented examples out; served with the examples on (for the
+    # generated file), the root must hold no other example than the generated one.
+    shutil.rmtree(root / GENERATED_FILE.parent)
     target = root / GENERATED_FILE
     began = time.monotonic()
     made = generate_projects.generate(
@@ -341,13 +353,9 @@ def prepare_generated(
     graphs = {
         iri: g for iri, g in _graphs_of(EmbeddedStore(real.store)).items() if iri != META_GRAPH
     }
-    # The sources the real build took (without the examples unless the setting is on), and
-    # the generated file (invented projects too, but the point of this data set).
-    found = discover(root)
-    generated_source = next(s for s in found if s.path == target.resolve())
-    sources = selected(found, examples=load_settings(root=root).examples)
-    if generated_source not in sources:
-        sources = sorted([*sources, generated_source], key=lambda source: source.relpath)
+    # The sources the real build took and the generated file, the only example in the root.
+    sources = selected(discover(root), examples=True)
+    generated_source = next(s for s in sources if s.path == target.resolve())
     generated = Graph()
     generated.parse(target, format="turtle")
     graphs[generated_source.graph] = generated
@@ -377,7 +385,14 @@ def prepare_generated(
     reader = EmbeddedStore(store_path)
     quads = export_nquads(reader, folder / "dataset.nq")
     data = DataSet(
-        "generated", root, store_path, folder / "dataset.nq", quads, _project_count(reader), notes
+        "generated",
+        root,
+        store_path,
+        folder / "dataset.nq",
+        quads,
+        _project_count(reader),
+        notes,
+        examples=True,
     )
     # What the data set was made from, for the next run (see _reusable).
     (folder / "dataset.json").write_text(
@@ -387,10 +402,15 @@ def prepare_generated(
     return data
 
 
+def _served_version(root: Path, examples: bool) -> str:
+    """The data version ``regiograaf serve`` expects of the store of ``root`` with the
+    ``examples`` setting as given."""
+    return data_version(selected(discover(root), examples=examples))
+
+
 def ensure_current(data: DataSet) -> None:
     """Stop when ``regiograaf serve`` would rebuild the store (sources or code changed)."""
-    version = data_version(discover(data.root))
-    if EmbeddedStore(data.store).data_version() != version:
+    if EmbeddedStore(data.store).data_version() != _served_version(data.root, data.examples):
         raise SystemExit(
             f"{data.name}: the store is stale (the code or sources changed since it was "
             "loaded); run the benchmark again"
@@ -438,7 +458,7 @@ def launch_server(
         address = urllib.parse.urlsplit(peer.config.query)
         assert address.port is not None
         return Server(name, "127.0.0.1", address.port, peer.process, peer.log, endpoint)
-    if name == "ours":
+    if name in OURS:
         ensure_current(data)  # else serve would rebuild it first
         script = Path(sys.executable).with_name("regiograaf")
         command = [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -446,13 +466,16 @@ def launch_server(
         if workers:
             command += ["--workers", str(workers)]
         env["REGIOGRAAF_ROOT"] = str(data.root)
+        env["REGIOGRAAF_EXAMPLES"] = "1" if data.examples else "0"
+        if name == "ours-uncached":
+            env["REGIOGRAAF_ANSWER_CACHE"] = "0"
     else:
         command = [str(peer_venv / "bin" / "rdflib-endpoint"), "serve", str(data.nquads)]
         command += ["--host", "127.0.0.1", "--port", str(port)]
         if name == "oxigraph":
             command += ["--store", "Oxigraph"]
     # rdflib-endpoint's CLI serves the SPARQL endpoint at "/".
-    endpoint = "/sparql" if name == "ours" else "/"
+    endpoint = "/sparql" if name in OURS else "/"
     with log_path.open("wb") as handle:
         process = subprocess.Popen(
             command, stdout=handle, stderr=subprocess.STDOUT, env=env, start_new_session=True
@@ -473,14 +496,14 @@ def _memory_copies(server: Server) -> int:
 def wait_ready(server: Server, data: DataSet, began: float, timeout: float, copies: int) -> None:
     """Wait until ``server`` answers, and for ours until ``copies`` workers have their
     in-memory copy of the store (their steady state; until then they query on disk)."""
-    ready = "/health" if server.name == "ours" else query_path(server, "ASK { ?s ?p ?o }")
+    ready = "/health" if server.name in OURS else query_path(server, "ASK { ?s ?p ?o }")
     deadline = began + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             text = server.log_path.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{server.name} exited:\n{text}")
         if _status(server.host, server.port, ready) == 200 and (
-            server.name != "ours" or _memory_copies(server) >= copies
+            server.name not in OURS or _memory_copies(server) >= copies
         ):
             server.startup = time.monotonic() - began
             return

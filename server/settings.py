@@ -112,8 +112,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "long_queries",
         2,
-        "Queries per worker that may run longer than long_query_after; one more that does is "
-        "stopped with 503, so cheap queries always find a free query process",
+        "Queries of the whole server (all workers together) that may run longer than "
+        "long_query_after; one more that does is stopped with 503, so cheap queries always find "
+        "a free query process. Each may copy much of the in-memory store for its time (about "
+        "0.7 GB at 100,000 projects), so this also bounds the server's memory",
     ),
     Setting("long_query_after", 0.5, "Seconds after which a query counts as long"),
     Setting(

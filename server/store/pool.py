@@ -12,10 +12,11 @@ query at a time over a socket (:mod:`server.store.channel`). That gives:
   (500) and the worker and its other requests go on;
 * **a cap on concurrent queries**: the pool size; a query that finds every process busy waits at
   most ``queue_wait`` seconds for one, then gets :class:`QueriesBusy` (503, ``Retry-After``);
-* **cheap queries keep flowing under expensive ones**: at most ``long_queries`` queries per
-  worker may run longer than ``long_query_after`` seconds; one more that does is stopped with
-  503. So the other processes always turn over quickly. A long query also runs at a lower CPU
-  priority (nice 10), and its process is replaced afterwards;
+* **cheap queries keep flowing under expensive ones**: at most ``long_queries`` queries of the
+  whole server may run longer than ``long_query_after`` seconds (:mod:`server.store.slots`,
+  which also bounds the memory they copy); one more that does is stopped with 503. So the
+  other processes always turn over quickly. A long query also runs at a lower CPU priority
+  (nice 10), and its process is replaced afterwards;
 * **one data version per answer**: a process serves one version; the head of its answer says
   which, and the ETag is made from that (:attr:`Answer.data_version`). After a rebuild, idle
   processes of the old version are replaced, busy ones when they finish.
@@ -53,6 +54,7 @@ from server.store.isolation import (
     network_filter,
 )
 from server.store.limits import QueryLimits
+from server.store.slots import LongSlots
 
 __all__ = ["PoolConfig", "QueryPool", "QueryProcess"]
 
@@ -105,7 +107,13 @@ class QueryProcess:
         #: (version folder, in memory): the snapshot it serves.
         self.key = key
         self.queries = 0
-        self.long = False
+        #: The long-query slot it holds (:class:`~server.store.slots.LongSlots`), if any.
+        self.slot: int | None = None
+
+    @property
+    def long(self) -> bool:
+        """Whether its query runs long (it holds a slot)."""
+        return self.slot is not None
 
     def kill(self) -> int | None:
         """End the process now and reap it; its wait status (``None`` if already reaped)."""
@@ -143,7 +151,7 @@ class QueryPool:
         self._freed = threading.Condition(self._lock)
         self._idle: list[QueryProcess] = []
         self._busy: set[QueryProcess] = set()
-        self._long = 0
+        self.slots = LongSlots(config.long_queries)
 
     def running(self) -> tuple[int, int]:
         """(processes, busy ones)."""
@@ -221,8 +229,6 @@ class QueryPool:
         or of another snapshot) killed."""
         with self._freed:
             self._busy.discard(process)
-            if process.long:
-                self._long -= 1
             keep = (
                 reusable
                 and not process.long
@@ -234,6 +240,7 @@ class QueryPool:
             self._freed.notify()
         if not keep:
             process.kill()
+            self._give_slot(process)
             self._replace()
 
     def _replace(self) -> None:
@@ -252,19 +259,27 @@ class QueryPool:
         """Take a process that ended by itself out of the pool; its wait status."""
         with self._freed:
             self._busy.discard(process)
-            if process.long:
-                self._long -= 1
             self._freed.notify()
-        return process.reap()
+        status = process.reap()
+        self._give_slot(process)
+        return status
+
+    def _give_slot(self, process: QueryProcess) -> None:
+        """Free the long-query slot of ``process``, if it holds one, once it has ended (its
+        private pages are gone then)."""
+        with self._lock:
+            slot, process.slot = process.slot, None
+        if slot is not None:
+            self.slots.give(slot)
 
     def go_long(self, process: QueryProcess) -> bool:
         """Let ``process`` run past ``long_query_after`` (and lower its priority); ``False``
-        when ``long_queries`` queries already do."""
+        when ``long_queries`` queries of the whole server already do."""
+        slot = self.slots.take()
+        if slot is None:
+            return False
         with self._lock:
-            if self._long >= self.config.long_queries:
-                return False
-            self._long += 1
-            process.long = True
+            process.slot = slot
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, process.pid, LONG_NICENESS)
         return True
@@ -275,6 +290,6 @@ class QueryPool:
             processes = [*self._idle, *self._busy]
             self._idle.clear()
             self._busy.clear()
-            self._long = 0
         for process in processes:
             process.kill()
+            self._give_slot(process)

@@ -13,6 +13,7 @@ from gunicorn.arbiter import Arbiter
 
 from server.settings import Settings
 from server.store.memory import ServerCopy, server_copy
+from server.store.slots import share_slots
 from server.store.versions import CurrentLink
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class SharingArbiter(Arbiter):
         """The master of ``app``, with the server's copy when its settings call for one."""
         super().__init__(app)
         settings = app.settings
+        share_slots()  # the workers count their long queries together
         self.server_copy: ServerCopy | None = None
         if settings.memory_quads > 0 and not settings.store_query:
             self.server_copy = ServerCopy(

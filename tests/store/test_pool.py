@@ -5,6 +5,7 @@ Retry-After, a query cannot reach the network, and every answer says its data ve
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import threading
 import time
@@ -21,6 +22,7 @@ from server.store import (
     QueryOutOfMemory,
     QueryTimeout,
     ServiceRefused,
+    slots,
 )
 from server.store.embedded import EmbeddedStore
 from server.store.limits import QueryLimits
@@ -139,6 +141,52 @@ def test_only_so_many_queries_may_run_long(pooled: PooledStore) -> None:
     assert time.monotonic() - began < 3  # stopped when it went long, not at its 3 s limit
     thread.join(timeout=10)
     assert outcome == [QueryTimeout]
+
+
+def test_the_long_queries_are_counted_for_the_whole_server(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two pools, as two workers of one server, count in the folder the master shares.
+    monkeypatch.setattr(slots, "_shared", tmp_path)
+    first, second = (make(store_path, long_queries=1, long_query_after=0.3) for _ in range(2))
+    try:
+        thread, outcome = in_background(first, 2)
+        busy_pid(first)
+        time.sleep(0.5)  # it runs long now, in the first worker
+        with pytest.raises(QueriesBusy, match="lange vragen"):
+            second.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 3).read()
+        thread.join(timeout=10)
+        assert outcome == [QueryTimeout]
+        # Its process was killed, so the slot is free: the second worker's query runs long to
+        # its own time limit.
+        with pytest.raises(QueryTimeout):
+            second.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 1).read()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_slot_is_freed_when_its_holder_dies(tmp_path: Path) -> None:
+    ours = slots.LongSlots(1, tmp_path)
+    taken, told = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a worker that takes the slot and is killed while it holds it
+        os.write(told, b"y" if ours.take() is not None else b"n")
+        time.sleep(60)
+        os._exit(0)
+    os.close(told)
+    try:
+        assert os.read(taken, 1) == b"y"
+        assert ours.take() is None
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(taken)
+    slot = ours.take()
+    assert slot is not None
+    assert ours.take() is None  # there is one slot
+    ours.give(slot)
+    assert ours.take() is not None
 
 
 def test_a_crash_of_the_engine_costs_one_query(store_path: Path) -> None:
