@@ -142,6 +142,20 @@ def test_no_trivial_inferred_triples(built_store: BuiltStore) -> None:
     assert repeated == []
 
 
+def test_one_title_per_language_across_all_sources(built_store: BuiltStore) -> None:
+    # Two files may describe one thing (a cited page), but a page with two titles in one
+    # language shows both side by side.
+    doubled = select(
+        built_store,
+        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+           SELECT ?s ?p (LANG(?a) AS ?lang) WHERE {
+             VALUES ?p { dct:title rdfs:label skos:prefLabel }
+             ?s ?p ?a , ?b FILTER (LANG(?a) = LANG(?b) && STR(?a) < STR(?b))
+           } LIMIT 10""",
+    )
+    assert doubled == []
+
+
 def test_meta_graph_describes_every_source(built_store: BuiltStore) -> None:
     rows = select(
         built_store,
