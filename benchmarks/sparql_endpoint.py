@@ -15,9 +15,9 @@ Servers (all bound to 127.0.0.1, stopped at the end):
 - ``rdflib``: ``rdflib-endpoint serve FILE`` (uvicorn, rdflib's in-memory store);
 - ``oxigraph``: ``rdflib-endpoint serve FILE --store Oxigraph`` (oxrdflib);
 - ``oxigraph-server``: the Oxigraph server (``oxigraph serve``, PyPI ``oxigraph``, Rust);
-- ``virtuoso``: Virtuoso 7 (Debian ``virtuoso-opensource``); these two are loaded from our
-  store by ``regiograaf build``'s loader for external stores and queried on the same default
-  graph, the merge of all graphs (``benchmarks/store_peers.py``).
+- ``virtuoso``: Virtuoso 7 (Debian ``virtuoso-opensource``); these two load the N-Quads file
+  with their own bulk loaders and answer on the union of all graphs as default graph, as ours
+  does (``benchmarks/store_peers.py``).
 
 Queries: ``lookup`` (one project's properties), ``lookups`` (the same with another project's
 IRI in every request, all projects in turn: a fixed query flatters any cache), ``aggregation``
@@ -454,7 +454,7 @@ def launch_server(
     log_path = work / f"{data.name}-{name}.log"
     env = dict(os.environ)
     if name in STORE_PEERS:
-        peer, endpoint = start_store_peer(name, data.store, work / f"{data.name}-{name}")
+        peer, endpoint = start_store_peer(name, data.nquads, work / f"{data.name}-{name}")
         address = urllib.parse.urlsplit(peer.config.query)
         assert address.port is not None
         return Server(name, "127.0.0.1", address.port, peer.process, peer.log, endpoint)

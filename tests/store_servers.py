@@ -82,11 +82,17 @@ class StoreServer:
 
 
 def start_store_server(
-    kind: str, folder: Path, *, query_seconds: int = STORE_QUERY_SECONDS, buffers: int = 10_000
+    kind: str,
+    folder: Path,
+    *,
+    query_seconds: int = STORE_QUERY_SECONDS,
+    buffers: int = 10_000,
+    union: bool = False,
 ) -> StoreServer:
     """Start a store of ``kind`` (:data:`STORE_KINDS`) with its data in ``folder``: queries
     stopped by the store after ``query_seconds`` (0: never); Virtuoso with ``buffers`` pages
-    of 8 KiB (the benchmark gives it more)."""
+    of 8 KiB (the benchmark gives it more); the Oxigraph server with the union of all graphs
+    as default graph when ``union`` (Virtuoso's default graph is that union anyway)."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -94,6 +100,8 @@ def start_store_server(
         oxigraph = Path(sys.executable).with_name("oxigraph")
         command = [str(oxigraph), "serve", "--location", str(folder / "data")]
         command += ["--bind", f"127.0.0.1:{port}"]
+        if union:
+            command.append("--union-default-graph")
         if query_seconds:
             # A thread per query: at thousands of queries a second it runs out of threads.
             command += ["--timeout-s", str(query_seconds)]
