@@ -14,7 +14,11 @@ settings, on a free port of 127.0.0.1. Printed per tree:
 * once the server is quiet (its processes use less than a tenth of a core over 3 s: the
   Strategiescan's warm-up is done; at most ``--settle`` seconds), the median of ``--lookups``
   lookups of different projects and of ``--aggregations`` aggregations (the queries of
-  ``benchmarks/sparql_endpoint.py``), one after the other, and the PSS after them.
+  ``benchmarks/sparql_endpoint.py``), one after the other, and the PSS after them; every
+  aggregation with a comment of its own, so that none is answered from the answer cache;
+* then **heavy load**: ``--heavy-clients`` clients that send such aggregations for
+  ``--heavy-seconds``: the answers, how many were 503 (busy), and the highest PSS of the whole
+  server, read every 0.2 s (each long query may copy much of the store: issue 16).
 
 The trees run one after the other, never side by side (2 cores). Exit status 1 when the last
 tree misses a goal of issue 16 (first answer ≤ 5 s, PSS after the copy ≤ 1.5 GB).
@@ -26,11 +30,13 @@ tree misses a goal of issue 16 (first answer ≤ 5 s, PSS after the copy ≤ 1.5
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -95,6 +101,36 @@ def _median_ms(url: str, queries: list[str]) -> str:
     return f"{statistics.median(times) * 1000:.1f} ms ({len(times)}/{len(queries)} answered)"
 
 
+def _aggregation(number: int) -> str:
+    """The aggregation with a comment of its own (the same work, another text)."""
+    return QUERIES["aggregation"][0].format() + f"\n# {number}"
+
+
+def heavy_load(url: str, group: int, clients: int, seconds: float) -> str:
+    """``clients`` threads sending aggregations for ``seconds``; what they got and the
+    highest PSS of process group ``group`` meanwhile."""
+    statuses: list[int] = []
+    numbers = itertools.count(1_000_000)
+    end = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < end:
+            statuses.append(_ask(url, _aggregation(next(numbers)))[0])
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    highest = 0.0
+    while any(thread.is_alive() for thread in threads):
+        highest = max(highest, _memory(group)[0])
+        time.sleep(0.2)
+    answered, busy = statuses.count(200), statuses.count(503)
+    return (
+        f"heavy load, {clients} clients for {seconds:g} s: {answered} answers, {busy} busy "
+        f"(503), {len(statuses) - answered - busy} other; highest PSS {highest:.2f} GB"
+    )
+
+
 def measure(tree: Path, args: argparse.Namespace) -> dict[str, float]:
     """Start the server of ``tree``, print its figures, stop it; the figures of the goals."""
     port = free_port()
@@ -131,13 +167,14 @@ def measure(tree: Path, args: argparse.Namespace) -> dict[str, float]:
         quiet = wait_until_idle(process.pid, args.settle, interval=3.0, share=0.1)
         rows = json.loads(_ask(url, _PROJECTS.format(n=args.lookups))[2])["results"]["bindings"]
         lookups = [QUERIES["lookup"][0].format(project=row["p"]["value"]) for row in rows]
-        aggregation = QUERIES["aggregation"][0].format()
+        aggregations = [_aggregation(number) for number in range(args.aggregations)]
         print(
             f"  after {quiet:.0f} s: lookups: {_median_ms(url, lookups)}; "
-            f"aggregation: {_median_ms(url, [aggregation] * args.aggregations)}; "
+            f"aggregation: {_median_ms(url, aggregations)}; "
             f"PSS after {_memory(process.pid)[0]:.2f} GB",
             flush=True,
         )
+        print(f"  {heavy_load(url, process.pid, args.heavy_clients, args.heavy_seconds)}")
         return {"first answer s": first, "PSS GB": pss}
     finally:
         stop_process_group(process, wait=30)
@@ -153,6 +190,8 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=300, help="most seconds to wait")
     parser.add_argument("--lookups", type=int, default=400)
     parser.add_argument("--aggregations", type=int, default=12)
+    parser.add_argument("--heavy-clients", type=int, default=8)
+    parser.add_argument("--heavy-seconds", type=float, default=30)
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--work", type=Path, default=Path("/tmp"), help="where the logs go")
     args = parser.parse_args()

@@ -9,6 +9,7 @@ a query process reports, or its death, into Regiograaf's errors.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -36,6 +37,7 @@ from server.store.channel import QueryRequest
 from server.store.isolation import PIECE_BYTES, SEAL_FAILED
 from server.store.limits import check_query
 from server.store.pool import QueryPool, QueryProcess
+from server.store.scan import tokens
 
 __all__ = ["PooledAnswer", "run_query"]
 
@@ -79,11 +81,18 @@ class PooledAnswer:
     :meth:`start` waits for."""
 
     def __init__(
-        self, pool: QueryPool, process: QueryProcess, deadline: float | None, seconds: float
+        self,
+        pool: QueryPool,
+        process: QueryProcess,
+        deadline: float | None,
+        seconds: float,
+        key: str,
     ) -> None:
         self.pool = pool
         self.process = process
         self.deadline = deadline
+        #: What identifies the query's work (:func:`work_key`).
+        self.key = key
         #: The time limit the caller gave, in seconds (for messages).
         self.seconds = seconds
         self.started = time.monotonic()
@@ -172,7 +181,7 @@ class PooledAnswer:
                 ),
                 seconds=f"{self.seconds:g}",
             )
-        if not self.pool.go_long(self.process):
+        if not self.pool.go_long(self.process, self.key):
             self._finish(reusable=False)
             raise QueriesBusy.saying(
                 N_(
@@ -214,5 +223,25 @@ def run_query(
     # little before it got here (0.49 s of a 0.5 s limit read '0.49 seconden' on a busy machine).
     seconds = 0.0 if deadline is None else math.ceil((deadline - time.monotonic()) * 10) / 10
     check_query(request.sparql, pool.config.limits)
-    process = pool.acquire(deadline)
-    return PooledAnswer(pool, process, deadline, seconds).start(request)
+    key = work_key(request)
+    slot = pool.slot_for(key, deadline)
+    try:
+        process = pool.acquire(deadline)
+    except BaseException:
+        if slot is not None:
+            pool.slots.give(slot)
+        raise
+    if slot is not None:
+        pool.run_long(process, slot)
+    return PooledAnswer(pool, process, deadline, seconds, key).start(request)
+
+
+def work_key(request: QueryRequest) -> str:
+    """What identifies a query's work, to remember that it runs long: its significant tokens
+    (without comments and white space), its dataset, base IRI and bindings."""
+    digest = hashlib.sha256()
+    for token in tokens(request.sparql):
+        digest.update(token.text.encode() + b"\0")
+    dataset = (request.default_graph_uris, request.named_graph_uris, request.base_iri)
+    digest.update(repr((dataset, sorted(request.bindings.items()))).encode())
+    return digest.hexdigest()

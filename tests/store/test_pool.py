@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from server.store import (
 )
 from server.store.embedded import EmbeddedStore
 from server.store.limits import QueryLimits
-from server.store.pool import PoolConfig
+from server.store.pool import LONG_NICENESS, PoolConfig
 from server.store.pooled import PooledStore
 from tests.support import SMALL_GRAPHS, SMALL_VERSION, build_small_store
 
@@ -164,6 +165,33 @@ def test_the_long_queries_are_counted_for_the_whole_server(
     finally:
         first.close()
         second.close()
+
+
+def test_a_query_that_ran_long_waits_for_a_slot_before_it_starts(pooled: PooledStore) -> None:
+    thread, outcome = in_background(pooled, 2)
+    busy_pid(pooled)
+    time.sleep(0.5)  # it runs long now, in the only slot (long_queries 1)
+    # The same work in another text (a comment, other white space): refused within queue_wait
+    # (0.3 s) without being started, instead of after long_query_after seconds of work.
+    again = ENDLESS.replace(" . ", " .\n") + " # again"
+    with pytest.raises(QueriesBusy, match="eerder langer"):
+        pooled.answer(again, media_types=JSON, deadline=time.monotonic() + 3).read()
+    assert len(pooled.pool._busy) == 1
+    thread.join(timeout=10)
+    assert outcome == [QueryTimeout]
+    # With the slot free, it starts as a long query, at the lower priority: long before it
+    # would count as long now.
+    pooled.pool.config = replace(pooled.pool.config, long_query_after=30)
+    thread, outcome = in_background(pooled, 3)
+    pid = busy_pid(pooled)
+    deadline = time.monotonic() + 2.5
+    while os.getpriority(os.PRIO_PROCESS, pid) != LONG_NICENESS:
+        assert time.monotonic() < deadline, "not started as a long query"
+        time.sleep(0.01)
+    thread.join(timeout=10)
+    assert outcome == [QueryTimeout]
+    # Another query is not held back.
+    assert pooled.query("ASK { ?s ?p ?o }").boolean() is True
 
 
 def test_a_slot_is_freed_when_its_holder_dies(tmp_path: Path) -> None:
