@@ -165,7 +165,10 @@ def measure(tree: Path, args: argparse.Namespace) -> dict[str, float]:
             flush=True,
         )
         quiet = wait_until_idle(process.pid, args.settle, interval=3.0, share=0.1)
-        rows = json.loads(_ask(url, _PROJECTS.format(n=args.lookups))[2])["results"]["bindings"]
+        status, _, body = _ask(url, _PROJECTS.format(n=args.lookups))
+        if status != 200:
+            raise SystemExit(f"{tree}: the project list was answered {status}; see {log}")
+        rows = json.loads(body)["results"]["bindings"]
         lookups = [QUERIES["lookup"][0].format(project=row["p"]["value"]) for row in rows]
         aggregations = [_aggregation(number) for number in range(args.aggregations)]
         print(

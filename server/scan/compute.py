@@ -17,6 +17,7 @@ Every query gets the language (``taal``) of the names it returns.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -26,7 +27,7 @@ from server.messages import N_
 from server.scan import sections
 from server.scan.model import Gap, Municipality, Scan
 from server.settings import Settings
-from server.store import Store
+from server.store import QueriesBusy, Store
 from server.store.cache import ResultsCache
 
 __all__ = [
@@ -47,6 +48,9 @@ __all__ = [
 CBS_CODE: Final = re.compile(r"gm[0-9]{4}")
 #: The languages a scan is made in (Dutch first).
 LANGUAGES: Final = ("nl", "en")
+#: Seconds the warm-up goes on asking a query the server refused as busy, and between tries.
+WARM_UP_PATIENCE: Final = 300.0
+WARM_UP_RETRY: Final = 2.0
 #: The canned queries a scan is computed from, in the order of its sections.
 QUERIES: Final = (
     "scan-strategie",
@@ -186,10 +190,20 @@ def _gaps(
     return sections.gaps(found, active, learning, known)
 
 
-def warm_up(store: Store, settings: Settings) -> None:
+def warm_up(store: Store, settings: Settings, *, patience: float = WARM_UP_PATIENCE) -> None:
     """Run the region-wide queries in every language, so that their answers are cached before
     the first visitor asks: the first scan after a start then costs what any other does
-    (with 100,000 projects they take some ten seconds together)."""
+    (with 100,000 projects they take some ten seconds together). A query refused because the
+    server's long queries are all running (every worker warms up at once) is asked again a
+    little later, for up to ``patience`` seconds."""
+    give_up = time.monotonic() + patience
     for lang in LANGUAGES:
         for name in REGION_QUERIES:
-            _records(store, settings, name, {"taal": lang})
+            while True:
+                try:
+                    _records(store, settings, name, {"taal": lang})
+                    break
+                except QueriesBusy:
+                    if time.monotonic() >= give_up:
+                        raise
+                    time.sleep(WARM_UP_RETRY)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html as html_module
 import re
+import threading
+import time
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -13,8 +15,12 @@ from flask.testing import FlaskClient
 
 from server.canned.running import RESULTS, canned_queries, check_arguments, run_checked
 from server.scan.compute import LANGUAGES, REGION_QUERIES, REGION_RESULTS, compute_scan
+from server.sparql.operation import process_store
+from server.store import QueryTimeout
+from server.web.app import create_app
 from server.web.context import get_settings, get_store
 from server.web.scan import scan_page, warm_up
+from tests.store.test_pool import ENDLESS
 from tests.support import BuiltStore
 
 
@@ -256,6 +262,33 @@ def test_the_warm_up_caches_the_region_wide_answers(scan_app: Flask) -> None:
     REGION_RESULTS.clear()
     warm_up(scan_app).join(timeout=120)
     with scan_app.app_context():
+        assert [
+            (lang, name) for lang in LANGUAGES for name in REGION_QUERIES if not _cached(lang, name)
+        ] == []
+
+
+def test_the_warm_up_waits_while_the_long_queries_are_all_running(scan_store: BuiltStore) -> None:
+    """Every worker warms up at once, and the server runs only so many long queries: a query
+    refused as busy is asked again until it runs, instead of stopping the warm-up."""
+    settings = replace(scan_store.settings, long_queries=1, long_query_after=0.001)
+    app = create_app(settings)
+    store = process_store(settings)
+    outcome: list[type] = []
+
+    def hold() -> None:  # the one long-query slot, for 3 s
+        try:
+            store.query(ENDLESS, timeout=3).rows()
+        except QueryTimeout as error:
+            outcome.append(type(error))
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.5)
+    REGION_RESULTS.clear()
+    warm_up(app).join(timeout=120)
+    assert not holder.is_alive()  # the warm-up could only finish after it
+    assert outcome == [QueryTimeout]
+    with app.app_context():
         assert [
             (lang, name) for lang in LANGUAGES for name in REGION_QUERIES if not _cached(lang, name)
         ] == []
