@@ -71,7 +71,7 @@ def _ask(url: str, query: str, timeout: float = 60) -> tuple[int, float, bytes]:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, time.perf_counter() - began, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, time.perf_counter() - began, b""
+        return error.code, time.perf_counter() - began, error.read()
     except OSError:
         return 0, time.perf_counter() - began, b""
 
@@ -167,7 +167,7 @@ def measure(tree: Path, args: argparse.Namespace) -> dict[str, float]:
         quiet = wait_until_idle(process.pid, args.settle, interval=3.0, share=0.1)
         status, _, body = _ask(url, _PROJECTS.format(n=args.lookups))
         if status != 200:
-            raise SystemExit(f"{tree}: the project list was answered {status}; see {log}")
+            raise SystemExit(f"{tree}: the project list was answered {status} {body!r}; see {log}")
         rows = json.loads(body)["results"]["bindings"]
         lookups = [QUERIES["lookup"][0].format(project=row["p"]["value"]) for row in rows]
         aggregations = [_aggregation(number) for number in range(args.aggregations)]

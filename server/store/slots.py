@@ -17,14 +17,16 @@ count in one folder. A pool made without it (tests, ``regiograaf query``) counts
 from __future__ import annotations
 
 import atexit
+import contextlib
 import fcntl
 import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["LongSlots", "share_slots"]
+__all__ = ["LongSlots", "one_at_a_time", "share_slots"]
 
 #: The folder every pool of this process, and of the processes it forks, counts in.
 _shared: Path | None = None
@@ -51,6 +53,22 @@ def share_slots() -> Path:
     if _shared is None:
         _shared = _made_folder()
     return _shared
+
+
+@contextlib.contextmanager
+def one_at_a_time(name: str) -> Iterator[None]:
+    """Run the block in one process of the server at a time (the lock file ``name`` in the
+    shared folder, waited for; freed by the kernel when its holder dies); without a shared
+    folder (no gunicorn master), at once."""
+    if _shared is None:
+        yield
+        return
+    descriptor = os.open(_shared / name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 class LongSlots:

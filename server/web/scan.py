@@ -48,6 +48,7 @@ from server.scan.model import Scan
 from server.scan.pdf import pdf_bytes
 from server.scan.scale import step
 from server.scan.word import docx_bytes
+from server.store.slots import one_at_a_time
 from server.web.assets import STATIC
 from server.web.context import get_settings, get_store, iri_map, site_url
 from server.web.language import language
@@ -107,7 +108,9 @@ def warm_up(app: Flask) -> threading.Thread:
     not raised: the first visitor then computes them."""
 
     def run() -> None:
-        with app.app_context():
+        # One worker at a time: each runs the long region-wide queries, and a visitor's long
+        # query should still find one of the server's long-query slots free.
+        with app.app_context(), one_at_a_time("scan-warm-up"):
             try:
                 compute_warm_up(get_store(), get_settings())
             except RegiograafError as error:

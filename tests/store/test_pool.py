@@ -217,6 +217,37 @@ def test_a_slot_is_freed_when_its_holder_dies(tmp_path: Path) -> None:
     assert ours.take() is not None
 
 
+def test_one_process_of_the_server_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slots, "_shared", tmp_path)
+    inside: list[str] = []
+    leave = threading.Event()
+
+    def first() -> None:
+        with slots.one_at_a_time("warm-up"):
+            inside.append("first in")
+            leave.wait(10)
+            inside.append("first out")
+
+    def second() -> None:
+        with slots.one_at_a_time("warm-up"):
+            inside.append("second in")
+
+    one = threading.Thread(target=first)
+    one.start()
+    while not inside:
+        time.sleep(0.01)
+    two = threading.Thread(target=second)
+    two.start()
+    time.sleep(0.3)
+    assert inside == ["first in"]  # the second waits
+    leave.set()
+    one.join(timeout=10)
+    two.join(timeout=10)
+    assert inside == ["first in", "first out", "second in"]
+
+
 def test_a_crash_of_the_engine_costs_one_query(store_path: Path) -> None:
     # Without the text limits, 100,000 nested groups overflow the engine's stack (SIGSEGV).
     store = make(store_path, processes=1, limits=QueryLimits(0, 0, 0))
