@@ -269,11 +269,8 @@ def test_bindings_are_written_where_a_term_can_stand():
 #: What still differs on Virtuoso 7.2 (docs/operations.md, "Known gaps"): each of these tests is
 #: expected to fail there (strict: a fix shows), and passes on the Oxigraph server.
 VIRTUOSO_DIFFERS: dict[str, str] = {
-    "bijdragen-aan-principes": 'a GROUP_CONCAT of nothing is "" on Virtuoso, none here',
-    "scan-projecten": 'a GROUP_CONCAT of nothing is "" on Virtuoso, none here',
     "samenwerkingskansen": "Virtuoso mixes up the titles of two GROUP_CONCAT(DISTINCT ...)",
     "vergelijkbare-projecten": "Virtuoso loses rows when ?minimum is bound (VALUES)",
-    "waardeketen-gaten": "Virtuoso misses ?gemeente bound by VALUES in a FILTER NOT EXISTS",
     "/kaart/samenwerking": "samenwerkingskansen",
     "/kaart/samenwerking.geojson": "samenwerkingskansen",
 }
