@@ -35,7 +35,7 @@ from server.store import (
 from server.store import channel as frames
 from server.store.channel import QueryRequest
 from server.store.isolation import PIECE_BYTES, SEAL_FAILED
-from server.store.limits import check_query
+from server.store.limits import cached_by_text, check_query
 from server.store.pool import QueryPool, QueryProcess
 from server.store.scan import tokens
 
@@ -86,13 +86,14 @@ class PooledAnswer:
         process: QueryProcess,
         deadline: float | None,
         seconds: float,
-        key: str,
+        key: str | None,
     ) -> None:
         self.pool = pool
         self.process = process
         self.deadline = deadline
-        #: What identifies the query's work (:func:`work_key`).
+        #: What identifies the query's work (:func:`work_key`), if it was needed yet.
         self.key = key
+        self._request: QueryRequest | None = None
         #: The time limit the caller gave, in seconds (for messages).
         self.seconds = seconds
         self.started = time.monotonic()
@@ -104,6 +105,7 @@ class PooledAnswer:
 
     def start(self, request: QueryRequest) -> PooledAnswer:
         """Send ``request`` and wait for the head of the answer; raises the query's error."""
+        self._request = request
         try:
             frames.send(self.process.sock, frames.REQUEST, pickle.dumps(request))
         except OSError:
@@ -181,6 +183,9 @@ class PooledAnswer:
                 ),
                 seconds=f"{self.seconds:g}",
             )
+        if self.key is None:
+            assert self._request is not None, "start() sends the request first"
+            self.key = work_key(self._request)
         if not self.pool.go_long(self.process, self.key):
             self._finish(reusable=False)
             raise QueriesBusy.saying(
@@ -223,8 +228,10 @@ def run_query(
     # little before it got here (0.49 s of a 0.5 s limit read '0.49 seconden' on a busy machine).
     seconds = 0.0 if deadline is None else math.ceil((deadline - time.monotonic()) * 10) / 10
     check_query(request.sparql, pool.config.limits)
-    key = work_key(request)
-    slot = pool.slot_for(key, deadline)
+    # Only once some query ran long is there anything to look up (a lookup at thousands a
+    # second pays nothing for it before).
+    key = work_key(request) if pool.remembers_long() else None
+    slot = None if key is None else pool.slot_for(key, deadline)
     try:
         process = pool.acquire(deadline)
     except BaseException:
@@ -239,9 +246,15 @@ def run_query(
 def work_key(request: QueryRequest) -> str:
     """What identifies a query's work, to remember that it runs long: its significant tokens
     (without comments and white space), its dataset, base IRI and bindings."""
-    digest = hashlib.sha256()
-    for token in tokens(request.sparql):
-        digest.update(token.text.encode() + b"\0")
     dataset = (request.default_graph_uris, request.named_graph_uris, request.base_iri)
-    digest.update(repr((dataset, sorted(request.bindings.items()))).encode())
+    extra = repr((dataset, sorted(request.bindings.items())))
+    return hashlib.sha256(f"{_text_digest(request.sparql)}\0{extra}".encode()).hexdigest()
+
+
+@cached_by_text
+def _text_digest(sparql: str) -> str:
+    """A digest of the significant tokens of ``sparql``."""
+    digest = hashlib.sha256()
+    for token in tokens(sparql):
+        digest.update(token.text.encode() + b"\0")
     return digest.hexdigest()

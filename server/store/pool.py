@@ -300,6 +300,10 @@ class QueryPool:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, process.pid, LONG_NICENESS)
 
+    def remembers_long(self) -> bool:
+        """Whether any query ran long in this pool (see :meth:`slot_for`)."""
+        return bool(self._ran_long)
+
     def slot_for(self, key: str, deadline: float | None) -> int | None:
         """A long-query slot for a query (``key``) that ran long before, waited for up to
         ``queue_wait`` seconds (and until ``deadline``), so that it does not spend

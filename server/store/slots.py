@@ -68,6 +68,7 @@ def one_at_a_time(name: str) -> Iterator[None]:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)  # also held by any copy forked meanwhile
         os.close(descriptor)
 
 
