@@ -194,8 +194,8 @@ def warm_up(store: Store, settings: Settings, *, patience: float = WARM_UP_PATIE
     """Run the region-wide queries in every language, so that their answers are cached before
     the first visitor asks: the first scan after a start then costs what any other does
     (with 100,000 projects they take some ten seconds together). A query refused because the
-    server's long queries are all running (every worker warms up at once) is asked again a
-    little later, for up to ``patience`` seconds."""
+    server's long-query slots are all taken is asked again a little later, until ``patience``
+    seconds after the warm-up began."""
     give_up = time.monotonic() + patience
     for lang in LANGUAGES:
         for name in REGION_QUERIES:

@@ -87,12 +87,16 @@ class PooledAnswer:
         deadline: float | None,
         seconds: float,
         key: str | None,
+        *,
+        reserved: bool = False,
     ) -> None:
         self.pool = pool
         self.process = process
         self.deadline = deadline
         #: What identifies the query's work (:func:`work_key`), if it was needed yet.
         self.key = key
+        #: Whether it was started as a long query (it ran long before).
+        self.reserved = reserved
         self._request: QueryRequest | None = None
         #: The time limit the caller gave, in seconds (for messages).
         self.seconds = seconds
@@ -146,6 +150,9 @@ class PooledAnswer:
 
     def _finish(self, *, reusable: bool) -> None:
         self._done = True
+        quick = time.monotonic() - self.started < self.pool.config.long_query_after
+        if reusable and self.reserved and quick and self.key is not None:
+            self.pool.forget_long(self.key)  # it ran long once (a busy moment), not now
         self.pool.release(self.process, reusable=reusable)
 
     def _unexpected(self, kind: bytes, payload: bytes) -> None:
@@ -186,7 +193,12 @@ class PooledAnswer:
         if self.key is None:
             assert self._request is not None, "start() sends the request first"
             self.key = work_key(self._request)
-        if not self.pool.go_long(self.process, self.key):
+        try:
+            went_long = self.pool.go_long(self.process, self.key)
+        except OSError as error:  # the slots' folder: the process is not left busy
+            self._finish(reusable=False)
+            raise StoreError(f"the long-query slots cannot be read: {error}") from None
+        if not went_long:
             self._finish(reusable=False)
             raise QueriesBusy.saying(
                 N_(
@@ -226,21 +238,26 @@ def run_query(
     answer."""
     # The time left, up to a tenth of a second: the configured limit, though the request waited a
     # little before it got here (0.49 s of a 0.5 s limit read '0.49 seconden' on a busy machine).
-    seconds = 0.0 if deadline is None else math.ceil((deadline - time.monotonic()) * 10) / 10
+    left = 0.0 if deadline is None else deadline - time.monotonic()
+    seconds = 0.0 if deadline is None else max(0.1, math.ceil(left * 10) / 10)
     check_query(request.sparql, pool.config.limits)
     # Only once some query ran long is there anything to look up (a lookup at thousands a
     # second pays nothing for it before).
     key = work_key(request) if pool.remembers_long() else None
-    slot = None if key is None else pool.slot_for(key, deadline)
+    wait_until = time.monotonic() + pool.config.queue_wait  # for a slot and a process together
+    if deadline is not None:
+        wait_until = min(wait_until, deadline)
+    slot = None if key is None else pool.slot_for(key, wait_until)
     try:
-        process = pool.acquire(deadline)
+        process = pool.acquire(wait_until if slot is not None else deadline)
     except BaseException:
         if slot is not None:
             pool.slots.give(slot)
         raise
     if slot is not None:
         pool.run_long(process, slot)
-    return PooledAnswer(pool, process, deadline, seconds, key).start(request)
+    answer = PooledAnswer(pool, process, deadline, seconds, key, reserved=slot is not None)
+    return answer.start(request)
 
 
 def work_key(request: QueryRequest) -> str:

@@ -281,7 +281,10 @@ class QueryPool:
     def go_long(self, process: QueryProcess, key: str) -> bool:
         """Let ``process`` run past ``long_query_after`` (and lower its priority); ``False``
         when ``long_queries`` queries of the whole server already do. Either way the query
-        (``key``) is remembered as one that runs long."""
+        (``key``) is remembered as one that runs long (unless no query may: ``long_queries``
+        0)."""
+        if self.config.long_queries <= 0:
+            return False
         with self._lock:
             self._ran_long[key] = None
             self._ran_long.move_to_end(key)
@@ -300,22 +303,24 @@ class QueryPool:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, process.pid, LONG_NICENESS)
 
+    def forget_long(self, key: str) -> None:
+        """Forget that the query ``key`` ran long (it did not, this time)."""
+        with self._lock:
+            self._ran_long.pop(key, None)
+
     def remembers_long(self) -> bool:
         """Whether any query ran long in this pool (see :meth:`slot_for`)."""
         return bool(self._ran_long)
 
-    def slot_for(self, key: str, deadline: float | None) -> int | None:
-        """A long-query slot for a query (``key``) that ran long before, waited for up to
-        ``queue_wait`` seconds (and until ``deadline``), so that it does not spend
+    def slot_for(self, key: str, until: float) -> int | None:
+        """A long-query slot for a query (``key``) that ran long before, waited for until
+        ``until`` (a ``time.monotonic()`` value), so that it does not spend
         ``long_query_after`` seconds of work only to be stopped; ``None`` for any other query.
         Raises :class:`QueriesBusy` when no slot comes free in time."""
         with self._lock:
             if key not in self._ran_long:
                 return None
             self._ran_long.move_to_end(key)
-        until = time.monotonic() + self.config.queue_wait
-        if deadline is not None:
-            until = min(until, deadline)
         while (slot := self.slots.take()) is None:
             if time.monotonic() >= until:
                 raise QueriesBusy.saying(

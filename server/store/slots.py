@@ -22,7 +22,6 @@ import fcntl
 import os
 import shutil
 import tempfile
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +51,10 @@ def share_slots() -> Path:
     global _shared
     if _shared is None:
         _shared = _made_folder()
+        # Locked (shared) while the server runs, so that a cleaner of old temporary files
+        # (systemd-tmpfiles) leaves it alone; the descriptor lives as long as the process.
+        held = os.open(_shared, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(held, fcntl.LOCK_SH)
     return _shared
 
 
@@ -78,12 +81,7 @@ class LongSlots:
 
     def __init__(self, count: int, folder: Path | None = None) -> None:
         self.count = count
-        self.folder = folder or _shared or self._own_folder()
-
-    def _own_folder(self) -> Path:
-        folder = Path(tempfile.mkdtemp(prefix="regiograaf-long-"))
-        weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
-        return folder
+        self.folder = folder or _shared or _made_folder()
 
     def take(self) -> int | None:
         """A free slot (the descriptor holding its lock), or ``None`` when all are taken."""

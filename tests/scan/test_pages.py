@@ -6,7 +6,6 @@ from __future__ import annotations
 import html as html_module
 import re
 import threading
-import time
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -20,7 +19,7 @@ from server.store import QueryTimeout
 from server.web.app import create_app
 from server.web.context import get_settings, get_store
 from server.web.scan import scan_page, warm_up
-from tests.store.test_pool import ENDLESS
+from tests.store.test_pool import ENDLESS, running_long
 from tests.support import BuiltStore
 
 
@@ -283,11 +282,15 @@ def test_the_warm_up_waits_while_the_long_queries_are_all_running(scan_store: Bu
 
     holder = threading.Thread(target=hold)
     holder.start()
-    time.sleep(0.5)
-    REGION_RESULTS.clear()
-    warm_up(app).join(timeout=120)
-    assert not holder.is_alive()  # the warm-up could only finish after it
-    assert outcome == [QueryTimeout]
+    try:
+        running_long(store)
+        REGION_RESULTS.clear()
+        warm_up(app).join(timeout=120)
+        assert not holder.is_alive()  # the warm-up could only finish after it
+        assert outcome == [QueryTimeout]
+    finally:
+        holder.join(timeout=10)
+        store.close()
     with app.app_context():
         assert [
             (lang, name) for lang in LANGUAGES for name in REGION_QUERIES if not _cached(lang, name)

@@ -265,7 +265,8 @@ def test_beyond_the_long_queries_the_answer_is_503_with_retry_after(
         with lock:
             outcomes.append((status, headers.get("Retry-After"), body))
 
-    threads = [threading.Thread(target=endless) for _ in range(8)]
+    # More clients than one worker has threads (8), so that both workers run queries.
+    threads = [threading.Thread(target=endless) for _ in range(16)]
     for thread in threads:
         thread.start()
     # A query process that runs long runs at nice 10 until it is killed, so the niced ones

@@ -25,6 +25,8 @@ from server.store import (
     ServiceRefused,
     slots,
 )
+from server.store.answers import work_key
+from server.store.channel import QueryRequest
 from server.store.embedded import EmbeddedStore
 from server.store.limits import QueryLimits
 from server.store.pool import LONG_NICENESS, PoolConfig
@@ -99,6 +101,17 @@ def busy_pid(store: PooledStore) -> int:
     raise AssertionError("no query process became busy")
 
 
+def running_long(store: PooledStore) -> None:
+    """Wait until a query of ``store`` runs long (it holds a long-query slot)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with store.pool._lock:
+            if any(process.long for process in store.pool._busy):
+                return
+        time.sleep(0.01)
+    raise AssertionError("no query ran long")
+
+
 def test_a_timed_out_query_is_killed_and_reaped(pooled: PooledStore) -> None:
     began = time.monotonic()
     thread, outcome = in_background(pooled, 0.5)
@@ -135,7 +148,7 @@ def test_beyond_the_cap_the_answer_is_busy_with_retry_after(store_path: Path) ->
 def test_only_so_many_queries_may_run_long(pooled: PooledStore) -> None:
     thread, outcome = in_background(pooled, 3)
     busy_pid(pooled)
-    time.sleep(0.5)  # the first one runs long now (long_query_after 0.3 s)
+    running_long(pooled)  # the first one runs long now (long_query_after 0.3 s)
     began = time.monotonic()
     with pytest.raises(QueriesBusy, match="lange vragen"):
         pooled.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 3).read()
@@ -153,13 +166,13 @@ def test_the_long_queries_are_counted_for_the_whole_server(
     try:
         thread, outcome = in_background(first, 2)
         busy_pid(first)
-        time.sleep(0.5)  # it runs long now, in the first worker
+        running_long(first)  # it runs long now, in the first worker
         with pytest.raises(QueriesBusy, match="lange vragen"):
             second.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 3).read()
         thread.join(timeout=10)
         assert outcome == [QueryTimeout]
-        # Its process was killed, so the slot is free: the second worker's query runs long to
-        # its own time limit.
+        # Its process was killed, so the slot is free: the second worker's query (which it
+        # remembers as long, so it takes the slot before it starts) runs to its time limit.
         with pytest.raises(QueryTimeout):
             second.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 1).read()
     finally:
@@ -170,7 +183,7 @@ def test_the_long_queries_are_counted_for_the_whole_server(
 def test_a_query_that_ran_long_waits_for_a_slot_before_it_starts(pooled: PooledStore) -> None:
     thread, outcome = in_background(pooled, 2)
     busy_pid(pooled)
-    time.sleep(0.5)  # it runs long now, in the only slot (long_queries 1)
+    running_long(pooled)  # it runs long now, in the only slot (long_queries 1)
     # The same work in another text (a comment, other white space): refused within queue_wait
     # (0.3 s) without being started, instead of after long_query_after seconds of work.
     again = ENDLESS.replace(" . ", " .\n") + " # again"
@@ -194,14 +207,26 @@ def test_a_query_that_ran_long_waits_for_a_slot_before_it_starts(pooled: PooledS
     assert pooled.query("ASK { ?s ?p ?o }").boolean() is True
 
 
+def test_a_query_that_ran_long_once_is_forgotten_when_it_is_quick(pooled: PooledStore) -> None:
+    # Counting the store ran long once (as on a busy machine): the pool remembers it.
+    quick = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    pooled.pool.go_long(pooled.pool.acquire(None), work_key(QueryRequest(quick, JSON)))
+    pooled.pool.close()
+    assert pooled.pool.remembers_long()
+    assert pooled.query(quick).rows()  # started as a long query, done at once
+    assert not pooled.pool.remembers_long()
+
+
 def test_a_slot_is_freed_when_its_holder_dies(tmp_path: Path) -> None:
     ours = slots.LongSlots(1, tmp_path)
     taken, told = os.pipe()
     pid = os.fork()
     if pid == 0:  # a worker that takes the slot and is killed while it holds it
-        os.write(told, b"y" if ours.take() is not None else b"n")
-        time.sleep(60)
-        os._exit(0)
+        try:
+            os.write(told, b"y" if ours.take() is not None else b"n")
+            time.sleep(60)
+        finally:
+            os._exit(0)
     os.close(told)
     try:
         assert os.read(taken, 1) == b"y"
