@@ -120,8 +120,8 @@ class QueryTimeout(Unavailable):
 
 class QueriesBusy(Unavailable):
     """503: every query process of this worker is busy, or the server's long-query slots
-    are all taken (for a query that went long, or that ran long before and waited for one);
-    the client may try again after ``Retry-After`` seconds."""
+    are all taken when a query goes long; the client may try again after ``Retry-After``
+    seconds."""
 
     logged = False
     headers = (("Retry-After", "2"),)

@@ -9,7 +9,6 @@ a query process reports, or its death, into Regiograaf's errors.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import os
@@ -35,9 +34,8 @@ from server.store import (
 from server.store import channel as frames
 from server.store.channel import QueryRequest
 from server.store.isolation import PIECE_BYTES, SEAL_FAILED
-from server.store.limits import cached_by_text, check_query
+from server.store.limits import check_query
 from server.store.pool import QueryPool, QueryProcess
-from server.store.scan import tokens
 
 __all__ = ["PooledAnswer", "run_query"]
 
@@ -86,18 +84,10 @@ class PooledAnswer:
         process: QueryProcess,
         deadline: float | None,
         seconds: float,
-        key: str | None,
-        *,
-        reserved: bool = False,
     ) -> None:
         self.pool = pool
         self.process = process
         self.deadline = deadline
-        #: What identifies the query's work (:func:`work_key`), if it was needed yet.
-        self.key = key
-        #: Whether it was started as a long query (it ran long before).
-        self.reserved = reserved
-        self._request: QueryRequest | None = None
         #: The time limit the caller gave, in seconds (for messages).
         self.seconds = seconds
         self.started = time.monotonic()
@@ -109,7 +99,6 @@ class PooledAnswer:
 
     def start(self, request: QueryRequest) -> PooledAnswer:
         """Send ``request`` and wait for the head of the answer; raises the query's error."""
-        self._request = request
         try:
             frames.send(self.process.sock, frames.REQUEST, pickle.dumps(request))
         except OSError:
@@ -150,9 +139,6 @@ class PooledAnswer:
 
     def _finish(self, *, reusable: bool) -> None:
         self._done = True
-        quick = time.monotonic() - self.started < self.pool.config.long_query_after
-        if reusable and self.reserved and quick and self.key is not None:
-            self.pool.forget_long(self.key)  # it ran long once (a busy moment), not now
         self.pool.release(self.process, reusable=reusable)
 
     def _unexpected(self, kind: bytes, payload: bytes) -> None:
@@ -190,11 +176,8 @@ class PooledAnswer:
                 ),
                 seconds=f"{self.seconds:g}",
             )
-        if self.key is None:
-            assert self._request is not None, "start() sends the request first"
-            self.key = work_key(self._request)
         try:
-            went_long = self.pool.go_long(self.process, self.key)
+            went_long = self.pool.go_long(self.process)
         except OSError as error:  # the slots' folder: the process is not left busy
             self._finish(reusable=False)
             raise StoreError(f"the long-query slots cannot be read: {error}") from None
@@ -241,37 +224,5 @@ def run_query(
     left = 0.0 if deadline is None else deadline - time.monotonic()
     seconds = 0.0 if deadline is None else max(0.1, math.ceil(left * 10) / 10)
     check_query(request.sparql, pool.config.limits)
-    # Only once some query ran long is there anything to look up (a lookup at thousands a
-    # second pays nothing for it before).
-    key = work_key(request) if pool.remembers_long() else None
-    wait_until = time.monotonic() + pool.config.queue_wait  # for a slot and a process together
-    if deadline is not None:
-        wait_until = min(wait_until, deadline)
-    slot = None if key is None else pool.slot_for(key, wait_until)
-    try:
-        process = pool.acquire(wait_until if slot is not None else deadline)
-    except BaseException:
-        if slot is not None:
-            pool.slots.give(slot)
-        raise
-    if slot is not None:
-        pool.run_long(process, slot)
-    answer = PooledAnswer(pool, process, deadline, seconds, key, reserved=slot is not None)
-    return answer.start(request)
-
-
-def work_key(request: QueryRequest) -> str:
-    """What identifies a query's work, to remember that it runs long: its significant tokens
-    (without comments and white space), its dataset, base IRI and bindings."""
-    dataset = (request.default_graph_uris, request.named_graph_uris, request.base_iri)
-    extra = repr((dataset, sorted(request.bindings.items())))
-    return hashlib.sha256(f"{_text_digest(request.sparql)}\0{extra}".encode()).hexdigest()
-
-
-@cached_by_text
-def _text_digest(sparql: str) -> str:
-    """A digest of the significant tokens of ``sparql``."""
-    digest = hashlib.sha256()
-    for token in tokens(sparql):
-        digest.update(token.text.encode() + b"\0")
-    return digest.hexdigest()
+    process = pool.acquire(deadline)
+    return PooledAnswer(pool, process, deadline, seconds).start(request)

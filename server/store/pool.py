@@ -37,7 +37,6 @@ import signal
 import socket
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -65,10 +64,6 @@ log = logging.getLogger(__name__)
 LONG_NICENESS: Final = 10
 #: A process is replaced after this many queries (what it allocated goes back to the system).
 QUERIES_PER_PROCESS: Final = 2_000
-#: How many queries that ran long a pool remembers (see :meth:`QueryPool.slot_for`).
-LONG_REMEMBERED: Final = 1_024
-#: Seconds between two looks for a free long-query slot.
-SLOT_POLL: Final = 0.05
 
 
 @dataclass(frozen=True)
@@ -157,7 +152,6 @@ class QueryPool:
         self._idle: list[QueryProcess] = []
         self._busy: set[QueryProcess] = set()
         self.slots = LongSlots(config.long_queries)
-        self._ran_long: OrderedDict[str, None] = OrderedDict()
 
     def running(self) -> tuple[int, int]:
         """(processes, busy ones)."""
@@ -278,61 +272,17 @@ class QueryPool:
         if slot is not None:
             self.slots.give(slot)
 
-    def go_long(self, process: QueryProcess, key: str) -> bool:
+    def go_long(self, process: QueryProcess) -> bool:
         """Let ``process`` run past ``long_query_after`` (and lower its priority); ``False``
-        when ``long_queries`` queries of the whole server already do. Either way the query
-        (``key``) is remembered as one that runs long (unless no query may: ``long_queries``
-        0)."""
-        if self.config.long_queries <= 0:
-            return False
-        with self._lock:
-            self._ran_long[key] = None
-            self._ran_long.move_to_end(key)
-            while len(self._ran_long) > LONG_REMEMBERED:
-                self._ran_long.popitem(last=False)
+        when ``long_queries`` queries of the whole server already do."""
         slot = self.slots.take()
         if slot is None:
             return False
-        self.run_long(process, slot)
-        return True
-
-    def run_long(self, process: QueryProcess, slot: int) -> None:
-        """Let ``process`` run its query long, in ``slot``, at a lower CPU priority."""
         with self._lock:
             process.slot = slot
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, process.pid, LONG_NICENESS)
-
-    def forget_long(self, key: str) -> None:
-        """Forget that the query ``key`` ran long (it did not, this time)."""
-        with self._lock:
-            self._ran_long.pop(key, None)
-
-    def remembers_long(self) -> bool:
-        """Whether any query ran long in this pool (see :meth:`slot_for`)."""
-        return bool(self._ran_long)
-
-    def slot_for(self, key: str, until: float) -> int | None:
-        """A long-query slot for a query (``key``) that ran long before, waited for until
-        ``until`` (a ``time.monotonic()`` value), so that it does not spend
-        ``long_query_after`` seconds of work only to be stopped; ``None`` for any other query.
-        Raises :class:`QueriesBusy` when no slot comes free in time."""
-        with self._lock:
-            if key not in self._ran_long:
-                return None
-            self._ran_long.move_to_end(key)
-        while (slot := self.slots.take()) is None:
-            if time.monotonic() >= until:
-                raise QueriesBusy.saying(
-                    N_(
-                        "Deze vraag liep eerder langer dan %(seconds)s s, en er lopen al "
-                        "%(count)s lange vragen. Probeer het zo opnieuw."
-                    ),
-                    seconds=f"{self.config.long_query_after:g}",
-                    count=self.config.long_queries,
-                )
-            time.sleep(SLOT_POLL)
-        return slot
+        return True
 
     def close(self) -> None:
         """Kill every query process (the pool can be used again: it forks new ones)."""

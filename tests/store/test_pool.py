@@ -10,7 +10,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,11 +24,9 @@ from server.store import (
     ServiceRefused,
     slots,
 )
-from server.store.answers import work_key
-from server.store.channel import QueryRequest
 from server.store.embedded import EmbeddedStore
 from server.store.limits import QueryLimits
-from server.store.pool import LONG_NICENESS, PoolConfig
+from server.store.pool import PoolConfig
 from server.store.pooled import PooledStore
 from tests.support import SMALL_GRAPHS, SMALL_VERSION, build_small_store
 
@@ -171,50 +168,13 @@ def test_the_long_queries_are_counted_for_the_whole_server(
             second.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 3).read()
         thread.join(timeout=10)
         assert outcome == [QueryTimeout]
-        # Its process was killed, so the slot is free: the second worker's query (which it
-        # remembers as long, so it takes the slot before it starts) runs to its time limit.
+        # Its process was killed, so the slot is free: the second worker's query runs long to
+        # its own time limit.
         with pytest.raises(QueryTimeout):
             second.answer(ENDLESS, media_types=JSON, deadline=time.monotonic() + 1).read()
     finally:
         first.close()
         second.close()
-
-
-def test_a_query_that_ran_long_waits_for_a_slot_before_it_starts(pooled: PooledStore) -> None:
-    thread, outcome = in_background(pooled, 2)
-    busy_pid(pooled)
-    running_long(pooled)  # it runs long now, in the only slot (long_queries 1)
-    # The same work in another text (a comment, other white space): refused within queue_wait
-    # (0.3 s) without being started, instead of after long_query_after seconds of work.
-    again = ENDLESS.replace(" . ", " .\n") + " # again"
-    with pytest.raises(QueriesBusy, match="eerder langer"):
-        pooled.answer(again, media_types=JSON, deadline=time.monotonic() + 3).read()
-    assert len(pooled.pool._busy) == 1
-    thread.join(timeout=10)
-    assert outcome == [QueryTimeout]
-    # With the slot free, it starts as a long query, at the lower priority: long before it
-    # would count as long now.
-    pooled.pool.config = replace(pooled.pool.config, long_query_after=30)
-    thread, outcome = in_background(pooled, 3)
-    pid = busy_pid(pooled)
-    deadline = time.monotonic() + 2.5
-    while os.getpriority(os.PRIO_PROCESS, pid) != LONG_NICENESS:
-        assert time.monotonic() < deadline, "not started as a long query"
-        time.sleep(0.01)
-    thread.join(timeout=10)
-    assert outcome == [QueryTimeout]
-    # Another query is not held back.
-    assert pooled.query("ASK { ?s ?p ?o }").boolean() is True
-
-
-def test_a_query_that_ran_long_once_is_forgotten_when_it_is_quick(pooled: PooledStore) -> None:
-    # Counting the store ran long once (as on a busy machine): the pool remembers it.
-    quick = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    pooled.pool.go_long(pooled.pool.acquire(None), work_key(QueryRequest(quick, JSON)))
-    pooled.pool.close()
-    assert pooled.pool.remembers_long()
-    assert pooled.query(quick).rows()  # started as a long query, done at once
-    assert not pooled.pool.remembers_long()
 
 
 def test_a_slot_is_freed_when_its_holder_dies(tmp_path: Path) -> None:
