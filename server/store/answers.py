@@ -79,11 +79,7 @@ class PooledAnswer:
     :meth:`start` waits for."""
 
     def __init__(
-        self,
-        pool: QueryPool,
-        process: QueryProcess,
-        deadline: float | None,
-        seconds: float,
+        self, pool: QueryPool, process: QueryProcess, deadline: float | None, seconds: float
     ) -> None:
         self.pool = pool
         self.process = process
@@ -221,8 +217,9 @@ def run_query(
     answer."""
     # The time left, up to a tenth of a second: the configured limit, though the request waited a
     # little before it got here (0.49 s of a 0.5 s limit read '0.49 seconden' on a busy machine).
-    left = 0.0 if deadline is None else deadline - time.monotonic()
-    seconds = 0.0 if deadline is None else max(0.1, math.ceil(left * 10) / 10)
+    seconds = 0.0
+    if deadline is not None:
+        seconds = max(0.1, math.ceil((deadline - time.monotonic()) * 10) / 10)
     check_query(request.sparql, pool.config.limits)
     process = pool.acquire(deadline)
     return PooledAnswer(pool, process, deadline, seconds).start(request)
