@@ -269,8 +269,7 @@ def test_bindings_are_written_where_a_term_can_stand():
 #: What still differs on Virtuoso 7.2 (docs/operations.md, "Known gaps"): each of these tests is
 #: expected to fail there (strict: a fix shows), and passes on the Oxigraph server.
 VIRTUOSO_DIFFERS: dict[str, str] = {
-    "samenwerkingskansen": "Virtuoso mixes up the titles of two GROUP_CONCAT(DISTINCT ...)",
-    "vergelijkbare-projecten": "Virtuoso loses rows when ?minimum is bound (VALUES)",
+    "samenwerkingskansen": "GROUP_CONCAT order inside ?reden: ')' ends another word",
     "/kaart/samenwerking": "samenwerkingskansen",
     "/kaart/samenwerking.geojson": "samenwerkingskansen",
 }
