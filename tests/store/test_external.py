@@ -282,7 +282,7 @@ _SEPARATORS = r"[\s,;()]+"
 
 def _words(text: str) -> tuple[str, ...]:
     """The words of ``text``, sorted."""
-    return tuple(sorted(re.split(_SEPARATORS, text)))
+    return tuple(sorted(word for word in re.split(_SEPARATORS, text) if word))
 
 
 def _term(binding: dict[str, str], kind: str) -> tuple:
