@@ -276,9 +276,9 @@ def maps_export(
     )
     url = f"http://127.0.0.1:{files.server_address[1]}/"
     settings = replace(maps_store.settings, map_tiles="")
-    result = export(create_app(settings), folder, url, "https://example.org/regiograaf/")
     threading.Thread(target=files.serve_forever, daemon=True).start()
     try:
+        result = export(create_app(settings), folder, url, "https://example.org/regiograaf/")
         yield StaticExport(folder, url, result)
     finally:
         files.shutdown()

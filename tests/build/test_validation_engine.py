@@ -72,7 +72,11 @@ def references() -> dict[Path, ValidationReport]:
     (pySHACL over the union of all data), and they are independent of each other."""
     processes = min(2, os.cpu_count() or 1)
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return dict(zip(SHAPE_FIXTURES, pool.map(_reference, SHAPE_FIXTURES), strict=True))
+        try:
+            return dict(zip(SHAPE_FIXTURES, pool.map(_reference, SHAPE_FIXTURES), strict=True))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the first error, without the rest of the work
+            raise
 
 
 @pytest.mark.parametrize("path", SHAPE_FIXTURES, ids=lambda p: p.name)

@@ -10,11 +10,11 @@ Every canned query (without arguments, and with one set of values for its parame
 compared with the embedded store's answer through ``/queries/<name>.json``, and the Strategiescan
 of two members (HTML and JSON) and the three maps (``/kaart/projecten``, ``/kaart/samenwerking``,
 ``/waardeketen`` and the map layers) as pages and data. Rows are compared as a bag, lists of
-values in a page or a GeoJSON document sorted, and the words of a text joined by GROUP_CONCAT
-sorted: the engines order ties and joined values differently. On Virtuoso also, as its known
-gaps (docs/operations.md, "An external store"): coordinates at single precision, texts
-without their language tag, the texts of a GeoJSON document as their words and the lines of a
-page sorted.
+values in a GeoJSON document sorted, and a text (in an answer or a page) as its parts between
+"; ", each as its words sorted (:func:`_words`): the engines order ties and joined values
+differently. On Virtuoso also, as its known gaps (docs/operations.md, "An external store"):
+coordinates at single precision, texts without their language tag, the texts of a GeoJSON
+document as their parts and words, and the lines of a page sorted.
 """
 
 from __future__ import annotations
@@ -275,14 +275,20 @@ def _single(value: float) -> float:
     return struct.unpack("f", struct.pack("f", value))[0]
 
 
-#: What separates the words of a text; a GROUP_CONCAT's parts come in the engine's order, so a
-#: text is compared as its words, sorted (a list inside parentheses included).
-_SEPARATORS = r"[\s,;()]+"
+#: What separates the words of a text (parentheses too: a list inside them may end in another
+#: title).
+_SEPARATORS = r"[\s,()]+"
 
 
-def _words(text: str) -> tuple[str, ...]:
-    """The words of ``text``, sorted."""
-    return tuple(sorted(word for word in re.split(_SEPARATORS, text) if word))
+def _words(text: str) -> tuple[tuple[str, ...], ...]:
+    """``text`` as its parts between "; " (sorted), each part as its words (sorted): the values
+    a GROUP_CONCAT joins come in the engine's order, but a value listed under another part
+    (the projects of the other municipality in ``samenwerkingskansen``'s ``reden``) shows."""
+    parts = (
+        tuple(sorted(word for word in re.split(_SEPARATORS, part) if word))
+        for part in text.split("; ")
+    )
+    return tuple(sorted(parts))
 
 
 def _term(binding: dict[str, str], kind: str) -> tuple:
@@ -406,7 +412,7 @@ def _page(body: bytes, kind: str) -> list[bytes]:
     lines = [
         b" ".join([_LINK.sub(b"", line), *sorted(_LINK.findall(line))])
         for line in _LISTED.sub(
-            lambda match: b">" + " ".join(_words(match[1].decode())).encode() + b"<", body
+            lambda match: b">" + repr(_words(match[1].decode())).encode() + b"<", body
         ).splitlines()
     ]
     return sorted(lines) if kind == "virtuoso" else lines
