@@ -56,15 +56,34 @@ def call(
     headers: dict[str, str] | None = None,
     timeout: float = 60,
 ) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers and body of one request."""
+    """Status, headers and body of one request; raises :class:`Dropped` when the server
+    closes the connection without an answer."""
     url = urlsplit(server.url)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
     try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
+        connection.connect()
+        connected = time.monotonic()
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+        except ConnectionError as error:
+            raise Dropped(time.monotonic() - connected) from error
+        late = time.monotonic() - connected
+        try:
+            response = connection.getresponse()
+        except ConnectionError as error:  # http.client.RemoteDisconnected among them
+            raise Dropped(late) from error
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
+
+
+class Dropped(ConnectionError):
+    """The server closed the connection without an answer; ``late``: the seconds from
+    connecting until the request was sent (or its sending failed)."""
+
+    def __init__(self, late: float) -> None:
+        super().__init__(f"no answer, the request sent {late:.2f} s after connecting")
+        self.late = late
 
 
 def get_query(server: RunningServer, query: str) -> tuple[int, dict[str, str], bytes]:
@@ -338,37 +357,6 @@ def rebuild_versions(folder: str, count: int, built: Any) -> None:
         time.sleep(0.4)
 
 
-class Dropped(Exception):
-    """The server closed the connection without an answer; ``late``: the seconds from
-    connecting until the request was sent (or its sending failed)."""
-
-    def __init__(self, late: float) -> None:
-        super().__init__(f"no answer, the request sent {late:.2f} s after connecting")
-        self.late = late
-
-
-def timed_call(server: RunningServer, path: str) -> tuple[int, dict[str, str], bytes]:
-    """Like :func:`call` (GET, JSON); raises :class:`Dropped` for a connection closed without
-    an answer."""
-    url = urlsplit(server.url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-    try:
-        connection.connect()
-        connected = time.monotonic()
-        try:
-            connection.request("GET", path, headers={"Accept": JSON})
-        except ConnectionError as error:
-            raise Dropped(time.monotonic() - connected) from error
-        late = time.monotonic() - connected
-        try:
-            response = connection.getresponse()
-        except ConnectionError as error:  # http.client.RemoteDisconnected among them
-            raise Dropped(late) from error
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 def test_etag_and_body_come_from_one_version_during_rebuilds(
     strict_server: RunningServer, strict_store: Path
 ) -> None:
@@ -389,7 +377,7 @@ def test_etag_and_body_come_from_one_version_during_rebuilds(
     try:
         while rebuilder.is_alive():
             try:
-                status, headers, body = timed_call(strict_server, path)
+                status, headers, body = call(strict_server, "GET", path, headers={"Accept": JSON})
             except Dropped as error:
                 if error.late >= 0.99:
                     continue  # this process was late to send (a loaded machine): closed rightly
