@@ -306,15 +306,16 @@ def run_checked(
     """Run ``query`` with already checked ``arguments``; returns the result and whether it
     came from ``cache``."""
     version = store.data_version()
-    key = (version or "", query.name, arguments.key)
-    if cache is not None and version is not None:
-        cached = cache.get(key)
+    if cache is None or version is None:
+        return _run(store, query, arguments, version), False
+    key = (version, query.name, arguments.key)
+    # Asked by several at once, it runs once (each query has its time limit).
+    with cache.once(key) as cached:
         if cached is not None:
             return cached, True
-    result = _run(store, query, arguments, version)
-    if cache is not None and version is not None:
+        result = _run(store, query, arguments, version)
         cache.put(key, result, cache_size(result))
-    return result, False
+        return result, False
 
 
 def run_canned_query(

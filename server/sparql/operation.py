@@ -47,6 +47,9 @@ before running) and that call no function whose value changes between runs (``NO
 ``RAND()``, ``UUID()``, ``STRUUID()``; blank nodes, ``BNODE()`` included, may be kept: their
 labels only mean something within one answer); an answer that streams is never kept. Each worker
 holds its own cache, bounded in bytes; a rebuild's new version drops the old version's answers.
+Requests for the same answer that arrive while it is computed wait for it
+(:meth:`~server.store.cache.ResultsCache.once`, up to the time limit) instead of each running
+the query: a flood of one heavy query costs the worker one evaluation.
 
 Row cap (setting ``max_rows``): the outermost SELECT, CONSTRUCT or DESCRIBE gets a ``LIMIT``
 of at most ``max_rows`` (:func:`server.sparql.query_text.cap_rows`), so the engine stops by
@@ -243,20 +246,19 @@ class QueryOperation:
         timeout = self.settings.query_timeout
         base = self.settings.base_iri
         dataset = protocol.dataset_override(parsed, query, base)
-        key = None
-        if media_type is not None and not shape.volatile and self.settings.answer_cache > 0:
-            key = _cache_key(version, media_type, query, dataset, capped)
-        if (kept := self._kept(key, method)) is not None:
-            return kept
-        run = QueryRun(
-            store,
-            query,
-            dataset,
-            accept,
-            parsed.formats,
-            time.monotonic() + timeout if timeout > 0 else None,
-            base,
-        )
+        deadline = time.monotonic() + timeout if timeout > 0 else None
+        run = QueryRun(store, query, dataset, accept, parsed.formats, deadline, base)
+        if media_type is None or shape.volatile or self.settings.answer_cache <= 0:
+            return self._run(run, method, capped, None)
+        key = _cache_key(version, media_type, query, dataset, capped)
+        if method == "HEAD":  # not run to its end: it would keep nothing for the others
+            kept = self.answers.get(key)
+            return self._run(run, method, capped, key) if kept is None else _hit(kept, method)
+        with self.answers.once(key, deadline) as kept:
+            return self._run(run, method, capped, key) if kept is None else _hit(kept, method)
+
+    def _run(self, run: QueryRun, method: str, capped: bool, key: CacheKey | None) -> _Answer:
+        """Run the query and answer; kept under ``key`` when it can be (see :meth:`_keep`)."""
         try:
             run.start()
             answer = self._respond(run, method, capped)
@@ -265,14 +267,6 @@ class QueryOperation:
             raise
         self._keep(key, run, answer)
         return answer
-
-    def _kept(self, key: CacheKey | None, method: str) -> _Answer | None:
-        """The answer from the answer cache under ``key``, if it is there."""
-        kept = None if key is None else self.answers.get(key)
-        if kept is None:
-            return None
-        headers = [*kept.headers, (CACHE_HEADER, "hit")]
-        return _Answer(200, headers, [] if method == "HEAD" else [kept.body])
 
     def _keep(self, key: CacheKey | None, run: QueryRun, answer: _Answer) -> None:
         """Keep ``answer`` in the answer cache when it is whole (one piece) and of the version
@@ -305,6 +299,12 @@ class QueryOperation:
             run.cancel()
             return _Answer(200, headers, [])
         return _Answer(200, headers, [first] if last else run.stream(first))
+
+
+def _hit(kept: _Kept, method: str) -> _Answer:
+    """The answer from the answer cache."""
+    headers = [*kept.headers, (CACHE_HEADER, "hit")]
+    return _Answer(200, headers, [] if method == "HEAD" else [kept.body])
 
 
 def _body(environ: WSGIEnvironment, method: str, limit: int) -> bytes:

@@ -9,13 +9,20 @@ dropped as soon as an entry for a new version is stored. A cache holds at most i
 ``max_entries`` entries (default :data:`MAX_ENTRIES`) and ``max_bytes`` bytes (default
 :data:`MAX_BYTES`); the least recently used go first.
 
-Each process (a gunicorn worker) has its own caches; they are thread-safe.
+Each process (a gunicorn worker) has its own caches; they are thread-safe. An answer is computed
+once per process however many ask for it at the same time (:meth:`ResultsCache.once`): the
+first to ask computes it, the others wait for it and get what it kept. So a flood of one heavy
+query, or many visitors of one page after a rebuild, costs one evaluation per worker, not one
+per request.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
@@ -25,6 +32,8 @@ __all__ = ["MAX_BYTES", "MAX_ENTRIES", "CacheKey", "CacheStats", "ResultsCache"]
 MAX_ENTRIES: Final = 512
 #: Most bytes of results kept (the size each entry reports).
 MAX_BYTES: Final = 64 * 1024 * 1024
+#: Most keys remembered as computed but not kept (too large, or streamed).
+MAX_UNKEPT: Final = 4096
 
 #: ``(data version, query name, normalised arguments)``.
 CacheKey = tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]
@@ -55,6 +64,10 @@ class ResultsCache(Generic[T]):
         self._hits = 0
         self._misses = 0
         self._lock = threading.Lock()
+        #: The keys being computed now (:meth:`once`), each with the event that ends its turn.
+        self._computing: dict[CacheKey, threading.Event] = {}
+        #: Keys whose value was computed and not kept: nobody waits for them.
+        self._unkept: set[CacheKey] = set()
 
     def get(self, key: CacheKey) -> T | None:
         """The cached value for ``key`` (now the most recently used), or ``None``."""
@@ -67,6 +80,58 @@ class ResultsCache(Generic[T]):
             self._hits += 1
             return entry[0]
 
+    @contextlib.contextmanager
+    def once(self, key: CacheKey, until: float | None = None) -> Iterator[T | None]:
+        """The cached value for ``key``; or ``None``, and the caller computes it (and may
+        :meth:`put` it) in the ``with`` block.
+
+        While one thread computes ``key``, the others that ask for it wait (until ``until``, a
+        :func:`time.monotonic` time; ``None``: as long as it takes) and then get what it kept.
+        If it kept nothing because it failed, the next of them computes it. If it kept nothing
+        without failing (a value too large to keep), ``key`` is remembered and nobody waits for
+        it again in this version. A wait that reaches ``until`` gets ``None`` too."""
+        value, turn = self._value_or_turn(key, until)
+        failed = False
+        try:
+            yield value
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            if turn is not None:
+                self._end_turn(key, turn, failed)
+
+    def _value_or_turn(
+        self, key: CacheKey, until: float | None
+    ) -> tuple[T | None, threading.Event | None]:
+        """What :meth:`once` yields, and the event of the caller's turn if it computes."""
+        while True:
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None:
+                    self._entries.move_to_end(key)
+                    self._hits += 1
+                    return entry[0], None
+                computing = self._computing.get(key)
+                if computing is None or key in self._unkept:
+                    self._misses += 1
+                    if computing is not None:
+                        return None, None
+                    turn = self._computing[key] = threading.Event()
+                    return None, turn
+            remaining = None if until is None else until - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return None, None
+            computing.wait(remaining)
+
+    def _end_turn(self, key: CacheKey, turn: threading.Event, failed: bool) -> None:
+        """Let the threads waiting for ``key`` go on (see :meth:`once`)."""
+        with self._lock:
+            del self._computing[key]
+            if not failed and key not in self._entries and len(self._unkept) < MAX_UNKEPT:
+                self._unkept.add(key)
+        turn.set()
+
     def put(self, key: CacheKey, value: T, size: int) -> None:
         """Keep ``value`` (``size`` bytes) under ``key``; entries of other data versions are
         dropped, then the least recently used until the bounds hold. A value larger than the
@@ -77,6 +142,7 @@ class ResultsCache(Generic[T]):
             if key[0] != self._version:  # a new version: the old one's entries go
                 for old in [old for old in self._entries if old[0] != key[0]]:
                     self._remove(old)
+                self._unkept.clear()
                 self._version = key[0]
             if key in self._entries:
                 self._remove(key)
@@ -93,6 +159,7 @@ class ResultsCache(Generic[T]):
         """Drop every entry and reset the counters."""
         with self._lock:
             self._entries.clear()
+            self._unkept.clear()
             self._bytes = self._hits = self._misses = 0
 
     def stats(self) -> CacheStats:

@@ -12,6 +12,8 @@ set.
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -495,3 +497,36 @@ def test_answers_are_cached_per_data_version(canned_store: BuiltStore) -> None:
     )
     assert same is two
     assert cache.stats().hits == 2
+
+
+def test_asked_by_many_at_once_a_canned_query_runs_once(canned_store: BuiltStore) -> None:
+    """Six visitors of one page at the same moment (after a rebuild, say): the query runs
+    once and all six get its answer."""
+    cache: ResultsCache[CannedResult] = ResultsCache()
+    store = canned_store.store
+    calls: list[str] = []
+
+    class Slow:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(store, name)
+
+        def query(self, sparql: str, **options: Any) -> Any:
+            if "?score" in sparql:
+                calls.append(sparql)
+                time.sleep(0.3)  # all six ask while it runs
+            return store.query(sparql, **options)
+
+    start = threading.Barrier(6)
+    answers: list[CannedResult] = []
+
+    def visit() -> None:
+        start.wait()
+        answers.append(run_canned_query("aansluitingsscore", {}, store=Slow(), cache=cache))  # type: ignore[arg-type]
+
+    visitors = [threading.Thread(target=visit) for _ in range(6)]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join(timeout=30)
+    assert len(answers) == 6 and all(answer is answers[0] for answer in answers)
+    assert len(calls) == 1

@@ -6,6 +6,7 @@ version) it does not."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -142,3 +143,36 @@ def test_a_large_whole_answer_is_not_kept(small_settings: Settings) -> None:
     first = _ask(client, MANY)
     assert len(first.data) > 64 * 1024 and first.headers[CACHE_HEADER] == "miss"
     assert _ask(client, MANY).headers[CACHE_HEADER] == "miss"
+
+
+#: About 10^6 solutions counted: long enough (a few tenths of a second) that the requests
+#: below all arrive while it runs.
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?{name} {{ {' '.join(str(i) for i in range(100))} }}" for name in "abc")
+    + " }"
+)
+
+
+def test_a_query_asked_by_many_at_once_runs_once(small_settings: Settings) -> None:
+    """Six requests for one uncached query at the same moment: one runs it, the other five
+    wait for its answer and get it from the cache (without the waiting, all six would run
+    it, or be refused for want of query processes)."""
+    app = _client(small_settings, long_query_after=30.0).application
+    start = threading.Barrier(6)
+    answers: list[tuple[int, str | None, bytes]] = []
+
+    def ask() -> None:
+        client = app.test_client()
+        start.wait()
+        answer = _ask(client, SLOW)
+        answers.append((answer.status_code, answer.headers.get(CACHE_HEADER), answer.data))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(status for status, _, _ in answers) == [200] * 6
+    assert sorted(cache for _, cache, _ in answers) == ["hit"] * 5 + ["miss"]
+    assert len({body for _, _, body in answers}) == 1 and b"1000000" in answers[0][2]
