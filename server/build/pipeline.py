@@ -30,9 +30,12 @@ switching it rebuilds too.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import importlib.metadata
 import logging
+from collections.abc import Iterator
 
 from server.build import changes, full
 from server.build.job import DATASET_IRI, META_GRAPH, BuildResult, Job, meta_graph
@@ -121,7 +124,7 @@ def build(
             force = True
         elif store.data_version() == version:
             return _up_to_date(store, version, sources)
-    with store.writing():
+    with store.writing(), _few_collections():
         state = None if force else BuildState.from_json(store.build_state())
         job = Job(settings, store, sources, version, code, progress, state)
         decided = plan(sources, state, code, force=force)
@@ -132,6 +135,20 @@ def build(
             decided.reason = "the schema or the goals changed"
         progress.note(f"full build: {decided.reason}")
         return full.run(job, decided.reason)
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Python's cycle collector runs less often while a build writes: a build makes millions
+    of objects that live until it ends (graphs, terms, sets), and every full collection walks
+    them all (a quarter of the build's time at 10,000 projects). What the build drops is still
+    freed at once by reference counting; only cycles wait a little longer."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _up_to_date(store: EmbeddedStore, version: str, sources: list[Source]) -> BuildResult:

@@ -31,6 +31,7 @@ from rdflib.term import Node
 from server import settings
 from server.build.turtle import ParsedTurtle, TurtleSyntaxError, parse_turtle_bytes
 from server.build.validation.context import Context, clear_cache, load_context, parsed_file
+from server.build.validation.datafiles import DataFile, DataFiles, Others
 from server.build.validation.findings import (
     SEVERITIES,
     FileResult,
@@ -40,7 +41,6 @@ from server.build.validation.findings import (
 from server.build.validation.locate import labels, locate, mentions, vocabulary_findings
 from server.build.validation.ownership import (
     OWNERSHIP,
-    DataFile,
     contribution_folder,
     ownership_findings,
 )
@@ -86,13 +86,7 @@ def validate_files(
     files = [Path(p) for p in paths]
     resolved = [p.resolve() for p in files]
     given = {Path(p).resolve(): data for p, data in (texts or {}).items()}
-    parsed: dict[int, ParsedTurtle] = {}
-    errors: dict[int, TurtleSyntaxError] = {}
-    for index, path in enumerate(files):
-        try:
-            parsed[index] = _parse(path, given.get(resolved[index]))
-        except TurtleSyntaxError as exc:
-            errors[index] = exc
+    parsed, errors = _parse_all(files, given, context)
     excluded = set(resolved) | {Path(p).resolve() for p in removed}
     findings: dict[int, list[Finding]] = {index: [] for index in range(len(files))}
     if parsed:
@@ -100,8 +94,9 @@ def validate_files(
         results = _shacl(context, merged, parsed, excluded, reference)
         _add_shacl_findings(findings, parsed, context, excluded, results)
         folders = {Path(p).resolve(): code for p, code in (owners or {}).items()}
+        data_files = _data_files(context, excluded, parsed)
         for index, item in parsed.items():
-            others = _others(context, excluded, parsed, index)
+            others = data_files.without(item.graph)
             folder = folders.get(resolved[index]) or contribution_folder(
                 context.relpath(files[index])
             )
@@ -112,6 +107,24 @@ def validate_files(
             for index, path in enumerate(files)
         )
     )
+
+
+def _parse_all(
+    files: list[Path], given: Mapping[Path, bytes], context: Context
+) -> tuple[dict[int, ParsedTurtle], dict[int, TurtleSyntaxError]]:
+    """The files parsed, and the syntax errors, by their index in ``files``: ``given`` holds
+    the content of some (by resolved path); a data file of the context is not parsed again."""
+    parsed: dict[int, ParsedTurtle] = {}
+    errors: dict[int, TurtleSyntaxError] = {}
+    for index, path in enumerate(files):
+        resolved = path.resolve()
+        data = given.get(resolved)
+        known = context.parsed.get(resolved) if data is None else None
+        try:
+            parsed[index] = known or _parse(path, data)
+        except TurtleSyntaxError as exc:
+            errors[index] = exc
+    return parsed, errors
 
 
 def _parse(path: Path, data: bytes | None) -> ParsedTurtle:
@@ -138,27 +151,24 @@ def _merged(
     return merged
 
 
-def _others(
-    context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle], index: int
-) -> list[DataFile]:
-    """Every data file besides the ``index``-th validated one: the context's and the other
-    validated files."""
-    others = [
+def _data_files(
+    context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle]
+) -> DataFiles:
+    """Every data file: the context's and the validated ones."""
+    files = [
         DataFile(context.relpath(path), graph)
         for path, graph in context.data.items()
         if path not in excluded
     ]
-    others += [
-        DataFile(context.relpath(item.path), item.graph) for i, item in parsed.items() if i != index
-    ]
-    return others
+    files += [DataFile(context.relpath(item.path), item.graph) for item in parsed.values()]
+    return DataFiles(files)
 
 
 def _rule_findings(
     shacl: list[Finding],
     parsed: ParsedTurtle,
     context: Context,
-    others: list[DataFile],
+    others: Others,
     merged: Graph,
     folder: str | None,
 ) -> list[Finding]:

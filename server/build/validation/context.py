@@ -47,8 +47,12 @@ class Context:
     vocabularies: tuple[Vocabulary, ...]
     engine: Engine | None = None
     ill_typed: frozenset[Path | None] = frozenset()
-    #: The ontology (``None``) and each data file as the engine reads them fastest.
+    #: The ontology (``None``) and each data file as the engine reads them fastest (N-Triples),
+    #: made when first needed unless read back from the stored context.
     texts: dict[Path | None, bytes] = field(default_factory=dict)
+    #: The data files as parsed (when they were, not read back from the stored context), so
+    #: that validating them does not parse them again.
+    parsed: dict[Path, ParsedTurtle] = field(default_factory=dict)
 
     def graphs_besides(self, validated: Iterable[Path]) -> list[Graph]:
         """The ontology and the reference data except the files in ``validated``."""
@@ -59,7 +63,15 @@ class Context:
         """:meth:`graphs_besides`, each as its N-Triples text where there is one."""
         skip = set(validated)
         keys: list[Path | None] = [None, *(path for path in self.data if path not in skip)]
-        return [self.texts.get(key) or self._graph(key) for key in keys]
+        return [self._text(key) for key in keys]
+
+    def _text(self, key: Path | None) -> bytes:
+        """The N-Triples text of the ontology (``None``) or a data file, made when first
+        needed (a full build validates every data file, and so never needs theirs)."""
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = ntriples(self._graph(key))
+        return text
 
     def _graph(self, key: Path | None) -> Graph:
         return self.ontology if key is None else self.data[key]
@@ -121,10 +133,13 @@ def load_context(
     files += [("data", p) for p in data_files]
     stored_key = context_key(root, files) if cache is not None else ""
     parts = read_stored(cache, root, stored_key) if cache is not None else None
+    parsed: dict[Path, ParsedTurtle] = {}
     if parts is None:
-        parts = _parse_context(shape_files, ontology_files, data_files)
+        parts = _parse_context(shape_files, ontology_files, data_files, parsed)
         shapes, ontology, data = parts[:3]
-        texts = {key: ntriples(graph) for key, graph in [(None, ontology), *data.items()]}
+        # Kept on disk with the rest, or else made when first needed (Context._text).
+        graphs = [(None, ontology), *data.items()] if cache is not None else []
+        texts = {key: ntriples(graph) for key, graph in graphs}
         parts += (_compiled(shapes), _ill_typed(ontology, data), texts)
         if cache is not None:
             store(cache, root, stored_key, parts)
@@ -133,7 +148,7 @@ def load_context(
             log.warning("context file left out: %s", warning)
     shapes, ontology, data, _warnings, engine, ill_typed, texts = parts
     terms = vocabularies(declared_terms(ontology))
-    context = Context(root, shapes, ontology, data, terms, engine, ill_typed, texts)
+    context = Context(root, shapes, ontology, data, terms, engine, ill_typed, texts, parsed)
     for old in [k for k in _CACHE if k[0] == root]:
         del _CACHE[old]
     _CACHE[key] = context
@@ -160,17 +175,21 @@ def _ill_typed(ontology: Graph, data: dict[Path, Graph]) -> frozenset[Path | Non
 
 
 def _parse_context(
-    shape_files: list[Path], ontology_files: list[Path], data_files: list[Path]
+    shape_files: list[Path],
+    ontology_files: list[Path],
+    data_files: list[Path],
+    parsed: dict[Path, ParsedTurtle],
 ) -> tuple[Any, ...]:
     """The shapes, the ontology, the data files that parse (by resolved path) and what is wrong
-    with the others."""
+    with the others; the parsed data files go into ``parsed`` too."""
     shapes = union(parsed_file(p).graph for p in shape_files)
     ontology = union(parsed_file(p).graph for p in ontology_files)
     data: dict[Path, Graph] = {}
     warnings: list[str] = []
     for path in data_files:
         try:
-            data[path.resolve()] = parsed_file(path).graph
+            found = parsed[path.resolve()] = parsed_file(path)
+            data[path.resolve()] = found.graph
         except TurtleSyntaxError as exc:
             log.warning("context file left out: %s", exc)
             warnings.append(str(exc))

@@ -24,21 +24,20 @@ names no owner at all is left to the shapes (they report the missing lead or set
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from server.build.turtle import ParsedTurtle
+from server.build.validation.datafiles import DataFile, Others
 from server.build.validation.findings import Finding, pick
 from server.rdf.namespaces import ID_BASE, RG, RGSH, query_prefixes
 
 __all__ = [
     "OWNERSHIP",
     "OWNERSHIP_COMPONENT",
-    "DataFile",
     "contribution_folder",
     "ownership_findings",
     "resolve_owner",
@@ -78,14 +77,6 @@ _LABELS = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
 _CONTRIBUTIONS = ("data", "contributions")
 
 
-@dataclass(frozen=True)
-class DataFile:
-    """Another data file: its path relative to the project root and its triples."""
-
-    relpath: str
-    graph: Graph
-
-
 def contribution_folder(relpath: str) -> str | None:
     """The folder name of a contribution (``data/contributions/<code>/<file>.ttl``), in lower
     case, or ``None`` for any other file."""
@@ -113,9 +104,7 @@ def resolve_owner(code: str, data: Graph) -> URIRef | None:
 class _Check:
     """The ownership rule for one file of one organisation."""
 
-    def __init__(
-        self, parsed: ParsedTurtle, owner: URIRef, others: Sequence[DataFile], merged: Graph
-    ) -> None:
+    def __init__(self, parsed: ParsedTurtle, owner: URIRef, others: Others, merged: Graph) -> None:
         self.parsed = parsed
         self.graph = parsed.graph
         self.owner = owner
@@ -163,22 +152,19 @@ class _Check:
                 frontier.append(obj)
         return seen - roots
 
-    def described_by(self, node: Node) -> list[DataFile]:
-        return [other for other in self.others if (node, None, None) in other.graph]
-
-    def known(self, triple: tuple[Node, Node, Node]) -> bool:
-        return any(triple in other.graph for other in self.others)
-
-    def problems(self) -> Iterable[tuple[Node, Node, Node, dict[str, str]]]:
-        """Every statement of the file the organisation may not make, and why."""
-        for s, p, o in sorted(self.graph, key=self._order):
+    def problems(self) -> list[tuple[Node, Node, Node, dict[str, str]]]:
+        """Every statement of the file the organisation may not make, and why, in the order
+        of the file (its lines are looked up only when there is a problem)."""
+        found = []
+        for s, p, o in self.graph:
             if s in self.owned or s in self.ownerless:
                 continue
             if s == self.owner and p in OWNED_PROPERTIES and o in self.owned | self.ownerless:
                 continue
             reason = self.reason(s, p, o)
             if reason is not None:
-                yield s, p, o, reason
+                found.append((s, p, o, reason))
+        return sorted(found, key=lambda problem: self._order(problem[:3]))
 
     def _order(self, triple: tuple[Node, Node, Node]) -> tuple[int, str, str]:
         s, p, o = triple
@@ -191,11 +177,11 @@ class _Check:
             return _foreign(self.name(s), [self.name(x) for x in sorted(self.owners[s], key=str)])
         if isinstance(s, BNode) and s in self.reachable:
             return None
-        elsewhere = self.described_by(s)
+        elsewhere = self.others.describing(s)
         if s in self.behind_foreign and not elsewhere:
             return None  # part of another's resource, reported there
         if elsewhere:
-            if self.known((s, p, o)):
+            if self.others.state((s, p, o)):
                 return None
             return _described_elsewhere(self.name(s), self.describer(elsewhere[0]))
         if s in self.reachable and not self.is_kind(s, "reference"):
@@ -291,7 +277,7 @@ _HINTS = {
 
 
 def ownership_findings(
-    parsed: ParsedTurtle, code: str, others: Sequence[DataFile], merged: Graph
+    parsed: ParsedTurtle, code: str, others: Others, merged: Graph
 ) -> list[Finding]:
     """The violations of the ownership rule in ``parsed``, a contribution of the organisation
     that folder ``code`` names; ``others`` are the other data files, ``merged`` everything

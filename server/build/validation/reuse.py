@@ -10,14 +10,13 @@ The result has the stable IRI ``rgsh:ReusedIri``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from server.build.turtle import ParsedTurtle
+from server.build.validation.datafiles import Others
 from server.build.validation.findings import Finding
-from server.build.validation.ownership import OWNED_CLASSES, DataFile
+from server.build.validation.ownership import OWNED_CLASSES
 from server.rdf.namespaces import RGSH
 
 __all__ = ["REUSED_IRI", "REUSED_IRI_COMPONENT", "echoes", "reuse_findings", "typo_echo"]
@@ -37,9 +36,7 @@ _ECHO_COMPONENTS = frozenset(
 )
 
 
-def reuse_findings(
-    parsed: ParsedTurtle, others: Sequence[DataFile], merged: Graph
-) -> list[Finding]:
+def reuse_findings(parsed: ParsedTurtle, others: Others, merged: Graph) -> list[Finding]:
     """A finding for every resource of an owned kind that ``parsed`` defines (gives a type)
     and another file also defines."""
     kinds: set[object] = set()
@@ -51,26 +48,10 @@ def reuse_findings(
             continue
         if not any(t in kinds for t in parsed.graph.objects(subject, RDF.type)):
             continue
-        users = [o.relpath for o in others if subject in _typed(o.graph)]
+        users = [o.relpath for o in others.typing(subject)]
         if users:
             findings.append(_finding(parsed, subject, users))
     return findings
-
-
-#: The subjects with a type of a graph, by its id (with the graph).
-_TYPED: dict[int, tuple[Graph, frozenset[object]]] = {}
-
-
-def _typed(graph: Graph) -> frozenset[object]:
-    """The subjects that have a type in ``graph`` (a parsed file or a context graph, which
-    do not change), remembered while it lives: each is asked once per validated resource."""
-    found = _TYPED.get(id(graph))
-    if found is None or found[0] is not graph:
-        if len(_TYPED) > 256:
-            _TYPED.clear()
-        found = (graph, frozenset(graph.subjects(RDF.type, unique=True)))
-        _TYPED[id(graph)] = found
-    return found[1]
 
 
 def _finding(parsed: ParsedTurtle, subject: URIRef, users: list[str]) -> Finding:
