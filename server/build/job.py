@@ -19,7 +19,7 @@ from server.build.history import prov_graph, read_log
 from server.build.sources import Source
 from server.build.state import BuildState, validation_keys
 from server.build.turtle import TurtleSyntaxError
-from server.build.validation import ValidationReport, validate_files
+from server.build.validation import ValidationReport, clear_cache, validate_files
 from server.progress import Progress
 from server.rdf.namespaces import GRAPH_BASE, ID_BASE, INFERRED_GRAPH
 from server.settings import Settings
@@ -125,6 +125,10 @@ class Job:
             return None, keys
         with self.progress.stage("validate", total=len(todo)) as stage:
             report = validate_files([source.path for source in todo], self.settings.root)
+            # The parsed context (rdflib graphs of every data file: about 2 GB at 100,000
+            # projects) is not needed for inference and loading; whoever validates next
+            # parses or reads it again.
+            clear_cache()
             stage.step(len(todo))
         if report.conforms:
             return None, keys
