@@ -26,7 +26,9 @@
     var head = "<h3>" + RG.esc(a) + " — " + RG.esc(b) + "</h3>";
     if (p.soort === "kans") {
       return '<div class="popup" lang="' + lang + '">' + head +
-        "<p>" + t("Kans, overlap ", "Opportunity, overlap ") + p.sterkte + "</p><ul>" +
+        "<p>" + t("Kans, overlap ", "Opportunity, overlap ") + p.sterkte +
+        (p.sterkte_voorbeeld ? ' <span class="voorbeeld-label">' + t("telt voorbeelden", "counts examples") + "</span>" : "") +
+        "</p><ul>" +
         p.redenen.map(function (r) {
           return "<li>" + RG.esc(lang === "en" ? r.reden_en : r.reden) + mark(r) + "</li>";
         }).join("") + "</ul></div>";
