@@ -29,6 +29,35 @@ class Link:
     strength: int = 0
     reasons: list[dict[str, Any]] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
+    #: The pair's overlap counts an invented example (a reason that names one, or examples
+    #: that change which combinations the pair shares).
+    counts_example: bool = False
+
+    @property
+    def stages(self) -> list[str]:
+        """The shared stages (IRIs) of the reasons, each once, in the reasons' order."""
+        return list(dict.fromkeys(str(reason["schakel"]) for reason in self.reasons))
+
+    @property
+    def challenges(self) -> list[str]:
+        """The shared challenges (IRIs) of the reasons, each once, in the reasons' order."""
+        return list(dict.fromkeys(str(reason["opgave"]) for reason in self.reasons))
+
+
+@dataclass
+class Pair:
+    """Two municipalities, with their opportunity line and their joint-project line (either
+    may be missing): one row of the collaboration map's table."""
+
+    a: str
+    b: str
+    opportunity: Link | None = None
+    joint: Link | None = None
+
+    @property
+    def links(self) -> list[Link]:
+        """The pair's lines."""
+        return [k for k in (self.opportunity, self.joint) if k is not None]
 
 
 def collaboration_links(data: MapData, store: Store, settings: Settings) -> list[Link]:
@@ -39,6 +68,7 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
         a, b = sorted((row["gemeente1"], row["gemeente2"]))
         link = links.setdefault(("kans", a, b), Link("kans", a, b))
         link.strength = max(link.strength, int(row["overlap"] or 0))
+        link.counts_example = link.counts_example or bool(row.get(EXAMPLE_COLUMN))
         link.reasons.append(
             {
                 "schakel": row["stage"],
@@ -50,8 +80,9 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
                     f"Both work on {data.label(str(row['challenge'])).text('en')} in the stage "
                     f"{data.label(str(row['stage'])).text('en')}, without a joint project there"
                 ),
-                # The row involves invented examples (the query's example marker).
-                "voorbeeld": bool(row.get(EXAMPLE_COLUMN)),
+                # This reason's own projects include an invented example (not the pair's
+                # overlap: a reason of real projects only is real).
+                "voorbeeld": bool(row.get("redenVoorbeeld")),
             }
         )
     for project in data.projects:
@@ -68,6 +99,18 @@ def collaboration_links(data: MapData, store: Store, settings: Settings) -> list
         found,
         key=lambda k: (k.kind != "kans", -k.strength, data.label(k.a).nl, data.label(k.b).nl),
     )
+
+
+def pairs(links: Sequence[Link]) -> list[Pair]:
+    """The pairs of ``links``, each once, in the order of their first line."""
+    found: dict[tuple[str, str], Pair] = {}
+    for link in links:
+        pair = found.setdefault((link.a, link.b), Pair(link.a, link.b))
+        if link.kind == "kans":
+            pair.opportunity = link
+        else:
+            pair.joint = link
+    return list(found.values())
 
 
 def current(data: MapData, iri: str) -> bool:
@@ -133,6 +176,7 @@ def collaboration_layer(data: MapData, links: Sequence[Link], pages: IriMap) -> 
                     "redenen": link.reasons,
                     "projecten": projects,
                     "voorbeeld": bool(marks) and all(marks),
+                    "sterkte_voorbeeld": link.counts_example,
                 },
             }
         )

@@ -24,9 +24,10 @@ from server.maps.collaboration import (
     collaboration_layer,
     collaboration_links,
     default_minimum,
+    pairs,
     touching,
 )
-from server.maps.data import GOAL_LEVELS, MapData, load_map_data
+from server.maps.data import GOAL_LEVELS, MapData, Municipality, load_map_data
 from server.maps.filters import chosen_municipality, filter_projects, parse_filters
 from server.maps.geojson import municipality_layer, project_layer
 from server.maps.value_chain import (
@@ -96,14 +97,21 @@ def map_config() -> dict[str, str]:
     }
 
 
-def filter_options(data: MapData) -> dict[str, Any]:
+def member_choices(data: MapData, chosen: str, lang: str) -> list[Municipality]:
+    """The municipalities a map's filter offers, by name: the current MRDH members, and a
+    former member only when the URL chose it (``chosen``, an IRI)."""
+    offered = [m for m in data.municipalities.values() if m.current or m.iri == chosen]
+    return sorted(offered, key=lambda m: m.text(lang).casefold())
+
+
+def filter_options(data: MapData, chosen: str, lang: str) -> dict[str, Any]:
     """The choices of each filter of the project map, in display order."""
     return {
         "schakel": data.options("stage"),
         "opgave": data.options("challenge"),
         "status": data.options("status"),
         "niveau": [(value, str(LEVEL_NAMES[value])) for _, value in GOAL_LEVELS],
-        "gemeente": sorted(data.municipalities.values(), key=lambda m: m.nl.casefold()),
+        "gemeente": member_choices(data, chosen, lang),
     }
 
 
@@ -119,8 +127,9 @@ def project_map() -> Response:
             data=data,
             projects=filter_projects(data.projects, filters),
             total=len(data.projects),
+            examples=any(p.example for p in data.projects),
             filters=filters,
-            options=filter_options(data),
+            options=filter_options(data, filters.gemeente, lang),
             pages=iri_map(),
             config=map_config(),
             layers={"projecten": PROJECTS_LAYER, "gemeenten": MUNICIPALITIES_LAYER},
@@ -175,6 +184,12 @@ def collaboration_geojson() -> Response:
     return layer(render)
 
 
+def _with_examples(links: list[Link], data: MapData) -> bool:
+    """Whether a line of ``links`` counts or names an invented example."""
+    examples = {p.iri for p in data.projects if p.example}
+    return any(k.counts_example or not examples.isdisjoint(k.projects) for k in links)
+
+
 @blueprint.get("/kaart/samenwerking")
 def collaboration_map() -> Response:
     """The collaboration map, with every line as a table row; ``?gemeente=`` shows only that
@@ -188,24 +203,30 @@ def collaboration_map() -> Response:
         links = touching(every, municipality)
         minimum = _minimum(every, municipality)
         strengths = [link.strength for link in every if link.kind == "kans"]
-        visible = [k for k in links if k.kind != "kans" or k.strength >= minimum]
+        shown = {id(k) for k in links if k.kind != "kans" or k.strength >= minimum}
+        rows = pairs(every)
         return render_template(
             "kaart_samenwerking.html",
             data=data,
             municipality=municipality,
             minimum=minimum,
-            # Every line is a row (the script filters them in place); those not shown hidden.
-            opportunities=[k for k in every if k.kind == "kans"],
-            joint=[k for k in every if k.kind == "gezamenlijk"],
-            hidden={id(k) for k in every} - {id(k) for k in visible},
-            counts={kind: sum(k.kind == kind for k in visible) for kind in ("kans", "gezamenlijk")},
+            # Every pair is a row (the script filters them in place); those with no line
+            # shown hidden.
+            pairs=rows,
+            examples=_with_examples(every, data),
+            hidden={id(p) for p in rows if not {id(k) for k in p.links} & shown},
+            counts={
+                kind: sum(k.kind == kind and id(k) in shown for k in every)
+                for kind in ("kans", "gezamenlijk")
+            },
             projects={p.iri: p for p in data.projects},
             stages=data.options("stage"),
             max_strength=max([*strengths, minimum, 1]),
             region_minimum=default_minimum(every),
-            municipalities=sorted(data.municipalities.values(), key=lambda m: m.text(lang)),
+            municipalities=member_choices(data, municipality, lang),
             available=sum(k.kind == "kans" for k in links),
             row_id=id,
+            names_of=lambda iris: ", ".join(data.label(iri).text(lang) for iri in iris),
             pages=iri_map(),
             config=map_config(),
             layers={"samenwerking": COLLABORATION_LAYER, "gemeenten": MUNICIPALITIES_LAYER},

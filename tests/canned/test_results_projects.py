@@ -41,7 +41,9 @@ SCALED = ("opgeschaald", "Opgeschaald")
 # --- collaboration and learning ------------------------------------------------------------
 
 
-def chance(one, two, overlap: int, stage, challenge, sides: str, example: bool) -> dict:
+def chance(
+    one, two, overlap: int, stage, challenge, sides: str, example: bool, reason_example: bool
+) -> dict:
     return {
         "gemeente1": f"gemeente/{one[0]}",
         "naam1": one[1],
@@ -56,6 +58,7 @@ def chance(one, two, overlap: int, stage, challenge, sides: str, example: bool) 
             f"{one[1]} en {two[1]} hebben allebei projecten in de schakel '{stage[1]}' voor de "
             f"opgave '{challenge[1]}' ({sides}), maar daar nog geen gezamenlijk project."
         ),
+        "redenVoorbeeld": reason_example,
         "voorbeeld": example,
     }
 
@@ -66,17 +69,19 @@ DELFT_WESTLAND_DATA = chance(
     D, W, 2, DATA, ENERGY,
     "Delft: Energiedata-platform; Westland: Energiedata glastuinbouw, Slimme kassen (voorbeeld)",
     True,
+    True,
 )  # fmt: skip
 DELFT_WESTLAND_INFRA = chance(
     D, W, 2, INFRA, CLIMATE,
-    "Delft: Sensoren tegen wateroverlast; Westland: Meetnet wateroverlast kassen", False,
+    "Delft: Sensoren tegen wateroverlast; Westland: Meetnet wateroverlast kassen", False, False,
 )  # fmt: skip
 # Real data gives Schiedam and Westland two shared combinations (data and applications, both
 # energy); the invented joint project x1 takes (data, energy) away, so the overlap of 1 is the
-# examples' doing: marked, though both projects named are real.
+# examples' doing: the row is marked, but not its reason (both projects named are real).
 SCHIEDAM_WESTLAND_APPS = chance(
-    S, W, 1, APPS, ENERGY, "Schiedam: Slimme laadpalen; Westland: Energiedata glastuinbouw", True
-)
+    S, W, 1, APPS, ENERGY, "Schiedam: Slimme laadpalen; Westland: Energiedata glastuinbouw",
+    True, False,
+)  # fmt: skip
 
 
 def chances(store: BuiltStore, **arguments: Any) -> list[dict]:

@@ -140,9 +140,9 @@ def test_sankey_bands_are_as_thick_as_their_counts_and_do_not_overlap() -> None:
 
 def test_collaboration_filter_by_municipality(maps_client: FlaskClient) -> None:
     html = maps_client.get("/kaart/samenwerking?gemeente=gm0503").get_data(as_text=True)
-    assert 'id="kans-gm0503-gm0599"' in html
+    assert 'id="paar-gm0503-gm0599" data-lijnen="kans:gm0503-gm0599">' in html
     # Den Haag and Rijswijk: not Delft's line (a hidden row the script shows on another choice).
-    assert 'data-lijn="gezamenlijk:gm0518-gm0603" hidden>' in html
+    assert 'data-lijnen="gezamenlijk:gm0518-gm0603" hidden>' in html
     assert '<span id="aantal-gezamenlijk">0</span>' in html
     assert '<span id="kop-gemeente">: <span class="naam">Delft</span></span>' in html
     assert '<option value="gm0503" data-naam="Delft" selected>' in html
@@ -196,6 +196,10 @@ def test_region_view_is_thinned_by_default(app: Flask) -> None:
     """Real data: the region's map starts with at most 20 opportunity lines, the strongest."""
     html = app.test_client().get("/kaart/samenwerking").get_data(as_text=True)
     shown = int(re.search(r'<span id="aantal-kansen">(\d+)</span>', html).group(1))  # type: ignore[union-attr]
-    rows = re.findall(r'<tr id="kans-[^"]+" data-lijn="[^"]+"( hidden)?>', html)
-    assert 0 < shown <= 20 < len(rows)
-    assert len([r for r in rows if not r]) == shown
+    # One row per pair; a pair's row shows while one of its lines does (a joint line always).
+    rows = re.findall(r'<tr [^>]*id="paar-[^"]+" data-lijnen="([^"]+)"( hidden)?>', html)
+    opportunities = [(lines, hidden) for lines, hidden in rows if "kans:" in lines]
+    assert 0 < shown <= 20 < len(opportunities)
+    assert all("gezamenlijk:" not in lines for lines, hidden in rows if hidden)
+    only_opportunity = [hidden for lines, hidden in opportunities if "gezamenlijk:" not in lines]
+    assert 0 < only_opportunity.count("") <= shown

@@ -119,7 +119,7 @@ def test_project_page_filters_table_and_links_layers(maps_client: FlaskClient) -
     assert (
         '<link rel="alternate" type="application/geo+json" href="/kaart/gemeenten.geojson"' in html
     )
-    rows = re.findall(r'<tr data-project="([^"]+)"( hidden)?>', html)
+    rows = re.findall(r'<tr class="utrecht-table__row" data-project="([^"]+)"( hidden)?>', html)
     assert [(iri.removeprefix(PROJECT), bool(hidden)) for iri, hidden in rows] == [
         ("delft-energie", False),
         ("denhaag-mobiliteit", True),
@@ -199,10 +199,12 @@ def test_collaboration_layer_draws_the_expected_lines(maps_client: FlaskClient) 
 
 def test_collaboration_page_lists_every_line(maps_client: FlaskClient) -> None:
     html = maps_client.get("/kaart/samenwerking").get_data(as_text=True)
-    assert 'id="kans-gm0503-gm0599"' in html
-    assert 'id="gezamenlijk-gm0518-gm0603"' in html
-    assert html.count("<tr id=") == 2
-    assert 'data-lijn="kans:gm0503-gm0599"' in html
+    # One row per pair, naming the lines it stands for.
+    assert 'id="paar-gm0503-gm0599" data-lijnen="kans:gm0503-gm0599"' in html
+    assert 'id="paar-gm0518-gm0603" data-lijnen="gezamenlijk:gm0518-gm0603"' in html
+    assert html.count('<tr class="utrecht-table__row" id="paar-') == 2
+    # Only examples draw these lines: the page says so.
+    assert 'class="utrecht-paragraph voorbeeld-melding"' in html
     # Two lines only: every one is shown (minimum overlap 1).
     assert '<option value="1" selected>1</option>' in html
     assert 'href="/kaart/samenwerking.geojson" data-layer="samenwerking"' in html

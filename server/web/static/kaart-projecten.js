@@ -113,7 +113,10 @@
       });
       document.getElementById("aantal-getoond").textContent = String(shown);
       element.setAttribute("data-getoond", String(shown));
+      // The names move aside from the markers and clusters now drawn.
+      if (municipalities) { municipalities.place(); }
     }
+    cluster.on("animationend", function () { if (municipalities) { municipalities.place(); } });
 
     RG.fetchLayer("gemeenten").then(function (data) {
       municipalities = RG.municipalities(map, data, lang);

@@ -26,7 +26,9 @@
     var head = "<h3>" + RG.esc(a) + " — " + RG.esc(b) + "</h3>";
     if (p.soort === "kans") {
       return '<div class="popup" lang="' + lang + '">' + head +
-        "<p>" + t("Kans, overlap ", "Opportunity, overlap ") + p.sterkte + "</p><ul>" +
+        "<p>" + t("Kans, overlap ", "Opportunity, overlap ") + p.sterkte +
+        (p.sterkte_voorbeeld ? ' <span class="voorbeeld-label">' + t("telt voorbeelden", "counts examples") + "</span>" : "") +
+        "</p><ul>" +
         p.redenen.map(function (r) {
           return "<li>" + RG.esc(lang === "en" ? r.reden_en : r.reden) + mark(r) + "</li>";
         }).join("") + "</ul></div>";
@@ -145,13 +147,20 @@
       function apply() {
         var count = { kans: 0, gezamenlijk: 0 };
         var shown = [];
+        var ids = {};
         lines.forEach(function (line) {
           var p = line.feature.properties;
           var ok = keep(p);
-          if (ok) { count[p.soort] += 1; shown.push(line); if (!map.hasLayer(line)) { line.addTo(map); } }
-          else if (map.hasLayer(line)) { map.removeLayer(line); }
-          var row = document.querySelector('tr[data-lijn="' + line.feature.id + '"]');
-          if (row) { row.hidden = !ok; }
+          ids[line.feature.id] = ok;
+          if (ok) {
+            count[p.soort] += 1; shown.push(line);
+            if (!map.hasLayer(line)) { line.addTo(map); }
+          } else if (map.hasLayer(line)) { map.removeLayer(line); }
+        });
+        // A pair's row shows while one of its lines does (a row without a drawn line stays).
+        document.querySelectorAll("#paren tbody tr[data-lijnen]").forEach(function (row) {
+          var own = row.getAttribute("data-lijnen").split(" ").filter(function (id) { return id in ids; });
+          if (own.length) { row.hidden = !own.some(function (id) { return ids[id]; }); }
         });
         document.getElementById("aantal-kansen").textContent = String(count.kans);
         document.getElementById("aantal-gezamenlijk").textContent = String(count.gezamenlijk);

@@ -73,18 +73,32 @@
       interactive: false
     }).addTo(map);
     layer.bringToBack();
+    var labels = [];
     data.features.forEach(function (f) {
       var p = f.properties;
       if (!p.punt) { return; }
-      L.tooltip({ permanent: true, direction: "center", interactive: false,
+      var tooltip = L.tooltip({ permanent: true, direction: "center", interactive: false,
         className: "gemeente-naam" + (p.lid === false ? " voormalig" : "") })
         .setLatLng([p.punt[1], p.punt[0]]).setContent(RG.esc(RG.name(p, lang))).addTo(map);
+      var shape = byRef[p.ref];
+      var bounds = shape && shape.getBounds ? shape.getBounds() : null;
+      labels.push({ ref: p.ref, tooltip: tooltip, former: p.lid === false,
+        size: bounds ? (bounds.getEast() - bounds.getWest()) * (bounds.getNorth() - bounds.getSouth()) : 0 });
     });
+    var placing = null;
+    // Place the names again soon (after a zoom, a move, or markers drawn anew).
+    function place() {
+      window.clearTimeout(placing);
+      placing = window.setTimeout(function () { RG.placeLabels(map, labels, chosen); }, 60);
+    }
+    map.on("zoomend moveend resize", place);
+    place();
     // ``zoom`` false: outline only (the caller fits the map to what it shows).
     function focus(ref, zoom) {
       chosen = byRef[ref] ? ref : "";
       layer.setStyle(function (f) { return RG.municipalityStyle(f, chosen); });
       map.getContainer().setAttribute("data-gekozen", chosen);
+      place();
       if (zoom === false) { return; }
       // Fit to the map's size now: the page around it may just have changed (a heading of
       // another length, a scroll bar), and Leaflet only notices a resized window. Without
@@ -100,7 +114,77 @@
         map.fitBounds(RG.REGION, still);
       }
     }
-    return { layer: layer, byRef: byRef, focus: focus };
+    return { layer: layer, byRef: byRef, focus: focus, place: place };
+  };
+
+  // Where a name may stand, as steps from its municipality's point: above, below, right, left,
+  // the four corners, then the same further away. Never on the point itself, where the
+  // collaboration map draws the node and the project map the projects without a place of
+  // their own (so a cluster's count stays readable).
+  var SPOTS = [[0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1]];
+  var GAP = 9;
+
+  function overlap(a, b) {
+    var w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
+    var h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  // What a name must not cover: the middle of each marker and cluster as drawn now (its
+  // count or letter; a name may touch the ring), and every municipality's point (the
+  // collaboration map's nodes), in the map container's pixels.
+  function obstacles(map, labels) {
+    var frame = map.getContainer().getBoundingClientRect();
+    var found = [];
+    map.getContainer().querySelectorAll(".leaflet-marker-icon").forEach(function (icon) {
+      var r = icon.getBoundingClientRect();
+      if (r.width) {
+        var x = (r.left + r.right) / 2 - frame.left, y = (r.top + r.bottom) / 2 - frame.top;
+        var half = Math.max(6, Math.min(r.width, r.height) / 3);
+        found.push({ x1: x - half, y1: y - half, x2: x + half, y2: y + half });
+      }
+    });
+    labels.forEach(function (label) {
+      var pt = map.latLngToContainerPoint(label.tooltip.getLatLng());
+      found.push({ x1: pt.x - 7, y1: pt.y - 7, x2: pt.x + 7, y2: pt.y + 7 });
+    });
+    return found;
+  }
+
+  // Greedy placement of the municipalities' names: the chosen one first, then the largest;
+  // each at the first spot (SPOTS) that covers no name already placed, no marker, cluster or
+  // point, and stays inside the map. A name with no free spot is left out at this zoom level
+  // (class "verdrongen"; zooming in makes room), except the chosen one (its best spot).
+  RG.placeLabels = function (map, labels, chosen) {
+    if (!map.getContainer().isConnected) { return; }
+    var size = map.getSize();
+    var blocked = obstacles(map, labels);
+    var placed = [];
+    var order = labels.slice().sort(function (a, b) {
+      return (b.ref === chosen) - (a.ref === chosen) || a.former - b.former || b.size - a.size;
+    });
+    order.forEach(function (label) {
+      var element = label.tooltip.getElement();
+      if (!element) { return; }
+      var w = element.offsetWidth, h = element.offsetHeight;
+      var pt = map.latLngToContainerPoint(label.tooltip.getLatLng());
+      var best = null;
+      [1, 2].forEach(function (far) {
+        SPOTS.forEach(function (spot) {
+          var dx = spot[0] * (w / 2 + GAP * far), dy = spot[1] * (h / 2 + GAP * far);
+          var box = { x1: pt.x + dx - w / 2, y1: pt.y + dy - h / 2, x2: pt.x + dx + w / 2, y2: pt.y + dy + h / 2 };
+          var cost = 0;
+          placed.concat(blocked).forEach(function (other) { cost += overlap(box, other); });
+          if (box.x1 < 0 || box.y1 < 0 || box.x2 > size.x || box.y2 > size.y) { cost += w * h / 4; }
+          if (!best || cost < best.cost) { best = { cost: cost, dx: dx, dy: dy, box: box }; }
+        });
+      });
+      var free = best.cost === 0 || label.ref === chosen;
+      L.DomUtil[free ? "removeClass" : "addClass"](element, "verdrongen");
+      label.tooltip.options.offset = L.point(best.dx, best.dy);
+      label.tooltip.update();
+      if (free) { placed.push(best.box); }
+    });
   };
 
   // Escape text for HTML built by hand (popups).
