@@ -6,6 +6,7 @@ from __future__ import annotations
 from rdflib import RDF, Graph, Literal, URIRef
 
 from server.build.validation.datafiles import DataFile, DataFiles
+from server.build.validation.union import union_graph
 
 EX = "https://example.org/"
 TEXTS = {
@@ -51,3 +52,31 @@ def test_what_the_others_state() -> None:
     label = (URIRef(EX + "g"), URIRef(EX + "label"), Literal("g"))
     assert not files.without(a.graph).state(label)  # only a itself
     assert files.without(b.graph).state(label)
+
+
+def test_the_union_answers_as_the_merged_copy() -> None:
+    """Every pattern (subject known or not, a triple two files state) gives the triples a
+    merged copy of the same graphs gives, each once."""
+    files = _files()
+    ontology = Graph().parse(data=f"<{EX}Project> <{EX}label> 'Project' .", format="turtle")
+    union = union_graph([ontology], files)
+    copy = Graph()
+    for graph in [ontology, *(f.graph for f in files.files)]:
+        copy += graph
+    p, title, project = URIRef(EX + "p"), URIRef(EX + "title"), URIRef(EX + "Project")
+    patterns = [
+        (None, None, None),
+        (p, None, None),
+        (p, title, None),
+        (None, title, None),
+        (None, RDF.type, project),
+        (project, None, None),
+        (URIRef(EX + "nowhere"), None, None),
+        (None, None, p),
+    ]
+    for pattern in patterns:
+        found = list(union.triples(pattern))
+        assert len(found) == len(set(found)), pattern  # each once
+        assert set(found) == set(copy.triples(pattern)), pattern
+    assert len(union) == len(copy)
+    assert set(union.subjects(RDF.type, project)) == {p, URIRef(EX + "q")}

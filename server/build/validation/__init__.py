@@ -46,6 +46,7 @@ from server.build.validation.ownership import (
 )
 from server.build.validation.reuse import REUSED_IRI, echoes, reuse_findings, typo_echo
 from server.build.validation.shacl import RawResult, shacl_results
+from server.build.validation.union import union_graph
 from server.store.syntax import EngineTriples
 
 __all__ = [
@@ -60,6 +61,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Most validated files for which the context is a view (:mod:`.union`), not a copy.
+UNION_MAX_FILES = 20
 
 
 def validate_files(
@@ -90,11 +94,11 @@ def validate_files(
     excluded = set(resolved) | {Path(p).resolve() for p in removed}
     findings: dict[int, list[Finding]] = {index: [] for index in range(len(files))}
     if parsed:
-        merged = _merged(context, excluded, parsed, fast=not reference)
+        data_files = _data_files(context, excluded, parsed)
+        merged = _merged(context, excluded, parsed, data_files, fast=not reference)
         results = _shacl(context, merged, parsed, excluded, reference)
         _add_shacl_findings(findings, parsed, context, excluded, results)
         folders = {Path(p).resolve(): code for p, code in (owners or {}).items()}
-        data_files = _data_files(context, excluded, parsed)
         for index, item in parsed.items():
             others = data_files.without(item.graph)
             folder = folders.get(resolved[index]) or contribution_folder(
@@ -133,11 +137,19 @@ def _parse(path: Path, data: bytes | None) -> ParsedTurtle:
 
 
 def _merged(
-    context: Context, excluded: set[Path], parsed: dict[int, ParsedTurtle], *, fast: bool
+    context: Context,
+    excluded: set[Path],
+    parsed: dict[int, ParsedTurtle],
+    files: DataFiles,
+    *,
+    fast: bool,
 ) -> Graph:
     """The ontology, the context data except ``excluded``, and the parsed files, together;
-    ``fast``: in rdflib's store without named graphs, which looks triples up several times
-    faster (pySHACL needs the other)."""
+    ``fast``: a view of them (:mod:`.union`) for a few validated files, else a copy in rdflib's
+    store without named graphs, which looks triples up several times faster (pySHACL needs
+    the other)."""
+    if fast and len(parsed) <= UNION_MAX_FILES:
+        return union_graph([context.ontology], files)
     merged = Graph(store="SimpleMemory") if fast else Graph()
     graphs = [context.ontology]
     graphs += [graph for path, graph in context.data.items() if path not in excluded]
