@@ -15,11 +15,15 @@ from urllib.parse import urlencode
 from flask import render_template, request, url_for
 from flask_babel import gettext
 from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
 
 from server.canned.errors import ParameterError
 from server.canned.formats import plain_value
 from server.canned.query import EXAMPLE_COLUMN, CannedQuery, Choice, Parameter, last_segment
 from server.canned.running import CannedResult, parameter_choices
+from server.linkeddata.describe import labels_of
+from server.messages import N_
+from server.rdf.geometry import WKT_LITERAL
 from server.rdf.namespaces import DATA_BASE, query_prefixes
 from server.store import Store
 from server.web.context import get_settings
@@ -33,6 +37,28 @@ CANONICAL = DATA_BASE
 GAP_QUERIES: Final = frozenset(
     {"waardeketen-gaten", "doelen-zonder-aansluiting", "doelen-zonder-bijdrage", "scan-gaten"}
     | {"scan-open-doelen"}
+)
+#: The kinds that queries write as plain Dutch words (``BIND("schakel" AS ?soort)``): the
+#: table shows them in the page's language; JSON and CSV keep the words as the query wrote them.
+KIND_WORDS: Final = frozenset(
+    {
+        N_("schakel"),
+        N_("randvoorwaarde"),
+        N_("bouwsteen"),
+        N_("handelingsperspectief"),
+        N_("regio"),
+        N_("provincie"),
+        N_("rijk"),
+        N_("regionaal"),
+        N_("provinciaal"),
+        N_("rechtstreeks"),
+        N_("via een doel"),
+        N_("trekker"),
+        N_("deelnemer"),
+        N_("direct"),
+        N_("indirect"),
+        N_("geen"),
+    }
 )
 
 
@@ -55,11 +81,13 @@ class Field:
 
 @dataclass
 class Cell:
-    """One table cell: text, an optional link, and whether it is a number."""
+    """One table cell: text, an optional link, whether it is a number, and the language of
+    its text when the graph says it (``lang=`` on the cell: read and hyphenated as such)."""
 
     text: str
     href: str | None = None
     numeric: bool = False
+    lang: str | None = None
 
 
 def page(
@@ -80,7 +108,7 @@ def page(
     }
     shown = columns(result) if result is not None else []
     lang = language()
-    table = cells(result, shown) if result is not None else []
+    table = cells(result, shown, _labels(store, result, shown), lang) if result is not None else []
     arranged = arrange(
         table,
         [name for name, _ in shown],
@@ -155,9 +183,14 @@ def example_rows(result: CannedResult) -> list[bool]:
 def columns(result: CannedResult) -> list[tuple[str, str | None]]:
     """The columns of the HTML table: ``(variable, label variable)``. A column of IRIs is
     shown with the labels of the column after it (when that one names it), as links. The
-    example marker is no column: it is a badge (:func:`example_rows`)."""
+    example marker is no column: it is a badge (:func:`example_rows`); nor is a geometry (WKT,
+    which people cannot read: the figure draws it, JSON, CSV and GeoJSON keep it)."""
     shown: list[tuple[str, str | None]] = []
-    variables = [name for name in result.variables if name != EXAMPLE_COLUMN]
+    variables = [
+        name
+        for name in result.variables
+        if name not in (EXAMPLE_COLUMN, "geometry") and _kind(result, name) != "geometry"
+    ]
     index = 0
     while index < len(variables):
         name = variables[index]
@@ -176,49 +209,92 @@ def columns(result: CannedResult) -> list[tuple[str, str | None]]:
     return shown
 
 
-def cells(result: CannedResult, shown: list[tuple[str, str | None]]) -> list[list[Cell]]:
-    """The table's cells: IRIs as links (to this server's pages for Regiograaf's own) with a
-    compact name, labels from the companion column, numbers aligned."""
+def cells(
+    result: CannedResult,
+    shown: list[tuple[str, str | None]],
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+    lang: str = "nl",
+) -> list[list[Cell]]:
+    """The table's cells: IRIs as links (to this server's pages for Regiograaf's own) named by
+    the companion column, else by their label in ``labels`` (IRI → language → label) in
+    ``lang``, else by the last segment of the IRI; the kinds of :data:`KIND_WORDS` in the
+    page's language; numbers aligned."""
     base_iri = get_settings().base_iri
     base = base_iri if base_iri.endswith("/") else base_iri + "/"
-    prefixes = query_prefixes(CANONICAL)
+    found = labels or {}
     table = []
     for row in result.rows:
         line = []
         for name, label in shown:
             term = row.get(name)
             if term is None:
-                line.append(Cell(str(row.get(label, "")) if label else ""))
+                line.append(_literal_cell(row[label]) if label and label in row else Cell(""))
             elif isinstance(term, URIRef):
-                iri = str(term)
-                if base != CANONICAL and iri.startswith(CANONICAL):
-                    iri = base + iri[len(CANONICAL) :]
-                compact = _compact(str(term), prefixes)
-                text = str(row[label]) if label and label in row else compact
-                line.append(Cell(text, _href(iri, base)))
+                named = row.get(label) if label else None
+                text, tag = (
+                    (str(named), _language(named))
+                    if named is not None
+                    else _picked(found.get(str(term), {}), lang) or (_short(str(term)), None)
+                )
+                line.append(Cell(text, _href(_served(str(term), base), base), lang=tag))
             elif isinstance(term, BNode):
                 line.append(Cell(f"_:{term}"))
             else:
-                value = plain_value(term)
-                numeric = isinstance(value, int | float) and not isinstance(value, bool)
-                line.append(Cell(str(term), numeric=numeric))
+                line.append(_literal_cell(term))
         table.append(line)
     return table
 
 
-def _compact(iri: str, prefixes: Mapping[str, str]) -> str:
-    best = max(
-        (
-            (prefix, namespace)
-            for prefix, namespace in prefixes.items()
-            if iri.startswith(namespace)
-        ),
-        key=lambda pair: len(pair[1]),
-        default=None,
-    )
-    if best is None or not iri[len(best[1]) :]:
-        return iri
-    return f"{best[0]}:{iri[len(best[1]) :]}"
+def _literal_cell(term: Identifier) -> Cell:
+    """A literal's cell: a kind word (:data:`KIND_WORDS`) in the page's language."""
+    value = plain_value(term)
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    text = str(term)
+    plain = isinstance(term, Literal) and term.datatype is None and not term.language
+    if plain and text in KIND_WORDS:
+        return Cell(gettext(text))
+    return Cell(text, numeric=numeric, lang=_language(term))
+
+
+def _language(term: Identifier) -> str | None:
+    """The language tag of a literal, if it has one."""
+    return term.language if isinstance(term, Literal) and term.language else None
+
+
+def _labels(
+    store: Store | None, result: CannedResult, shown: list[tuple[str, str | None]]
+) -> dict[str, dict[str, str]]:
+    """The labels (language → label) of the IRIs in the columns without a companion column."""
+    if store is None:
+        return {}
+    bare = [name for name, label in shown if label is None]
+    iris = {row[name] for row in result.rows for name in bare if isinstance(row.get(name), URIRef)}
+    return labels_of(store, [URIRef(iri) for iri in iris]) if iris else {}
+
+
+def _picked(labels: Mapping[str, str], lang: str) -> tuple[str, str | None] | None:
+    """The label in ``lang``, else untagged, else in the other language (one at a time), with
+    its language; ``None`` without a label."""
+    other = "nl" if lang == "en" else "en"
+    for tag in (lang, "", other):
+        if labels.get(tag):
+            return labels[tag], tag or None
+    return None
+
+
+def _served(iri: str, base: str) -> str:
+    """``iri`` under this server's base (the data always uses :data:`CANONICAL`)."""
+    if base != CANONICAL and iri.startswith(CANONICAL):
+        return base + iri[len(CANONICAL) :]
+    return iri
+
+
+def _short(iri: str) -> str:
+    """A name for an IRI without a label: its last segment, not a prefixed name (people do
+    not read prefixes); another site's IRI in full."""
+    if any(iri.startswith(namespace) for namespace in query_prefixes(CANONICAL).values()):
+        return last_segment(iri)
+    return iri
 
 
 def _href(iri: str, base: str) -> str:
@@ -230,8 +306,11 @@ def _href(iri: str, base: str) -> str:
 
 
 def _kind(result: CannedResult, name: str) -> str | None:
-    """``iri`` or ``text`` when every bound value of the column is one, else ``None``."""
+    """``iri``, ``text`` or ``geometry`` (WKT) when every bound value of the column is one,
+    else ``None``."""
     values = [row[name] for row in result.rows if name in row]
+    if values and all(isinstance(v, Literal) and str(v.datatype) == WKT_LITERAL for v in values):
+        return "geometry"
     if values and all(isinstance(value, URIRef) for value in values):
         return "iri"
     if values and all(isinstance(v, Literal) and v.datatype is None for v in values):
