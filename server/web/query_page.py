@@ -234,11 +234,13 @@ def cells(
                 text, tag = (
                     (str(named), _language(named))
                     if named is not None
-                    else _picked(found.get(str(term), {}), lang) or (_short(str(term)), None)
+                    else _name(found, str(term), lang)
                 )
                 line.append(Cell(text, _href(_served(str(term), base), base), lang=tag))
             elif isinstance(term, BNode):
                 line.append(Cell(f"_:{term}"))
+            elif listed := _iri_list(term):
+                line.append(Cell("; ".join(_name(found, iri, lang)[0] for iri in listed)))
             else:
                 line.append(_literal_cell(term))
         table.append(line)
@@ -269,7 +271,23 @@ def _labels(
         return {}
     bare = [name for name, label in shown if label is None]
     iris = {row[name] for row in result.rows for name in bare if isinstance(row.get(name), URIRef)}
+    iris |= {URIRef(iri) for row in result.rows for term in row.values() for iri in _iri_list(term)}
     return labels_of(store, [URIRef(iri) for iri in iris]) if iris else {}
+
+
+def _iri_list(term: Identifier) -> list[str]:
+    """The IRIs of a text that lists Regiograaf instances (the scan's queries join them with
+    ``GROUP_CONCAT(STR(?iri); separator=" ")``), else none: the table names them."""
+    if not isinstance(term, Literal) or term.datatype is not None or term.language:
+        return []
+    words = str(term).split()
+    return words if words and all(w.startswith(CANONICAL + "id/") for w in words) else []
+
+
+def _name(labels: Mapping[str, Mapping[str, str]], iri: str, lang: str) -> tuple[str, str | None]:
+    """What names ``iri`` (with the language of the name): its label (:func:`_picked`), else
+    :func:`_short`."""
+    return _picked(labels.get(iri, {}), lang) or (_short(iri), None)
 
 
 def _picked(labels: Mapping[str, str], lang: str) -> tuple[str, str | None] | None:

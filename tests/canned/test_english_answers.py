@@ -147,3 +147,17 @@ def test_a_geometry_is_no_column_of_the_page_but_is_in_the_downloads(
     assert {len(row) for row in cells(page)} == {5}
     assert POINTS[WESTLAND] in canned_client.get(url.replace("partners", "partners.csv")).text
     assert POINTS[WESTLAND] in canned_client.get(url.replace("partners", "partners.json")).text
+
+
+@pytest.mark.parametrize(("lang", "stage"), [("nl", "Sensoren"), ("en", "Sensors")])
+def test_a_list_of_iris_in_one_text_is_shown_as_their_names(
+    canned_client: FlaskClient, lang: str, stage: str
+) -> None:
+    # scan-projecten joins a project's stages into one text of IRIs (for the scan); the table
+    # names them in the page's language.
+    page = canned_client.get(
+        f"/queries/scan-projecten?gemeente={DELFT}&lang={lang}", headers=HTML
+    ).get_data(as_text=True)
+    row = next(row for row in cells(page) if row[1].startswith(stage))
+    assert ("Digitale infrastructuur" if lang == "nl" else "Digital infrastructure") in row
+    assert not any("w3id.org" in cell for cell in row)

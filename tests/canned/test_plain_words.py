@@ -1,9 +1,10 @@
 """No internal names on the canned-query pages (issue 14 point 4): the list ``/queries`` and the
 page of every query, in Dutch and in English, show no prefixed name (``rg:contributesTo``,
-``gemeente:gm0489``), no named-graph IRI (``.../graph/inferred``) and no camelCase name of a
-property or of a query's variable in the text people read. The SPARQL text, folded away under
-"De vraag in SPARQL", is shown on purpose and is left out; attributes people read (``title``,
-``aria-label``, ``alt``, ``placeholder``) are read too."""
+``gemeente:gm0489``), no IRI of Regiograaf's own (a named graph such as ``.../graph/inferred``,
+or a list of instances joined into one text: the table shows their names) and no camelCase name
+of a property or of a query's variable in the text people read. The SPARQL text, folded away
+under "De vraag in SPARQL", is shown on purpose and is left out; the attributes people read
+(``title``, ``aria-label``, ``alt``, ``placeholder``) are read too."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ QUERIES = canned_queries(load_settings())
 PREFIXES = sorted({*query_prefixes(), *EXTRA_PREFIXES}, key=len, reverse=True)
 #: A prefixed name: a known prefix, a colon and a letter (``rg:observes``, ``gemeente:gm0489``).
 PREFIXED = re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, PREFIXES)) + r"):[A-Za-z]")
-GRAPH = re.compile(r"/graph/")
+#: A named graph's IRI (``.../graph/inferred``) or any other IRI of Regiograaf's own, such as a
+#: list of instances joined into one text.
+GRAPH = re.compile(r"/graph/|w3id\.org/regiograaf/")
 #: The attributes whose text people read (a tooltip, a screen reader's name, an alternative).
 READ_ATTRIBUTES = frozenset({"title", "aria-label", "alt", "placeholder"})
 #: Elements whose content nobody reads as text.
