@@ -108,7 +108,9 @@ def page(
     }
     shown = columns(result) if result is not None else []
     lang = language()
-    table = cells(result, shown, _labels(store, result, shown), lang) if result is not None else []
+    table = []
+    if result is not None:
+        table = cells(result, shown, _labels(store, result, shown, lang), lang)
     arranged = arrange(
         table,
         [name for name, _ in shown],
@@ -233,8 +235,8 @@ def cells(
                 named = row.get(label) if label else None
                 text, tag = (
                     (str(named), _language(named))
-                    if named is not None
-                    else _name(found, str(term), lang)
+                    if named is not None and not _other_language(named, lang)
+                    else _name(found, str(term), lang, named)
                 )
                 line.append(Cell(text, _href(_served(str(term), base), base), lang=tag))
             elif isinstance(term, BNode):
@@ -264,13 +266,21 @@ def _language(term: Identifier) -> str | None:
 
 
 def _labels(
-    store: Store | None, result: CannedResult, shown: list[tuple[str, str | None]]
+    store: Store | None, result: CannedResult, shown: list[tuple[str, str | None]], lang: str
 ) -> dict[str, dict[str, str]]:
-    """The labels (language → label) of the IRIs in the columns without a companion column."""
+    """The labels (language → label) of the IRIs the table names: those without a companion
+    column, those whose companion is in another language than ``lang`` (the query's names are
+    Dutch; an English page shows the English label where the graph has one), and those listed
+    in one text (:func:`_iri_list`)."""
     if store is None:
         return {}
-    bare = [name for name, label in shown if label is None]
-    iris = {row[name] for row in result.rows for name in bare if isinstance(row.get(name), URIRef)}
+    iris = {
+        row[name]
+        for row in result.rows
+        for name, label in shown
+        if isinstance(row.get(name), URIRef)
+        and (label is None or _other_language(row.get(label), lang))
+    }
     iris |= {URIRef(iri) for row in result.rows for term in row.values() for iri in _iri_list(term)}
     return labels_of(store, [URIRef(iri) for iri in iris]) if iris else {}
 
@@ -284,10 +294,27 @@ def _iri_list(term: Identifier) -> list[str]:
     return words if words and all(w.startswith(CANONICAL + "id/") for w in words) else []
 
 
-def _name(labels: Mapping[str, Mapping[str, str]], iri: str, lang: str) -> tuple[str, str | None]:
-    """What names ``iri`` (with the language of the name): its label (:func:`_picked`), else
+def _name(
+    labels: Mapping[str, Mapping[str, str]],
+    iri: str,
+    lang: str,
+    named: Identifier | None = None,
+) -> tuple[str, str | None]:
+    """What names ``iri`` (with the language of the name): its label in ``lang``, else the
+    name the query gave (``named``), else another label (:func:`_picked`), else
     :func:`_short`."""
-    return _picked(labels.get(iri, {}), lang) or (_short(iri), None)
+    found = labels.get(iri, {})
+    if found.get(lang):
+        return found[lang], lang
+    if named is not None:
+        return str(named), _language(named)
+    return _picked(found, lang) or (_short(iri), None)
+
+
+def _other_language(term: Identifier | None, lang: str) -> bool:
+    """Whether ``term`` is a text tagged with another language than ``lang``."""
+    tag = _language(term) if term is not None else None
+    return tag is not None and tag != lang
 
 
 def _picked(labels: Mapping[str, str], lang: str) -> tuple[str, str | None] | None:

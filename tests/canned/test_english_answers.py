@@ -161,3 +161,22 @@ def test_a_list_of_iris_in_one_text_is_shown_as_their_names(
     row = next(row for row in cells(page) if row[1].startswith(stage))
     assert ("Digitale infrastructuur" if lang == "nl" else "Digital infrastructure") in row
     assert not any("w3id.org" in cell for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", ["Slimme kassen (voorbeeld)", "Digitale connectiviteit"]),
+        ("en", ["Smart greenhouses (example)", "Digital connectivity"]),
+    ],
+)
+def test_names_a_query_gives_in_dutch_are_shown_in_the_page_language(
+    canned_client: FlaskClient, lang: str, expected: list[str]
+) -> None:
+    # indirecte-bijdragen has no parameter taal: its titles are Dutch; the English page shows
+    # the English titles of the project and the goal, which the graph has.
+    page = canned_client.get(f"/queries/indirecte-bijdragen?lang={lang}", headers=HTML)
+    first = cells(page.get_data(as_text=True))[0]
+    assert first[0].endswith(expected[0]) and first[1] == expected[1]  # after the example badge
+    # The download keeps the query's own (Dutch) names.
+    assert "Digitale connectiviteit" in canned_client.get("/queries/indirecte-bijdragen.csv").text
