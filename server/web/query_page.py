@@ -131,10 +131,34 @@ def page(
         table=table,
         arranged=arranged,
         examples=example_rows(result) if result is not None else [],
-        figure=figure(query.view, result) if result is not None else None,
+        figure=figure(query.view, _Named.of(result, shown, table)) if result is not None else None,
         links=links,
         gaps=query.name in GAP_QUERIES,
     )
+
+
+@dataclass(frozen=True)
+class _Named:
+    """An answer with the names the table shows (in the page's language) in its label
+    columns, for the figure (:class:`server.web.query_figures.Answer`)."""
+
+    query: CannedQuery
+    variables: tuple[str, ...]
+    rows: tuple[Mapping[str, Identifier], ...]
+
+    @classmethod
+    def of(
+        cls, result: CannedResult, shown: list[tuple[str, str | None]], table: list[list[Cell]]
+    ) -> _Named:
+        """``result`` with the label column of each shown IRI column as its cell shows it."""
+        rows = []
+        for row, line in zip(result.rows, table, strict=True):
+            named = dict(row)
+            for (_, label), cell in zip(shown, line, strict=True):
+                if label is not None and label in row and str(row[label]) != cell.text:
+                    named[label] = Literal(cell.text, lang=cell.lang)
+            rows.append(named)
+        return cls(result.query, result.variables, tuple(rows))
 
 
 def _error_message(query: CannedQuery, error: ParameterError, lang: str) -> str:

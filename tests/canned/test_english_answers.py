@@ -180,3 +180,20 @@ def test_names_a_query_gives_in_dutch_are_shown_in_the_page_language(
     assert first[0].endswith(expected[0]) and first[1] == expected[1]  # after the example badge
     # The download keeps the query's own (Dutch) names.
     assert "Digitale connectiviteit" in canned_client.get("/queries/indirecte-bijdragen.csv").text
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [("nl", "Ligging op de kaart"), ("en", "Location on the map")],
+)
+def test_the_figure_speaks_the_page_language(
+    canned_client: FlaskClient, lang: str, caption: str
+) -> None:
+    # lerende-partners is a map: a point per partner, named, with a caption in one language.
+    page = canned_client.get(
+        f"/queries/lerende-partners?gemeente={DELFT}&schakel=data&lang={lang}", headers=HTML
+    ).get_data(as_text=True)
+    figure = page.split("<figure", 1)[1].split("</figure>", 1)[0]
+    assert "<title>Westland</title>" in figure and "<title>Schiedam</title>" in figure
+    assert f"<figcaption>{caption} (" in figure
+    assert "(location)" not in figure and "(timeline)" not in figure
