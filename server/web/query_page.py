@@ -21,14 +21,14 @@ from server.canned.errors import ParameterError
 from server.canned.formats import plain_value
 from server.canned.query import EXAMPLE_COLUMN, CannedQuery, Choice, Parameter, last_segment
 from server.canned.running import CannedResult, parameter_choices
-from server.linkeddata.describe import labels_of
 from server.messages import N_
 from server.rdf.geometry import WKT_LITERAL
-from server.rdf.namespaces import DATA_BASE, query_prefixes
+from server.rdf.namespaces import DATA_BASE
 from server.store import Store
 from server.web.context import get_settings
 from server.web.language import language
 from server.web.query_figures import figure
+from server.web.result_names import iri_list, labels_for, name_of, other_language, tag_of
 from server.web.result_table import arrange
 
 #: The canonical base of Regiograaf IRIs (the data always uses it).
@@ -110,7 +110,7 @@ def page(
     lang = language()
     table = []
     if result is not None:
-        table = cells(result, shown, _labels(store, result, shown, lang), lang)
+        table = cells(result, shown, labels_for(store, result, shown, lang), lang)
     arranged = arrange(
         table,
         [name for name, _ in shown],
@@ -258,15 +258,15 @@ def cells(
             elif isinstance(term, URIRef):
                 named = row.get(label) if label else None
                 text, tag = (
-                    (str(named), _language(named))
-                    if named is not None and not _other_language(named, lang)
-                    else _name(found, str(term), lang, named)
+                    (str(named), tag_of(named))
+                    if named is not None and not other_language(named, lang)
+                    else name_of(found, str(term), lang, named)
                 )
                 line.append(Cell(text, _href(_served(str(term), base), base), lang=tag))
             elif isinstance(term, BNode):
                 line.append(Cell(f"_:{term}"))
-            elif listed := _iri_list(term):
-                line.append(Cell("; ".join(_name(found, iri, lang)[0] for iri in listed)))
+            elif listed := iri_list(term):
+                line.append(Cell("; ".join(name_of(found, iri, lang)[0] for iri in listed)))
             else:
                 line.append(_literal_cell(term))
         table.append(line)
@@ -281,88 +281,13 @@ def _literal_cell(term: Identifier) -> Cell:
     plain = isinstance(term, Literal) and term.datatype is None and not term.language
     if plain and text in KIND_WORDS:
         return Cell(gettext(text))
-    return Cell(text, numeric=numeric, lang=_language(term))
-
-
-def _language(term: Identifier) -> str | None:
-    """The language tag of a literal, if it has one."""
-    return term.language if isinstance(term, Literal) and term.language else None
-
-
-def _labels(
-    store: Store | None, result: CannedResult, shown: list[tuple[str, str | None]], lang: str
-) -> dict[str, dict[str, str]]:
-    """The labels (language → label) of the IRIs the table names: those without a companion
-    column, those whose companion is in another language than ``lang`` (the query's names are
-    Dutch; an English page shows the English label where the graph has one), and those listed
-    in one text (:func:`_iri_list`)."""
-    if store is None:
-        return {}
-    iris = {
-        row[name]
-        for row in result.rows
-        for name, label in shown
-        if isinstance(row.get(name), URIRef)
-        and (label is None or _other_language(row.get(label), lang))
-    }
-    iris |= {URIRef(iri) for row in result.rows for term in row.values() for iri in _iri_list(term)}
-    return labels_of(store, [URIRef(iri) for iri in iris]) if iris else {}
-
-
-def _iri_list(term: Identifier) -> list[str]:
-    """The IRIs of a text that lists Regiograaf instances (the scan's queries join them with
-    ``GROUP_CONCAT(STR(?iri); separator=" ")``), else none: the table names them."""
-    if not isinstance(term, Literal) or term.datatype is not None or term.language:
-        return []
-    words = str(term).split()
-    return words if words and all(w.startswith(CANONICAL + "id/") for w in words) else []
-
-
-def _name(
-    labels: Mapping[str, Mapping[str, str]],
-    iri: str,
-    lang: str,
-    named: Identifier | None = None,
-) -> tuple[str, str | None]:
-    """What names ``iri`` (with the language of the name): its label in ``lang``, else the
-    name the query gave (``named``), else another label (:func:`_picked`), else
-    :func:`_short`."""
-    found = labels.get(iri, {})
-    if found.get(lang):
-        return found[lang], lang
-    if named is not None:
-        return str(named), _language(named)
-    return _picked(found, lang) or (_short(iri), None)
-
-
-def _other_language(term: Identifier | None, lang: str) -> bool:
-    """Whether ``term`` is a text tagged with another language than ``lang``."""
-    tag = _language(term) if term is not None else None
-    return tag is not None and tag != lang
-
-
-def _picked(labels: Mapping[str, str], lang: str) -> tuple[str, str | None] | None:
-    """The label in ``lang``, else untagged, else in the other language (one at a time), with
-    its language; ``None`` without a label."""
-    other = "nl" if lang == "en" else "en"
-    for tag in (lang, "", other):
-        if labels.get(tag):
-            return labels[tag], tag or None
-    return None
+    return Cell(text, numeric=numeric, lang=tag_of(term))
 
 
 def _served(iri: str, base: str) -> str:
     """``iri`` under this server's base (the data always uses :data:`CANONICAL`)."""
     if base != CANONICAL and iri.startswith(CANONICAL):
         return base + iri[len(CANONICAL) :]
-    return iri
-
-
-def _short(iri: str) -> str:
-    """A name for an IRI without a label: its last segment, not a prefixed name (people do
-    not read prefixes); another site's IRI in full."""
-    if any(iri.startswith(namespace) for namespace in query_prefixes(CANONICAL).values()):
-        return last_segment(iri)
     return iri
 
 
