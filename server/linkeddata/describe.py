@@ -333,6 +333,13 @@ def _chunks(iris: Sequence[URIRef]) -> Iterable[list[URIRef]]:
         yield chunk
 
 
+def labels_of(store: Store, iris: Iterable[URIRef]) -> dict[str, dict[str, str]]:
+    """IRI → language (``""`` for none) → label, for ``iris`` (in chunks; an IRI that cannot
+    be written in SPARQL is left out): what a page shows instead of an IRI."""
+    wanted = sorted({iri for iri in iris if _writable(iri)})
+    return _labels(_about(store, LABELS, wanted))
+
+
 def _labels(rows: Iterable[dict[str, Identifier]]) -> dict[str, dict[str, str]]:
     """IRI → language → label (the first label predicate that gives one wins per language)."""
     found: dict[str, dict[str, str]] = {}

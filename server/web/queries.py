@@ -36,6 +36,7 @@ from server.messages import N_
 from server.store import Store
 from server.web.context import data_version, get_settings, get_store
 from server.web.errors import error_response
+from server.web.language import language
 from server.web.openapi import api_version
 from server.web.policy import answer, choose, representation
 from server.web.query_page import page
@@ -47,6 +48,8 @@ blueprint = Blueprint("queries", __name__)
 #: Parameters of the page, not of the query: the format, the language, the table's order/page.
 PAGE_PARAMETERS: Final = ("format", "lang", *TABLE_PARAMETERS)
 EXTENSIONS: Final = {"json": SPARQL_JSON, "csv": CSV, "geojson": GEOJSON, "html": HTML}
+#: The parameter of a query that chooses the language of the names it returns (nl or en).
+NAMES_LANGUAGE: Final = "taal"
 
 
 def queries() -> Mapping[str, CannedQuery]:
@@ -135,10 +138,13 @@ def run(name: str) -> Response:
         # A form sends its empty fields too: for the page, an empty field is "not given" (the
         # API, as its OpenAPI document says, refuses an empty date, number or choice).
         given = {key: [value for value in values if value.strip()] for key, values in given.items()}
+    nothing_given = not any(given.values())
+    if media_type == HTML:
+        given = _names_in_page_language(query, given)
     try:
         arguments = check_arguments(store, query, given)
     except ParameterError as error:
-        if isinstance(error, MissingParameter) and media_type == HTML and not any(given.values()):
+        if isinstance(error, MissingParameter) and media_type == HTML and nothing_given:
             return _form_only(query, store)
         return _parameter_error(query, store, media_type, given, error)
     chosen = representation(
@@ -157,6 +163,19 @@ def run(name: str) -> Response:
         return response
 
     return answer(chosen, render)
+
+
+def _names_in_page_language(
+    query: CannedQuery, given: Mapping[str, list[str]]
+) -> dict[str, list[str]]:
+    """``given``, with the page's language as the language of the names (:data:`NAMES_LANGUAGE`)
+    when the query has that parameter and the request gives none: an English page shows the
+    English names (the API keeps the parameter's default, Dutch)."""
+    chosen = dict(given)
+    names = {parameter.name for parameter in query.parameters}
+    if NAMES_LANGUAGE in names and not chosen.get(NAMES_LANGUAGE):
+        chosen[NAMES_LANGUAGE] = [language()]
+    return chosen
 
 
 def _table_arguments(media_type: str) -> tuple[str, ...]:

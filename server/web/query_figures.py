@@ -14,15 +14,16 @@ import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
+from flask_babel import gettext
 from rdflib import Literal
 from rdflib.term import Identifier
 
 from server.canned.formats import plain_value
 from server.canned.query import EXAMPLE_COLUMN, CannedQuery
-from server.canned.running import CannedResult
 from server.rdf.geometry import WktError, parse_wkt
+from server.web.language import language
 
 #: Most bars or points drawn in a chart or map (the table always has every row).
 MAX_DRAWN: Final = 200
@@ -33,6 +34,23 @@ WIDTH: Final = 720
 LEFT, RIGHT, ROW_HEIGHT = 260, 40, 22
 
 Row = Mapping[str, Identifier]
+
+
+class Answer(Protocol):
+    """What a figure reads of an answer: a :class:`server.canned.running.CannedResult`, or its
+    rows with the names the page shows (:func:`server.web.query_page.page`)."""
+
+    @property
+    def query(self) -> CannedQuery:
+        """The query answered."""
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The columns, in order."""
+
+    @property
+    def rows(self) -> Sequence[Row]:
+        """One mapping per solution."""
 
 
 @dataclass
@@ -48,7 +66,7 @@ class Figure:
     caption: str = ""
 
 
-def figure(view: str | None, result: CannedResult) -> Figure | None:
+def figure(view: str | None, result: Answer) -> Figure | None:
     """The figure of ``view`` (``chart`` or ``map``) for ``result``, or ``None`` when the
     answer has nothing to draw."""
     if view == "chart":
@@ -58,7 +76,7 @@ def figure(view: str | None, result: CannedResult) -> Figure | None:
     return None
 
 
-def chart(result: CannedResult) -> Figure | None:
+def chart(result: Answer) -> Figure | None:
     """A timeline (rows with a ``?start`` date) or a bar chart of the first numeric column."""
     label = _label_column(result)
     rows = result.rows[:MAX_DRAWN]
@@ -111,7 +129,7 @@ def _timeline(rows: Sequence[Row], label: str) -> Figure | None:
         {"x": x(datetime.date(year, 1, 1)), "text": str(year)}
         for year in range(low.year, high.year + 1, step)
     ]
-    drawn.caption = "Tijdlijn (timeline): van start tot einde; open balken lopen nog"
+    drawn.caption = gettext("Tijdlijn: van start tot einde; open balken lopen nog")
     return drawn
 
 
@@ -131,13 +149,16 @@ def _bars(query: CannedQuery, rows: Sequence[Row], label: str, value_column: str
                 "text": f"{value:g}" if isinstance(value, float) else str(value),
             }
         )
-    drawn.caption = (
-        f"{query.column_label(value_column, 'nl')} per {query.column_label(label, 'nl')}"
+    lang = language()
+    drawn.caption = gettext(
+        "%(value)s per %(label)s",
+        value=query.column_label(value_column, lang),
+        label=query.column_label(label, lang),
     )
     return drawn
 
 
-def point_map(result: CannedResult) -> Figure | None:
+def point_map(result: Answer) -> Figure | None:
     """The points of the ``?geometry`` column, projected onto an SVG (no tiles, no CDN)."""
     points = _points(result)
     if not points:
@@ -155,7 +176,7 @@ def point_map(result: CannedResult) -> Figure | None:
     for lon, lat, text, example in points:
         examples[lon, lat, text] = examples.get((lon, lat, text), True) and example
     for (lon, lat, name), example in examples.items():
-        text = name + " (voorbeeld)" if example else name
+        text = _example(name) if example else name
         x = round((lon - west) * scale_x * scale, 1)
         drawn.items.append(
             {
@@ -166,11 +187,11 @@ def point_map(result: CannedResult) -> Figure | None:
                 "anchor": "end" if x > WIDTH * 0.6 else "start",
             }
         )
-    drawn.caption = "Ligging (location), lengte- en breedtegraad (CRS84)"
+    drawn.caption = gettext("Ligging op de kaart (lengte- en breedtegraad)")
     return drawn
 
 
-def _points(result: CannedResult) -> list[tuple[float, float, str, bool]]:
+def _points(result: Answer) -> list[tuple[float, float, str, bool]]:
     """(longitude, latitude, label, whether the row involves an example) of every drawn row
     whose geometry is a WKT point."""
     label = _label_column(result)
@@ -193,10 +214,15 @@ def _points(result: CannedResult) -> list[tuple[float, float, str, bool]]:
 def _label(row: Row, label: str) -> str:
     """The text that names a drawn row; a row that involves an invented example says so."""
     text = str(row.get(label, ""))
-    return text + " (voorbeeld)" if plain_value(row.get(EXAMPLE_COLUMN)) is True else text
+    return _example(text) if plain_value(row.get(EXAMPLE_COLUMN)) is True else text
 
 
-def _label_column(result: CannedResult) -> str | None:
+def _example(name: str) -> str:
+    """``name`` marked as an invented example, in the page's language."""
+    return str(gettext("%(name)s (voorbeeld)", name=name))
+
+
+def _label_column(result: Answer) -> str | None:
     """The first column of plain texts (a name or title), to label bars and points."""
     for name in result.variables:
         values = [row.get(name) for row in result.rows if row.get(name) is not None]
@@ -207,7 +233,7 @@ def _label_column(result: CannedResult) -> str | None:
     return None
 
 
-def _numbers(result: CannedResult) -> str | None:
+def _numbers(result: Answer) -> str | None:
     """The first column whose values are all numbers."""
     for name in result.variables:
         values = [plain_value(row.get(name)) for row in result.rows if row.get(name) is not None]

@@ -15,16 +15,20 @@ from urllib.parse import urlencode
 from flask import render_template, request, url_for
 from flask_babel import gettext
 from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
 
 from server.canned.errors import ParameterError
 from server.canned.formats import plain_value
 from server.canned.query import EXAMPLE_COLUMN, CannedQuery, Choice, Parameter, last_segment
 from server.canned.running import CannedResult, parameter_choices
-from server.rdf.namespaces import DATA_BASE, query_prefixes
+from server.messages import N_
+from server.rdf.geometry import WKT_LITERAL
+from server.rdf.namespaces import DATA_BASE
 from server.store import Store
 from server.web.context import get_settings
 from server.web.language import language
 from server.web.query_figures import figure
+from server.web.result_names import iri_list, labels_for, name_of, other_language, tag_of
 from server.web.result_table import arrange
 
 #: The canonical base of Regiograaf IRIs (the data always uses it).
@@ -33,6 +37,28 @@ CANONICAL = DATA_BASE
 GAP_QUERIES: Final = frozenset(
     {"waardeketen-gaten", "doelen-zonder-aansluiting", "doelen-zonder-bijdrage", "scan-gaten"}
     | {"scan-open-doelen"}
+)
+#: The kinds that queries write as plain Dutch words (``BIND("schakel" AS ?soort)``): the
+#: table shows them in the page's language; JSON and CSV keep the words as the query wrote them.
+KIND_WORDS: Final = frozenset(
+    {
+        N_("schakel"),
+        N_("randvoorwaarde"),
+        N_("bouwsteen"),
+        N_("handelingsperspectief"),
+        N_("regio"),
+        N_("provincie"),
+        N_("rijk"),
+        N_("regionaal"),
+        N_("provinciaal"),
+        N_("rechtstreeks"),
+        N_("via een doel"),
+        N_("trekker"),
+        N_("deelnemer"),
+        N_("direct"),
+        N_("indirect"),
+        N_("geen"),
+    }
 )
 
 
@@ -55,11 +81,13 @@ class Field:
 
 @dataclass
 class Cell:
-    """One table cell: text, an optional link, and whether it is a number."""
+    """One table cell: text, an optional link, whether it is a number, and the language of
+    its text when the graph says it (``lang=`` on the cell: read and hyphenated as such)."""
 
     text: str
     href: str | None = None
     numeric: bool = False
+    lang: str | None = None
 
 
 def page(
@@ -80,7 +108,9 @@ def page(
     }
     shown = columns(result) if result is not None else []
     lang = language()
-    table = cells(result, shown) if result is not None else []
+    table = []
+    if result is not None:
+        table = cells(result, shown, labels_for(store, result, shown, lang), lang)
     arranged = arrange(
         table,
         [name for name, _ in shown],
@@ -101,10 +131,34 @@ def page(
         table=table,
         arranged=arranged,
         examples=example_rows(result) if result is not None else [],
-        figure=figure(query.view, result) if result is not None else None,
+        figure=figure(query.view, _Named.of(result, shown, table)) if result is not None else None,
         links=links,
         gaps=query.name in GAP_QUERIES,
     )
+
+
+@dataclass(frozen=True)
+class _Named:
+    """An answer with the names the table shows (in the page's language) in its label
+    columns, for the figure (:class:`server.web.query_figures.Answer`)."""
+
+    query: CannedQuery
+    variables: tuple[str, ...]
+    rows: tuple[Mapping[str, Identifier], ...]
+
+    @classmethod
+    def of(
+        cls, result: CannedResult, shown: list[tuple[str, str | None]], table: list[list[Cell]]
+    ) -> _Named:
+        """``result`` with the label column of each shown IRI column as its cell shows it."""
+        rows = []
+        for row, line in zip(result.rows, table, strict=True):
+            named = dict(row)
+            for (_, label), cell in zip(shown, line, strict=True):
+                if label is not None and label in row and str(row[label]) != cell.text:
+                    named[label] = Literal(cell.text, lang=cell.lang)
+            rows.append(named)
+        return cls(result.query, result.variables, tuple(rows))
 
 
 def _error_message(query: CannedQuery, error: ParameterError, lang: str) -> str:
@@ -155,9 +209,14 @@ def example_rows(result: CannedResult) -> list[bool]:
 def columns(result: CannedResult) -> list[tuple[str, str | None]]:
     """The columns of the HTML table: ``(variable, label variable)``. A column of IRIs is
     shown with the labels of the column after it (when that one names it), as links. The
-    example marker is no column: it is a badge (:func:`example_rows`)."""
+    example marker is no column: it is a badge (:func:`example_rows`); nor is a geometry (WKT,
+    which people cannot read: the figure draws it, JSON, CSV and GeoJSON keep it)."""
     shown: list[tuple[str, str | None]] = []
-    variables = [name for name in result.variables if name != EXAMPLE_COLUMN]
+    variables = [
+        name
+        for name in result.variables
+        if name not in (EXAMPLE_COLUMN, "geometry") and _kind(result, name) != "geometry"
+    ]
     index = 0
     while index < len(variables):
         name = variables[index]
@@ -176,49 +235,60 @@ def columns(result: CannedResult) -> list[tuple[str, str | None]]:
     return shown
 
 
-def cells(result: CannedResult, shown: list[tuple[str, str | None]]) -> list[list[Cell]]:
-    """The table's cells: IRIs as links (to this server's pages for Regiograaf's own) with a
-    compact name, labels from the companion column, numbers aligned."""
+def cells(
+    result: CannedResult,
+    shown: list[tuple[str, str | None]],
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+    lang: str = "nl",
+) -> list[list[Cell]]:
+    """The table's cells: IRIs as links (to this server's pages for Regiograaf's own) named by
+    the companion column, else by their label in ``labels`` (IRI → language → label) in
+    ``lang``, else by the last segment of the IRI; the kinds of :data:`KIND_WORDS` in the
+    page's language; numbers aligned."""
     base_iri = get_settings().base_iri
     base = base_iri if base_iri.endswith("/") else base_iri + "/"
-    prefixes = query_prefixes(CANONICAL)
+    found = labels or {}
     table = []
     for row in result.rows:
         line = []
         for name, label in shown:
             term = row.get(name)
             if term is None:
-                line.append(Cell(str(row.get(label, "")) if label else ""))
+                line.append(_literal_cell(row[label]) if label and label in row else Cell(""))
             elif isinstance(term, URIRef):
-                iri = str(term)
-                if base != CANONICAL and iri.startswith(CANONICAL):
-                    iri = base + iri[len(CANONICAL) :]
-                compact = _compact(str(term), prefixes)
-                text = str(row[label]) if label and label in row else compact
-                line.append(Cell(text, _href(iri, base)))
+                named = row.get(label) if label else None
+                text, tag = (
+                    (str(named), tag_of(named))
+                    if named is not None and not other_language(named, lang)
+                    else name_of(found, str(term), lang, named)
+                )
+                line.append(Cell(text, _href(_served(str(term), base), base), lang=tag))
             elif isinstance(term, BNode):
                 line.append(Cell(f"_:{term}"))
+            elif listed := iri_list(term):
+                line.append(Cell("; ".join(name_of(found, iri, lang)[0] for iri in listed)))
             else:
-                value = plain_value(term)
-                numeric = isinstance(value, int | float) and not isinstance(value, bool)
-                line.append(Cell(str(term), numeric=numeric))
+                line.append(_literal_cell(term))
         table.append(line)
     return table
 
 
-def _compact(iri: str, prefixes: Mapping[str, str]) -> str:
-    best = max(
-        (
-            (prefix, namespace)
-            for prefix, namespace in prefixes.items()
-            if iri.startswith(namespace)
-        ),
-        key=lambda pair: len(pair[1]),
-        default=None,
-    )
-    if best is None or not iri[len(best[1]) :]:
-        return iri
-    return f"{best[0]}:{iri[len(best[1]) :]}"
+def _literal_cell(term: Identifier) -> Cell:
+    """A literal's cell: a kind word (:data:`KIND_WORDS`) in the page's language."""
+    value = plain_value(term)
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    text = str(term)
+    plain = isinstance(term, Literal) and term.datatype is None and not term.language
+    if plain and text in KIND_WORDS:
+        return Cell(gettext(text))
+    return Cell(text, numeric=numeric, lang=tag_of(term))
+
+
+def _served(iri: str, base: str) -> str:
+    """``iri`` under this server's base (the data always uses :data:`CANONICAL`)."""
+    if base != CANONICAL and iri.startswith(CANONICAL):
+        return base + iri[len(CANONICAL) :]
+    return iri
 
 
 def _href(iri: str, base: str) -> str:
@@ -230,8 +300,11 @@ def _href(iri: str, base: str) -> str:
 
 
 def _kind(result: CannedResult, name: str) -> str | None:
-    """``iri`` or ``text`` when every bound value of the column is one, else ``None``."""
+    """``iri``, ``text`` or ``geometry`` (WKT) when every bound value of the column is one,
+    else ``None``."""
     values = [row[name] for row in result.rows if name in row]
+    if values and all(isinstance(v, Literal) and str(v.datatype) == WKT_LITERAL for v in values):
+        return "geometry"
     if values and all(isinstance(value, URIRef) for value in values):
         return "iri"
     if values and all(isinstance(v, Literal) and v.datatype is None for v in values):

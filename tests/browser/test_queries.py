@@ -14,6 +14,7 @@ import pytest
 from server.canned.running import canned_queries, run_canned_query
 from tests.support import (
     ARTIFACTS,
+    AXE,
     BuiltStore,
     PageWatch,
     RunningServer,
@@ -260,3 +261,32 @@ def test_the_api_page_in_english(
     block.screenshot(path=str(ARTIFACTS / "api-operation-en-390.png"))
     assert watch.foreign == [], f"requests to other hosts: {watch.foreign}"
     assert _errors(watch) == []
+
+
+#: axe-core's best-practice rules on headings and landmarks.
+STRUCTURE_RULES = [
+    "heading-order",
+    "landmark-main-is-top-level",
+    "landmark-no-duplicate-main",
+    "landmark-one-main",
+    "landmark-unique",
+    "region",
+]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_api_page_has_one_main_and_headings_in_order(
+    tab: tuple[Page, PageWatch], live_server: RunningServer, lang: str
+) -> None:
+    """Swagger UI draws its own <main>: it is the page's one main, at the top level; the
+    introduction and Swagger UI's blocks above it are named regions; its title is a heading
+    of the second level under the page's h1 (axe-core's best-practice rules)."""
+    browser_page, _ = tab
+    browser_page.goto(live_server.url + f"/api?lang={lang}", wait_until="load")
+    browser_page.wait_for_selector(".opblock")
+    browser_page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = browser_page.evaluate(
+        "rules => axe.run(document, {runOnly: {type: 'rule', values: rules}})", STRUCTURE_RULES
+    )
+    assert [violation["id"] for violation in result["violations"]] == []
+    assert browser_page.locator("main").count() == 1

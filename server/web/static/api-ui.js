@@ -30,6 +30,11 @@
   // Two labels are CSS text (content:); queries.css reads them from these properties.
   const CSS_LABELS = [["--api-ui-required", "required"], ["--api-ui-loading", "loading"]];
   const ELEMENT = window.Node.ELEMENT_NODE;
+  // Swagger UI's blocks outside its <main>, and the attribute of #swagger-ui naming each.
+  const REGIONS = [
+    [".swagger-ui .information-container", "data-info-label"],
+    [".swagger-ui .scheme-container", "data-access-label"],
+  ];
 
   const root = document.getElementById("swagger-ui");
   const fallback = document.getElementById("api-ui-unavailable");
@@ -133,7 +138,7 @@
   /*
    * What axe-core asks of the page and an opened operation that Swagger UI leaves out: a name
    * for its choice of server and for each parameter's list of choices (the parameter's name,
-   * shown beside it), and keyboard access to the examples and answers, which scroll sideways
+   * shown beside it), its blocks outside its <main> as regions, its title under the page's, and keyboard access to the examples and answers, which scroll sideways
    * (tabindex). Done as they are drawn (an observer's callback runs before any other task), so
    * that no check can see them unnamed; Swagger UI's onComplete came too late now and then.
    */
@@ -149,6 +154,24 @@
       for (const select of [element, ...element.querySelectorAll(choices)]) {
         if (select.matches(choices)) {
           select.setAttribute("aria-label", select.closest("tr").getAttribute("data-param-name"));
+        }
+      }
+      // Swagger UI's blocks above its <main> (the API's title, the server and Authorize) as
+      // named regions: the page's content is all in landmarks, its main the operations.
+      for (const [selector, name] of REGIONS) {
+        for (const block of [element, ...element.querySelectorAll(selector)]) {
+          if (block.matches(selector) && !block.hasAttribute("role")) {
+            block.setAttribute("role", "region");
+            block.setAttribute("aria-label", top.getAttribute(name));
+          }
+        }
+      }
+      // Its title (an h1, the page has one) is a heading of the second level, above the
+      // operations' groups (h3).
+      const title = ".swagger-ui .info .title:not([aria-level])";
+      for (const heading of [element, ...element.querySelectorAll(title)]) {
+        if (heading.matches(title)) {
+          heading.setAttribute("aria-level", "2");
         }
       }
       for (const pre of [element, ...element.querySelectorAll("pre")]) {
