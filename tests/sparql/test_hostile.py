@@ -281,13 +281,14 @@ def test_beyond_the_long_queries_the_answer_is_503_with_retry_after(
     outcomes: list[tuple[int, str | None, bytes]] = []
     lock = threading.Lock()
 
-    def endless() -> None:
-        status, headers, body = get_query(strict_server, ENDLESS)
+    def endless(number: int) -> None:
+        # Each its own text: requests for one text would wait for one answer.
+        status, headers, body = get_query(strict_server, f"{ENDLESS} # {number}")
         with lock:
             outcomes.append((status, headers.get("Retry-After"), body))
 
     # More clients than one worker has threads (8), so that both workers run queries.
-    threads = [threading.Thread(target=endless) for _ in range(16)]
+    threads = [threading.Thread(target=endless, args=(n,)) for n in range(16)]
     for thread in threads:
         thread.start()
     # A query process that runs long runs at nice 10 until it is killed, so the niced ones
