@@ -62,7 +62,7 @@ def resource_page(path: str, iri: str, extension_type: str | None, **extra: obje
 def render_page(description: Description, path: str, **extra: object) -> str:
     """The HTML page of a resource."""
     data = schema_org(description, site_url().rstrip("/") + path)
-    summary = summarise(description)
+    summary = summarise(description, get_store())
     members = {m.cbs for m in current_members(get_store(), get_settings(), "nl")}
     return render_template(
         "resource.html",
