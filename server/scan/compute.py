@@ -164,7 +164,7 @@ def compute_scan(store: Store, settings: Settings, cbs: str, lang: str = "nl") -
         ),
         value_chain=value_chain,
         gaps=_gaps(store, settings, municipality, lang, active),
-        partners=sections.partners(own_rows("scan-samenwerking")),
+        partners=sections.partners(own_rows("scan-samenwerking"), value_chain.projects),
         alignment=sections.alignment_section(rows("scan-aansluiting", region), iri),
     )
 

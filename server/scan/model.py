@@ -125,6 +125,24 @@ class Strategy:
         """How many of the goals align with at least one higher goal."""
         return sum(1 for goal in self.goals if goal.alignments)
 
+    @property
+    def current_open_goals(self) -> tuple[OpenGoal, ...]:
+        """The open goals of strategies still in force."""
+        return tuple(goal for goal in self.open_goals if not goal.expired)
+
+    @property
+    def invented(self) -> dict[str, int]:
+        """How many of each count are invented: ``documents``, ``goals``, ``aligned`` (an
+        aligned goal counts as invented when it is, or when all its alignments are) and
+        ``open`` (of :attr:`current_open_goals`)."""
+        aligned = (goal for goal in self.goals if goal.alignments)
+        return {
+            "documents": sum(1 for d in self.documents if d.example),
+            "goals": sum(1 for g in self.goals if g.example),
+            "aligned": sum(1 for g in aligned if g.example or all(a.example for a in g.alignments)),
+            "open": sum(1 for g in self.current_open_goals if g.example),
+        }
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -263,6 +281,15 @@ class Partner:
     challenges: tuple[str, ...] = ()
     joint: int = 0
     joint_titles: tuple[str, ...] = ()
+    joint_projects: tuple[Item, ...] = field(
+        default=(),
+        metadata={
+            "description": N_(
+                "De gezamenlijke projecten met hun adres (leeg waar het project niet bij de "
+                "projecten van de gemeente staat)"
+            )
+        },
+    )
     example: bool = False
 
 
@@ -300,6 +327,17 @@ class AlignmentSection:
     def compared(self) -> int:
         """The number of members with a share (members with at least one project)."""
         return sum(1 for share in self.region if share.share is not None)
+
+    @property
+    def level(self) -> bool:
+        """Whether every member with a share has the same one (then there is no ranking)."""
+        return self.compared > 1 and self.lowest == self.highest
+
+    @property
+    def shared_rank(self) -> bool:
+        """Whether other members have exactly the municipality's share (a shared place)."""
+        own = self.own.share if self.own is not None else None
+        return own is not None and sum(1 for s in self.region if s.share == own) > 1
 
 
 @dataclass(frozen=True)

@@ -309,8 +309,19 @@ def _peer_project(row: Row, known: Mapping[str, Municipality]) -> PeerProject:
     )
 
 
-def partners(rows: Iterable[Row]) -> tuple[Partner, ...]:
-    """The section *Samenwerkingskansen* (query ``scan-samenwerking``), one per partner."""
+def partners(rows: Iterable[Row], projects: Iterable[Project] = ()) -> tuple[Partner, ...]:
+    """The section *Samenwerkingskansen* (query ``scan-samenwerking``), one per partner; the
+    joint projects are found by their titles among the municipality's ``projects`` (those of
+    ``scan-projecten``, in the same language), so that they can be links."""
+    by_title = {project.title: project for project in projects}
+
+    def joint(titles: tuple[str, ...]) -> tuple[Item, ...]:
+        found = [(title, by_title.get(title)) for title in titles]
+        return tuple(
+            Item(project.iri, title, project.example) if project else Item("", title)
+            for title, project in found
+        )
+
     return tuple(
         Partner(
             iri=str(row["partner"]),
@@ -321,6 +332,7 @@ def partners(rows: Iterable[Row]) -> tuple[Partner, ...]:
             challenges=names(row["opgaven"]),
             joint=int(row["gezamenlijk"] or 0),
             joint_titles=names(row["gezamenlijkeProjecten"]),
+            joint_projects=joint(names(row["gezamenlijkeProjecten"])),
             example=bool(row["voorbeeld"]),
         )
         for row in rows

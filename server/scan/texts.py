@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final, Protocol
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from server.messages import N_
+from server.messages import N_, Gettext
+
+if TYPE_CHECKING:
+    from server.scan.model import AlignmentSection, Strategy
 
 __all__ = [
     "CONTRIBUTE_PATH",
@@ -28,7 +31,9 @@ __all__ = [
     "STAGE_KINDS",
     "date",
     "number",
+    "region_ranking",
     "source_names",
+    "strategy_summary",
     "web_link",
 ]
 
@@ -78,6 +83,64 @@ def number(value: float | int | None, lang: str) -> str:
     if value is None:
         return ""
     return format_decimal(value, format="#,##0.#", locale=lang)
+
+
+class Ngettext(Protocol):
+    """An ngettext function (Flask-Babel's in a request): the form of ``singular`` or
+    ``plural`` for ``num``, its ``%(num)s`` and ``%(name)s`` placeholders filled."""
+
+    def __call__(self, singular: str, plural: str, num: int, /, **variables: object) -> str: ...
+
+
+def strategy_summary(strategy: Strategy, name: str, gettext: Gettext, ngettext: Ngettext) -> str:
+    """The first sentence of the section *Strategie*: documents, goals, how many align."""
+    aligned = strategy.aligned_goals
+    return gettext(
+        "%(name)s heeft %(documents)s met %(goals)s in Regiograaf; %(aligned)s",
+        name=name,
+        documents=ngettext(
+            "%(num)s strategiedocument", "%(num)s strategiedocumenten", len(strategy.documents)
+        ),
+        goals=ngettext("%(num)s doel", "%(num)s doelen", len(strategy.goals)),
+        aligned=ngettext(
+            "%(num)s daarvan sluit aan bij een doel van de regio, de provincie of het Rijk.",
+            "%(num)s daarvan sluiten aan bij een doel van de regio, de provincie of het Rijk.",
+            aligned,
+        ),
+    )
+
+
+def region_ranking(section: AlignmentSection, name: str, lang: str, gettext: Gettext) -> str:
+    """How the municipality's share compares in the region: the median and range, and its
+    place, unless all are level (then no place is claimed) or its place is shared."""
+    if section.level:
+        return gettext(
+            "In de regio hebben alle %(compared)s gemeenten met projecten hetzelfde aandeel "
+            "(%(share)s%%); %(name)s staat dus gelijk met de andere.",
+            compared=section.compared,
+            share=section.lowest,
+            name=name,
+        )
+    values = {
+        "median": number(section.median, lang),
+        "lowest": section.lowest,
+        "highest": section.highest,
+        "name": name,
+        "rank": section.rank,
+        "compared": section.compared,
+    }
+    if section.shared_rank:
+        return gettext(
+            "In de regio is de mediaan %(median)s%%, van %(lowest)s%% tot %(highest)s%%; "
+            "%(name)s staat op een gedeelde plaats %(rank)s van de %(compared)s gemeenten met "
+            "projecten.",
+            **values,
+        )
+    return gettext(
+        "In de regio is de mediaan %(median)s%%, van %(lowest)s%% tot %(highest)s%%; "
+        "%(name)s staat op plaats %(rank)s van de %(compared)s gemeenten met projecten.",
+        **values,
+    )
 
 
 def web_link(iri: str | None) -> str | None:

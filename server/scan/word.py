@@ -43,17 +43,7 @@ class _Writer(DocumentWriter):
 
     def strategy(self) -> None:  # long: one section of the document, in reading order
         s = self.scan.strategy
-        self.paragraph(
-            self.gettext(
-                "%(name)s heeft %(documents)s strategiedocument(en) met %(goals)s doel(en) in "
-                "Regiograaf; %(aligned)s daarvan sluiten aan bij een doel van de regio, de "
-                "provincie of het Rijk.",
-                name=self.name,
-                documents=len(s.documents),
-                goals=len(s.goals),
-                aligned=s.aligned_goals,
-            )
-        )
+        self.paragraph(texts.strategy_summary(s, self.name, self.gettext, self.ngettext))
         self.document.add_heading(self.gettext("Strategiedocumenten"), level=2)
         if s.documents:
             self.table(
@@ -261,7 +251,11 @@ class _Writer(DocumentWriter):
             f"{gap.name} ({self.gettext(texts.STAGE_KINDS[gap.kind])})", level=2
         )
         self.paragraph(
-            self.gettext("%(n)s andere MRDH-gemeente(n) doen hier projecten.", n=gap.active)
+            self.ngettext(
+                "%(num)s andere MRDH-gemeente doet hier projecten.",
+                "%(num)s andere MRDH-gemeenten doen hier projecten.",
+                gap.active,
+            )
         )
         for heading, items in (
             (self.gettext("Bouwstenen"), gap.building_blocks),
@@ -360,19 +354,7 @@ class _Writer(DocumentWriter):
                 indirect=own.indirect,
             )
             self.paragraph(self.label(figure, own.example))
-            self.paragraph(
-                self.gettext(
-                    "In de regio is de mediaan %(median)s%%, van %(lowest)s%% tot %(highest)s%%; "
-                    "%(name)s staat op plaats %(rank)s van de %(compared)s gemeenten met "
-                    "projecten.",
-                    median=texts.number(al.median, self.lang),
-                    lowest=al.lowest,
-                    highest=al.highest,
-                    name=self.name,
-                    rank=al.rank,
-                    compared=al.compared,
-                )
-            )
+            self.paragraph(texts.region_ranking(al, self.name, self.lang, self.gettext))
         self.document.add_heading(self.gettext("De verdeling in de regio"), level=2)
         self.table(
             [

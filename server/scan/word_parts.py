@@ -36,12 +36,12 @@ class DocumentWriter:
         self.name = scan.municipality.name
         self.document: DocumentObject = Document()
 
-    def gettext(self, message: str, **values: object) -> str:
+    def gettext(self, message: str, /, **values: object) -> str:
         """``message`` in the document's language with its ``%(name)s`` filled in (as the
         templates write a message)."""
         return self.translations.gettext(message) % values
 
-    def ngettext(self, singular: str, plural: str, num: int, **values: object) -> str:
+    def ngettext(self, singular: str, plural: str, num: int, /, **values: object) -> str:
         """:meth:`gettext` of the form for ``num`` (``%(num)s``)."""
         return self.translations.ngettext(singular, plural, num) % {"num": num, **values}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from server.errors import UnknownIri
@@ -27,11 +28,12 @@ from server.linkeddata.describe import (
     resource_graph,
 )
 from server.linkeddata.schema_org import schema_org
-from server.linkeddata.summary import summarise
+from server.linkeddata.summary import Summary, summarise
 from server.rdf.formats import split_extension
 from server.scan.compute import current_members
 from server.web.context import get_settings, get_store, iri_map, site_url
 from server.web.documents import RESOURCE, alternates, choose_document, rdf_response
+from server.web.language import language
 from server.web.maps import MUNICIPALITIES_LAYER
 from server.web.policy import answer, choose, representation
 
@@ -62,7 +64,8 @@ def resource_page(path: str, iri: str, extension_type: str | None, **extra: obje
 def render_page(description: Description, path: str, **extra: object) -> str:
     """The HTML page of a resource."""
     data = schema_org(description, site_url().rstrip("/") + path)
-    summary = summarise(description)
+    summary = summarise(description, get_store())
+    _name_unlabelled(summary)
     members = {m.cbs for m in current_members(get_store(), get_settings(), "nl")}
     return render_template(
         "resource.html",
@@ -79,6 +82,20 @@ def render_page(description: Description, path: str, **extra: object) -> str:
         points_json=json.dumps(description.points),
         **extra,
     )
+
+
+def _name_unlabelled(summary: Summary) -> None:
+    """Give the related things without a label (a membership, an assessment) their name in
+    the page's language (:attr:`Summary.named`), so that they read like any other."""
+    lang = language()
+    for relation in summary.outgoing + summary.incoming:
+        for value in relation.values:
+            naming = summary.named.get(value.value)
+            if naming is None or value.labels:
+                continue
+            names = naming.names
+            name = names.get(lang) or names.get("") or next(iter(names.values()), "")
+            value.labels = {lang: gettext(naming.message, name=name, year=naming.year)}
 
 
 # --- /id and /graph: 303 to the page ------------------------------------------------------

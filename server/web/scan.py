@@ -24,7 +24,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_translations, gettext
+from flask_babel import get_translations, gettext, ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from server.canned.running import canned_queries
@@ -94,6 +94,10 @@ def _helpers(lang: str) -> dict[str, Any]:
         "source_names": texts.source_names,
         "scale": lambda value, top: f"schaal-{step(value, top)}",
         "contribute": texts.CONTRIBUTE_PATH,
+        "strategy_summary": lambda strategy, name: texts.strategy_summary(
+            strategy, name, gettext, ngettext
+        ),
+        "region_ranking": lambda section, name: texts.region_ranking(section, name, lang, gettext),
         "scan_queries": [(name, queries[name].title_in(lang)) for name in QUERIES],
     }
 

@@ -211,6 +211,50 @@ def test_municipality_page(app: Flask, built_store: BuiltStore) -> None:
         )
 
 
+def _people(html: str) -> str:
+    """What a person reads first: the page's main part before the folded technical table."""
+    return html.split("<main", 1)[1].split('<details class="technisch">', 1)[0]
+
+
+def _groups(html: str) -> list[tuple[str, str]]:
+    """The relation groups for people: (name, the text of its values)."""
+    people = _people(html)
+    found = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", people, re.S)
+    return [
+        (name.strip(), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", v)).strip()) for name, v in found
+    ]
+
+
+def test_relations_in_plain_words_one_group_each(app: Flask) -> None:
+    """Issue 14 point 4: relations named in plain words, one group per name; no technical
+    kinds; dates for people; things without a label named by what they are."""
+    client = app.test_client()
+    project = client.get("/doc/project/delft-open-data-platform").get_data(as_text=True)
+    names = [name for name, _ in _groups(project)]
+    assert len(names) == len(set(names)) and "overig" not in names
+    groups = dict(_groups(project))
+    assert "Strategie Open Delft" in groups["hoort bij"]
+    assert "Emerce" in groups["bronnen"]
+    assert groups["startdatum"] == "28 februari 2017"
+    assert "brengt in de praktijk" in groups and "is voorbeeld van" not in names
+    assert re.search(r'<p class="soort">\s*<a[^>]*><span[^>]*>project</span></a>\s*</p>', project)
+    assert "Activity" not in _people(project)
+    municipality = client.get("/doc/gemeente/gm0503").get_data(as_text=True)
+    people = _people(municipality)
+    assert "Feature" not in people and "Organization" not in people
+    groups = dict(_groups(municipality))
+    assert groups["lidmaatschappen"] == "Lidmaatschap van Metropoolregio Rotterdam Den Haag"
+    assert "Volwassenheidsmeting Data, 2026" in groups["volwassenheidsmetingen"]
+    assert not [name for name in groups if name.endswith(" van")]
+    assert "gm0503-mrdh" not in " ".join(groups.values())
+    english = client.get("/doc/project/delft-open-data-platform?lang=en").get_data(as_text=True)
+    groups = dict(_groups(english))
+    assert "other" not in groups and "part of" in groups and "sources" in groups
+    assert groups["start date"] == "28 February 2017"
+    membership = dict(_groups(client.get("/doc/gemeente/gm0503?lang=en").get_data(as_text=True)))
+    assert membership["memberships"] == "Membership of Rotterdam The Hague Metropolitan Area"
+
+
 def test_example_project_says_it_is_an_example(app: Flask) -> None:
     html = app.test_client().get("/doc/project/voorbeeld-rotterdam-schaduwstudie-bouwplannen")
     text = html.get_data(as_text=True)

@@ -130,5 +130,15 @@ def test_the_downloads_page_lists_every_file_with_its_size(app: Flask) -> None:
         row = html.split(f'href="/dumps/{dump.name}"', 1)[1].split("</tr>", 1)[0]
         assert dump.title_nl in row
         assert ("Voorbeeld" in row) == dump.examples
-        size = int(re.search(r'class="num">([0-9.]+) bytes', row).group(1).replace(".", ""))  # type: ignore[union-attr]
+        exact = re.search(r'title="([0-9.]+) bytes">([^<]+)</span>', row)
+        assert exact is not None
+        size = int(exact.group(1).replace(".", ""))
         assert size == len(client.get(f"/dumps/{dump.name}").data)
+        # for people: bytes, kB or MB with one decimal, in the page's language
+        number, unit = exact.group(2).split(" ")
+        scale = {"bytes": 1, "kB": 1000, "MB": 1_000_000}[unit]
+        assert abs(float(number.replace(",", ".")) * scale - size) <= scale / 20
+        assert ("Voorbeeld" in row) == ('class="voorbeeld-label"' in row)
+    assert "regiograaf/resource.css" in html  # where the label's style is
+    english = client.get("/dumps/?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert re.search(r">\d+(\.\d)? MB</span>", english)

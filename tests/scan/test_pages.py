@@ -13,7 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.canned.running import RESULTS, canned_queries, check_arguments, run_checked
+from server.messages import untranslated
 from server.scan.compute import LANGUAGES, REGION_QUERIES, REGION_RESULTS, compute_scan
+from server.scan.sections import alignment_section
+from server.scan.texts import region_ranking
 from server.sparql.operation import process_store
 from server.store import QueryTimeout
 from server.web.app import create_app
@@ -84,7 +87,7 @@ def test_scan_page(scan_client: FlaskClient) -> None:
     assert "niveau 3 van 5: Structureel inzetten" in text
     assert "niveau 1 van 5: Verkennen" in text
     # Gaps, partners, alignment.
-    assert "2 andere MRDH-gemeente(n) doen hier projecten." in text
+    assert "2 andere MRDH-gemeenten doen hier projecten." in text
     assert "Leerlijn digitale vaardigheden" in text
     assert "allebei actief in Infrastructuur, voor Energie, Mobiliteit" in text
     assert "67% van de 3 projecten van Aadorp draagt bij" in text
@@ -104,6 +107,58 @@ def test_scan_page(scan_client: FlaskClient) -> None:
     for href in links.hrefs:
         assert href.startswith(("/", "#", "http://", "https://")), href
     assert len(links.ids) == len(set(links.ids))
+
+
+def test_the_glossary_words_link_once_per_section(scan_client: FlaskClient) -> None:
+    """Schakel, randvoorwaarde, bouwstenen, handelingsperspectieven and aansluiting link to
+    /begrippen where the scan first uses them in a section, never inside another link or a
+    table head."""
+    html = scan_client.get("/scan/gm9001").get_data(as_text=True)
+    sections = re.findall(r'<section id="(\w+)".*?</section>', html, re.S)
+    assert sections == ["strategie", "waardeketen", "gaten", "samenwerking", "aansluiting"]
+    for section in re.findall(r'<section id="\w+".*?</section>', html, re.S):
+        words = re.findall(r'href="/begrippen#(\w+)"', section)
+        assert len(words) == len(set(words))
+        assert not re.search(r"<a [^>]*>[^<]*<a ", section)
+        for head in re.findall(r"<thead.*?</thead>", section, re.S):
+            assert "/begrippen" not in head
+    gaps = html.split('<section id="gaten"', 1)[1].split("</section>", 1)[0]
+    for word in ("schakel", "randvoorwaarde", "bouwsteen", "handelingsperspectief"):
+        assert f'href="/begrippen#{word}"' in gaps
+    assert 'href="/begrippen#aansluiting"' in html.split('<section id="aansluiting"', 1)[1]
+
+
+def test_a_rank_is_claimed_only_where_the_shares_differ() -> None:
+    """All members level (the real data without examples: all at 0%): no place; a share
+    that others have too: a shared place."""
+    level = alignment_section(
+        [_share_row("a", 0), _share_row("b", 0), _share_row("c", 0)], "https://x/a"
+    )
+    text = region_ranking(level, "Aadorp", "nl", untranslated)
+    assert "plaats" not in text
+    assert text == (
+        "In de regio hebben alle 3 gemeenten met projecten hetzelfde aandeel (0%); "
+        "Aadorp staat dus gelijk met de andere."
+    )
+    shared = alignment_section(
+        [_share_row("a", 50), _share_row("b", 50), _share_row("c", 10)], "https://x/a"
+    )
+    assert "op een gedeelde plaats 1 van de 3" in region_ranking(shared, "A", "nl", untranslated)
+    alone = alignment_section([_share_row("a", 50), _share_row("b", 10)], "https://x/b")
+    assert "staat op plaats 2 van de 2 gemeenten" in region_ranking(alone, "B", "nl", untranslated)
+
+
+def _share_row(name: str, share: int) -> dict[str, object]:
+    """A row of ``scan-aansluiting`` for member ``name`` with ``share`` percent."""
+    return {
+        "gemeente": f"https://x/{name}",
+        "naam": name,
+        "projecten": 2,
+        "direct": 0,
+        "indirect": 0,
+        "aandeel": share,
+        "voorbeelden": 0,
+    }
 
 
 def test_english(scan_client: FlaskClient) -> None:
@@ -129,7 +184,7 @@ def test_empty_states(scan_client: FlaskClient) -> None:
 def test_no_gaps_is_good_news(scan_client: FlaskClient) -> None:
     html = scan_client.get("/scan/gm9002").get_data(as_text=True)
     # Beekdam has a gap only in Toepassingen; Cortwijk only in Infrastructuur.
-    assert text_of(html).count("andere MRDH-gemeente(n) doen hier projecten") == 1
+    assert text_of(html).count("MRDH-gemeenten doen hier projecten") == 1
 
 
 def test_a_gap_lists_the_ten_most_experienced_and_counts_the_rest(client: FlaskClient) -> None:
@@ -161,15 +216,27 @@ def test_a_gap_lists_the_ten_most_experienced_and_counts_the_rest(client: FlaskC
 def test_comparison(scan_client: FlaskClient) -> None:
     response = scan_client.get("/scan/gm9001?vergelijk=gm9002")
     assert response.status_code == 200
-    text = text_of(response.get_data(as_text=True))
+    html = response.get_data(as_text=True)
+    text = text_of(html)
     assert "Aadorp en Beekdam vergeleken" in text
     assert (
-        "Aadorp en Beekdam delen 2 combinatie(s) van schakel en opgave en werken al samen "
-        "in 1 project(en)." in text
+        "Aadorp en Beekdam delen 2 combinaties van schakel en opgave en werken al samen "
+        "in 1 project." in text
     )
-    assert "Data 1 2 1 2" in text  # Aadorp, Beekdam, median, maximum
+    # Every figure says how much of it is invented, per municipality (not only the notice).
+    assert "Doelen 4 (waarvan 1 verzonnen) 0 " in text
+    assert "Doelen die aansluiten 3 (waarvan 1 verzonnen) 0 " in text
+    assert "Strategiedocumenten 2 0 " in text
+    # Aadorp, Beekdam, median, maximum
+    assert "Data 1 2 (waarvan 1 verzonnen) 1 2 " in text
+    assert "Toepassingen 1 (waarvan 1 verzonnen) 0 " in text
     assert "Toepassingen — gat" in text
-    assert "Aadorp Voorbeeld 3 67% Beekdam Voorbeeld 4 50% Mediaan regio 50%" in text
+    assert "Werken al samen in: Datadeelpunt" in text
+    assert "/doc/project/aadorp-datadeelpunt" in parse(html).hrefs
+    assert (
+        "Aadorp Voorbeeld 3 (waarvan 1 verzonnen) 67% "
+        "Beekdam Voorbeeld 4 (waarvan 1 verzonnen) 50% Mediaan regio 50%" in text
+    )
     assert scan_client.get("/scan/gm9001?vergelijk=gm9001").status_code == 200
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.testing import FlaskClient
+from markupsafe import Markup
 
 from server.web.word_links import link_words
 
@@ -24,3 +25,24 @@ def test_english_forms_and_whole_words_only() -> None:
 def test_the_home_page_links_the_words_of_its_questions(client: FlaskClient) -> None:
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<a class="begrip" href="/begrippen#schakel">schakels</a>' in html
+
+
+def test_in_html_only_text_outside_links_and_table_heads_gets_links() -> None:
+    html = link_words(
+        Markup(
+            '<h3><a href="/doc/x">Schakel</a> (schakel)</h3><table><thead><tr><th>Bouwsteen'
+            "</th></tr></thead><tbody><tr><td>bouwstenen &amp; schakels</td></tr></tbody></table>"
+        )
+    )
+    assert html == (
+        '<h3><a href="/doc/x">Schakel</a> (<a class="begrip" href="/begrippen#schakel">schakel'
+        "</a>)</h3><table><thead><tr><th>Bouwsteen</th></tr></thead><tbody><tr><td>"
+        '<a class="begrip" href="/begrippen#bouwsteen">bouwstenen</a> &amp; schakels</td></tr>'
+        "</tbody></table>"
+    )
+
+
+def test_the_value_chain_page_links_the_words_of_its_texts(client: FlaskClient) -> None:
+    html = client.get("/waardeketen", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<a class="begrip" href="/begrippen#schakel">schakel</a>' in html
+    assert html.count('href="/begrippen#schakel"') == 1
